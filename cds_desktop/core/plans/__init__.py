@@ -1,0 +1,1 @@
+"""Plans: the catalog of indicators, tasks and reporting schedules transcribed from source documents."""
