@@ -5,20 +5,22 @@ them to ``render_commune_report`` or ``render_office_report``. Values are typed 
 for ratios, enums for statuses, ``date`` for dates); all formatting (Vietnamese numbers, the decree's date
 line, translated labels) happens in the renderers. Every text field is NFC-normalized on construction.
 
+Statuses are the domain's (``TargetStatus``, ``TaskStatus`` from ``core.domain``) plus ``SubmissionStatus``.
 Counts that can be derived from the rows (answered, met, done, on time …) are properties, never fields.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from enum import StrEnum
 
+from cds_desktop.core.domain import TargetStatus, TaskStatus
 from cds_desktop.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from cds_desktop.core.plans.model import IndicatorKind, Target, TaskDeadline
 from cds_desktop.core.plans.schedule import Period
+from cds_desktop.core.text import nfc
 
 
 class _NfcText:
@@ -28,28 +30,10 @@ class _NfcText:
         for field in fields(self):  # type: ignore[arg-type]
             value = getattr(self, field.name)
             if isinstance(value, str):
-                object.__setattr__(self, field.name, unicodedata.normalize("NFC", value))
+                object.__setattr__(self, field.name, nfc(value))
             elif isinstance(value, tuple) and any(isinstance(item, str) for item in value):
-                normalized = tuple(
-                    unicodedata.normalize("NFC", item) if isinstance(item, str) else item for item in value
-                )
+                normalized = tuple(nfc(item) if isinstance(item, str) else item for item in value)
                 object.__setattr__(self, field.name, normalized)
-
-
-class TargetStatus(StrEnum):
-    """How a result compares with its target."""
-
-    MET = "met"
-    NOT_MET = "not_met"
-    NOT_APPLICABLE = "not_applicable"  # answered, but there is no target to judge it by (e.g. a text indicator)
-    NO_DATA = "no_data"  # not answered
-
-
-class TaskStatus(StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    NOT_REPORTED = "not_reported"
 
 
 class SubmissionStatus(StrEnum):
