@@ -63,7 +63,7 @@ class InputError(CdsError):
 
 
 class PlanError(CdsError):
-    pass
+    exit_code = 2
 
 
 class StorageError(CdsError):

@@ -1,0 +1,319 @@
+"""Commune commands: init, plans, periods, entry, task, evidence, validate, status, history, submit, approve."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+from cds_desktop.core.domain import IndicatorEntry
+from cds_desktop.core.errors import InputError
+from cds_desktop.core.formatting import describe_deadline, describe_targets, state_label
+from cds_desktop.core.i18n import translate
+from cds_desktop.core.numbers import canonical, format_number, format_percent
+from cds_desktop.core.plans.model import Level, Plan
+from cds_desktop.core.services.commune import PeriodStatus
+from cds_desktop.core.validation import indicator_result
+
+_COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$")
+
+
+def cli_number(text: str) -> str:
+    """Command-line numbers are canonical (``75.5``); a lone decimal comma (``75,5``) is accepted too."""
+    text = text.strip()
+    return text.replace(",", ".") if _COMMA_DECIMAL.match(text) else text
+
+
+def register(commands: argparse._SubParsersAction, lang: str) -> None:
+    def t(key: str) -> str:
+        return translate(f"cli.help.{key}", lang)
+
+    init = commands.add_parser("init", help=t("init"))
+    init_kinds = init.add_subparsers(dest="init_kind", required=True, parser_class=type(init))
+    commune = init_kinds.add_parser("commune", help=t("init_commune"))
+    commune.add_argument("--province", required=True, help=t("province"))
+    commune.add_argument("--commune", required=True, help=t("commune"))
+    commune.add_argument("--name", required=True, help=t("name"))
+    commune.add_argument("--kind", default="xa", choices=["xa", "phuong", "dac_khu"], help=t("kind"))
+    commune.set_defaults(handler=init_commune)
+
+    plans = commands.add_parser("plans", help=t("plans"))
+    plan_cmds = plans.add_subparsers(dest="plans_command", required=True, parser_class=type(plans))
+    plans_list = plan_cmds.add_parser("list", help=t("plans_list"))
+    plans_list.add_argument("--json", action="store_true")
+    plans_list.set_defaults(handler=plans_list_cmd)
+    plans_show = plan_cmds.add_parser("show", help=t("plans_show"))
+    plans_show.add_argument("plan")
+    plans_show.add_argument("--json", action="store_true")
+    plans_show.set_defaults(handler=plans_show_cmd)
+
+    periods = commands.add_parser("periods", help=t("periods"))
+    periods.add_argument("plan")
+    periods.add_argument("--json", action="store_true")
+    periods.set_defaults(handler=periods_cmd)
+
+    entry = commands.add_parser("entry", help=t("entry"))
+    entry_cmds = entry.add_subparsers(dest="entry_command", required=True, parser_class=type(entry))
+    entry_set = entry_cmds.add_parser("set", help=t("entry_set"))
+    for name in ("plan", "period", "indicator"):
+        entry_set.add_argument(name)
+    entry_set.add_argument("--numerator", type=cli_number, help=t("numerator"))
+    entry_set.add_argument("--denominator", type=cli_number, help=t("denominator"))
+    entry_set.add_argument("--value", type=cli_number, help=t("value"))
+    entry_set.add_argument("--note", help=t("note"))
+    entry_set.add_argument("--source", help=t("source"))
+    entry_set.add_argument("--json", action="store_true")
+    entry_set.set_defaults(handler=entry_set_cmd)
+
+    task = commands.add_parser("task", help=t("task"))
+    task_cmds = task.add_subparsers(dest="task_command", required=True, parser_class=type(task))
+    task_set = task_cmds.add_parser("set", help=t("task_set"))
+    for name in ("plan", "period", "task"):
+        task_set.add_argument(name)
+    task_set.add_argument("--status", choices=["not_started", "in_progress", "done"], help=t("status_opt"))
+    task_set.add_argument("--progress", help=t("progress"))
+    task_set.add_argument("--completed", help=t("completed"))
+    task_set.add_argument("--result", help=t("result"))
+    task_set.add_argument("--difficulties", help=t("difficulties"))
+    task_set.add_argument("--proposals", help=t("proposals"))
+    task_set.add_argument("--json", action="store_true")
+    task_set.set_defaults(handler=task_set_cmd)
+
+    evidence = commands.add_parser("evidence", help=t("evidence"))
+    evidence_cmds = evidence.add_subparsers(dest="evidence_command", required=True, parser_class=type(evidence))
+    evidence_add = evidence_cmds.add_parser("add", help=t("evidence_add"))
+    for name in ("plan", "period", "item"):
+        evidence_add.add_argument(name)
+    evidence_add.add_argument("file", type=Path)
+    evidence_add.add_argument("--json", action="store_true")
+    evidence_add.set_defaults(handler=evidence_add_cmd)
+    evidence_list = evidence_cmds.add_parser("list", help=t("evidence_list"))
+    evidence_list.add_argument("plan")
+    evidence_list.add_argument("period")
+    evidence_list.add_argument("--json", action="store_true")
+    evidence_list.set_defaults(handler=evidence_list_cmd)
+
+    for name, handler in (("validate", validate_cmd), ("status", status_cmd), ("history", history_cmd),
+                          ("submit", submit_cmd), ("approve", approve_cmd)):
+        command = commands.add_parser(name, help=t(name))
+        command.add_argument("plan")
+        command.add_argument("period")
+        if name == "history":
+            command.add_argument("--item", help=t("item"))
+        command.add_argument("--json", action="store_true")
+        command.set_defaults(handler=handler)
+
+
+# --- handlers ---------------------------------------------------------------------------------
+
+def init_commune(ctx) -> int:
+    a = ctx.args
+    ctx.commune().init_commune(a.province, a.commune, a.name, a.kind)
+    unit = ctx.commune().require_unit()
+    ctx.emit({"province": unit.province_code, "commune": unit.commune_code, "name": unit.name, "kind": unit.kind.value},
+             lambda: [ctx.t("cli.out.commune_saved", name=unit.name, province=unit.province_code, commune=unit.commune_code)])
+    return 0
+
+
+def plans_list_cmd(ctx) -> int:
+    plans = ctx.commune().plans()
+    data = [{"id": p.id, "title": p.plan.title.get(ctx.language), "citation": p.plan.citation_vi,
+             "years": list(p.plan.years), "indicators": len(p.commune_indicators()), "tasks": len(p.commune_tasks())}
+            for p in plans]
+    ctx.emit(data, lambda: [f"{d['id']:<28} {d['title']} — {d['citation']}" for d in data])
+    return 0
+
+
+def _with_subtasks(tasks):
+    for task in tasks:
+        yield task
+        yield from _with_subtasks(task.subtasks)
+
+
+def _plan_dict(plan: Plan, lang: str) -> dict:
+    return {
+        "id": plan.id,
+        "title": plan.plan.title.get(lang),
+        "citation": plan.plan.citation_vi,
+        "issuing_body": plan.plan.issuing_body.name.get(lang),
+        "groups": [
+            {
+                "code": g.code,
+                "title": g.title.get(lang),
+                "indicators": [
+                    {"code": i.code, "name": i.name.get(lang), "kind": i.kind.value,
+                     "target": describe_targets(i, lang), "applies_to_communes": i.applies_to_communes}
+                    for i in g.indicators
+                ],
+                "tasks": [
+                    {"code": t.code, "title": t.title.get(lang),
+                     "lead_agency": t.lead_agency.get(lang) if t.lead_agency else None,
+                     "deadline": describe_deadline(t.deadline, lang),
+                     "subtasks": [s.code for s in t.subtasks]}
+                    for t in _with_subtasks(g.tasks)
+                ],
+            }
+            for g in plan.groups
+        ],
+    }
+
+
+def plans_show_cmd(ctx) -> int:
+    plan = ctx.commune().plan(ctx.args.plan)
+    data = _plan_dict(plan, ctx.language)
+
+    def lines():
+        out = [f"{data['title']}", f"{data['citation']} — {data['issuing_body']}", ""]
+        for group in data["groups"]:
+            out.append(f"{group['code']}. {group['title']}")
+            for i in group["indicators"]:
+                mark = "" if i["applies_to_communes"] else f" [{ctx.t('cli.out.not_for_communes')}]"
+                out.append(f"   {i['code']:<6} {i['name']} — {i['target']}{mark}")
+            for t in group["tasks"]:
+                lead = f" — {t['lead_agency']}" if t["lead_agency"] else ""
+                out.append(f"   {t['code']:<6} {t['title']}{lead} — {t['deadline']}")
+        return out
+
+    ctx.emit(data, lines)
+    return 0
+
+
+def periods_cmd(ctx) -> int:
+    views = ctx.commune().periods(ctx.args.plan)
+    data = [{"period": v.period_id, "kind": v.kind, "start": v.start.isoformat(), "end": v.end.isoformat(),
+             "due_before": v.due_before.isoformat(), "state": v.state.value, "revision": v.revision,
+             "overdue": v.overdue, "office_status": v.office_status} for v in views]
+
+    def lines():
+        out = []
+        for v in views:
+            flag = f"  ⚠ {ctx.t('cli.out.overdue')}" if v.overdue else ""
+            out.append(f"{v.period_id:<8} {ctx.t('cli.out.due_before', date=f'{v.due_before:%d/%m/%Y}'):<22} "
+                       f"{state_label(v.state.value, ctx.language)} (r{v.revision}){flag}")
+        return out
+
+    ctx.emit(data, lines)
+    return 0
+
+
+def _print_problems(ctx, problems) -> list[str]:
+    return [f"[{translate('severity.' + p.severity.value, ctx.language)}] {p.message(ctx.language)}" for p in problems]
+
+
+def entry_set_cmd(ctx) -> int:
+    a = ctx.args
+    fields = {name: getattr(a, attr) for name, attr in (
+        ("numerator", "numerator"), ("denominator", "denominator"), ("value", "value"),
+        ("note", "note"), ("data_source", "source")) if getattr(a, attr) is not None}
+    if not fields:
+        raise InputError("cli.nothing_to_set")
+    service = ctx.commune()
+    changes, problems = service.set_indicator(a.plan, a.period, a.indicator, fields, ctx.actor, reject_invalid=True)
+    plan = service.plan(a.plan)
+    entry = service.entries(a.plan, a.period).indicators.get(a.indicator, IndicatorEntry(a.indicator))
+    outcome = indicator_result(plan.indicator(a.indicator), entry, Level.COMMUNE)
+    data = {"changed": list(changes.fields), "result": canonical(outcome.result) if outcome.result is not None else None,
+            "target_status": outcome.status.value, "problems": [p.to_dict() for p in problems]}
+
+    def lines():
+        out = [ctx.t("cli.out.saved", item=a.indicator, fields=", ".join(changes.fields) or "—")]
+        if outcome.result is not None:
+            out.append(ctx.t("cli.out.result", result=format_percent(outcome.result, ctx.language)
+                             if plan.indicator(a.indicator).kind.value == "ratio" else format_number(outcome.result, ctx.language),
+                             status=translate(f"target_status.{outcome.status.value}", ctx.language)))
+        return out + _print_problems(ctx, problems)
+
+    ctx.emit(data, lines)
+    return 0
+
+
+def task_set_cmd(ctx) -> int:
+    a = ctx.args
+    fields = {name: getattr(a, attr) for name, attr in (
+        ("status", "status"), ("progress_pct", "progress"), ("completed_on", "completed"), ("result", "result"),
+        ("difficulties", "difficulties"), ("proposals", "proposals")) if getattr(a, attr) is not None}
+    if not fields:
+        raise InputError("cli.nothing_to_set")
+    changes, problems = ctx.commune().set_task(a.plan, a.period, a.task, fields, ctx.actor, reject_invalid=True)
+    ctx.emit({"changed": list(changes.fields), "problems": [p.to_dict() for p in problems]},
+             lambda: [ctx.t("cli.out.saved", item=a.task, fields=", ".join(changes.fields) or "—")]
+             + _print_problems(ctx, problems))
+    return 0
+
+
+def evidence_add_cmd(ctx) -> int:
+    a = ctx.args
+    service = ctx.commune()
+    changes = service.add_evidence(a.plan, a.period, a.item, a.file, ctx.actor)
+    added = [e for e in service.evidence(a.plan, a.period) if e.item_code == a.item][-1]
+    data = {"id": added.link_id, "item": a.item, "name": added.name, "sha256": added.sha256, "size": added.size,
+            "warnings": [translate(w, ctx.language) for w in changes.warnings]}
+    ctx.emit(data, lambda: [ctx.t("cli.out.evidence_added", name=added.name, item=a.item, sha=added.sha256[:16],
+                                  size=format_number(added.size, ctx.language))]
+             + [f"⚠ {w}" for w in data["warnings"]])
+    return 0
+
+
+def evidence_list_cmd(ctx) -> int:
+    items = ctx.commune().evidence(ctx.args.plan, ctx.args.period)
+    data = [{"id": e.link_id, "item": e.item_code, "name": e.name, "sha256": e.sha256, "size": e.size,
+             "media_type": e.media_type} for e in items]
+    ctx.emit(data, lambda: [f"{e.link_id:>4} {e.item_code:<6} {e.name} ({format_number(e.size, ctx.language)} B)"
+                            for e in items])
+    return 0
+
+
+def validate_cmd(ctx) -> int:
+    problems = ctx.commune().validate(ctx.args.plan, ctx.args.period)
+    errors = sum(1 for p in problems if p.is_error)
+    data = {"errors": errors, "warnings": len(problems) - errors, "problems": [p.to_dict() for p in problems]}
+    ctx.emit(data, lambda: _print_problems(ctx, problems)
+             + [ctx.t("cli.out.validation_summary", errors=errors, warnings=len(problems) - errors)])
+    return 1 if errors else 0
+
+
+def _status_dict(s: PeriodStatus) -> dict:
+    return {"period": s.period.period_id, "state": s.period.state.value, "revision": s.period.revision,
+            "due_before": s.period.due_before.isoformat(), "overdue": s.period.overdue,
+            "indicators_answered": s.indicators_answered, "indicators_total": s.indicators_total,
+            "targets_met": s.targets_met, "targets_evaluated": s.targets_evaluated,
+            "tasks_done": s.tasks_done, "tasks_overdue": s.tasks_overdue, "tasks_total": s.tasks_total,
+            "errors": s.errors, "warnings": s.warnings}
+
+
+def status_cmd(ctx) -> int:
+    s = ctx.commune().status(ctx.args.plan, ctx.args.period)
+    ctx.emit(_status_dict(s), lambda: [
+        ctx.t("cli.out.status_state", period=s.period.period_id, state=state_label(s.period.state.value, ctx.language),
+              revision=s.period.revision, due=f"{s.period.due_before:%d/%m/%Y}"),
+        ctx.t("cli.out.status_indicators", answered=s.indicators_answered, total=s.indicators_total,
+              met=s.targets_met, evaluated=s.targets_evaluated),
+        ctx.t("cli.out.status_tasks", done=s.tasks_done, total=s.tasks_total, overdue=s.tasks_overdue),
+        ctx.t("cli.out.validation_summary", errors=s.errors, warnings=s.warnings),
+    ])
+    return 0
+
+
+def history_cmd(ctx) -> int:
+    rows = ctx.commune().history(ctx.args.plan, ctx.args.period, ctx.args.item)
+    data = [{"at": r.at.isoformat(), "actor": r.actor, "revision": r.revision, "item": r.item_code,
+             "field": r.field, "old": r.old_value, "new": r.new_value} for r in rows]
+    ctx.emit(data, lambda: [f"{r.at.astimezone():%d/%m/%Y %H:%M} {r.actor:<12} r{r.revision} {r.item_code:<6} "
+                            f"{r.field}: {r.old_value or '∅'} → {r.new_value or '∅'}" for r in rows])
+    return 0
+
+
+def submit_cmd(ctx) -> int:
+    ctx.commune().submit(ctx.args.plan, ctx.args.period, ctx.actor)
+    view = ctx.commune().period(ctx.args.plan, ctx.args.period)
+    ctx.emit({"period": view.period_id, "state": view.state.value},
+             lambda: [ctx.t("cli.out.state_now", period=view.period_id, state=state_label(view.state.value, ctx.language))])
+    return 0
+
+
+def approve_cmd(ctx) -> int:
+    ctx.commune().approve(ctx.args.plan, ctx.args.period, ctx.actor)
+    view = ctx.commune().period(ctx.args.plan, ctx.args.period)
+    ctx.emit({"period": view.period_id, "state": view.state.value},
+             lambda: [ctx.t("cli.out.state_now", period=view.period_id, state=state_label(view.state.value, ctx.language))])
+    return 0

@@ -1,0 +1,115 @@
+"""The command-line skeleton: global options, translated argument errors, output, error handling."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+from cds_desktop.core.errors import CdsError
+from cds_desktop.core.i18n import set_language, translate
+from cds_desktop.core.services.commune import CommuneService, open_commune_service
+
+
+class UsageError(Exception):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are raised (and then shown translated) instead of printed."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+@dataclass
+class CliContext:
+    args: argparse.Namespace
+    out: Any = field(default_factory=lambda: sys.stdout)
+    _commune: CommuneService | None = None
+
+    @property
+    def language(self) -> str:
+        return self.args.lang
+
+    @property
+    def actor(self) -> str:
+        return self.args.user
+
+    def t(self, message_id: str, **params: Any) -> str:
+        return translate(message_id, self.language, **params)
+
+    def commune(self) -> CommuneService:
+        if self._commune is None:
+            self._commune = open_commune_service(self.args.data_dir)
+        return self._commune
+
+    def emit(self, data: Any, lines: Callable[[], Sequence[str]] | None = None) -> None:
+        """Print ``data`` as JSON with ``--json``, else the human-readable ``lines``."""
+        if getattr(self.args, "json", False):
+            print(json.dumps(data, ensure_ascii=False, indent=2, default=str), file=self.out)
+        elif lines is not None:
+            for line in lines():
+                print(line, file=self.out)
+
+    def close(self) -> None:
+        if self._commune is not None:
+            self._commune.close()
+
+
+def _default_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name (some service accounts)
+        return "unknown"
+
+
+def build_parser() -> Parser:
+    from cds_desktop.cli import commune_commands
+
+    parser = Parser(prog="cds", description=translate("cli.description", _language_from_argv()))
+    parser.add_argument("--data-dir", help=translate("cli.opt.data_dir", _language_from_argv()))
+    parser.add_argument("--lang", choices=["vi", "en"], default=os.environ.get("CDS_LANG", "vi"),
+                        help=translate("cli.opt.lang", _language_from_argv()))
+    parser.add_argument("--user", default=_default_user(), help=translate("cli.opt.user", _language_from_argv()))
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    commune_commands.register(commands, _language_from_argv())
+    return parser
+
+
+def _language_from_argv(argv: Sequence[str] | None = None) -> str:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--lang" in argv:
+        index = argv.index("--lang")
+        if index + 1 < len(argv) and argv[index + 1] in ("vi", "en"):
+            return argv[index + 1]
+    return os.environ.get("CDS_LANG", "vi") if os.environ.get("CDS_LANG") in ("vi", "en") else "vi"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    language = _language_from_argv(argv)
+    set_language(language)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        print(translate("cli.usage_error", language, detail=exc.detail), file=sys.stderr)
+        return 2
+    set_language(args.lang)
+    context = CliContext(args)
+    try:
+        return int(args.handler(context) or 0)
+    except CdsError as exc:
+        if getattr(args, "json", False):
+            print(json.dumps({"error": exc.to_dict()}, ensure_ascii=False, indent=2), file=sys.stdout)
+        print(translate("cli.error_prefix", args.lang) + exc.message(args.lang), file=sys.stderr)
+        return exc.exit_code
+    finally:
+        context.close()

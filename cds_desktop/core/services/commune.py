@@ -1,0 +1,483 @@
+"""The commune's services: identity, entries, evidence, validation, status, history and period states.
+
+This is the API every front-end (CLI, desktop UI) calls; front-ends never open sessions or write SQL.
+Each mutating call runs in one transaction and returns ``Changes``. Period states:
+draft → submitted → approved → exported (revision n); an edit after export starts revision n+1 as a draft.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from cds_desktop.core.domain import (
+    IndicatorEntry,
+    OfficeLevel,
+    PeriodEntries,
+    PeriodState,
+    TargetStatus,
+    TaskEntry,
+    TaskStatus,
+    UnitIdentity,
+    UnitKind,
+)
+from cds_desktop.core.errors import InputError, StateError, StorageError
+from cds_desktop.core.numbers import canonical, parse_decimal, percentage
+from cds_desktop.core.paths import DataDir
+from cds_desktop.core.plans.loader import PlanCatalog
+from cds_desktop.core.plans.model import Indicator, IndicatorKind, Level, Plan, Task
+from cds_desktop.core.plans.schedule import ScheduledPeriod, plan_periods, scheduled_period
+from cds_desktop.core.services.changes import Changes
+from cds_desktop.core.settings import SETTINGS, spec
+from cds_desktop.core.storage.database import open_database
+from cds_desktop.core.storage.evidence_store import EvidenceStore
+from cds_desktop.core.storage.models import PeriodRecord
+from cds_desktop.core.storage.repository import INDICATOR_FIELDS, TASK_FIELDS, CommuneRepository
+from cds_desktop.core.text import clean
+from cds_desktop.core.validation import Problem, check_indicator, check_task, indicator_result, validate_period
+
+Clock = Callable[[], dt.datetime]
+EDITABLE_STATES = (PeriodState.DRAFT,)
+REOPENS_ON_EDIT = (PeriodState.EXPORTED,)
+
+
+@dataclass(frozen=True)
+class PeriodView:
+    plan_id: str
+    period_id: str
+    kind: str
+    start: dt.date
+    end: dt.date
+    due_before: dt.date
+    deadline_text_vi: str
+    deadline_text_en: str
+    state: PeriodState
+    revision: int
+    office_status: str | None
+    office_reason: str | None
+    overdue: bool  # the deadline has passed and the report has not been exported
+
+
+@dataclass(frozen=True)
+class PeriodStatus:
+    period: PeriodView
+    indicators_answered: int
+    indicators_total: int
+    targets_met: int
+    targets_evaluated: int
+    tasks_done: int
+    tasks_overdue: int
+    tasks_total: int
+    errors: int
+    warnings: int
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    link_id: int
+    item_code: str
+    name: str
+    sha256: str
+    size: int
+    media_type: str
+    path: Path
+    added_at: dt.datetime
+    added_by: str
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    at: dt.datetime
+    actor: str
+    revision: int
+    item_code: str
+    field: str
+    old_value: str | None
+    new_value: str | None
+
+
+_PROVINCE = re.compile(r"^\d{2}$")
+_COMMUNE = re.compile(r"^\d{5}$")
+
+
+class CommuneService:
+    def __init__(self, data_dir: DataDir, catalog: PlanCatalog, clock: Clock | None = None) -> None:
+        self.data_dir = data_dir.ensure()
+        self.catalog = catalog
+        self.clock: Clock = clock or (lambda: dt.datetime.now().astimezone().replace(microsecond=0))
+        self.engine = open_database(data_dir.database, data_dir.backups)
+        self.repo = CommuneRepository(self.engine)
+        self.evidence_store = EvidenceStore(data_dir.evidence)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def today(self) -> dt.date:
+        return self.clock().date()
+
+    # --- identity ----------------------------------------------------------------------------
+    def init_commune(
+        self,
+        province_code: str,
+        commune_code: str,
+        name: str,
+        kind: str = UnitKind.XA.value,
+        office_code: str | None = None,
+        office_name: str | None = None,
+        office_level: str | None = None,
+    ) -> Changes:
+        province_code, commune_code = (province_code or "").strip(), (commune_code or "").strip()
+        if not _PROVINCE.match(province_code):
+            raise InputError("unit.bad_province_code", code=province_code)
+        if not _COMMUNE.match(commune_code):
+            raise InputError("unit.bad_commune_code", code=commune_code)
+        name = clean(name)
+        if not name:
+            raise InputError("unit.name_required")
+        try:
+            unit_kind = UnitKind(kind)
+            level = OfficeLevel(office_level) if office_level else None
+        except ValueError as exc:
+            raise InputError("unit.bad_kind", value=str(exc)) from None
+        unit = UnitIdentity(province_code, commune_code, name, unit_kind, clean(office_code), clean(office_name), level)
+        with self.repo.transaction() as session:
+            self.repo.save_unit(session, unit, self.clock())
+        return Changes(unit=True)
+
+    def unit(self) -> UnitIdentity | None:
+        with self.repo.reading() as session:
+            return self.repo.unit(session)
+
+    def require_unit(self) -> UnitIdentity:
+        unit = self.unit()
+        if unit is None:
+            raise StateError("unit.not_initialized")
+        return unit
+
+    # --- settings ----------------------------------------------------------------------------
+    def setting(self, key: str) -> Any:
+        declared = spec(key)
+        with self.repo.reading() as session:
+            stored = self.repo.setting(session, key)
+        return declared.default if stored is None else stored
+
+    def settings(self) -> dict[str, Any]:
+        return {key: self.setting(key) for key in SETTINGS}
+
+    def set_setting(self, key: str, value: Any) -> Changes:
+        converted = spec(key).coerce(value)
+        with self.repo.transaction() as session:
+            self.repo.save_setting(session, key, converted)
+        return Changes(settings=True)
+
+    # --- plans and periods -------------------------------------------------------------------
+    def plans(self) -> list[Plan]:
+        return self.catalog.all()
+
+    def plan(self, plan_id: str) -> Plan:
+        return self.catalog.get(plan_id)
+
+    def _view(self, plan: Plan, scheduled: ScheduledPeriod, record: PeriodRecord | None) -> PeriodView:
+        state = PeriodState(record.state) if record else PeriodState.DRAFT
+        return PeriodView(
+            plan_id=plan.id,
+            period_id=scheduled.period.id,
+            kind=scheduled.period.kind.value,
+            start=scheduled.period.start,
+            end=scheduled.period.end,
+            due_before=scheduled.due_before,
+            deadline_text_vi=scheduled.rule.text.vi,
+            deadline_text_en=scheduled.rule.text.en,
+            state=state,
+            revision=record.revision if record else 1,
+            office_status=record.office_status if record else None,
+            office_reason=record.office_reason if record else None,
+            overdue=state is not PeriodState.EXPORTED and self.today() >= scheduled.due_before,
+        )
+
+    def periods(self, plan_id: str) -> list[PeriodView]:
+        plan = self.plan(plan_id)
+        with self.repo.reading() as session:
+            records = self.repo.periods(session, plan.id)
+        return [self._view(plan, s, records.get(s.period.id)) for s in plan_periods(plan)]
+
+    def period(self, plan_id: str, period_id: str) -> PeriodView:
+        plan = self.plan(plan_id)
+        scheduled = scheduled_period(plan, period_id)
+        with self.repo.reading() as session:
+            record = self.repo.period(session, plan.id, scheduled.period.id)
+        return self._view(plan, scheduled, record)
+
+    def _resolve(self, plan_id: str, period_id: str) -> tuple[Plan, ScheduledPeriod]:
+        plan = self.plan(plan_id)
+        return plan, scheduled_period(plan, period_id)
+
+    def _editable_record(self, session, plan: Plan, scheduled: ScheduledPeriod, actor: str) -> tuple[PeriodRecord, bool]:
+        """The period row ready for an edit; starts the next revision when the period was exported."""
+        now = self.clock()
+        record = self.repo.period_for_update(session, plan.id, scheduled.period.id, now)
+        state = PeriodState(record.state)
+        if state in REOPENS_ON_EDIT:
+            self._start_next_revision(session, record, actor, now)
+            return record, True
+        if state not in EDITABLE_STATES:
+            raise StateError("period.locked", plan=plan.id, period=scheduled.period.id, state=state.value)
+        return record, False
+
+    def _start_next_revision(self, session, record: PeriodRecord, actor: str, now: dt.datetime) -> None:
+        self.repo.set_state(
+            session, record, PeriodState.DRAFT, actor, now,
+            revision=record.revision + 1, submitted_at=None, submitted_by=None, approved_at=None, approved_by=None,
+        )
+
+    # --- entries -----------------------------------------------------------------------------
+    def _commune_indicator(self, plan: Plan, code: str) -> Indicator:
+        indicator = plan.indicator(code)
+        if indicator is None:
+            raise InputError("entry.unknown_indicator", plan=plan.id, code=code)
+        if not indicator.applies_to_communes:
+            raise InputError("entry.indicator_not_for_communes", plan=plan.id, code=code)
+        return indicator
+
+    def _commune_task(self, plan: Plan, code: str) -> Task:
+        task = plan.task(code)
+        if task is None:
+            raise InputError("entry.unknown_task", plan=plan.id, code=code)
+        if task.subtasks:
+            raise InputError("entry.task_has_subtasks", code=code, subtasks=", ".join(t.code for t in task.leaves()))
+        if not task.reports_at_commune:
+            raise InputError("entry.task_not_for_communes", plan=plan.id, code=code)
+        return task
+
+    def entries(self, plan_id: str, period_id: str) -> PeriodEntries:
+        plan, scheduled = self._resolve(plan_id, period_id)
+        with self.repo.reading() as session:
+            return self.repo.entries(session, self.repo.period(session, plan.id, scheduled.period.id))
+
+    def set_indicator(
+        self, plan_id: str, period_id: str, code: str, fields: dict[str, str | None], actor: str,
+        reject_invalid: bool = False,
+    ) -> tuple[Changes, list[Problem]]:
+        """Update some fields of an indicator entry; returns what changed and the entry's problems.
+
+        Numbers are canonical decimal strings (front-ends convert what people type with
+        ``numbers.to_canonical``). A draft keeps invalid values so that no typing is lost; with
+        ``reject_invalid`` (scripts) an entry with a field error is refused and nothing is written.
+        """
+        plan, scheduled = self._resolve(plan_id, period_id)
+        indicator = self._commune_indicator(plan, code)
+        unknown = set(fields) - set(INDICATOR_FIELDS)
+        if unknown:
+            raise InputError("entry.unknown_field", field=", ".join(sorted(unknown)))
+        if indicator.kind is IndicatorKind.BOOLEAN and fields.get("value") is not None:
+            fields = {**fields, "value": _yes_no(fields["value"])}
+        with self.repo.transaction() as session:
+            record, reopened = self._editable_record(session, plan, scheduled, actor)
+            current = self.repo.entries(session, record).indicators.get(code, IndicatorEntry(code))
+            entry = IndicatorEntry(code, **{f: clean(fields[f]) if f in fields else getattr(current, f) for f in INDICATOR_FIELDS})
+            problems = check_indicator(indicator, entry)
+            field_errors = [p for p in problems if p.is_error and p.code.startswith("value.")]
+            if reject_invalid and field_errors:
+                raise InputError("entry.invalid", item=code, problems=" ".join(p.message() for p in field_errors))
+            result = indicator_result(indicator, entry, Level.COMMUNE).result
+            stored_pct = canonical(result) if result is not None and indicator.kind is IndicatorKind.RATIO else None
+            changed = self.repo.save_indicator(session, record, entry, stored_pct, actor, self.clock())
+        return Changes(plan.id, scheduled.period.id, (code,) if changed else (), tuple(changed), period_state=reopened), problems
+
+    def set_task(
+        self, plan_id: str, period_id: str, code: str, fields: dict[str, Any], actor: str,
+        reject_invalid: bool = False,
+    ) -> tuple[Changes, list[Problem]]:
+        """Update some fields of a task's progress (status, progress_pct, completed_on, result, …)."""
+        plan, scheduled = self._resolve(plan_id, period_id)
+        task = self._commune_task(plan, code)
+        unknown = set(fields) - set(TASK_FIELDS)
+        if unknown:
+            raise InputError("entry.unknown_field", field=", ".join(sorted(unknown)))
+        parsed = _parse_task_fields(fields)
+        with self.repo.transaction() as session:
+            record, reopened = self._editable_record(session, plan, scheduled, actor)
+            current = self.repo.entries(session, record).tasks.get(code, TaskEntry(code))
+            values = {f: parsed[f] if f in parsed else getattr(current, f) for f in TASK_FIELDS}
+            if values["status"] is TaskStatus.DONE and "progress_pct" not in parsed:
+                values["progress_pct"] = 100
+            entry = TaskEntry(code, **values)
+            problems = check_task(task, entry, scheduled.period.end, self.today())
+            if reject_invalid and any(p.is_error for p in problems):
+                raise InputError(
+                    "entry.invalid", item=code, problems=" ".join(p.message() for p in problems if p.is_error)
+                )
+            changed = self.repo.save_task(session, record, entry, actor, self.clock())
+        return Changes(plan.id, scheduled.period.id, (code,) if changed else (), tuple(changed), period_state=reopened), problems
+
+    # --- evidence ----------------------------------------------------------------------------
+    def add_evidence(self, plan_id: str, period_id: str, item_code: str, file: Path, actor: str) -> Changes:
+        plan, scheduled = self._resolve(plan_id, period_id)
+        if plan.indicator(item_code) is not None:
+            self._commune_indicator(plan, item_code)
+        else:
+            self._commune_task(plan, item_code)
+        file = Path(file)
+        name = clean(file.name) or file.name
+        stored = self.evidence_store.store(file)
+        with self.repo.transaction() as session:
+            record, reopened = self._editable_record(session, plan, scheduled, actor)
+            self.repo.add_evidence(
+                session, record, item_code, stored.sha256, stored.size, stored.media_type, name, actor, self.clock()
+            )
+        warnings = ()
+        if stored.size > int(self.setting("evidence_warn_mb")) * 1024 * 1024:
+            warnings = ("notice.evidence_large",)
+        return Changes(plan.id, scheduled.period.id, (item_code,), evidence=True, period_state=reopened, warnings=warnings)
+
+    def remove_evidence(self, plan_id: str, period_id: str, link_id: int, actor: str) -> Changes:
+        plan, scheduled = self._resolve(plan_id, period_id)
+        with self.repo.transaction() as session:
+            record, reopened = self._editable_record(session, plan, scheduled, actor)
+            link = self.repo.remove_evidence(session, record, link_id, actor, self.clock())
+            if link is None:
+                raise InputError("evidence.unknown", id=link_id)
+        return Changes(plan.id, scheduled.period.id, (link.item_code,), evidence=True, period_state=reopened)
+
+    def evidence(self, plan_id: str, period_id: str) -> list[EvidenceView]:
+        plan, scheduled = self._resolve(plan_id, period_id)
+        with self.repo.reading() as session:
+            rows = self.repo.evidence(session, self.repo.period(session, plan.id, scheduled.period.id))
+        return [
+            EvidenceView(link.id, link.item_code, link.name, link.sha256, file.size, file.media_type,
+                         self.evidence_store.path_of(link.sha256), link.added_at, link.added_by)
+            for link, file in rows
+        ]
+
+    # --- validation, status, history ---------------------------------------------------------
+    def validate(self, plan_id: str, period_id: str) -> list[Problem]:
+        plan, scheduled = self._resolve(plan_id, period_id)
+        entries = self.entries(plan.id, scheduled.period.id)
+        return validate_period(plan, entries, scheduled.period.end, self.today())
+
+    def status(self, plan_id: str, period_id: str) -> PeriodStatus:
+        plan, scheduled = self._resolve(plan_id, period_id)
+        entries = self.entries(plan.id, scheduled.period.id)
+        problems = validate_period(plan, entries, scheduled.period.end, self.today())
+        indicators = plan.commune_indicators()
+        outcomes = [indicator_result(i, entries.indicators.get(i.code), Level.COMMUNE) for i in indicators]
+        tasks = plan.commune_tasks()
+        return PeriodStatus(
+            period=self.period(plan.id, scheduled.period.id),
+            indicators_answered=sum(1 for i in indicators if not entries.indicators.get(i.code, IndicatorEntry(i.code)).is_blank),
+            indicators_total=len(indicators),
+            targets_met=sum(1 for o in outcomes if o.status is TargetStatus.MET),
+            targets_evaluated=sum(1 for o in outcomes if o.status in (TargetStatus.MET, TargetStatus.NOT_MET)),
+            tasks_done=sum(1 for t in tasks if entries.tasks.get(t.code, TaskEntry(t.code)).status is TaskStatus.DONE),
+            tasks_overdue=sum(1 for p in problems if p.code == "task.overdue"),
+            tasks_total=len(tasks),
+            errors=sum(1 for p in problems if p.is_error),
+            warnings=sum(1 for p in problems if not p.is_error),
+        )
+
+    def history(self, plan_id: str, period_id: str, item_code: str | None = None) -> list[HistoryView]:
+        plan, scheduled = self._resolve(plan_id, period_id)
+        with self.repo.reading() as session:
+            record = self.repo.period(session, plan.id, scheduled.period.id)
+            rows = self.repo.history(session, record, item_code)
+        return [HistoryView(r.at, r.actor, r.revision, r.item_code, r.field, r.old_value, r.new_value) for r in rows]
+
+    # --- period states -----------------------------------------------------------------------
+    def _transition(self, plan_id: str, period_id: str, allowed: tuple[PeriodState, ...], target: PeriodState,
+                    actor: str, require_valid: bool, now: dt.datetime, **columns: Any) -> Changes:
+        """Move the period to ``target`` from one of ``allowed`` states, setting ``columns`` too."""
+        plan, scheduled = self._resolve(plan_id, period_id)
+        if require_valid:
+            errors = [p for p in self.validate(plan.id, scheduled.period.id) if p.is_error]
+            if errors:
+                raise StateError("period.has_errors", period=scheduled.period.id, count=len(errors))
+        with self.repo.transaction() as session:
+            record = self.repo.period_for_update(session, plan.id, scheduled.period.id, now)
+            state = PeriodState(record.state)
+            if state not in allowed:
+                raise StateError(f"period.cannot_{target.value}", period=scheduled.period.id, state=state.value)
+            self.repo.set_state(session, record, target, actor, now, **columns)
+        return Changes(plan.id, scheduled.period.id, period_state=True)
+
+    def submit(self, plan_id: str, period_id: str, actor: str) -> Changes:
+        now = self.clock()
+        return self._transition(plan_id, period_id, (PeriodState.DRAFT,), PeriodState.SUBMITTED, actor, True, now,
+                                submitted_at=now, submitted_by=actor)
+
+    def approve(self, plan_id: str, period_id: str, actor: str) -> Changes:
+        now = self.clock()
+        return self._transition(plan_id, period_id, (PeriodState.SUBMITTED,), PeriodState.APPROVED, actor, True, now,
+                                approved_at=now, approved_by=actor)
+
+    def send_back(self, plan_id: str, period_id: str, actor: str) -> Changes:
+        """A submitted or approved period goes back to draft for correction (same revision)."""
+        return self._transition(plan_id, period_id, (PeriodState.SUBMITTED, PeriodState.APPROVED), PeriodState.DRAFT,
+                                actor, False, self.clock(), approved_at=None, approved_by=None)
+
+    def mark_exported(self, plan_id: str, period_id: str, actor: str) -> Changes:
+        now = self.clock()
+        return self._transition(plan_id, period_id, (PeriodState.APPROVED,), PeriodState.EXPORTED, actor, False, now,
+                                exported_at=now)
+
+    def reopen(self, plan_id: str, period_id: str, actor: str) -> Changes:
+        """Start the next revision of an exported period."""
+        plan, scheduled = self._resolve(plan_id, period_id)
+        with self.repo.transaction() as session:
+            record = self.repo.period_for_update(session, plan.id, scheduled.period.id, self.clock())
+            if PeriodState(record.state) is not PeriodState.EXPORTED:
+                raise StateError("period.cannot_reopen", period=scheduled.period.id, state=record.state)
+            self._start_next_revision(session, record, actor, self.clock())
+        return Changes(plan.id, scheduled.period.id, period_state=True)
+
+
+
+def _yes_no(text: str) -> str:
+    lowered = text.strip().lower()
+    if lowered in ("1", "yes", "có", "co", "true", "y"):
+        return "1"
+    if lowered in ("0", "no", "không", "khong", "false", "n"):
+        return "0"
+    return text
+
+
+def _parse_task_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    parsed: dict[str, Any] = {}
+    for name, raw in fields.items():
+        value = clean(raw) if isinstance(raw, str) else raw
+        if name == "status" and value is not None:
+            try:
+                value = TaskStatus(value)
+            except ValueError:
+                raise InputError("task.bad_status", value=value, allowed=", ".join(s.value for s in TaskStatus)) from None
+        elif name == "status":
+            value = TaskStatus.NOT_STARTED
+        elif name == "progress_pct" and value is not None:
+            try:
+                value = int(parse_decimal(str(value)))
+            except (ValueError, TypeError):
+                raise InputError("task.bad_progress", value=value) from None
+        elif name == "completed_on" and isinstance(value, str):
+            value = parse_date(value)
+        parsed[name] = value
+    return parsed
+
+
+def parse_date(text: str) -> dt.date:
+    """``2023-11-30`` or ``30/11/2023`` → date; ``InputError`` otherwise."""
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise InputError("input.bad_date", value=text)
+
+
+def open_commune_service(data_dir: str | Path | None = None, clock: Clock | None = None) -> CommuneService:
+    """Open the commune's store in ``data_dir`` (default: the per-user data folder) with the built-in plans."""
+    try:
+        return CommuneService(DataDir.resolve(data_dir), PlanCatalog.builtin(), clock)
+    except OSError as exc:
+        raise StorageError("storage.io", path=str(data_dir), problem=exc.strerror or str(exc)) from exc
