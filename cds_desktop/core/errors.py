@@ -30,7 +30,7 @@ class CdsError(Exception):
 
     exit_code = 1
 
-    def __init__(self, code: str, **params: Any) -> None:
+    def __init__(self, code: str, /, **params: Any) -> None:
         self.code = code
         self.params = params
         super().__init__(f"{code}: {params}")

@@ -17,7 +17,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError
 
 from cds_desktop.core.errors import SchemaTooNewError, StorageError
 
@@ -81,7 +81,7 @@ def open_database(path: Path, backups_dir: Path | None = None) -> Engine:
     try:
         engine = create_sqlite_engine(path)
         revision = current_revision(engine)
-    except (OperationalError, sqlite3.DatabaseError) as exc:
+    except (DatabaseError, sqlite3.DatabaseError) as exc:
         raise StorageError("storage.not_a_database", path=str(path), problem=str(exc.args[0])) from exc
     if revision is not None and revision not in known_revisions():
         engine.dispose()

@@ -1,0 +1,52 @@
+"""Shared fixtures: a fixed clock, a fresh data folder per test, the mini test plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from cds_desktop.core.i18n import set_language
+from cds_desktop.core.paths import DataDir
+from cds_desktop.core.plans.loader import PlanCatalog, load_plan_file
+from cds_desktop.core.services.commune import CommuneService
+
+FIXTURES = Path(__file__).parent / "fixtures"
+VN = dt.timezone(dt.timedelta(hours=7))
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_default():
+    set_language("vi")
+    yield
+    set_language("vi")
+
+
+@pytest.fixture
+def mini_plan():
+    return load_plan_file(FIXTURES / "plans" / "mini.yaml")
+
+
+class FixedClock:
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta) -> None:
+        self.now += dt.timedelta(**delta)
+
+
+@pytest.fixture
+def clock():
+    return FixedClock(dt.datetime(2023, 5, 20, 9, 0, tzinfo=VN))
+
+
+@pytest.fixture
+def service(tmp_path, mini_plan, clock):
+    svc = CommuneService(DataDir(tmp_path / "data"), PlanCatalog([mini_plan]), clock)
+    svc.init_commune("68", "24751", "Xã Nhân Cơ")
+    yield svc
+    svc.close()
