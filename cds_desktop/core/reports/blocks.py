@@ -1,0 +1,106 @@
+"""Body building blocks shared by the commune and the office report: headings, prose, lists and ruled tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Iterable, Sequence, TypeVar
+
+from reportlab.lib import colors
+from reportlab.platypus import Paragraph, Table, TableStyle
+
+from cds_desktop.core.i18n import translate
+from cds_desktop.core.reports.data import DocumentInfo
+from cds_desktop.core.reports.styles import FRAME_WIDTH, paragraph, styles
+
+Row = TypeVar("Row")
+
+_GRID = colors.black
+_GROUP_BACKGROUND = colors.Color(0.93, 0.93, 0.93)
+_HEADER_BACKGROUND = colors.Color(0.88, 0.88, 0.88)
+END_MARK = "./."  # closes the body of a Vietnamese official document
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: its header (message ``report.column.<key>``), share of the text width, centred or not."""
+
+    key: str
+    share: float
+    centered: bool = False
+
+
+def heading(message_id: str, language: str) -> Paragraph:
+    """A section heading from the catalog, e.g. "I. TÓM TẮT KẾT QUẢ"."""
+    return paragraph(translate(message_id, language), styles().heading)
+
+
+def body_text(text: str) -> Paragraph:
+    return paragraph(text, styles().body)
+
+
+def opening(document: DocumentInfo, message_id: str, language: str, **params: object) -> Paragraph:
+    """The opening sentence: "Thực hiện <basis>, <issuer> báo cáo …" (without the basis clause when none)."""
+    basis = translate("report.opening_basis", language, basis=document.basis) if document.basis else ""
+    return body_text(translate(message_id, language, basis=basis, issuer=document.issuer.name, **params))
+
+
+def bullet_lines(lines: Iterable[str]) -> list[Paragraph]:
+    """Short statements, one per paragraph, each starting with a dash."""
+    return [body_text(f"- {line}") for line in lines]
+
+
+def narrative(text: str, language: str, closes_document: bool = False) -> list[Paragraph]:
+    """Free text typed by a person, one paragraph per line; "Không có." when blank.
+
+    ``closes_document`` appends the "./." that ends a Vietnamese official document's body.
+    """
+    lines = [line.strip() for line in text.splitlines() if line.strip()] or [translate("report.none", language)]
+    if closes_document:
+        lines[-1] = lines[-1].rstrip(".") + END_MARK
+    return [body_text(line) for line in lines]
+
+
+def grouped(rows: Iterable[tuple[str, Row]]) -> list[tuple[str, list[Row]]]:
+    """(group, row) pairs → each run of consecutive rows of one group, in order (plans list items by group)."""
+    return [(group, [row for _, row in members]) for group, members in groupby(rows, key=lambda pair: pair[0])]
+
+
+def data_table(
+    columns: Sequence[Column], groups: Sequence[tuple[str, Sequence[Sequence[str]]]], language: str
+) -> Table:
+    """A ruled table with a repeated header row; each group with a title gets a full-width title row.
+
+    Cells wrap their text; a row taller than a page splits between pages instead of failing.
+    """
+    style = styles()
+    headers = [translate(f"report.column.{column.key}", language) for column in columns]
+    table_rows: list[list[object]] = [[paragraph(header, style.cell_header) for header in headers]]
+    commands: list[tuple] = [
+        ("GRID", (0, 0), (-1, -1), 0.5, _GRID),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
+        ("BACKGROUND", (0, 0), (-1, 0), _HEADER_BACKGROUND),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    for title, rows in groups:
+        if title:
+            index = len(table_rows)
+            table_rows.append([paragraph(title, style.cell_group)] + [""] * (len(columns) - 1))
+            commands += [("SPAN", (0, index), (-1, index)), ("BACKGROUND", (0, index), (-1, index), _GROUP_BACKGROUND)]
+        for values in rows:
+            table_rows.append(
+                [
+                    paragraph(value, style.cell_centered if column.centered else style.cell)
+                    for value, column in zip(values, columns, strict=True)
+                ]
+            )
+    widths = [FRAME_WIDTH * column.share for column in columns]
+    return Table(table_rows, colWidths=widths, repeatRows=1, splitInRow=1, style=TableStyle(commands))
+
+
+def caption(text: str) -> Paragraph:
+    return paragraph(text, styles().caption)
