@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from cds_desktop.core.i18n import set_language
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import PlanCatalog, load_plan_file
 from cds_desktop.core.services.commune import CommuneService
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # GUI tests never need a display
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VN = dt.timezone(dt.timedelta(hours=7))
