@@ -11,7 +11,8 @@ from reportlab.platypus import Paragraph, Table, TableStyle
 
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.reports.data import DocumentInfo
-from cds_desktop.core.reports.styles import FRAME_WIDTH, paragraph, styles
+from cds_desktop.core.reports.fonts import REGULAR
+from cds_desktop.core.reports.styles import FRAME_WIDTH, TABLE_SIZE, paragraph, styles
 
 Row = TypeVar("Row")
 
@@ -77,6 +78,7 @@ def data_table(
     headers = [translate(f"report.column.{column.key}", language) for column in columns]
     table_rows: list[list[object]] = [[paragraph(header, style.cell_header) for header in headers]]
     commands: list[tuple] = [
+        ("FONT", (0, 0), (-1, -1), REGULAR, TABLE_SIZE),  # tables otherwise select Helvetica, unembedded
         ("GRID", (0, 0), (-1, -1), 0.5, _GRID),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),

@@ -39,7 +39,7 @@ def _value_step(largest: int) -> int:
 
 def target_results_chart(rows: Sequence[IndicatorSummaryRow], width: float, language: str) -> Drawing:
     """Stacked bars of communes met / not met / no data for each indicator (1, 2, … as in the table)."""
-    drawing = Drawing(width, _CHART_HEIGHT + _LEGEND_HEIGHT)
+    drawing = Drawing(width, _CHART_HEIGHT + _LEGEND_HEIGHT, initialFontName=REGULAR, initialFontSize=_FONT_SIZE)
     chart = VerticalBarChart()
     chart.x, chart.y = _AXIS_ROOM, _LEGEND_HEIGHT + 18
     chart.width, chart.height = width - _AXIS_ROOM - 4, _CHART_HEIGHT - 26

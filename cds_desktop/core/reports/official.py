@@ -70,6 +70,7 @@ class HorizontalRule(Flowable):
 def _table(rows: list[list[object]], widths: Sequence[float], top_padding: Sequence[float]) -> Table:
     """A borderless layout table: cells top-aligned, no side padding, ``top_padding`` per row."""
     commands: list[tuple] = [
+        ("FONT", (0, 0), (-1, -1), REGULAR, BODY_SIZE),  # tables otherwise select Helvetica, unembedded
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -187,6 +188,8 @@ def write_official_pdf(
             stream,
             pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
             pageTemplates=[_page_template()],
+            initialFontName=REGULAR,  # not reportlab's default Helvetica, which is not embedded
+            initialFontSize=BODY_SIZE,
             title=f"{translate('report.title', language)} {document.subject}",
             author=document.issuer.name,
             subject=document.subject,
