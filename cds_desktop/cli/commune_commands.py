@@ -12,7 +12,8 @@ from cds_desktop.core.formatting import describe_deadline, describe_targets, sta
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.numbers import canonical, format_number, format_percent
 from cds_desktop.core.plans.model import Level, Plan
-from cds_desktop.core.services.commune import PeriodStatus
+from cds_desktop.core.paths import DataDir
+from cds_desktop.core.services.commune import PeriodStatus, import_plan_file
 from cds_desktop.core.validation import indicator_result
 
 _COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$")
@@ -46,6 +47,10 @@ def register(commands: argparse._SubParsersAction, lang: str) -> None:
     plans_show.add_argument("plan")
     plans_show.add_argument("--json", action="store_true")
     plans_show.set_defaults(handler=plans_show_cmd)
+    plans_import = plan_cmds.add_parser("import", help=t("plans_import"))
+    plans_import.add_argument("file", type=Path)
+    plans_import.add_argument("--json", action="store_true")
+    plans_import.set_defaults(handler=plans_import_cmd)
 
     periods = commands.add_parser("periods", help=t("periods"))
     periods.add_argument("plan")
@@ -175,6 +180,13 @@ def plans_show_cmd(ctx) -> int:
         return out
 
     ctx.emit(data, lines)
+    return 0
+
+
+def plans_import_cmd(ctx) -> int:
+    plan = import_plan_file(DataDir.resolve(ctx.args.data_dir).ensure(), ctx.args.file)
+    ctx.emit({"id": plan.id, "title": plan.plan.title.get(ctx.language)},
+             lambda: [ctx.t("cli.out.plan_imported", plan=plan.id, title=plan.plan.title.get(ctx.language))])
     return 0
 
 

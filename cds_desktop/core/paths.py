@@ -47,10 +47,15 @@ class DataDir:
         return self.root / "quarantine"
 
     @property
+    def plans(self) -> Path:
+        """Plan files added by the user (``cds plans import``), loaded after the built-in ones."""
+        return self.root / "plans"
+
+    @property
     def keys(self) -> Path:
         return self.root / "keys"
 
     def ensure(self) -> "DataDir":
-        for folder in (self.root, self.evidence, self.backups, self.logs, self.quarantine, self.keys):
+        for folder in (self.root, self.evidence, self.backups, self.logs, self.quarantine, self.keys, self.plans):
             folder.mkdir(parents=True, exist_ok=True)
         return self

@@ -27,7 +27,8 @@ from cds_desktop.core.domain import (
 from cds_desktop.core.errors import InputError, StateError, StorageError
 from cds_desktop.core.numbers import canonical, parse_decimal, percentage
 from cds_desktop.core.paths import DataDir
-from cds_desktop.core.plans.loader import PlanCatalog
+from cds_desktop.core.fileio import write_atomic
+from cds_desktop.core.plans.loader import PlanCatalog, builtin_plans, load_plan_file
 from cds_desktop.core.plans.model import Indicator, IndicatorKind, Level, Plan, Task
 from cds_desktop.core.plans.schedule import ScheduledPeriod, plan_periods, scheduled_period
 from cds_desktop.core.services.changes import Changes
@@ -475,9 +476,25 @@ def parse_date(text: str) -> dt.date:
     raise InputError("input.bad_date", value=text)
 
 
+def installed_catalog(data_dir: DataDir) -> PlanCatalog:
+    """The built-in plans plus the plan files imported into the data folder."""
+    imported = tuple(load_plan_file(path) for path in sorted(data_dir.plans.glob("*.yaml")))
+    return PlanCatalog(builtin_plans() + imported)
+
+
+def import_plan_file(data_dir: DataDir, source: Path) -> Plan:
+    """Validate a plan file and copy it into the data folder; refuses an id that is already installed."""
+    plan = load_plan_file(Path(source))
+    if plan.id in {p.id for p in installed_catalog(data_dir).all()}:
+        raise InputError("plan.already_installed", plan=plan.id)
+    write_atomic(data_dir.plans / f"{plan.id}.yaml", Path(source).read_bytes())
+    return plan
+
+
 def open_commune_service(data_dir: str | Path | None = None, clock: Clock | None = None) -> CommuneService:
-    """Open the commune's store in ``data_dir`` (default: the per-user data folder) with the built-in plans."""
+    """Open the commune's store in ``data_dir`` (default: the per-user data folder) with the installed plans."""
     try:
-        return CommuneService(DataDir.resolve(data_dir), PlanCatalog.builtin(), clock)
+        folder = DataDir.resolve(data_dir).ensure()
+        return CommuneService(folder, installed_catalog(folder), clock)
     except OSError as exc:
         raise StorageError("storage.io", path=str(data_dir), problem=exc.strerror or str(exc)) from exc

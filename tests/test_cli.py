@@ -1,0 +1,112 @@
+"""The ``cds`` command line end to end: output, --json, exit codes, and that bad input writes nothing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cds_desktop.cli import main
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def cds(tmp_path, capsys):
+    data = tmp_path / "data"
+
+    def run(*args: str, lang: str = "vi"):
+        code = main(["--data-dir", str(data), "--lang", lang, "--user", "lan", *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    plan_file = tmp_path / "mini.yaml"
+    shutil.copy(FIXTURES / "plans" / "mini.yaml", plan_file)
+    assert run("plans", "import", str(plan_file))[0] == 0
+    assert run("init", "commune", "--province", "68", "--commune", "24751", "--name", "Xã Nhân Cơ")[0] == 0
+    return run
+
+
+def test_plans_list_and_show(cds):
+    code, out, _ = cds("plans", "list", "--json")
+    assert code == 0 and "mini-plan" in [p["id"] for p in json.loads(out)]
+    code, out, _ = cds("plans", "show", "mini-plan")
+    assert code == 0 and "≥ 80%" in out and "55–60%" in out and "Phòng Văn hóa và Thông tin" in out
+    assert "không áp dụng cấp xã" in out
+
+
+def test_periods_show_deadlines_and_states(cds):
+    code, out, _ = cds("periods", "mini-plan", "--json")
+    periods = {p["period"]: p for p in json.loads(out)}
+    assert code == 0 and periods["2023Q1"]["due_before"] == "2023-03-03" and periods["2024"]["state"] == "draft"
+
+
+def test_entry_validate_status_history(cds):
+    code, out, _ = cds("entry", "set", "mini-plan", "2023Q1", "1a", "--numerator", "812", "--denominator", "1000")
+    assert code == 0 and "81,2%" in out and "Đạt" in out
+    code, out, _ = cds("entry", "set", "mini-plan", "2023Q1", "1b", "--value", "57,5", "--json", lang="en")
+    assert code == 0 and json.loads(out)["result"] == "57.5"
+    code, out, _ = cds("validate", "mini-plan", "2023Q1", "--json")
+    report = json.loads(out)
+    assert code == 1 and report["errors"] > 0
+    assert {p["code"] for p in report["problems"]} >= {"indicator.missing_needs_comment"}
+    code, out, _ = cds("status", "mini-plan", "2023Q1", "--json")
+    status = json.loads(out)
+    assert code == 0 and (status["indicators_answered"], status["indicators_total"]) == (2, 7)
+    code, out, _ = cds("history", "mini-plan", "2023Q1", "--json")
+    assert code == 0 and [(h["actor"], h["field"], h["new"]) for h in json.loads(out)][0] == ("lan", "numerator", "812")
+
+
+def test_task_and_evidence(cds, tmp_path):
+    code, out, _ = cds("task", "set", "mini-plan", "2023Q1", "T1", "--status", "done", "--completed", "15/03/2023",
+                       "--result", "Đạt 82%")
+    assert code == 0
+    evidence = tmp_path / "bien-ban.pdf"
+    evidence.write_bytes(b"%PDF-1.4 test")
+    code, out, _ = cds("evidence", "add", "mini-plan", "2023Q1", "T1", str(evidence), "--json")
+    assert code == 0 and json.loads(out)["name"] == "bien-ban.pdf"
+    code, out, _ = cds("evidence", "list", "mini-plan", "2023Q1", "--json")
+    assert [e["item"] for e in json.loads(out)] == ["T1"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("entry", "set", "mini-plan", "2023Q1", "1a", "--numerator", "1200", "--denominator", "1000"),
+         "không được lớn hơn mẫu số"),
+        (("entry", "set", "mini-plan", "2023Q1", "1a", "--numerator", "-5", "--denominator", "10"), "không được âm"),
+        (("entry", "set", "mini-plan", "2023Q1", "1a", "--numerator", "abc", "--denominator", "10"), "không phải là số"),
+        (("entry", "set", "mini-plan", "2023Q9", "1a", "--value", "5"), "không đúng dạng"),
+        (("entry", "set", "nope", "2023Q1", "1a", "--value", "5"), "Không có kế hoạch mã nope"),
+        (("entry", "set", "mini-plan", "2023Q1", "1a"), "Không có giá trị nào để lưu"),
+        (("task", "set", "mini-plan", "2023Q1", "T1", "--status", "done", "--completed", "2023-13-01"), "không hợp lệ"),
+        (("task", "set", "mini-plan", "2023Q1", "T1", "--status", "done"), "cần có ngày hoàn thành"),
+        (("entry", "set", "mini-plan"), "Lỗi cú pháp lệnh"),
+        (("evidence", "add", "mini-plan", "2023Q1", "T1", "/no/such/file.pdf"), "Không tìm thấy tệp minh chứng"),
+    ],
+)
+def test_bad_input_exits_2_with_a_clear_message_and_writes_nothing(cds, args, message):
+    code, _, err = cds(*args)
+    assert code == 2 and message in err
+    _, out, _ = cds("history", "mini-plan", "2023Q1", "--json")
+    assert json.loads(out) == []
+
+
+def test_english_messages(cds):
+    code, _, err = cds("entry", "set", "mini-plan", "2023Q1", "1a", "--numerator", "-5", "--denominator", "10", lang="en")
+    assert code == 2 and "must not be negative" in err
+
+
+def test_submit_refused_with_errors_then_approve(cds):
+    code, _, err = cds("submit", "mini-plan", "2023Q1")
+    assert code == 1 and "lỗi cần sửa" in err
+    for code_, num in (("1a", "80"), ("1b", "56"), ("1c", "50"), ("2d", "10")):
+        assert cds("entry", "set", "mini-plan", "2023Q1", code_, "--numerator", num, "--denominator", "100")[0] == 0
+    assert cds("entry", "set", "mini-plan", "2023Q1", "2a", "--value", "2")[0] == 0
+    assert cds("entry", "set", "mini-plan", "2023Q1", "2b", "--value", "có")[0] == 0
+    assert cds("entry", "set", "mini-plan", "2023Q1", "2c", "--note", "Chưa có mô hình")[0] == 0
+    assert cds("validate", "mini-plan", "2023Q1")[0] == 0
+    assert cds("submit", "mini-plan", "2023Q1")[0] == 0
+    code, out, _ = cds("approve", "mini-plan", "2023Q1", "--json")
+    assert code == 0 and json.loads(out)["state"] == "approved"
