@@ -8,7 +8,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-import cds_desktop.core.storage.models  # noqa: F401  (registers the tables)
+import cds_desktop.core.storage.exchange_models  # noqa: F401  (registers the tables)
+import cds_desktop.core.storage.models  # noqa: F401
 from cds_desktop.core.errors import SchemaTooNewError, StorageError
 from cds_desktop.core.storage.database import head_revision, open_database
 
@@ -16,7 +17,7 @@ from cds_desktop.core.storage.database import head_revision, open_database
 def test_fresh_database_is_migrated_to_head_in_wal_mode_with_foreign_keys(tmp_path):
     engine = open_database(tmp_path / "cds.sqlite", tmp_path / "backups")
     with engine.connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == head_revision() == "0001"
+        assert MigrationContext.configure(connection).get_current_revision() == head_revision() == "0002"
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
     assert not list((tmp_path / "backups").glob("*")) if (tmp_path / "backups").exists() else True
@@ -83,3 +84,27 @@ def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path):
     with pytest.raises(StorageError) as caught:
         open_database(path)
     assert caught.value.code == "storage.not_a_database"
+
+
+def test_every_released_schema_fixture_upgrades_with_its_data(tmp_path, mini_plan, clock):
+    """One fixture database per released schema (tests/fixtures/databases/schema-NNNN.sqlite)."""
+    import shutil
+    from pathlib import Path
+
+    from cds_desktop.core.paths import DataDir
+    from cds_desktop.core.plans.loader import PlanCatalog
+    from cds_desktop.core.services.commune import CommuneService
+
+    fixtures = sorted((Path(__file__).parents[1] / "fixtures" / "databases").glob("schema-*.sqlite"))
+    assert fixtures, "no schema fixtures"
+    for fixture in fixtures:
+        data = DataDir(tmp_path / fixture.stem)
+        data.ensure()
+        shutil.copy(fixture, data.database)
+        service = CommuneService(data, PlanCatalog([mini_plan]), clock)
+        assert service.unit().name == "Xã Nhân Cơ"
+        assert service.entries("mini-plan", "2023Q1").indicators["1a"].numerator == "812"
+        assert [h.new_value for h in service.history("mini-plan", "2023Q1")] == ["812"]
+        service.set_indicator("mini-plan", "2023Q1", "1a", {"numerator": "820"}, "minh")
+        assert list(data.backups.glob("cds-*-before-*.sqlite")), "the old database was not copied aside"
+        service.close()

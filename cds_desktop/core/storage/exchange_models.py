@@ -1,0 +1,205 @@
+"""Tables for exchanging bundles: the commune's keys, pinned office and exports; the office's side of it.
+
+Commune side: ``commune_key`` (its signing keys; private halves live passphrase-sealed in ``keys/``),
+``office_pin`` (the receiving office's root key pinned once, and its latest org-keys file), ``export_record``
+and ``receipt_record``.
+Office side: ``office_identity``, ``office_key`` (root and encryption keys), ``office_commune`` (its communes),
+``enrolled_key``, ``submission`` (one verified bundle) with its ``submission_indicator``/``submission_task``/
+``submission_evidence``/``submission_problem`` rows, ``sequence_state`` (replay and rollback protection per
+commune and series) and ``receipt_issued``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+# --- commune side ------------------------------------------------------------------------------
+
+class CommuneKey(SQLModel, table=True):
+    __tablename__ = "commune_key"
+    key_id: str = Field(primary_key=True)
+    public_b64: str
+    file_name: str  # sealed private key file in the data folder's keys/
+    status: str = "active"  # active | retired
+    previous_key_id: str | None = None
+    created_at: dt.datetime
+
+
+class OfficePin(SQLModel, table=True):
+    __tablename__ = "office_pin"
+    id: int = Field(default=1, primary_key=True)
+    office_code: str
+    root_key_id: str
+    root_public_b64: str
+    list_version: int
+    org_keys: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # the signed org-keys file
+    pinned_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class ExportRecord(SQLModel, table=True):
+    __tablename__ = "export_record"
+    id: int | None = Field(default=None, primary_key=True)
+    period_ref: int = Field(foreign_key="period_record.id", index=True)
+    revision: int
+    bundle_id: str = Field(unique=True)
+    file_name: str
+    file_sha256: str
+    manifest_hash: str
+    exported_at: dt.datetime
+    exported_by: str
+
+
+class ReceiptRecord(SQLModel, table=True):
+    __tablename__ = "receipt_record"
+    id: int | None = Field(default=None, primary_key=True)
+    period_ref: int = Field(foreign_key="period_record.id", index=True)
+    revision: int
+    decision: str  # accepted | returned
+    reason: str | None = None
+    issued_at: dt.datetime
+    imported_at: dt.datetime
+
+
+# --- office side -------------------------------------------------------------------------------
+
+class OfficeIdentity(SQLModel, table=True):
+    __tablename__ = "office_identity"
+    id: int = Field(default=1, primary_key=True)
+    code: str
+    name: str
+    level: str  # province | district
+    list_version: int = 0  # version of the last org-keys file exported
+    created_at: dt.datetime
+
+
+class OfficeKey(SQLModel, table=True):
+    __tablename__ = "office_key"
+    key_id: str = Field(primary_key=True)
+    role: str  # root | encryption
+    public_b64: str = Field(sa_column=Column(Text, nullable=False))
+    file_name: str
+    status: str = "active"  # active | retired
+    created_at: dt.datetime
+    retired_at: dt.datetime | None = None
+
+
+class OfficeCommune(SQLModel, table=True):
+    __tablename__ = "office_commune"
+    code: str = Field(primary_key=True, max_length=5)
+    province_code: str = Field(max_length=2)
+    name: str
+    kind: str
+    added_at: dt.datetime
+
+
+class EnrolledKey(SQLModel, table=True):
+    __tablename__ = "enrolled_key"
+    key_id: str = Field(primary_key=True)
+    commune_code: str = Field(foreign_key="office_commune.code", index=True)
+    public_b64: str
+    kind: str = "ed25519"
+    status: str = "active"  # active | retired | revoked
+    previous_key_id: str | None = None
+    enrolled_at: dt.datetime
+    revoked_at: dt.datetime | None = None
+
+
+class Submission(SQLModel, table=True):
+    """One verified bundle: a revision of a commune's report for a plan period."""
+
+    __tablename__ = "submission"
+    __table_args__ = (UniqueConstraint("commune_code", "plan_id", "period_id", "revision"),)
+    id: int | None = Field(default=None, primary_key=True)
+    bundle_id: str = Field(unique=True)
+    commune_code: str = Field(foreign_key="office_commune.code", index=True)
+    plan_id: str
+    period_id: str
+    revision: int
+    manifest_hash: str
+    previous_manifest_hash: str | None = None
+    signing_key_id: str
+    file_name: str
+    file_sha256: str
+    created_at: dt.datetime  # when the commune exported it (signed)
+    submitted_at: dt.datetime | None = None  # when the commune submitted it for approval (signed)
+    received_at: dt.datetime  # when the office imported it
+    is_current: bool = True
+    history_json: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class SubmissionIndicator(SQLModel, table=True):
+    __tablename__ = "submission_indicator"
+    __table_args__ = (UniqueConstraint("submission_id", "indicator_code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    indicator_code: str
+    numerator: str | None = None
+    denominator: str | None = None
+    value: str | None = None
+    note: str | None = None
+    data_source: str | None = None
+    result: str | None = None  # comparable result (percent for ratios)
+    target_status: str  # met | not_met | not_applicable | no_data
+
+
+class SubmissionTask(SQLModel, table=True):
+    __tablename__ = "submission_task"
+    __table_args__ = (UniqueConstraint("submission_id", "task_code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    task_code: str
+    status: str
+    progress_pct: int | None = None
+    completed_on: dt.date | None = None
+    result: str | None = None
+    difficulties: str | None = None
+    proposals: str | None = None
+
+
+class SubmissionEvidence(SQLModel, table=True):
+    __tablename__ = "submission_evidence"
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    item_code: str
+    name: str
+    sha256: str
+    size: int
+    media_type: str
+
+
+class SubmissionProblem(SQLModel, table=True):
+    __tablename__ = "submission_problem"
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    code: str
+    severity: str
+    item_code: str
+    field: str
+    params_json: str
+
+
+class SequenceState(SQLModel, table=True):
+    __tablename__ = "sequence_state"
+    commune_code: str = Field(primary_key=True)
+    series: str = Field(primary_key=True)
+    last_revision: int
+    last_manifest_hash: str
+    last_bundle_id: str
+
+
+class ReceiptIssued(SQLModel, table=True):
+    __tablename__ = "receipt_issued"
+    id: int | None = Field(default=None, primary_key=True)
+    commune_code: str = Field(foreign_key="office_commune.code")
+    plan_id: str
+    period_id: str
+    revision: int
+    decision: str
+    reason: str | None = None
+    issued_at: dt.datetime
+    issued_by: str
