@@ -55,7 +55,11 @@ def _summary(data: CommuneReportData) -> list[Flowable]:
         judged=data.targets_judged,
     )
     tasks = translate(
-        "report.commune.summary_tasks", language, done=data.tasks_done, total=len(data.tasks), overdue=data.tasks_overdue
+        "report.commune.summary_tasks",
+        language,
+        done=data.tasks_done,
+        total=len(data.tasks),
+        overdue=data.tasks_overdue,
     )
     return bullet_lines([answered, met, tasks])
 

@@ -88,7 +88,8 @@ _INDICATORS = (
      "Share of businesses using e-contracts", IndicatorKind.RATIO, _ge("50")),
     ("3d", "econ", "Tỷ trọng doanh thu thương mại điện tử trong tổng mức bán lẻ",
      "E-commerce share of retail sales", IndicatorKind.RATIO, _ge("5")),
-    ("3e", "econ", "Tỷ lệ người dân từ 15 tuổi trở lên có tài khoản giao dịch tại ngân hàng hoặc tổ chức được phép khác",
+    ("3e", "econ", "Tỷ lệ người dân từ 15 tuổi trở lên có tài khoản giao dịch tại ngân hàng hoặc tổ chức "
+     "được phép khác",
      "Share of people aged 15+ with a bank or payment account", IndicatorKind.RATIO, _range("55", "60")),
     ("3f", "econ", "Tỷ lệ người dân sử dụng ứng dụng định danh điện tử",
      "Share of people using the e-identification app", IndicatorKind.RATIO, _range("25", "30")),
