@@ -110,3 +110,12 @@ def test_submit_refused_with_errors_then_approve(cds):
     assert cds("submit", "mini-plan", "2023Q1")[0] == 0
     code, out, _ = cds("approve", "mini-plan", "2023Q1", "--json")
     assert code == 0 and json.loads(out)["state"] == "approved"
+
+
+def test_report_command_writes_the_pdf(cds, tmp_path):
+    cds("entry", "set", "mini-plan", "2023Q1", "1a", "--numerator", "812", "--denominator", "1000")
+    out = tmp_path / "bao-cao.pdf"
+    code, stdout, _ = cds("report", "mini-plan", "2023Q1", "--out", str(out), "--number", "05", "--date", "05/02/2026")
+    assert code == 0 and out.read_bytes().startswith(b"%PDF") and str(out) in stdout
+    code, _, err = cds("report", "mini-plan", "2024Q2", "--out", str(tmp_path / "empty.pdf"))
+    assert code == 1 and "chưa có số liệu" in err and not (tmp_path / "empty.pdf").exists()

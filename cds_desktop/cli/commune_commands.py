@@ -125,7 +125,8 @@ def plans_list_cmd(ctx) -> int:
     data = [{"id": p.id, "title": p.plan.title.get(ctx.language), "citation": p.plan.citation_vi,
              "years": list(p.plan.years), "indicators": len(p.commune_indicators()), "tasks": len(p.commune_tasks())}
             for p in plans]
-    ctx.emit(data, lambda: [f"{d['id']:<28} {d['title']} — {d['citation']}" for d in data])
+    ctx.emit(data, lambda: [f"{d['id']:<20} {d['title']}" + ("" if d["citation"] in d["title"] else f" — {d['citation']}")
+                            for d in data])
     return 0
 
 

@@ -71,7 +71,7 @@ def _default_user() -> str:
 
 
 def build_parser() -> Parser:
-    from cds_desktop.cli import commune_commands
+    from cds_desktop.cli import commune_commands, report_commands
 
     parser = Parser(prog="cds", description=translate("cli.description", _language_from_argv()))
     parser.add_argument("--data-dir", help=translate("cli.opt.data_dir", _language_from_argv()))
@@ -80,6 +80,7 @@ def build_parser() -> Parser:
     parser.add_argument("--user", default=_default_user(), help=translate("cli.opt.user", _language_from_argv()))
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     commune_commands.register(commands, _language_from_argv())
+    report_commands.register(commands, _language_from_argv())
     return parser
 
 

@@ -1,0 +1,32 @@
+"""Report commands: ``cds report PLAN PERIOD --out FILE.pdf`` (the commune's official PDF report)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from cds_desktop.core.i18n import translate
+from cds_desktop.core.services.commune import parse_date
+from cds_desktop.core.services.commune_report import write_commune_report
+
+
+def register(commands: argparse._SubParsersAction, lang: str) -> None:
+    def t(key: str) -> str:
+        return translate(f"cli.help.{key}", lang)
+
+    report = commands.add_parser("report", help=t("report"))
+    report.add_argument("plan")
+    report.add_argument("period")
+    report.add_argument("--out", required=True, type=Path, help=t("report_out"))
+    report.add_argument("--number", help=t("report_number"))
+    report.add_argument("--date", help=t("report_date"))
+    report.add_argument("--json", action="store_true")
+    report.set_defaults(handler=report_cmd)
+
+
+def report_cmd(ctx) -> int:
+    a = ctx.args
+    date = parse_date(a.date) if a.date else None
+    path = write_commune_report(ctx.commune(), a.plan, a.period, a.out, ctx.language, a.number, date)
+    ctx.emit({"file": str(path)}, lambda: [ctx.t("cli.out.report_written", file=str(path))])
+    return 0
