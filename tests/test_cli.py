@@ -119,3 +119,13 @@ def test_report_command_writes_the_pdf(cds, tmp_path):
     assert code == 0 and out.read_bytes().startswith(b"%PDF") and str(out) in stdout
     code, _, err = cds("report", "mini-plan", "2024Q2", "--out", str(tmp_path / "empty.pdf"))
     assert code == 1 and "chưa có số liệu" in err and not (tmp_path / "empty.pdf").exists()
+
+
+def test_init_commune_with_its_receiving_office(cds):
+    code, out, _ = cds("init", "commune", "--province", "68", "--commune", "24751", "--name", "Xã Nhân Cơ",
+                       "--office-code", "68", "--office-name", "Sở Khoa học và Công nghệ tỉnh Lâm Đồng",
+                       "--office-level", "province", "--json")
+    unit = json.loads(out)
+    assert code == 0 and (unit["office_code"], unit["office_level"]) == ("68", "province")
+    code, _, err = cds("init", "commune", "--province", "6a", "--commune", "24751", "--name", "X")
+    assert code == 2 and "2 chữ số" in err

@@ -36,6 +36,9 @@ def register(commands: argparse._SubParsersAction, lang: str) -> None:
     commune.add_argument("--commune", required=True, help=t("commune"))
     commune.add_argument("--name", required=True, help=t("name"))
     commune.add_argument("--kind", default="xa", choices=["xa", "phuong", "dac_khu"], help=t("kind"))
+    commune.add_argument("--office-code", help=t("office_code"))
+    commune.add_argument("--office-name", help=t("office_name"))
+    commune.add_argument("--office-level", choices=["province", "district"], help=t("office_level"))
     commune.set_defaults(handler=init_commune)
 
     plans = commands.add_parser("plans", help=t("plans"))
@@ -113,9 +116,11 @@ def register(commands: argparse._SubParsersAction, lang: str) -> None:
 
 def init_commune(ctx) -> int:
     a = ctx.args
-    ctx.commune().init_commune(a.province, a.commune, a.name, a.kind)
+    ctx.commune().init_commune(a.province, a.commune, a.name, a.kind, a.office_code, a.office_name, a.office_level)
     unit = ctx.commune().require_unit()
-    ctx.emit({"province": unit.province_code, "commune": unit.commune_code, "name": unit.name, "kind": unit.kind.value},
+    ctx.emit({"province": unit.province_code, "commune": unit.commune_code, "name": unit.name, "kind": unit.kind.value,
+              "office_code": unit.office_code, "office_name": unit.office_name,
+              "office_level": unit.office_level.value if unit.office_level else None},
              lambda: [ctx.t("cli.out.commune_saved", name=unit.name, province=unit.province_code, commune=unit.commune_code)])
     return 0
 
