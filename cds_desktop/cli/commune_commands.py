@@ -39,6 +39,7 @@ def register(commands: argparse._SubParsersAction, lang: str) -> None:
     commune.add_argument("--office-code", help=t("office_code"))
     commune.add_argument("--office-name", help=t("office_name"))
     commune.add_argument("--office-level", choices=["province", "district"], help=t("office_level"))
+    commune.add_argument("--json", action="store_true")
     commune.set_defaults(handler=init_commune)
 
     plans = commands.add_parser("plans", help=t("plans"))
