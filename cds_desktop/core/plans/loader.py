@@ -1,16 +1,53 @@
-"""Loading plan files: YAML → validated ``Plan``, with errors that name the file, the field and the problem."""
+"""Loading plan files: YAML → validated ``Plan``, with errors that name the file, the field and the problem.
+
+Every failure is a ``PlanError`` (in fact a ``PlanFileError``, its subclass, whose ``{field}`` and
+``{problem}`` are themselves translated, so that the Vietnamese message is Vietnamese throughout):
+
+- ``plan.yaml``: the text is not YAML, or a mapping repeats a key (``field`` is the line);
+- ``plan.invalid``: the YAML does not fit the plan format (``field`` is the path of the offending field,
+  e.g. ``groups[1].indicators[0].target.low (line 42)``; ``problem`` says what is wrong);
+- ``plan.format_too_new``: the file's ``format`` is newer than this app reads;
+- ``plan.unreadable``: the file cannot be opened or is not UTF-8.
+
+Error parameters stay machine-readable: ``file``, ``field`` (the path, untranslated), ``line`` when known,
+``problem`` (the English text) and ``problem_id`` (the message id of the problem).
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
 from cds_desktop.core.errors import PlanError
-from cds_desktop.core.plans.model import PLAN_FORMAT_VERSION, Plan
+from cds_desktop.core.i18n import translate
+from cds_desktop.core.plans.model import PLAN_FORMAT_VERSION, Plan, PlanProblem, _loc_text
 from cds_desktop.core.resources import builtin_plans_dir
+
+
+class PlanFileError(PlanError):
+    """A ``PlanError`` whose field and problem are translated into the message's language.
+
+    ``params["field_id"]`` / ``params["problem_id"]``, when present, are message ids rendered with the
+    other params in the requested language and substituted for ``{field}`` / ``{problem}``.
+    """
+
+    def message(self, language: str | None = None) -> str:
+        params = dict(self.params)
+        for key in ("field", "problem"):
+            message_id = params.get(f"{key}_id")
+            if message_id:
+                params[key] = translate(message_id, language, **params)
+        return translate(f"error.{self.code}", language, **params)
+
+
+class _DuplicateKeyError(yaml.constructor.ConstructorError):
+    def __init__(self, key: Any, mark: yaml.Mark) -> None:
+        super().__init__(None, None, f"duplicate key {key!r}", mark)
+        self.key = key
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -18,13 +55,12 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    loader.flatten_mapping(node)  # resolve "<<" merge keys like the stock loader
     mapping = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if key in mapping:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
+            raise _DuplicateKeyError(key, key_node.start_mark)
         mapping[key] = loader.construct_object(value_node, deep=deep)
     return mapping
 
@@ -33,10 +69,88 @@ _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
 
 
 def _field_path(location: tuple) -> str:
-    path = ""
+    return _loc_text(location) or "(file)"
+
+
+def _line_of(root: yaml.Node | None, location: tuple) -> int | None:
+    """The 1-based line of the YAML node at ``location`` (or of its deepest existing ancestor)."""
+    node = root
+    line = node.start_mark.line + 1 if node is not None else None
     for part in location:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path or "(file)"
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(part):
+                    child, line = value_node, key_node.start_mark.line + 1
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            child = node.value[part]
+            line = child.start_mark.line + 1
+        if child is None:
+            break
+        node = child
+    return line
+
+
+_PROBLEM_IDS = {
+    "missing": "plan.problem.missing",
+    "extra_forbidden": "plan.problem.unknown_field",
+    "enum": "plan.problem.choice",
+    "literal_error": "plan.problem.choice",
+    "string_pattern_mismatch": "plan.problem.pattern",
+    "string_too_short": "plan.problem.empty",
+    "too_short": "plan.problem.too_few",
+    "too_long": "plan.problem.too_many",
+    "greater_than_equal": "plan.problem.at_least",
+    "less_than_equal": "plan.problem.at_most",
+    "frozen_instance": "plan.problem.other",
+}
+_TYPE_SUFFIXES = ("_type", "_parsing", "_from_datetime_inexact", "_from_datetime_parsing")
+
+
+def _problem(error: dict, data: Any) -> tuple[str, dict[str, Any]]:
+    """The message id and params describing one pydantic error."""
+    ctx = error.get("ctx") or {}
+    cause = ctx.get("error")
+    if isinstance(cause, PlanProblem):
+        return cause.message_id, dict(cause.params)
+    kind = error["type"]
+    params: dict[str, Any] = {"detail": error["msg"]}
+    if kind in ("enum", "literal_error"):
+        params["expected"] = str(ctx.get("expected", "")).replace(" or ", ", ")
+        params["value"] = repr(error.get("input"))
+    elif kind == "string_pattern_mismatch":
+        params["value"] = repr(error.get("input"))
+    elif kind in ("too_short", "too_long"):
+        params["count"] = ctx.get("min_length", ctx.get("max_length", ""))
+    elif kind == "greater_than_equal":
+        params["limit"] = ctx.get("ge")
+    elif kind == "less_than_equal":
+        params["limit"] = ctx.get("le")
+    if kind in _PROBLEM_IDS:
+        return _PROBLEM_IDS[kind], params
+    if kind.endswith(_TYPE_SUFFIXES) or kind in ("model_type", "model_attributes_type", "dict_type"):
+        params["value"] = repr(error.get("input"))[:60]
+        return "plan.problem.wrong_type", params
+    return "plan.problem.other", params
+
+
+def _invalid(source: str, root: yaml.Node | None, loc: tuple, message_id: str, params: dict) -> PlanFileError:
+    path = _field_path(loc)
+    line = _line_of(root, loc)
+    problem = translate(message_id, "en", **params)
+    extra = {k: v for k, v in params.items() if k not in ("file", "field", "problem", "line")}
+    return PlanFileError(
+        "plan.invalid",
+        file=source,
+        field=path,
+        line=line,
+        problem=problem,
+        problem_id=message_id,
+        field_id="plan.where.field_line" if loc and line else ("plan.where.file" if not loc else None),
+        path=path,
+        **extra,
+    )
 
 
 def parse_plan(text: str, source: str) -> Plan:
@@ -45,20 +159,36 @@ def parse_plan(text: str, source: str) -> Plan:
         data = yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "(file)"
-        raise PlanError("plan.yaml", file=source, field=where, problem=str(getattr(exc, "problem", exc))) from exc
+        line = mark.line + 1 if mark else None
+        common = dict(file=source, field=f"line {line}" if line else "(file)", line=line)
+        common["field_id"] = "plan.where.line" if line else "plan.where.file"
+        if isinstance(exc, _DuplicateKeyError):
+            raise PlanFileError(
+                "plan.yaml", **common, key=str(exc.key), problem=f"duplicate key {exc.key!r}",
+                problem_id="plan.problem.duplicate_key",
+            ) from exc
+        detail = str(getattr(exc, "problem", None) or exc)
+        raise PlanFileError(
+            "plan.yaml", **common, detail=detail, problem=detail, problem_id="plan.problem.yaml_syntax"
+        ) from exc
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
     if not isinstance(data, dict):
-        raise PlanError("plan.invalid", file=source, field="(file)", problem="not a mapping")
+        raise _invalid(source, root, (), "plan.problem.not_mapping", {})
     version = data.get("format")
-    if isinstance(version, int) and version > PLAN_FORMAT_VERSION:
-        raise PlanError("plan.format_too_new", file=source, version=version, supported=PLAN_FORMAT_VERSION)
+    if isinstance(version, int) and not isinstance(version, bool) and version > PLAN_FORMAT_VERSION:
+        raise PlanFileError(
+            "plan.format_too_new", file=source, field="format", version=version, supported=PLAN_FORMAT_VERSION
+        )
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise PlanError(
-            "plan.invalid", file=source, field=_field_path(first["loc"]), problem=first["msg"]
-        ) from exc
+        loc = tuple(first["loc"])
+        cause = (first.get("ctx") or {}).get("error")
+        if isinstance(cause, PlanProblem):
+            loc = loc + tuple(cause.loc)
+        message_id, params = _problem(first, data)
+        raise _invalid(source, root, loc, message_id, params) from exc
 
 
 def load_plan_file(path: Path) -> Plan:

@@ -9,22 +9,43 @@ Vocabulary:
   (e.g. "3a", "3b"), in which case only the sub-tasks are reported on;
 - *group*: a section of the source document, holding indicators and/or tasks in document order;
 - *schedule*: the reporting periods (year, half-year, quarter) and the deadline rule of each.
+
+Validation problems found by the model's own rules are raised as ``PlanProblem`` (a ``ValueError``
+carrying a message id, its parameters and the field it is about), so that the loader can name the exact
+field and say what is wrong in Vietnamese and English.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Iterator, Literal
+from typing import Annotated, Any, Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from cds_desktop.core.i18n import translate
 from cds_desktop.core.text import nfc
 
 PLAN_FORMAT_VERSION = 1
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
+
+
+class PlanProblem(ValueError):
+    """A rule of the plan format is broken.
+
+    ``message_id`` names a template in the message catalogs (``plan.problem.*``), ``params`` fill it, and
+    ``loc`` is the path of the offending field relative to the model being validated (e.g. ``("low",)``
+    inside a target, or ``("groups", 1, "indicators", 0, "code")`` inside a plan).
+    """
+
+    def __init__(self, message_id: str, loc: tuple[str | int, ...] = (), **params: Any) -> None:
+        self.message_id = message_id
+        self.loc = loc
+        self.params = params
+        super().__init__(translate(message_id, "en", **params))
 
 
 class _Frozen(BaseModel):
@@ -116,13 +137,24 @@ class Target(_Frozen):
     @model_validator(mode="after")
     def _check_shape(self) -> "Target":
         if self.comparator is Comparator.RANGE:
-            if self.low is None or self.high is None or self.value is not None:
-                raise ValueError("a range target needs 'low' and 'high' and no 'value'")
+            if self.value is not None:
+                raise PlanProblem("plan.problem.range_no_value", ("value",))
+            for name in ("low", "high"):
+                if getattr(self, name) is None:
+                    raise PlanProblem("plan.problem.range_needs_low_high", (name,))
             if self.low > self.high:
-                raise ValueError("a range target needs low ≤ high")
-        elif self.value is None or self.low is not None or self.high is not None:
-            raise ValueError(f"a '{self.comparator.value}' target needs 'value' and no 'low'/'high'")
+                raise PlanProblem("plan.problem.range_order", ("low",), low=self.low, high=self.high)
+        else:
+            for name in ("low", "high"):
+                if getattr(self, name) is not None:
+                    raise PlanProblem("plan.problem.target_no_low_high", (name,), comparator=self.comparator.value)
+            if self.value is None:
+                raise PlanProblem("plan.problem.target_needs_value", ("value",), comparator=self.comparator.value)
         return self
+
+    def values(self) -> tuple[Decimal, ...]:
+        """The numbers in the target: ``(value,)`` or ``(low, high)``."""
+        return (self.low, self.high) if self.comparator is Comparator.RANGE else (self.value,)
 
 
 class SourceRef(_Frozen):
@@ -148,22 +180,42 @@ class Indicator(_Frozen):
     @model_validator(mode="after")
     def _check_kind(self) -> "Indicator":
         if self.kind is IndicatorKind.RATIO:
-            if self.numerator_label is None or self.denominator_label is None or self.unit is None:
-                raise ValueError("a ratio indicator needs 'unit', 'numerator_label' and 'denominator_label'")
-        elif self.numerator_label is not None or self.denominator_label is not None:
-            raise ValueError("only a ratio indicator has numerator and denominator labels")
+            for name in ("unit", "numerator_label", "denominator_label"):
+                if getattr(self, name) is None:
+                    raise PlanProblem("plan.problem.ratio_needs", (name,), field=name)
+        else:
+            for name in ("numerator_label", "denominator_label"):
+                if getattr(self, name) is not None:
+                    raise PlanProblem("plan.problem.labels_only_ratio", (name,), kind=self.kind.value)
         if self.kind is IndicatorKind.COUNT and self.unit is None:
-            raise ValueError("a count indicator needs 'unit'")
-        if self.kind is IndicatorKind.TEXT and (self.target or self.level_targets):
-            raise ValueError("a text indicator has no target")
-        if self.kind is IndicatorKind.BOOLEAN:
-            for target in self._all_targets():
-                if target.comparator is not Comparator.EQ or target.value not in (0, 1):
-                    raise ValueError("a yes/no indicator's target is 'eq' 1 or 'eq' 0")
+            raise PlanProblem("plan.problem.count_needs_unit", ("unit",))
+        if self.kind in (IndicatorKind.TEXT, IndicatorKind.BOOLEAN) and self.unit is not None:
+            raise PlanProblem("plan.problem.no_unit", ("unit",), kind=self.kind.value)
+        for loc, target in self._located_targets():
+            self._check_target(loc, target)
         return self
 
+    def _check_target(self, loc: tuple[str, ...], target: Target) -> None:
+        if self.kind is IndicatorKind.TEXT:
+            raise PlanProblem("plan.problem.text_no_target", loc)
+        if self.kind is IndicatorKind.BOOLEAN:
+            if target.comparator is not Comparator.EQ or target.value not in (0, 1):
+                raise PlanProblem("plan.problem.boolean_target", loc)
+        if self.kind is IndicatorKind.RATIO:
+            for number in target.values():
+                if not 0 <= number <= 100:
+                    raise PlanProblem("plan.problem.percent_range", loc, value=number)
+        if self.kind is IndicatorKind.COUNT:
+            for number in target.values():
+                if number < 0 or (self.unit.is_whole and number != number.to_integral_value()):
+                    raise PlanProblem("plan.problem.whole_count", loc, value=number, unit=self.unit.value)
+
+    def _located_targets(self) -> list[tuple[tuple[str, ...], Target]]:
+        located = [(("target",), self.target)] if self.target else []
+        return located + [(("level_targets", level.value), t) for level, t in self.level_targets.items()]
+
     def _all_targets(self) -> list[Target]:
-        return ([self.target] if self.target else []) + list(self.level_targets.values())
+        return [t for _, t in self._located_targets()]
 
     def target_for(self, level: Level) -> Target | None:
         """The target that applies at ``level`` (its own, else the general one)."""
@@ -181,16 +233,15 @@ class DeadlineKind(StrEnum):
 
 class TaskDeadline(_Frozen):
     kind: DeadlineKind
-    date: dt.date | None = None
-    month: Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] | None = None  # "2023-12"
+    date: dt.date | None = None  # the last day the task may be completed on
+    month: Annotated[str, Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")] | None = None  # "2023-12"
     text: LocalizedText | None = None  # as written in the document
 
     @model_validator(mode="after")
     def _check_shape(self) -> "TaskDeadline":
-        if (self.kind is DeadlineKind.DATE) != (self.date is not None):
-            raise ValueError("'date' is given exactly when the deadline kind is 'date'")
-        if (self.kind is DeadlineKind.MONTH) != (self.month is not None):
-            raise ValueError("'month' is given exactly when the deadline kind is 'month'")
+        for name, kind in (("date", DeadlineKind.DATE), ("month", DeadlineKind.MONTH)):
+            if (self.kind is kind) != (getattr(self, name) is not None):
+                raise PlanProblem("plan.problem.deadline_field", (name,), field=name, kind=kind.value)
         return self
 
     def due_date(self, period_end: dt.date | None = None) -> dt.date | None:
@@ -202,8 +253,7 @@ class TaskDeadline(_Frozen):
             return self.date
         if self.kind is DeadlineKind.MONTH:
             year, month = (int(p) for p in self.month.split("-"))
-            next_month = dt.date(year + month // 12, month % 12 + 1, 1)
-            return next_month - dt.timedelta(days=1)
+            return dt.date(year, month, calendar.monthrange(year, month)[1])
         if self.kind is DeadlineKind.YEARLY and period_end is not None:
             return dt.date(period_end.year, 12, 31)
         return None
@@ -220,6 +270,14 @@ class Task(_Frozen):
     evidence_expected: bool = False
     subtasks: tuple["Task", ...] = ()
     source: SourceRef
+
+    @model_validator(mode="after")
+    def _check_levels(self) -> "Task":
+        if not self.levels:
+            raise PlanProblem("plan.problem.levels_empty", ("levels",))
+        if len(set(self.levels)) != len(self.levels):
+            raise PlanProblem("plan.problem.levels_twice", ("levels",))
+        return self
 
     @property
     def reports_at_commune(self) -> bool:
@@ -240,11 +298,22 @@ class Group(_Frozen):
     indicators: tuple[Indicator, ...] = ()
     tasks: tuple[Task, ...] = ()
 
+    @model_validator(mode="after")
+    def _not_empty(self) -> "Group":
+        if not self.indicators and not self.tasks:
+            raise PlanProblem("plan.problem.group_empty", ())
+        return self
+
 
 class PeriodKind(StrEnum):
     YEAR = "year"
     HALF = "half"
     QUARTER = "quarter"
+
+    @property
+    def months(self) -> int:
+        """How many months a period of this kind lasts."""
+        return {"year": 12, "half": 6, "quarter": 3}[self.value]
 
 
 class DeadlineRule(_Frozen):
@@ -252,8 +321,12 @@ class DeadlineRule(_Frozen):
 
     - ``in_period_month``: day ``day`` of the period's ``month``-th month counted from its end
       (``month_from_end: 0`` is the last month): "trước ngày mùng 03 của tháng cuối quý";
-    - ``fixed``: a fixed day and month of the period's year: "trước ngày 10/12";
+    - ``fixed``: a fixed day and month of the period's year: "trước ngày 10/12" (year periods only);
     - ``after_end``: ``days`` days after the period ends.
+
+    A day past the end of its month is clamped to the month's last day (day 31 in a 30-day month).
+    ``stated`` is false when the document states no deadline and the plan file chose one; ``text`` then
+    says so.
     """
 
     rule: Literal["in_period_month", "fixed", "after_end"]
@@ -262,6 +335,7 @@ class DeadlineRule(_Frozen):
     month_from_end: int | None = Field(default=None, ge=0, le=11)
     days: int | None = Field(default=None, ge=0, le=366)
     text: LocalizedText  # the rule as the document states it
+    stated: bool = True
 
     @model_validator(mode="after")
     def _check_shape(self) -> "DeadlineRule":
@@ -270,15 +344,32 @@ class DeadlineRule(_Frozen):
             "fixed": {"day", "month"},
             "after_end": {"days"},
         }[self.rule]
-        given = {f for f in ("day", "month", "month_from_end", "days") if getattr(self, f) is not None}
-        if given != needed:
-            raise ValueError(f"deadline rule '{self.rule}' takes exactly {sorted(needed)}")
+        for name in ("day", "month", "month_from_end", "days"):
+            if (getattr(self, name) is not None) != (name in needed):
+                raise PlanProblem(
+                    "plan.problem.rule_fields", (name,), rule=self.rule, fields=", ".join(sorted(needed))
+                )
         return self
 
 
 class PeriodRule(_Frozen):
     kind: PeriodKind
     deadline: DeadlineRule
+
+    @model_validator(mode="after")
+    def _check_fits(self) -> "PeriodRule":
+        rule = self.deadline
+        if rule.rule == "in_period_month" and rule.month_from_end >= self.kind.months:
+            raise PlanProblem(
+                "plan.problem.month_from_end",
+                ("deadline", "month_from_end"),
+                value=rule.month_from_end,
+                kind=self.kind.value,
+                months=self.kind.months,
+            )
+        if rule.rule == "fixed" and self.kind is not PeriodKind.YEAR:
+            raise PlanProblem("plan.problem.fixed_only_year", ("deadline", "rule"), kind=self.kind.value)
+        return self
 
 
 class Milestone(_Frozen):
@@ -287,6 +378,7 @@ class Milestone(_Frozen):
     code: Annotated[str, Field(pattern=CODE_PATTERN)]
     title: LocalizedText
     due_before: dt.date
+    levels: tuple[Level, ...] = (Level.COMMUNE,)  # who must meet it
 
 
 class Schedule(_Frozen):
@@ -298,11 +390,23 @@ class Schedule(_Frozen):
     @model_validator(mode="after")
     def _check(self) -> "Schedule":
         if self.first_year > self.last_year:
-            raise ValueError("first_year must not be after last_year")
-        kinds = [p.kind for p in self.periods]
-        if len(set(kinds)) != len(kinds):
-            raise ValueError("each period kind appears once")
+            raise PlanProblem("plan.problem.years_order", ("last_year",), first=self.first_year, last=self.last_year)
+        seen: set[PeriodKind] = set()
+        for index, rule in enumerate(self.periods):
+            if rule.kind in seen:
+                raise PlanProblem("plan.problem.period_kind_twice", ("periods", index, "kind"), kind=rule.kind.value)
+            seen.add(rule.kind)
+        codes: set[str] = set()
+        for index, milestone in enumerate(self.milestones):
+            if milestone.code in codes:
+                raise PlanProblem(
+                    "plan.problem.duplicate_milestone", ("milestones", index, "code"), item=milestone.code
+                )
+            codes.add(milestone.code)
         return self
+
+    def rule_for(self, kind: PeriodKind) -> PeriodRule | None:
+        return next((p for p in self.periods if p.kind is kind), None)
 
 
 class IssuingBody(_Frozen):
@@ -311,19 +415,51 @@ class IssuingBody(_Frozen):
 
 
 class PlanIdentity(_Frozen):
+    """Which document the plan transcribes.
+
+    ``document_number`` and ``document_date`` are ``None`` when the source as published does not print them
+    (never guessed); ``note`` then says so. ``document_date_basis`` is ``published`` when the only date the
+    source gives is the date it was published or updated, not the date it was signed.
+    """
+
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")]
     title: LocalizedText
     issuing_body: IssuingBody
-    document_number: str = Field(min_length=1)  # "358/KH-UBND"
-    document_date: dt.date
+    document_number: str | None = Field(default=None, min_length=1)  # "1670/KH-UBND"
+    document_date: dt.date | None = None
+    document_date_basis: Literal["issued", "published"] = "issued"
     document_kind: LocalizedText  # "Kế hoạch", "Chỉ thị", "Chương trình hành động"
     plan_version: int = Field(ge=1)
     years: tuple[int, int]  # first and last year the plan covers
+    based_on: tuple[LocalizedText, ...] = ()  # documents this one implements, as the source cites them
+    note: LocalizedText | None = None  # provenance: what the source does and does not state
+
+    @model_validator(mode="after")
+    def _check(self) -> "PlanIdentity":
+        if self.years[0] > self.years[1]:
+            raise PlanProblem("plan.problem.years_order", ("years",), first=self.years[0], last=self.years[1])
+        return self
+
+    def citation(self, language: str = "vi") -> str:
+        """How a report cites the document.
+
+        "Kế hoạch số 1670/KH-UBND ngày 16/04/2024"; without a printed number, the document's title, with
+        its date when known ("…, ngày 05/09/2022" or "…, đăng ngày 05/09/2022").
+        """
+        kind = self.document_kind.get(language)
+        date = f"{self.document_date:%d/%m/%Y}" if self.document_date else None
+        if self.document_number:
+            head = translate("plan.citation.numbered", language, kind=kind, number=self.document_number)
+        else:
+            head = self.title.get(language)
+        if date is None:
+            return head
+        return translate(f"plan.citation.{self.document_date_basis}", language, head=head, date=date)
 
     @property
     def citation_vi(self) -> str:
         """E.g. "Kế hoạch số 358/KH-UBND ngày 18/01/2023"."""
-        return f"{self.document_kind.vi} số {self.document_number} ngày {self.document_date:%d/%m/%Y}"
+        return self.citation("vi")
 
 
 class Plan(_Frozen):
@@ -334,17 +470,44 @@ class Plan(_Frozen):
 
     @model_validator(mode="after")
     def _unique_codes(self) -> "Plan":
-        for label, codes in (
-            ("group", [g.code for g in self.groups]),
-            ("indicator", [i.code for i in self.indicators()]),
-            ("task", [t.code for t in self.all_tasks()]),
-        ):
-            duplicates = sorted({c for c in codes if codes.count(c) > 1})
-            if duplicates:
-                raise ValueError(f"duplicate {label} codes: {', '.join(duplicates)}")
-        clash = {i.code for i in self.indicators()} & {t.code for t in self.all_tasks()}
-        if clash:
-            raise ValueError(f"codes used by both an indicator and a task: {', '.join(sorted(clash))}")
+        seen: dict[str, tuple[str, tuple]] = {}  # code -> (kind, location) of indicators and tasks
+
+        def check(kind: str, code: str, loc: tuple) -> None:
+            if code in seen:
+                other_kind, other_loc = seen[code]
+                message = "plan.problem.duplicate_code" if other_kind == kind else "plan.problem.code_clash"
+                raise PlanProblem(message, loc + ("code",), item=code, other=_loc_text(other_loc + ("code",)))
+            seen[code] = (kind, loc)
+
+        def walk(tasks: tuple[Task, ...], loc: tuple) -> None:
+            for index, task in enumerate(tasks):
+                check("task", task.code, loc + (index,))
+                walk(task.subtasks, loc + (index, "subtasks"))
+
+        groups: dict[str, int] = {}
+        for g_index, group in enumerate(self.groups):
+            if group.code in groups:
+                raise PlanProblem(
+                    "plan.problem.duplicate_code",
+                    ("groups", g_index, "code"),
+                    item=group.code,
+                    other=_loc_text(("groups", groups[group.code], "code")),
+                )
+            groups[group.code] = g_index
+            for i_index, indicator in enumerate(group.indicators):
+                check("indicator", indicator.code, ("groups", g_index, "indicators", i_index))
+            walk(group.tasks, ("groups", g_index, "tasks"))
+
+        start, end = self.plan.years
+        if self.schedule.first_year < start or self.schedule.last_year > end:
+            raise PlanProblem(
+                "plan.problem.schedule_years",
+                ("schedule", "first_year" if self.schedule.first_year < start else "last_year"),
+                first=self.schedule.first_year,
+                last=self.schedule.last_year,
+                start=start,
+                end=end,
+            )
         return self
 
     @property
@@ -383,6 +546,27 @@ class Plan(_Frozen):
     def task(self, code: str) -> Task | None:
         return next((t for t in self.all_tasks() if t.code == code), None)
 
+    def group_of(self, code: str) -> Group | None:
+        """The group holding the indicator or task (or sub-task) ``code``."""
+        for group in self.groups:
+            if any(i.code == code for i in group.indicators):
+                return group
+            stack = list(group.tasks)
+            while stack:
+                task = stack.pop()
+                if task.code == code:
+                    return group
+                stack.extend(task.subtasks)
+        return None
+
+
+def _loc_text(loc: tuple) -> str:
+    """``("groups", 0, "code")`` → ``groups[0].code``."""
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
 
 def period_pattern() -> re.Pattern[str]:
-    return re.compile(r"^(?P<year>\d{4})(?:(?P<half>S[12])|(?P<quarter>Q[1-4]))?$")
+    return re.compile(r"^(?P<year>[0-9]{4})(?:(?P<half>S[12])|(?P<quarter>Q[1-4]))?$")

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
+from functools import total_ordering
 
 from cds_desktop.core.errors import InputError
 from cds_desktop.core.plans.model import DeadlineRule, Plan, PeriodKind, period_pattern
 
 
-@dataclass(frozen=True, order=True)
+@total_ordering
+@dataclass(frozen=True)
 class Period:
-    """One reporting period. Ordered by start date, then longest first."""
+    """One reporting period. Ordered by start date, then longest first (2023, 2023S1, 2023Q1, 2023Q2, …)."""
 
     start: dt.date
     end: dt.date
@@ -20,8 +23,9 @@ class Period:
 
     @classmethod
     def parse(cls, period_id: str) -> "Period":
-        match = period_pattern().match(period_id.strip().upper() if period_id else "")
-        if not match:
+        text = period_id.strip().upper() if isinstance(period_id, str) else ""
+        match = period_pattern().match(text)
+        if not match or int(match["year"]) < 1:
             raise InputError("period.bad_id", period=period_id)
         year = int(match["year"])
         if match["half"]:
@@ -36,9 +40,20 @@ class Period:
         end = _month_end(year, start_month + months - 1)
         return cls(start=start, end=end, id=match.group(0), kind=kind)
 
+    def _sort_key(self) -> tuple[dt.date, int]:
+        return (self.start, -self.end.toordinal())
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Period):
+            return NotImplemented
+        return self._sort_key() < other._sort_key()
+
     @property
     def year(self) -> int:
         return self.start.year
+
+    def contains(self, date: dt.date) -> bool:
+        return self.start <= date <= self.end
 
     def last_months(self) -> list[tuple[int, int]]:
         """(year, month) of each month of the period, last first."""
@@ -51,8 +66,7 @@ class Period:
 
 
 def _month_end(year: int, month: int) -> dt.date:
-    first_next = dt.date(year + month // 12, month % 12 + 1, 1)
-    return first_next - dt.timedelta(days=1)
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _clamped_date(year: int, month: int, day: int) -> dt.date:
@@ -60,7 +74,12 @@ def _clamped_date(year: int, month: int, day: int) -> dt.date:
 
 
 def due_before(period: Period, rule: DeadlineRule) -> dt.date:
-    """The date the period's report is due before (a report is on time when submitted earlier)."""
+    """The date the period's report is due before (a report is on time when submitted earlier).
+
+    ``in_period_month`` takes a day of one of the period's own months (clamped to that month's last day);
+    ``fixed`` a day and month of the period's year (clamped likewise); ``after_end`` counts days from the
+    period's last day.
+    """
     if rule.rule == "in_period_month":
         year, month = period.last_months()[rule.month_from_end]
         return _clamped_date(year, month, rule.day)
