@@ -13,7 +13,7 @@ from cds_desktop.core.i18n import translate
 from cds_desktop.core.numbers import canonical, format_number, format_percent
 from cds_desktop.core.plans.model import Level, Plan
 from cds_desktop.core.paths import DataDir
-from cds_desktop.core.services.commune import PeriodStatus, import_plan_file
+from cds_desktop.core.services.commune import CommuneService, PeriodStatus, import_plan_file
 from cds_desktop.core.validation import indicator_result
 
 _COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$")
@@ -322,17 +322,17 @@ def history_cmd(ctx) -> int:
     return 0
 
 
-def submit_cmd(ctx) -> int:
-    ctx.commune().submit(ctx.args.plan, ctx.args.period, ctx.actor)
-    view = ctx.commune().period(ctx.args.plan, ctx.args.period)
-    ctx.emit({"period": view.period_id, "state": view.state.value},
-             lambda: [ctx.t("cli.out.state_now", period=view.period_id, state=state_label(view.state.value, ctx.language))])
-    return 0
+def _state_change(action):
+    def handler(ctx) -> int:
+        action(ctx.commune(), ctx.args.plan, ctx.args.period, ctx.actor)
+        view = ctx.commune().period(ctx.args.plan, ctx.args.period)
+        ctx.emit({"period": view.period_id, "state": view.state.value, "revision": view.revision},
+                 lambda: [ctx.t("cli.out.state_now", period=view.period_id,
+                                state=state_label(view.state.value, ctx.language))])
+        return 0
+
+    return handler
 
 
-def approve_cmd(ctx) -> int:
-    ctx.commune().approve(ctx.args.plan, ctx.args.period, ctx.actor)
-    view = ctx.commune().period(ctx.args.plan, ctx.args.period)
-    ctx.emit({"period": view.period_id, "state": view.state.value},
-             lambda: [ctx.t("cli.out.state_now", period=view.period_id, state=state_label(view.state.value, ctx.language))])
-    return 0
+submit_cmd = _state_change(CommuneService.submit)
+approve_cmd = _state_change(CommuneService.approve)
