@@ -57,8 +57,12 @@ class Styles:
 
 
 def _style(name: str, font: str, size: float, alignment: int = TA_LEFT, **extra: float) -> ParagraphStyle:
-    """A style with single line spacing (1.2 × size) unless ``extra`` says otherwise."""
-    settings = {"leading": round(size * 1.2, 1), **extra}
+    """A style with single line spacing (1.2 × size) unless ``extra`` says otherwise.
+
+    Justified lines are never squeezed (reportlab may shrink spaces by 5 % by default): a line's natural
+    width always fits the frame, as in a word processor.
+    """
+    settings = {"leading": round(size * 1.2, 1), "spaceShrinkage": 0, **extra}
     return ParagraphStyle(name, fontName=font, fontSize=size, alignment=alignment, **settings)
 
 

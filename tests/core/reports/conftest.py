@@ -90,6 +90,6 @@ class PdfView:
         return result
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def read_pdf() -> Callable[[Path], PdfView]:
     return PdfView
