@@ -175,6 +175,7 @@ _TASK_RESULTS = (
 _COMMUNE_WORDS = (
     "Nhân", "Quảng", "Đắk", "Kiến", "Nghĩa", "Thuận", "Hưng", "Bình", "An", "Phú",
     "Tân", "Hòa", "Lộc", "Phước", "Thành", "Long", "Xuân", "Đức", "Minh", "Trung",
+    "Sơn", "Hải", "Vĩnh", "Thạnh", "Mỹ", "Cát", "Đông", "Tây", "Nam", "Bắc",
 )  # fmt: skip
 
 
