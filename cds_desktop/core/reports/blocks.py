@@ -70,7 +70,8 @@ def grouped(rows: Iterable[tuple[str, Row]]) -> list[tuple[str, list[Row]]]:
 def data_table(
     columns: Sequence[Column], groups: Sequence[tuple[str, Sequence[Sequence[str]]]], language: str
 ) -> Table:
-    """A ruled table with a repeated header row; each group with a title gets a full-width title row.
+    """A ruled table with a repeated header row; each group with a title gets a full-width title row, kept on
+    the page of the group's first row.
 
     Cells wrap their text; a row taller than a page splits between pages instead of failing.
     """
@@ -92,7 +93,11 @@ def data_table(
         if title:
             index = len(table_rows)
             table_rows.append([paragraph(title, style.cell_group)] + [""] * (len(columns) - 1))
-            commands += [("SPAN", (0, index), (-1, index)), ("BACKGROUND", (0, index), (-1, index), _GROUP_BACKGROUND)]
+            commands += [
+                ("SPAN", (0, index), (-1, index)),
+                ("BACKGROUND", (0, index), (-1, index), _GROUP_BACKGROUND),
+                ("NOSPLIT", (0, index), (-1, index + 1)),  # a group title never ends a page
+            ]
         for values in rows:
             table_rows.append(
                 [

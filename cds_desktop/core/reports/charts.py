@@ -75,7 +75,8 @@ def target_results_chart(rows: Sequence[IndicatorSummaryRow], width: float, lang
     legend.fontName = REGULAR
     legend.fontSize = _FONT_SIZE + 1
     legend.dx = legend.dy = 8
-    legend.deltax = 20
+    legend.variColumn = True  # each entry as wide as its own label
+    legend.autoXPadding = 24
     legend.colorNamePairs = [(colour, translate(label, language)) for label, colour, _ in _SERIES]
     drawing.add(legend)
     return drawing

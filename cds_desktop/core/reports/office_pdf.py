@@ -46,12 +46,12 @@ _SUBMISSION_COLUMNS = (
 )
 _INDICATOR_COLUMNS = (
     Column("number", 0.06, centered=True),
-    Column("indicator", 0.35),
+    Column("indicator", 0.34),
     Column("target", 0.11, centered=True),
-    Column("answered", 0.12, centered=True),
-    Column("met", 0.12, centered=True),
-    Column("not_met", 0.12, centered=True),
-    Column("no_data", 0.12, centered=True),
+    Column("answered", 0.11, centered=True),
+    Column("met", 0.14, centered=True),  # "1.107 (57,8%)" fits on one line
+    Column("not_met", 0.14, centered=True),
+    Column("no_data", 0.10, centered=True),
 )
 _LATE_MISSING_COLUMNS = (
     Column("number", 0.08, centered=True),
