@@ -12,10 +12,11 @@ from reportlab.platypus import Paragraph, Table, TableStyle
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.reports.data import DocumentInfo
 from cds_desktop.core.reports.fonts import REGULAR
-from cds_desktop.core.reports.styles import FRAME_WIDTH, TABLE_SIZE, paragraph, styles
+from cds_desktop.core.reports.styles import FRAME_HEIGHT, FRAME_WIDTH, TABLE_SIZE, paragraph, styles
 
 Row = TypeVar("Row")
 
+_CELL_PADDING = 3
 _GRID = colors.black
 _GROUP_BACKGROUND = colors.Color(0.93, 0.93, 0.93)
 _HEADER_BACKGROUND = colors.Color(0.88, 0.88, 0.88)
@@ -67,11 +68,16 @@ def grouped(rows: Iterable[tuple[str, Row]]) -> list[tuple[str, list[Row]]]:
     return [(group, [row for _, row in members]) for group, members in groupby(rows, key=lambda pair: pair[0])]
 
 
+def _height(cells: Sequence[Paragraph], widths: Sequence[float]) -> float:
+    """The height a row of paragraphs takes at the given column widths (padding excluded)."""
+    return max(cell.wrap(width - 2 * _CELL_PADDING, FRAME_HEIGHT)[1] for cell, width in zip(cells, widths))
+
+
 def data_table(
     columns: Sequence[Column], groups: Sequence[tuple[str, Sequence[Sequence[str]]]], language: str
 ) -> Table:
     """A ruled table with a repeated header row; each group with a title gets a full-width title row, kept on
-    the page of the group's first row.
+    the page of the group's first row (unless that row is so tall that it must split).
 
     Cells wrap their text; a row taller than a page splits between pages instead of failing.
     """
@@ -84,28 +90,27 @@ def data_table(
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
         ("BACKGROUND", (0, 0), (-1, 0), _HEADER_BACKGROUND),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), _CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), _CELL_PADDING),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
+    widths = [FRAME_WIDTH * column.share for column in columns]
     for title, rows in groups:
+        cells = [
+            [
+                paragraph(value, style.cell_centered if column.centered else style.cell)
+                for value, column in zip(values, columns, strict=True)
+            ]
+            for values in rows
+        ]
         if title:
             index = len(table_rows)
             table_rows.append([paragraph(title, style.cell_group)] + [""] * (len(columns) - 1))
-            commands += [
-                ("SPAN", (0, index), (-1, index)),
-                ("BACKGROUND", (0, index), (-1, index), _GROUP_BACKGROUND),
-                ("NOSPLIT", (0, index), (-1, index + 1)),  # a group title never ends a page
-            ]
-        for values in rows:
-            table_rows.append(
-                [
-                    paragraph(value, style.cell_centered if column.centered else style.cell)
-                    for value, column in zip(values, columns, strict=True)
-                ]
-            )
-    widths = [FRAME_WIDTH * column.share for column in columns]
+            commands += [("SPAN", (0, index), (-1, index)), ("BACKGROUND", (0, index), (-1, index), _GROUP_BACKGROUND)]
+            if cells and _height(cells[0], widths) < FRAME_HEIGHT / 3:
+                commands.append(("NOSPLIT", (0, index), (-1, index + 1)))  # the title stays with the first row
+        table_rows += cells
     return Table(table_rows, colWidths=widths, repeatRows=1, splitInRow=1, style=TableStyle(commands))
 
 

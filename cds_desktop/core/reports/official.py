@@ -29,6 +29,7 @@ from cds_desktop.core.reports.fonts import BOLD, REGULAR
 from cds_desktop.core.reports.formatting import place_date_line
 from cds_desktop.core.reports.styles import (
     BODY_SIZE,
+    FRAME_HEIGHT,
     FRAME_WIDTH,
     MARGIN_BOTTOM,
     MARGIN_LEFT,
@@ -143,7 +144,7 @@ def _page_template() -> PageTemplate:
         MARGIN_LEFT,
         MARGIN_BOTTOM,
         FRAME_WIDTH,
-        PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM,
+        FRAME_HEIGHT,
         leftPadding=0,
         rightPadding=0,
         topPadding=0,

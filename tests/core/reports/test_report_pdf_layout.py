@@ -3,6 +3,7 @@ text inside the decree's margins, page numbers from page 2 at the top centre."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,12 @@ def test_page_numbers_from_page_two_top_centre(pdf) -> None:
             continue
         assert [fragment.text for fragment in in_top_margin] == [str(number)]
         assert in_top_margin[0].x + in_top_margin[0].width / 2 == pytest.approx(centre, abs=0.5)
+
+
+def test_no_page_ends_with_a_heading_or_group_title(pdf) -> None:
+    commune, office = sample_commune_report(), sample_office_report(200)
+    titles = {row.group for row in (*commune.indicators, *commune.tasks, *office.indicators)}
+    headings = re.compile(r"^[IV]+\. [^a-zà-ỹ]+$")  # "II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU"
+    for number in range(1, len(pdf.pages)):  # the last page ends with the signature
+        lowest = min(pdf.fragments(number - 1), key=lambda fragment: fragment.y)
+        assert lowest.text not in titles and not headings.match(lowest.text), (number, lowest.text)
