@@ -17,7 +17,7 @@ import yaml
 
 from cds_desktop.core.errors import PlanError
 from cds_desktop.core.plans.loader import PlanCatalog, builtin_plans, load_plan_file, parse_plan
-from cds_desktop.core.plans.model import PLAN_FORMAT_VERSION, Comparator, Level
+from cds_desktop.core.plans.model import PLAN_FORMAT_VERSION, Comparator, Level, Schedule, Target
 from cds_desktop.core.resources import builtin_plans_dir
 
 VALID = """\
@@ -431,3 +431,19 @@ def test_catalog_lookup():
         catalog.get("khong-co")
     assert caught.value.code == "plan.unknown"
     assert "dak-rlap-2023" in caught.value.message("vi")
+
+
+def test_the_documented_examples_are_valid():
+    """docs/plan-format.md: the minimal file loads, and every target example has a valid shape."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "plan-format.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", doc, flags=re.S)
+    plan = parse_plan(blocks[0], "plan-format.md")
+    assert plan.id == "xa-nhan-co-2026"
+    assert plan.plan.citation("vi") == "Kế hoạch số 12/KH-UBND ngày 05/01/2026"
+    targets = yaml.safe_load(blocks[1].replace("target:", "- ").replace("level_targets:", "- "))
+    assert len([Target.model_validate(t) for t in targets[:3]]) == 3
+    assert {level: Target.model_validate(t).value for level, t in targets[3].items()} == {
+        "province": 100, "district": 95, "commune": 75
+    }
+    periods = yaml.safe_load(blocks[2])["periods"]
+    Schedule.model_validate({"first_year": 2023, "last_year": 2023, "periods": periods})
