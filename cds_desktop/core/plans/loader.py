@@ -50,7 +50,10 @@ class _DuplicateKeyError(yaml.constructor.ConstructorError):
         self.key = key
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when PyYAML was built with libyaml
+
+
+class _UniqueKeyLoader(_BaseLoader):
     """A safe YAML loader that refuses duplicate keys instead of silently keeping the last one."""
 
 
@@ -135,9 +138,9 @@ def _problem(error: dict, data: Any) -> tuple[str, dict[str, Any]]:
     return "plan.problem.other", params
 
 
-def _invalid(source: str, root: yaml.Node | None, loc: tuple, message_id: str, params: dict) -> PlanFileError:
+def _invalid(source: str, text: str, loc: tuple, message_id: str, params: dict) -> PlanFileError:
     path = _field_path(loc)
-    line = _line_of(root, loc)
+    line = _line_of(yaml.compose(text, Loader=_BaseLoader), loc)
     problem = translate(message_id, "en", **params)
     extra = {k: v for k, v in params.items() if k not in ("file", "field", "problem", "line")}
     return PlanFileError(
@@ -171,9 +174,8 @@ def parse_plan(text: str, source: str) -> Plan:
         raise PlanFileError(
             "plan.yaml", **common, detail=detail, problem=detail, problem_id="plan.problem.yaml_syntax"
         ) from exc
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
     if not isinstance(data, dict):
-        raise _invalid(source, root, (), "plan.problem.not_mapping", {})
+        raise _invalid(source, text, (), "plan.problem.not_mapping", {})
     version = data.get("format")
     if isinstance(version, int) and not isinstance(version, bool) and version > PLAN_FORMAT_VERSION:
         raise PlanFileError(
@@ -188,7 +190,7 @@ def parse_plan(text: str, source: str) -> Plan:
         if isinstance(cause, PlanProblem):
             loc = loc + tuple(cause.loc)
         message_id, params = _problem(first, data)
-        raise _invalid(source, root, loc, message_id, params) from exc
+        raise _invalid(source, text, loc, message_id, params) from exc
 
 
 def load_plan_file(path: Path) -> Plan:
