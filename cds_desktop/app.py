@@ -1,6 +1,7 @@
 """``cds-desktop``: the one place that knows both sides.
 
 Start-up order: paths → logging → language → open the database (migrating it) → services → Qt UI.
+The language is ``--lang`` when given, else the ``language`` setting (Vietnamese by default).
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import sys
 from typing import Sequence
 
 from cds_desktop.core.errors import CdsError
-from cds_desktop.core.i18n import set_language, translate
-from cds_desktop.core.paths import DataDir
+from cds_desktop.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, current_language, set_language, translate
+from cds_desktop.core.paths import APP_NAME, DataDir
 from cds_desktop.core.services.commune import open_commune_service
 
 
@@ -29,7 +30,7 @@ def _setup_logging(data_dir: DataDir) -> None:
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="cds-desktop")
     parser.add_argument("--data-dir")
-    parser.add_argument("--lang", choices=["vi", "en"], default="vi")
+    parser.add_argument("--lang", choices=list(LANGUAGES), help="interface language for this run (default: the setting)")
     return parser.parse_args(argv)
 
 
@@ -37,22 +38,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     data_dir = DataDir.resolve(args.data_dir).ensure()
     _setup_logging(data_dir)
-    set_language(args.lang)
+    set_language(args.lang or DEFAULT_LANGUAGE)
 
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from cds_desktop.ui.plans_window import PlansWindow
+    from cds_desktop.ui.application import DesktopApp
+    from cds_desktop.ui.qt_translator import QtLanguage
+    from cds_desktop.ui.workspace import os_login
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationName(APP_NAME)
+    qt_language = QtLanguage(app)  # parented to the app: stays installed while it lives
+    qt_language.apply(current_language())
     try:
         service = open_commune_service(data_dir.root)
     except CdsError as exc:
         logging.getLogger(__name__).error("cannot open the data folder: %s", exc.code)
         QMessageBox.critical(None, translate("ui.app_title"), exc.message())
         return 1
-    window = PlansWindow(service)
-    window.resize(1000, 640)
-    window.show()
+    set_language(args.lang or service.setting("language"))
+    desktop = DesktopApp(app, qt_language, service, actor=os_login())
+    desktop.show()
     try:
         return app.exec()
     finally:

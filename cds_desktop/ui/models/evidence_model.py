@@ -1,0 +1,93 @@
+"""The evidence files attached in the open period, and a proxy showing one item's files."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QObject, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+
+from cds_desktop.core.i18n import translate
+from cds_desktop.core.services.commune import EvidenceView
+from cds_desktop.ui.labels import datetime_text, size_text
+from cds_desktop.ui.models.roles import Role
+from cds_desktop.ui.workspace import Workspace
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class EvidenceColumn(IntEnum):
+    ITEM = 0
+    NAME = 1
+    SIZE = 2
+    ADDED_AT = 3
+    ADDED_BY = 4
+
+
+HEADER_IDS = {column: f"ui.evidence.column.{column.name.lower()}" for column in EvidenceColumn}
+
+
+class EvidenceTableModel(QAbstractTableModel):
+    def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self._files: list[EvidenceView] = []
+        workspace.period_opened.connect(self.reload)
+        workspace.changed.connect(self.reload)
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._files = list(self.workspace.snapshot().evidence) if self.workspace.has_period else []
+        self.endResetModel()
+
+    def file(self, row: int) -> EvidenceView:
+        return self._files[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._files)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(EvidenceColumn)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return translate(HEADER_IDS[EvidenceColumn(section)])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        file, column = self._files[index.row()], EvidenceColumn(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return {
+                EvidenceColumn.ITEM: file.item_code,
+                EvidenceColumn.NAME: file.name,
+                EvidenceColumn.SIZE: size_text(file.size),
+                EvidenceColumn.ADDED_AT: datetime_text(file.added_at),
+                EvidenceColumn.ADDED_BY: file.added_by,
+            }[column]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column is EvidenceColumn.SIZE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Role.ITEM_CODE:
+            return file.item_code
+        return None
+
+
+class EvidenceItemProxy(QSortFilterProxyModel):
+    """Only the files of one indicator or task ("" shows every file)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._item_code = ""
+
+    def set_item(self, item_code: str) -> None:
+        self.beginFilterChange()
+        self._item_code = item_code
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
+        if not self._item_code:
+            return True
+        model = self.sourceModel()
+        return model.data(model.index(source_row, 0, source_parent), Role.ITEM_CODE) == self._item_code

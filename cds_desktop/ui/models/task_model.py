@@ -1,0 +1,267 @@
+"""The task checklist as a table (one row per task the commune reports on) and its filter proxy.
+
+Editing a cell saves the field through the ``Workspace`` at once. ``TaskFilterProxy`` narrows the rows to
+overdue tasks, tasks not started, and/or one lead agency, from the model's custom roles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QObject, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+
+from cds_desktop.core.domain import TaskEntry, TaskStatus
+from cds_desktop.core.formatting import describe_deadline
+from cds_desktop.core.i18n import current_language, translate
+from cds_desktop.core.numbers import format_number, to_canonical
+from cds_desktop.core.plans.model import Task
+from cds_desktop.core.validation import Problem
+from cds_desktop.ui.labels import date_text
+from cds_desktop.ui.models.cells import MUTED_TEXT, problem_tooltip, tint, worst_severity
+from cds_desktop.ui.models.roles import EditorKind, Role
+from cds_desktop.ui.workspace import Workspace
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class TaskColumn(IntEnum):
+    CODE = 0
+    TITLE = 1
+    DEADLINE = 2
+    STATUS = 3
+    PROGRESS = 4
+    COMPLETED = 5
+    RESULT = 6
+    DIFFICULTIES = 7
+    PROPOSALS = 8
+    EVIDENCE = 9
+
+
+HEADER_IDS = {column: f"ui.tasks.column.{column.name.lower()}" for column in TaskColumn}
+
+FIELDS = {
+    TaskColumn.STATUS: "status",
+    TaskColumn.PROGRESS: "progress_pct",
+    TaskColumn.COMPLETED: "completed_on",
+    TaskColumn.RESULT: "result",
+    TaskColumn.DIFFICULTIES: "difficulties",
+    TaskColumn.PROPOSALS: "proposals",
+}
+EDITORS = {
+    TaskColumn.STATUS: EditorKind.TASK_STATUS,
+    TaskColumn.PROGRESS: EditorKind.NUMBER,
+    TaskColumn.COMPLETED: EditorKind.DATE,
+    TaskColumn.RESULT: EditorKind.TEXT,
+    TaskColumn.DIFFICULTIES: EditorKind.TEXT,
+    TaskColumn.PROPOSALS: EditorKind.TEXT,
+}
+
+
+def column_of(field: str) -> TaskColumn:
+    """Where a problem about ``field`` is shown (evidence problems in the evidence column)."""
+    return next((c for c, f in FIELDS.items() if f == field), TaskColumn.EVIDENCE)
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    task: Task
+    entry: TaskEntry
+    problems: tuple[Problem, ...]
+    evidence_count: int
+
+    @property
+    def overdue(self) -> bool:
+        return any(p.code == "task.overdue" for p in self.problems)
+
+
+class TaskTableModel(QAbstractTableModel):
+    def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self._rows: list[TaskRow] = []
+        self._editable = False
+        workspace.period_opened.connect(self.reload)
+        workspace.changed.connect(self.reload)
+        self.reload()
+
+    def reload(self) -> None:
+        """Re-read the open period; keeps the model (and any open editor) when the rows are the same."""
+        rows: list[TaskRow] = []
+        editable = False
+        if self.workspace.has_period:
+            snapshot = self.workspace.snapshot()
+            editable = snapshot.editable
+            rows = [
+                TaskRow(task, snapshot.entries.tasks.get(task.code, TaskEntry(task.code)),
+                        tuple(snapshot.problems_of(task.code)), snapshot.entries.evidence_counts.get(task.code, 0))
+                for task in snapshot.plan.commune_tasks()
+            ]
+        if [r.task.code for r in rows] == [r.task.code for r in self._rows]:
+            self._rows, self._editable = rows, editable
+            if rows:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(TaskColumn) - 1))
+            return
+        self.beginResetModel()
+        self._rows, self._editable = rows, editable
+        self.endResetModel()
+
+    def row(self, row: int) -> TaskRow:
+        return self._rows[row]
+
+    def lead_agencies(self) -> list[str]:
+        language = current_language()
+        return sorted({r.task.lead_agency.get(language) for r in self._rows if r.task.lead_agency})
+
+    def index_for(self, item_code: str, field: str) -> QModelIndex:
+        for number, row in enumerate(self._rows):
+            if row.task.code == item_code:
+                return self.index(number, column_of(field))
+        return QModelIndex()
+
+    # --- Qt model API ----------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(TaskColumn)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return translate(HEADER_IDS[TaskColumn(section)])
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self._editable and TaskColumn(index.column()) in EDITORS:
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = self._rows[index.row()], TaskColumn(index.column())
+        cell_problems = [p for p in row.problems if column_of(p.field) == column]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.EditRole:
+            return self._edit_value(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return problem_tooltip(cell_problems) or self._tooltip(row, column)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return tint(cell_problems)
+        if role == Qt.ItemDataRole.ForegroundRole and column in (TaskColumn.CODE, TaskColumn.DEADLINE):
+            return MUTED_TEXT
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (TaskColumn.PROGRESS, TaskColumn.EVIDENCE):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Role.ITEM_CODE:
+            return row.task.code
+        if role == Role.FIELD:
+            return FIELDS.get(column)
+        if role == Role.EDITOR:
+            return EDITORS.get(column)
+        if role == Role.PLACEHOLDER and column is TaskColumn.COMPLETED and row.entry.status is TaskStatus.DONE:
+            return translate("ui.date_placeholder")
+        if role == Role.SEVERITY:
+            return worst_severity(cell_problems)
+        if role == Role.BADGE and column is TaskColumn.STATUS:
+            return row.entry.status.value
+        if role == Role.OVERDUE:
+            return row.overdue
+        if role == Role.LEAD_AGENCY:
+            return row.task.lead_agency.get(current_language()) if row.task.lead_agency else ""
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if role != Qt.ItemDataRole.EditRole or not (self.flags(index) & Qt.ItemFlag.ItemIsEditable):
+            return False
+        row, column = self._rows[index.row()], TaskColumn(index.column())
+        stored = _stored(column, value)
+        if stored == self._edit_value(row, column):
+            return False
+        self.workspace.set_task(row.task.code, FIELDS[column], stored)
+        return True
+
+    # --- cells -----------------------------------------------------------------------------
+    def _display(self, row: TaskRow, column: TaskColumn) -> str:
+        task, entry, language = row.task, row.entry, current_language()
+        if column is TaskColumn.CODE:
+            return task.code
+        if column is TaskColumn.TITLE:
+            title = task.title.get(language)
+            if task.lead_agency:
+                return f"{title}\n{translate('ui.tasks.lead', agency=task.lead_agency.get(language))}"
+            return title
+        if column is TaskColumn.DEADLINE:
+            return describe_deadline(task.deadline, language)
+        if column is TaskColumn.STATUS:
+            return translate(f"task_status.{entry.status.value}")
+        if column is TaskColumn.PROGRESS:
+            return f"{format_number(entry.progress_pct, language)}%" if entry.progress_pct is not None else ""
+        if column is TaskColumn.COMPLETED:
+            return date_text(entry.completed_on)
+        if column is TaskColumn.EVIDENCE:
+            return format_number(row.evidence_count, language) if row.evidence_count else ""
+        return getattr(entry, FIELDS[column]) or ""
+
+    def _edit_value(self, row: TaskRow, column: TaskColumn) -> Any:
+        entry = row.entry
+        if column is TaskColumn.STATUS:
+            return entry.status.value
+        if column is TaskColumn.PROGRESS:
+            return str(entry.progress_pct) if entry.progress_pct is not None else None
+        if column is TaskColumn.COMPLETED:
+            return date_text(entry.completed_on) or None
+        if column in FIELDS:
+            return getattr(entry, FIELDS[column])
+        return None
+
+    @staticmethod
+    def _tooltip(row: TaskRow, column: TaskColumn) -> str | None:
+        language = current_language()
+        if column is TaskColumn.TITLE and row.task.description:
+            return row.task.description.get(language)
+        if column is TaskColumn.DEADLINE and row.task.deadline.text:
+            return row.task.deadline.text.get(language)
+        return None
+
+
+def _stored(column: TaskColumn, value: Any) -> str | None:
+    text = None if value is None else str(value).strip() or None
+    if column is TaskColumn.PROGRESS and text is not None:
+        return to_canonical(text.rstrip("%").strip(), current_language())
+    if column is TaskColumn.STATUS and text is None:
+        return TaskStatus.NOT_STARTED.value
+    return text
+
+
+class TaskFilter(StrEnum):
+    ALL = "all"
+    OVERDUE = "overdue"
+    NOT_STARTED = "not_started"
+
+
+class TaskFilterProxy(QSortFilterProxyModel):
+    """Shows the tasks matching the chosen filter and lead agency (empty agency: every agency)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._filter = TaskFilter.ALL
+        self._agency = ""
+
+    def set_filter(self, task_filter: TaskFilter, agency: str) -> None:
+        self.beginFilterChange()
+        self._filter, self._agency = task_filter, agency
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
+        model = self.sourceModel()
+        index = model.index(source_row, 0, source_parent)
+        if self._agency and model.data(index, Role.LEAD_AGENCY) != self._agency:
+            return False
+        if self._filter is TaskFilter.OVERDUE:
+            return bool(model.data(index, Role.OVERDUE))
+        if self._filter is TaskFilter.NOT_STARTED:
+            return model.data(model.index(source_row, TaskColumn.STATUS, source_parent), Role.BADGE) == TaskStatus.NOT_STARTED.value
+        return True
