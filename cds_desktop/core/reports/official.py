@@ -14,11 +14,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Sequence
 
+from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.doctemplate import LayoutError
-from reportlab.lib.units import mm
 
 from cds_desktop.core.errors import ReportError
 from cds_desktop.core.fileio import atomic_writer
@@ -44,6 +44,8 @@ NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 
 _HEADER_LEFT_SHARE = 0.42  # the issuer column; the national-title column takes the rest
+_ISSUER_RULE_SHARE = 0.4  # the rule under the issuer: 1/3 to 1/2 of its name's width
+_RECIPIENTS_SHARE = 0.45  # the "Nơi nhận" column; the signature block takes the rest
 _RULE_WIDTH = 0.6
 _SIGNATURE_SPACE = 28 * mm  # room for the signature and the seal
 
@@ -89,7 +91,7 @@ def header_block(document: DocumentInfo, language: str) -> Table:
     left: list[Flowable] = [paragraph(issuer.parent, style.issuer_parent)] if issuer.parent else []
     left += [paragraph(line, style.issuer) for line in issuer.name_lines]
     widest_line = max(stringWidth(line, BOLD, style.issuer.fontSize) for line in issuer.name_lines)
-    left.append(HorizontalRule(min(widest_line, left_width) * 0.4))
+    left.append(HorizontalRule(min(widest_line, left_width) * _ISSUER_RULE_SHARE))
     right = [
         paragraph(NATIONAL_TITLE, style.national_title),
         paragraph(MOTTO, style.motto),
@@ -124,7 +126,7 @@ def closing_block(document: DocumentInfo, language: str) -> Table:
     recipients.append(paragraph(archive, style.recipient))
     signature: list[Flowable] = [paragraph(line, style.signature) for line in document.signature.capacity_lines]
     signature += [Spacer(1, _SIGNATURE_SPACE), paragraph(document.signature.signer_name, style.signer_name)]
-    left_width = FRAME_WIDTH * 0.45
+    left_width = FRAME_WIDTH * _RECIPIENTS_SHARE
     return _table([[recipients, signature]], widths=(left_width, FRAME_WIDTH - left_width), top_padding=(12,))
 
 

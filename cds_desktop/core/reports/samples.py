@@ -190,7 +190,7 @@ def _sample_period() -> tuple[Period, DeadlineRule]:
         month_from_end=0,
         text=LocalizedText(vi="Trước ngày mùng 03 của tháng cuối quý", en="Before the 3rd of the quarter's last month"),
     )
-    return Period.parse("2023Q3"), rule
+    return Period.parse("2023Q4"), rule
 
 
 def _ratio_result(target: Target, rng: random.Random) -> tuple[Decimal, Decimal, Decimal]:
@@ -222,11 +222,13 @@ def _indicator_rows(language: str, rng: random.Random) -> tuple[IndicatorRow, ..
     return tuple(rows)
 
 
-def _task_rows(language: str, rng: random.Random) -> tuple[TaskRow, ...]:
+def _task_rows(language: str, rng: random.Random, period: Period, report_date: dt.date) -> tuple[TaskRow, ...]:
+    """Tasks in rotating states; a task not done whose deadline passed before ``report_date`` is overdue."""
     statuses = (TaskStatus.DONE, TaskStatus.IN_PROGRESS, TaskStatus.IN_PROGRESS, TaskStatus.NOT_STARTED)
     rows = []
     for index, (code, title_vi, title_en, agency, deadline) in enumerate(_TASKS):
         status = statuses[index % len(statuses)]
+        due = deadline.due_date(period.end)
         rows.append(
             TaskRow(
                 code=code,
@@ -235,7 +237,7 @@ def _task_rows(language: str, rng: random.Random) -> tuple[TaskRow, ...]:
                 lead_agency=_pick(_AGENCIES[agency], language),
                 deadline=deadline,
                 status=status,
-                overdue=deadline is _OCT_2023 and status is not TaskStatus.DONE,
+                overdue=status is not TaskStatus.DONE and due is not None and due < report_date,
                 result=rng.choice(_TASK_RESULTS) if status is not TaskStatus.NOT_STARTED else "",
             )
         )
@@ -243,15 +245,16 @@ def _task_rows(language: str, rng: random.Random) -> tuple[TaskRow, ...]:
 
 
 def sample_commune_report(language: str = "vi", seed: int = 3) -> CommuneReportData:
-    """Xã Nhân Cơ's report for the third quarter of 2023 on a plan shaped like plan 003."""
+    """Xã Nhân Cơ's report for the fourth quarter of 2023 on a plan shaped like plan 003."""
     rng = random.Random(seed)
     period, _ = _sample_period()
+    report_date = dt.date(2023, 12, 1)
     document = DocumentInfo(
         issuer=Issuer(name_lines=("ỦY BAN NHÂN DÂN", "XÃ NHÂN CƠ"), name="Ủy ban nhân dân xã Nhân Cơ"),
         number="105/BC-UBND",
         place="Nhân Cơ",
-        date=dt.date(2023, 9, 1),
-        subject="Kết quả thực hiện Kế hoạch chuyển đổi số Quý III năm 2023",
+        date=report_date,
+        subject="Kết quả thực hiện Kế hoạch chuyển đổi số Quý IV năm 2023",
         signature=Signature(capacity_lines=("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"), signer_name="Nguyễn Văn Hùng"),
         recipients=(
             "Phòng Văn hóa và Thông tin huyện (b/c)",
@@ -268,7 +271,7 @@ def sample_commune_report(language: str = "vi", seed: int = 3) -> CommuneReportD
         document=document,
         period=period,
         indicators=_indicator_rows(language, rng),
-        tasks=_task_rows(language, rng),
+        tasks=_task_rows(language, rng, period, report_date),
         difficulties=(
             "Hạ tầng mạng di động tại một số bon vùng sâu còn yếu, chưa có cáp quang đến hộ gia đình.\n"
             "Một bộ phận người dân, nhất là người cao tuổi, chưa có điện thoại thông minh và chưa quen sử dụng "
@@ -337,13 +340,13 @@ def _indicator_summaries(
 
 
 def sample_office_report(communes: int = 200, language: str = "vi", seed: int = 3) -> OfficeReportData:
-    """Sở Khoa học và Công nghệ's consolidated report on ``communes`` communes for the third quarter of 2023."""
+    """Sở Khoa học và Công nghệ's consolidated report on ``communes`` communes for the fourth quarter of 2023."""
     rng = random.Random(seed)
     period, rule = _sample_period()
     names = _commune_names(communes)
     earlier = tuple(
         _submissions(Period.parse(period_id), rule, names, rng, late=0.12, missing=0.08)
-        for period_id in ("2023Q1", "2023Q2")
+        for period_id in ("2023Q1", "2023Q2", "2023Q3")
     )
     current = _submissions(period, rule, names, rng, late=0.10, missing=0.05)
     document = DocumentInfo(
@@ -354,8 +357,8 @@ def sample_office_report(communes: int = 200, language: str = "vi", seed: int = 
         ),
         number="1234/BC-SKHCN",
         place="Lâm Đồng",
-        date=dt.date(2023, 9, 15),
-        subject="Tổng hợp kết quả thực hiện chuyển đổi số cấp xã Quý III năm 2023",
+        date=dt.date(2023, 12, 15),
+        subject="Tổng hợp kết quả thực hiện chuyển đổi số cấp xã Quý IV năm 2023",
         signature=Signature(capacity_lines=("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"), signer_name="Trần Thị Mai"),
         recipients=("UBND tỉnh (b/c)", "Ban Chỉ đạo chuyển đổi số tỉnh", "Giám đốc, các PGĐ Sở", "UBND các xã, phường"),
         archive=("VT", "CĐS"),

@@ -78,7 +78,7 @@ def test_official_header_title_and_date_line(commune_pdf) -> None:
         "Độc lập - Tự do - Hạnh phúc",
         "Số: 05/BC-UBND",
         "Nhân Cơ, ngày 05 tháng 02 năm 2026",
-        "BÁO CÁO Kết quả thực hiện Kế hoạch chuyển đổi số Quý III năm 2023",
+        "BÁO CÁO Kết quả thực hiện Kế hoạch chuyển đổi số Quý IV năm 2023",
     ):
         assert expected in first_page
 
@@ -215,7 +215,7 @@ def test_a_report_without_indicators_and_tasks_is_refused(
     with pytest.raises(ReportError) as caught:
         render_commune_report(dataclasses.replace(commune_data, indicators=(), tasks=()), path)
     assert caught.value.code == "report.empty"
-    assert "Quý III năm 2023" in caught.value.message("vi")
+    assert "Quý IV năm 2023" in caught.value.message("vi")
     assert not path.exists()
 
 
