@@ -1,0 +1,316 @@
+"""Import, first half: verify a bundle completely into a quarantine folder, or refuse it with a distinct code.
+
+``verify_bundle`` checks, in this order: the header (no key needed); that the bundle is addressed to this office;
+that its sender's key is enrolled and active; the office key that opens the wrapped file key; the payload's key
+commitment and exact length; then, streaming, the signed manifest (signature with the enrolled key, the header
+repeated exactly, this office among the signed recipients, safe entry names, ordering against the receiver's
+state) and every entry against it. Only when all of that passes — Cobblestone's final chunk included — is a
+``VerifiedBundle`` returned; on any failure the quarantine folder is removed. Nothing here touches a database:
+the caller imports from the result in one transaction, after ``ensure_unchanged`` if time has passed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO, Callable, Collection, Iterator, Mapping, Sequence
+
+from cryptography.exceptions import InvalidTag
+
+from cds_desktop.core.bundle.errors import Code
+from cds_desktop.core.bundle.fields import Series
+from cds_desktop.core.bundle.format import BundleHeader, HeaderCore, Suite, read_header, wrap_info
+from cds_desktop.core.bundle.frames import PayloadReader, QuarantinedFile
+from cds_desktop.core.bundle.keys import EncryptionKey, EnrolledKey, KeyStatus, SenderLookup, sha256_fingerprint
+from cds_desktop.core.bundle.manifest import MANIFEST_CODES, Manifest, manifest_sha256
+from cds_desktop.core.bundle.names import check_entry_names
+from cds_desktop.core.bundle.pipeline import run_pipeline
+from cds_desktop.core.bundle.sequence import SeriesState, check_sequence
+from cds_desktop.core.bundle.signed import open_envelope
+from cds_desktop.core.errors import BundleError
+from cds_desktop.core.fileio import storage_error
+from cds_desktop.core.progress import CancelToken, ProgressCallback, check_cancelled
+
+BLOCK_SIZE = 1024 * 1024
+FILE_KEY_SIZE = 32
+
+SeriesStateLookup = Callable[[Series], SeriesState]
+"""``lookup(series)``: what the office has accepted so far for that commune's series."""
+
+
+@dataclass(frozen=True)
+class VerifiedBundle:
+    """A bundle that passed every check; its attachments wait in ``quarantine``."""
+
+    source: Path
+    size: int
+    sha256: str  # of the whole file, hex
+    fingerprint: str  # the same, grouped for reading aloud
+    header: BundleHeader
+    manifest: Manifest
+    manifest_sha256: str
+    records: Mapping[str, Any]  # entry name -> parsed JSON
+    attachments: tuple[QuarantinedFile, ...]
+    quarantine: Path
+    opened_with: str  # id of the office key that opened it
+
+
+def inspect_bundle(path: Path, *, allowed_suites: Collection[int] | None = None) -> BundleHeader:
+    """The checked cleartext header of the bundle at ``path`` (sender, series, recipients), without any key."""
+    with _open_bundle(path) as stream:
+        return read_header(stream, allowed_suites=allowed_suites)
+
+
+def verify_bundle(
+    path: Path,
+    quarantine: Path,
+    *,
+    office: str,
+    keys: Sequence[EncryptionKey],
+    lookup_sender: SenderLookup,
+    lookup_series: SeriesStateLookup | None = None,
+    allowed_suites: Collection[int] | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> VerifiedBundle:
+    """Verify the bundle at ``path`` for ``office`` (its code) holding the private ``keys``.
+
+    ``quarantine`` must not exist or be empty; it receives the attachments. ``lookup_sender(org, key_id)``
+    returns the enrolled key or ``None``; ``lookup_series``, when given, refuses a duplicate, rolled-back or
+    unchained bundle before any entry is unpacked. Raises ``BundleError`` (see ``errors.Code``),
+    ``StorageError`` if the quarantine cannot be written, ``Cancelled``.
+    """
+    _prepare_quarantine(quarantine)
+    try:
+        with _open_bundle(path) as stream:
+            return _verify(
+                path, stream, quarantine, office, keys, lookup_sender, lookup_series, allowed_suites, progress, cancel
+            )
+    except OSError as exc:
+        discard_quarantine(quarantine)
+        raise storage_error(exc, quarantine) from exc
+    except BaseException:
+        discard_quarantine(quarantine)
+        raise
+
+
+def ensure_unchanged(verified: VerifiedBundle) -> None:
+    """Raise ``bundle.changed_since_verify`` if the bundle file or a quarantined attachment changed since verifying."""
+    if _file_sha256(verified.source) != verified.sha256:
+        raise BundleError(Code.CHANGED_SINCE_VERIFY, path=str(verified.source))
+    for attachment in verified.attachments:
+        if _file_sha256(attachment.path) != attachment.sha256:
+            raise BundleError(Code.CHANGED_SINCE_VERIFY, path=str(attachment.path))
+
+
+def discard_quarantine(quarantine: Path) -> None:
+    """Remove a quarantine folder and everything in it (after import, or after a failure)."""
+    shutil.rmtree(quarantine, ignore_errors=True)
+
+
+def _verify(
+    path: Path,
+    stream: BinaryIO,
+    quarantine: Path,
+    office: str,
+    keys: Sequence[EncryptionKey],
+    lookup_sender: SenderLookup,
+    lookup_series: SeriesStateLookup | None,
+    allowed_suites: Collection[int] | None,
+    progress: ProgressCallback | None,
+    cancel: CancelToken | None,
+) -> VerifiedBundle:
+    file_size = os.fstat(stream.fileno()).st_size
+    with _reading(path):
+        header = read_header(stream, allowed_suites=allowed_suites)
+    core = header.core
+    if office not in {r.org for r in core.recipients}:
+        raise BundleError(Code.NOT_FOR_THIS_OFFICE, office=office, recipients=", ".join(sorted({r.org for r in core.recipients})))
+    sender = _enrolled_sender(core, lookup_sender)
+    file_key, opened_with = _unwrap_file_key(header, office, keys)
+    suite = header.suite
+    decryptor = suite.decryptor(file_key, header.payload_context)
+    with _reading(path):
+        commitment = stream.read(suite.payload_overhead)
+    file_hash = hashlib.sha256(header.encoded + commitment)
+    payload_length = file_size - len(header.encoded)
+    if len(commitment) < suite.payload_overhead:
+        raise BundleError(Code.TRUNCATED, expected=header.payload_size, found=payload_length)
+    try:
+        decryptor.update(commitment)
+    except InvalidTag:
+        raise BundleError(Code.PAYLOAD_MISMATCH) from None
+    _check_payload_length(payload_length, header.payload_size, suite)
+
+    def verify_manifest(data: bytes) -> Manifest:
+        return _verify_manifest(data, header, office, sender, lookup_series)
+
+    payload = PayloadReader(verify_manifest, quarantine)
+    remaining = header.payload_size - len(commitment)
+    done = len(header.encoded) + len(commitment)
+
+    def read(block: memoryview) -> int:
+        nonlocal remaining
+        with _reading(path):
+            count = stream.readinto(block[: min(len(block), remaining)]) or 0
+        remaining -= count
+        return count
+
+    def hash_and_decrypt(block: memoryview, out: memoryview) -> int:
+        file_hash.update(block)
+        try:
+            return decryptor.update_into(block, out)
+        except InvalidTag:
+            raise BundleError(Code.PAYLOAD_CORRUPTED) from None
+
+    def consume(plaintext: memoryview) -> None:
+        nonlocal done
+        payload.feed(plaintext)
+        done += len(plaintext)
+        if progress is not None:
+            progress(min(done, file_size), file_size)
+
+    try:
+        run_pipeline(read, hash_and_decrypt, consume, block_size=BLOCK_SIZE, output_size=BLOCK_SIZE + 16400, cancel=cancel)
+        check_cancelled(cancel)
+        try:
+            tail = decryptor.finalize()
+        except InvalidTag:
+            raise BundleError(Code.PAYLOAD_CORRUPTED) from None
+        payload.feed(memoryview(tail))
+        manifest = payload.finish()
+    finally:
+        payload.close()
+    with _reading(path):
+        grown = stream.read(1)  # the file grew while it was being read
+    if grown:
+        raise BundleError(Code.TRAILING_BYTES, extra=1)
+    if progress is not None:
+        progress(file_size, file_size)
+    digest = file_hash.digest()
+    return VerifiedBundle(
+        source=Path(path),
+        size=file_size,
+        sha256=digest.hex(),
+        fingerprint=sha256_fingerprint(digest),
+        header=header,
+        manifest=manifest,
+        manifest_sha256=manifest_sha256(manifest.canonical()),
+        records=payload.records,
+        attachments=tuple(payload.attachments),
+        quarantine=quarantine,
+        opened_with=opened_with,
+    )
+
+
+def _open_bundle(path: Path) -> BinaryIO:
+    try:
+        return open(path, "rb", buffering=0)
+    except OSError as exc:
+        raise BundleError(Code.UNREADABLE, path=str(path), problem=exc.strerror or str(exc)) from None
+
+
+@contextlib.contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """Report a failure to read the bundle file as ``bundle.unreadable`` (not as a quarantine write failure)."""
+    try:
+        yield
+    except OSError as exc:
+        raise BundleError(Code.UNREADABLE, path=str(path), problem=exc.strerror or str(exc)) from None
+
+
+def _prepare_quarantine(quarantine: Path) -> None:
+    if quarantine.exists() and any(quarantine.iterdir()):
+        raise BundleError(Code.QUARANTINE_NOT_EMPTY, path=str(quarantine))
+    try:
+        quarantine.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise storage_error(exc, quarantine) from exc
+
+
+def _enrolled_sender(core: HeaderCore, lookup_sender: SenderLookup) -> EnrolledKey:
+    sender = core.sender
+    enrolled = lookup_sender(sender.org, sender.key_id)
+    if enrolled is None or enrolled.org != sender.org or enrolled.key.key_id != sender.key_id:
+        raise BundleError(Code.SENDER_NOT_ENROLLED, org=sender.org, key_id=sender.key_id)
+    if enrolled.status is KeyStatus.REVOKED:
+        raise BundleError(Code.SENDER_KEY_REVOKED, org=sender.org, fingerprint=enrolled.key.fingerprint)
+    if enrolled.status is KeyStatus.RETIRED:
+        raise BundleError(Code.SENDER_KEY_RETIRED, org=sender.org, fingerprint=enrolled.key.fingerprint)
+    return enrolled
+
+
+def _unwrap_file_key(header: BundleHeader, office: str, keys: Sequence[EncryptionKey]) -> tuple[bytes, str]:
+    """The file key, opened with one of ``keys`` from an entry addressed to ``office``, and that key's id."""
+    ours = {key.public.key_id_bytes: key for key in keys}
+    candidates = [
+        (entry, ours[entry.key_id])
+        for entry, listed in zip(header.recipients, header.core.recipients)
+        if listed.org == office and entry.key_id in ours
+    ]
+    if not candidates:
+        listed_ids = [r.key_id for r in header.core.recipients if r.org == office]
+        raise BundleError(Code.NO_MATCHING_KEY, office=office, key_ids=", ".join(listed_ids))
+    for entry, key in candidates:
+        try:
+            file_key = header.suite.hpke_suite.decrypt(
+                entry.wrapped_key, key.hpke_key(), info=wrap_info(header.core_digest, entry.key_id)
+            )
+        except (InvalidTag, ValueError):
+            continue
+        if len(file_key) == FILE_KEY_SIZE:
+            return file_key, key.public.key_id
+    raise BundleError(Code.WRAPPED_KEY_INVALID)
+
+
+def _check_payload_length(actual: int, expected: int, suite: Suite) -> None:
+    if actual > expected:
+        raise BundleError(Code.TRAILING_BYTES, extra=actual - expected)
+    if actual < expected:
+        whole_chunks = (actual - suite.payload_overhead) % (suite.chunk_size + suite.chunk_overhead) == 0
+        code = Code.TRUNCATED_AT_CHUNK_BOUNDARY if whole_chunks else Code.TRUNCATED
+        raise BundleError(code, expected=expected, found=actual)
+
+
+def _verify_manifest(
+    data: bytes,
+    header: BundleHeader,
+    office: str,
+    sender: EnrolledKey,
+    lookup_series: SeriesStateLookup | None,
+) -> Manifest:
+    """The signed manifest, checked against the enrolled sender key, the header and the receiver's state."""
+    envelope = open_envelope(data, MANIFEST_CODES)
+    if len(envelope.signatures) != 1:
+        raise BundleError(Code.MANIFEST_INVALID, field="signatures", detail="exactly one signature is required")
+    (signature,) = envelope.signatures
+    if signature.alg != sender.key.kind.value:
+        raise BundleError(Code.SIGNATURE_ALG_MISMATCH, alg=signature.alg, kind=sender.key.kind.value)
+    if not envelope.is_signed_by(sender.key, Manifest):
+        raise BundleError(Code.SIGNATURE_INVALID, key_id=signature.key_id, expected=sender.key.key_id)
+    manifest = envelope.body_as(Manifest, MANIFEST_CODES)
+    if office not in {r.org for r in manifest.recipients}:
+        raise BundleError(Code.FORWARDED, office=office, recipients=", ".join(sorted({r.org for r in manifest.recipients})))
+    differences = manifest.header_differences(header.core)
+    if differences:
+        raise BundleError(Code.HEADER_MISMATCH, fields=", ".join(differences))
+    check_entry_names(entry.name for entry in manifest.entries)
+    if lookup_series is not None:
+        check_sequence(manifest, lookup_series(manifest.series))
+    return manifest
+
+
+def _file_sha256(path: Path) -> str | None:
+    digest = hashlib.sha256()
+    buffer = memoryview(bytearray(BLOCK_SIZE))
+    try:
+        with open(path, "rb", buffering=0) as stream:
+            while count := stream.readinto(buffer):
+                digest.update(buffer[:count])
+    except OSError:
+        return None
+    return digest.hexdigest()
