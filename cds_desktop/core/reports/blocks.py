@@ -7,7 +7,8 @@ from itertools import groupby
 from typing import Iterable, Sequence, TypeVar
 
 from reportlab.lib import colors
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableStyle
 
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.reports.data import DocumentInfo
@@ -20,6 +21,7 @@ _CELL_PADDING = 3
 _GRID = colors.black
 _GROUP_BACKGROUND = colors.Color(0.93, 0.93, 0.93)
 _HEADER_BACKGROUND = colors.Color(0.88, 0.88, 0.88)
+_ROOM_AFTER_HEADING = 35 * mm
 END_MARK = "./."  # closes the body of a Vietnamese official document
 
 
@@ -32,9 +34,10 @@ class Column:
     centered: bool = False
 
 
-def heading(message_id: str, language: str) -> Paragraph:
-    """A section heading from the catalog, e.g. "I. TÓM TẮT KẾT QUẢ"."""
-    return paragraph(translate(message_id, language), styles().heading)
+def heading(message_id: str, language: str) -> list[Flowable]:
+    """A section heading from the catalog, e.g. "I. TÓM TẮT KẾT QUẢ", moved to the next page when fewer than
+    a few lines would follow it on this one."""
+    return [CondPageBreak(_ROOM_AFTER_HEADING), paragraph(translate(message_id, language), styles().heading)]
 
 
 def body_text(text: str) -> Paragraph:

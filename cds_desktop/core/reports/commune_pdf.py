@@ -106,15 +106,15 @@ def commune_report_body(data: CommuneReportData) -> list[Flowable]:
     language = data.language
     return [
         opening(data.document, "report.commune.opening", language, period=period_label(data.period, language)),
-        heading("report.commune.section.summary", language),
+        *heading("report.commune.section.summary", language),
         *_summary(data),
-        heading("report.commune.section.indicators", language),
+        *heading("report.commune.section.indicators", language),
         *([_indicator_table(data)] if data.indicators else narrative("", language)),
-        heading("report.commune.section.tasks", language),
+        *heading("report.commune.section.tasks", language),
         *([_task_table(data)] if data.tasks else narrative("", language)),
-        heading("report.commune.section.difficulties", language),
+        *heading("report.commune.section.difficulties", language),
         *narrative(data.difficulties, language),
-        heading("report.commune.section.proposals", language),
+        *heading("report.commune.section.proposals", language),
         *narrative(data.proposals, language, closes_document=True),
     ]
 

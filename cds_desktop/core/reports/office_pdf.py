@@ -156,18 +156,18 @@ def office_report_body(data: OfficeReportData) -> list[Flowable]:
     indicators = [_indicator_table(data), _indicator_chart(data)] if data.indicators else narrative("", language)
     return [
         opening(data.document, "report.office.opening", language, period=period_label(data.period, language)),
-        heading("report.office.section.submissions", language),
+        *heading("report.office.section.submissions", language),
         _submission_summary(data.current, language),
         _submission_table(data),
-        heading("report.office.section.indicators", language),
+        *heading("report.office.section.indicators", language),
         *indicators,
-        heading("report.office.section.below_target", language),
+        *heading("report.office.section.below_target", language),
         *_most_often_below_target(data),
-        heading("report.office.section.late_missing", language),
+        *heading("report.office.section.late_missing", language),
         *_late_or_missing(data.current, language),
-        heading("report.office.section.difficulties", language),
+        *heading("report.office.section.difficulties", language),
         *narrative(data.difficulties, language),
-        heading("report.office.section.proposals", language),
+        *heading("report.office.section.proposals", language),
         *narrative(data.proposals, language, closes_document=True),
     ]
 

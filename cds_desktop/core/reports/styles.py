@@ -81,7 +81,7 @@ def styles() -> Styles:
         title=_style("title", BOLD, 14, TA_CENTER, spaceBefore=6 * mm),
         subject=_style("subject", BOLD, 14, TA_CENTER),
         body=_style("body", REGULAR, BODY_SIZE, TA_JUSTIFY, firstLineIndent=10 * mm, spaceAfter=4, leading=17),
-        heading=_style("heading", BOLD, BODY_SIZE, TA_LEFT, spaceBefore=6, spaceAfter=4, keepWithNext=1),
+        heading=_style("heading", BOLD, BODY_SIZE, TA_LEFT, spaceBefore=6, spaceAfter=4),
         caption=_style("caption", ITALIC, 12, TA_CENTER, spaceBefore=2, spaceAfter=6),
         cell=_style("cell", REGULAR, TABLE_SIZE),
         cell_centered=_style("cell_centered", REGULAR, TABLE_SIZE, TA_CENTER),

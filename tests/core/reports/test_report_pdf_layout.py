@@ -72,3 +72,9 @@ def test_no_page_ends_with_a_heading_or_group_title(pdf) -> None:
     for number in range(1, len(pdf.pages)):  # the last page ends with the signature
         lowest = min(pdf.fragments(number - 1), key=lambda fragment: fragment.y)
         assert lowest.text not in titles and not headings.match(lowest.text), (number, lowest.text)
+
+
+def test_every_page_but_the_last_is_at_least_half_full(pdf) -> None:
+    for number in range(1, len(pdf.pages)):
+        lowest = min(fragment.y for fragment in pdf.fragments(number - 1))
+        assert lowest < A4[1] / 2, (number, lowest)
