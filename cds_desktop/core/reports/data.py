@@ -133,13 +133,19 @@ class TaskRow(_NfcText):
     result: str = ""
 
 
-def _require_language(language: str) -> None:
-    if language not in LANGUAGES:
-        raise ValueError(f"unsupported report language {language!r}")
+class _Report(_NfcText):
+    """Mixin for the two reports: text NFC-normalized and ``language`` one the catalogs have."""
+
+    language: str
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.language not in LANGUAGES:
+            raise ValueError(f"unsupported report language {self.language!r}")
 
 
 @dataclass(frozen=True)
-class CommuneReportData(_NfcText):
+class CommuneReportData(_Report):
     """A commune's report on one period of a plan: indicator results, task progress and its own remarks."""
 
     document: DocumentInfo
@@ -149,10 +155,6 @@ class CommuneReportData(_NfcText):
     difficulties: str = ""
     proposals: str = ""
     language: str = DEFAULT_LANGUAGE
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        _require_language(self.language)
 
     @property
     def indicators_answered(self) -> int:
@@ -227,7 +229,7 @@ class IndicatorSummaryRow(_NfcText):
 
 
 @dataclass(frozen=True)
-class OfficeReportData(_NfcText):
+class OfficeReportData(_Report):
     """A receiving office's (province or district) consolidated report over its communes for one period.
 
     ``current`` holds the period the report is about; ``earlier_periods`` (oldest first) add rows to the
@@ -241,10 +243,6 @@ class OfficeReportData(_NfcText):
     difficulties: str = ""
     proposals: str = ""
     language: str = DEFAULT_LANGUAGE
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        _require_language(self.language)
 
     @property
     def period(self) -> Period:

@@ -66,6 +66,7 @@ def _submission_table(data: OfficeReportData) -> Flowable:
     language = data.language
     rows = []
     for entry in (*data.earlier_periods, data.current):
+        # SubmissionStatus lists on time, late, missing: the order of the columns
         shares = [count_with_share(entry.count(status), entry.expected, language) for status in SubmissionStatus]
         rows.append((period_label(entry.period, language), format_date(entry.due_before), str(entry.expected), *shares))
     return data_table(_SUBMISSION_COLUMNS, [("", rows)], language)
