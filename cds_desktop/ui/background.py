@@ -54,7 +54,7 @@ class RunningTask(QObject):
         self.dialog = QProgressDialog(title, "", 0, 0, parent_widget)
         self.dialog.setObjectName("progress_dialog")
         self.dialog.setWindowTitle(title)
-        self.dialog.setMinimumDuration(0)
+        self.dialog.setMinimumDuration(2**31 - 1)  # never by itself: our timer decides when it appears
         self.dialog.setAutoClose(False)
         self.dialog.setAutoReset(False)
         self.dialog.canceled.connect(self.cancel_token.cancel)
