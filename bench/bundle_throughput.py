@@ -56,7 +56,9 @@ def _child(spec_path: str) -> None:
             signing_key=signing_key,
             recipients=[Recipient("66", office_key.public)],
             records={"records/indicators.json": {"smartphone_ratio": "80.5"}},
-            attachments=[AttachmentSource(a["name"], Path(a["path"]), a["size"], a["sha256"]) for a in spec["attachments"]],
+            attachments=[
+                AttachmentSource(a["name"], Path(a["path"]), a["size"], a["sha256"]) for a in spec["attachments"]
+            ],
             app_version="bench",
             schema_version=1,
         )
@@ -105,7 +107,9 @@ def _make_evidence(folder: Path, total_mib: int, files: int) -> list[dict]:
                 block = os.urandom(MIB)
                 digest.update(block)
                 stream.write(block)
-        attachments.append({"name": f"evidence/{path.name}", "path": str(path), "size": mib * MIB, "sha256": digest.hexdigest()})
+        attachments.append(
+            {"name": f"evidence/{path.name}", "path": str(path), "size": mib * MIB, "sha256": digest.hexdigest()}
+        )
     return attachments
 
 
@@ -146,19 +150,32 @@ def main() -> None:
             out_dir, quarantine = work / "out", work / "quarantine"
             shutil.rmtree(out_dir, ignore_errors=True)
             shutil.rmtree(quarantine, ignore_errors=True)
-            export = _run_child({**seeds, "action": "export", "output_dir": str(out_dir), "attachments": attachments}, work)
+            export = _run_child(
+                {**seeds, "action": "export", "output_dir": str(out_dir), "attachments": attachments}, work
+            )
             keep("export", export["seconds"], export["max_rss_kib"])
-            imported = _run_child({**seeds, "action": "import", "bundle": export["path"], "quarantine": str(quarantine)}, work)
+            imported = _run_child(
+                {**seeds, "action": "import", "bundle": export["path"], "quarantine": str(quarantine)}, work
+            )
             keep("import", imported["seconds"], imported["max_rss_kib"])
             encrypted, decrypted = work / "evidence.age", work / "evidence.dec"
             for path in (encrypted, decrypted):
                 path.unlink(missing_ok=True)
-            keep("age_encrypt", _timed(["cat", *sources, "|", "age", "-r", age_recipient, "-o", str(encrypted)], shell=True))
-            keep("age_decrypt", _timed(["age", "-d", "-i", str(work / "age.key"), "-o", str(decrypted), str(encrypted)]))
+            keep(
+                "age_encrypt",
+                _timed(["cat", *sources, "|", "age", "-r", age_recipient, "-o", str(encrypted)], shell=True),
+            )
+            keep(
+                "age_decrypt", _timed(["age", "-d", "-i", str(work / "age.key"), "-o", str(decrypted), str(encrypted)])
+            )
             encrypted.unlink()
             keep(
                 "age_encrypt_fsync",
-                _timed(["cat", *sources, "|", "age", "-r", age_recipient, "-o", str(encrypted)], shell=True, fsync=encrypted),
+                _timed(
+                    ["cat", *sources, "|", "age", "-r", age_recipient, "-o", str(encrypted)],
+                    shell=True,
+                    fsync=encrypted,
+                ),
             )
             print(f"  run {run + 1}/{args.repeat} done", flush=True)
         idle = _run_child({**seeds, "action": "idle"}, work)
@@ -168,16 +185,20 @@ def main() -> None:
     def rate(name: str) -> float:
         return megabytes / best[name]
 
+    def line(label: str, name: str) -> str:
+        memory = f"   peak RSS {peak[name] / 1024:5.1f} MiB" if peak[name] else ""
+        return f"  {label:<22}{rate(name):8.0f} MB/s {best[name]:7.2f} s{memory}"
+
     print(f"\nevidence: {args.size_mib} MiB in {args.files} files; best of {args.repeat} runs; MB = 10^6 bytes")
-    print(f"  export (cds)            {rate('export'):8.0f} MB/s   {best['export']:6.2f} s   peak RSS {peak['export'] / 1024:5.1f} MiB")
-    print(f"  import (cds)            {rate('import'):8.0f} MB/s   {best['import']:6.2f} s   peak RSS {peak['import'] / 1024:5.1f} MiB")
-    print(f"  age encrypt             {rate('age_encrypt'):8.0f} MB/s   {best['age_encrypt']:6.2f} s")
-    print(f"  age encrypt + fsync     {rate('age_encrypt_fsync'):8.0f} MB/s   {best['age_encrypt_fsync']:6.2f} s")
-    print(f"  age decrypt             {rate('age_decrypt'):8.0f} MB/s   {best['age_decrypt']:6.2f} s")
+    print(line("export (cds)", "export"))
+    print(line("import (cds)", "import"))
+    print(line("age encrypt", "age_encrypt"))
+    print(line("age encrypt + fsync", "age_encrypt_fsync"))
+    print(line("age decrypt", "age_decrypt"))
     print(f"  ratio export / age encrypt (both fsynced)  {rate('export') / rate('age_encrypt_fsync'):5.2f}")
     print(f"  ratio export / age encrypt (age unsynced)  {rate('export') / rate('age_encrypt'):5.2f}")
     print(f"  ratio import / age decrypt                 {rate('import') / rate('age_decrypt'):5.2f}")
-    print(f"  interpreter + libraries alone: peak RSS {idle['max_rss_kib'] / 1024:5.1f} MiB (goal for export/import: <= 64 MiB)")
+    print(f"  interpreter + libraries alone: peak RSS {idle['max_rss_kib'] / 1024:5.1f} MiB (goal: <= 64 MiB in total)")
 
 
 if __name__ == "__main__":

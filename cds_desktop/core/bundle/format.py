@@ -179,7 +179,9 @@ def encode_header_start(suite: Suite, core: HeaderCore) -> bytes:
     return FIXED_PREFIX.pack(MAGIC, FORMAT_MAJOR, FORMAT_MINOR, suite.id, 0, len(core_bytes)) + core_bytes
 
 
-def assemble_header(suite: Suite, core: HeaderCore, header_start: bytes, recipients: list[RecipientEntry]) -> BundleHeader:
+def assemble_header(
+    suite: Suite, core: HeaderCore, header_start: bytes, recipients: list[RecipientEntry]
+) -> BundleHeader:
     parts = [header_start, RECIPIENT_COUNT.pack(len(recipients))]
     for entry in recipients:
         parts.append(RECIPIENT_PREFIX.pack(entry.key_id, len(entry.wrapped_key)) + entry.wrapped_key)
@@ -270,4 +272,3 @@ def entry_frame_prefix(name: str, content_size: int) -> bytes:
     name_bytes = name.encode("utf-8")
     body_length = NAME_LENGTH.size + len(name_bytes) + content_size
     return frame_prefix(FrameType.ENTRY, body_length) + NAME_LENGTH.pack(len(name_bytes)) + name_bytes
-

@@ -195,7 +195,8 @@ def verify_org_keys(data: bytes, *, pinned_root: str, now: dt.datetime, current:
     if now >= body.expires_at:
         raise BundleError(Code.ORG_KEYS_EXPIRED, office=body.office.code, expired=body.expires_at.date().isoformat())
     if current is not None and (
-        body.list_version < current.body.list_version or (body.list_version == current.body.list_version and data != current.data)
+        body.list_version < current.body.list_version
+        or (body.list_version == current.body.list_version and data != current.data)
     ):
         raise BundleError(Code.ORG_KEYS_OLDER_VERSION, version=body.list_version, current=current.body.list_version)
     return OrgKeys(body=body, data=data)

@@ -2,8 +2,9 @@
 
 A name is a relative path with ``/`` between components. It must be NFC, at most 255 bytes of UTF-8 and 8
 components deep, and each component must be a name every supported system (Windows, macOS, Linux) stores as
-written: no ``.`` or ``..``, no control characters, lone surrogates or ``\\ : * ? " < > |``, no trailing dot or space, no leading
-space, not a reserved Windows device name (``CON``, ``NUL``, ``COM1``, ``LPT1`` … with or without an extension).
+written: no ``.`` or ``..``, no control characters, lone surrogates or ``\\ : * ? " < > |``, no trailing dot or
+space, no leading space, not a reserved Windows device name (``CON``, ``NUL``, ``COM1``, ``LPT1`` … with or without
+an extension).
 Names in one bundle must differ even ignoring case, and no name may be the folder of another.
 """
 

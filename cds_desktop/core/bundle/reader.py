@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Collection, Iterator, Mapping, Sequence
+from typing import Any, Callable, Collection, Iterator, Mapping, Sequence
 
 from cryptography.exceptions import InvalidTag
 
@@ -114,7 +115,7 @@ def discard_quarantine(quarantine: Path) -> None:
 
 def _verify(
     path: Path,
-    stream: BinaryIO,
+    stream: io.FileIO,
     quarantine: Path,
     office: str,
     keys: Sequence[EncryptionKey],
@@ -129,7 +130,9 @@ def _verify(
         header = read_header(stream, allowed_suites=allowed_suites)
     core = header.core
     if office not in {r.org for r in core.recipients}:
-        raise BundleError(Code.NOT_FOR_THIS_OFFICE, office=office, recipients=", ".join(sorted({r.org for r in core.recipients})))
+        raise BundleError(
+            Code.NOT_FOR_THIS_OFFICE, office=office, recipients=", ".join(sorted({r.org for r in core.recipients}))
+        )
     sender = _enrolled_sender(core, lookup_sender)
     file_key, opened_with = _unwrap_file_key(header, office, keys)
     suite = header.suite
@@ -175,7 +178,9 @@ def _verify(
             progress(min(done, file_size), file_size)
 
     try:
-        run_pipeline(read, hash_and_decrypt, consume, block_size=BLOCK_SIZE, output_size=BLOCK_SIZE + 16400, cancel=cancel)
+        run_pipeline(
+            read, hash_and_decrypt, consume, block_size=BLOCK_SIZE, output_size=BLOCK_SIZE + 16400, cancel=cancel
+        )
         check_cancelled(cancel)
         try:
             tail = decryptor.finalize()
@@ -207,7 +212,7 @@ def _verify(
     )
 
 
-def _open_bundle(path: Path) -> BinaryIO:
+def _open_bundle(path: Path) -> io.FileIO:
     try:
         return open(path, "rb", buffering=0)
     except OSError as exc:
@@ -249,7 +254,7 @@ def _unwrap_file_key(header: BundleHeader, office: str, keys: Sequence[Encryptio
     ours = {key.public.key_id_bytes: key for key in keys}
     candidates = [
         (entry, ours[entry.key_id])
-        for entry, listed in zip(header.recipients, header.core.recipients)
+        for entry, listed in zip(header.recipients, header.core.recipients, strict=True)
         if listed.org == office and entry.key_id in ours
     ]
     if not candidates:
@@ -294,7 +299,9 @@ def _verify_manifest(
         raise BundleError(Code.SIGNATURE_INVALID, key_id=signature.key_id, expected=sender.key.key_id)
     manifest = envelope.body_as(Manifest, MANIFEST_CODES)
     if office not in {r.org for r in manifest.recipients}:
-        raise BundleError(Code.FORWARDED, office=office, recipients=", ".join(sorted({r.org for r in manifest.recipients})))
+        raise BundleError(
+            Code.FORWARDED, office=office, recipients=", ".join(sorted({r.org for r in manifest.recipients}))
+        )
     differences = manifest.header_differences(header.core)
     if differences:
         raise BundleError(Code.HEADER_MISMATCH, fields=", ".join(differences))

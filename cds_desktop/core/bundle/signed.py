@@ -50,9 +50,7 @@ def seal(body: SignedBody, signers: Sequence[SigningKey]) -> bytes:
     """``body`` signed by each of ``signers`` in turn, as a canonical envelope."""
     body_bytes = body.canonical()
     message = signed_message(body.doc_type(), body_bytes)
-    signatures = [
-        Signature(alg=key.kind.value, key_id=key.public.key_id, value=key.sign(message)) for key in signers
-    ]
+    signatures = [Signature(alg=key.kind.value, key_id=key.public.key_id, value=key.sign(message)) for key in signers]
     return encode({"body": body.model_dump(mode="json"), "signatures": [s.model_dump(mode="json") for s in signatures]})
 
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from cds_desktop.core.bundle.canonical import encode, validate_model
 from cds_desktop.core.bundle.errors import Code
@@ -118,8 +119,14 @@ def write_bundle(
             "app_version": app_version,
             "schema_version": schema_version,
             "entries": [
-                *(ManifestEntry(name=n, kind=EntryKind.RECORD, size=len(b), sha256=_sha256(b)) for n, b in record_bytes.items()),
-                *(ManifestEntry(name=a.name, kind=EntryKind.ATTACHMENT, size=a.size, sha256=a.sha256) for a in attachments),
+                *(
+                    ManifestEntry(name=n, kind=EntryKind.RECORD, size=len(b), sha256=_sha256(b))
+                    for n, b in record_bytes.items()
+                ),
+                *(
+                    ManifestEntry(name=a.name, kind=EntryKind.ATTACHMENT, size=a.size, sha256=a.sha256)
+                    for a in attachments
+                ),
             ],
         },
         Manifest,
@@ -272,10 +279,13 @@ class _OpenAttachment:
         self.remaining = source.size
         self._hash = hashlib.sha256()
         try:
-            self._stream: BinaryIO = open(source.path, "rb", buffering=0)
+            self._stream: io.FileIO = open(source.path, "rb", buffering=0)
         except OSError as exc:
             raise BundleError(
-                Code.SOURCE_UNREADABLE, name=printable(source.name), path=str(source.path), problem=exc.strerror or str(exc)
+                Code.SOURCE_UNREADABLE,
+                name=printable(source.name),
+                path=str(source.path),
+                problem=exc.strerror or str(exc),
             ) from None
 
     def readinto(self, block: memoryview) -> int:

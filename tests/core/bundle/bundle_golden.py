@@ -89,7 +89,9 @@ def golden_documents() -> dict[str, bytes]:
             ],
             communes=COMMUNES,
         ),
-        "golden-enrollment.json": make_enrollment(COMMUNE_KEY, org=COMMUNE, org_name="Xã Nhân Cơ", created_at=ISSUED_AT),
+        "golden-enrollment.json": make_enrollment(
+            COMMUNE_KEY, org=COMMUNE, org_name="Xã Nhân Cơ", created_at=ISSUED_AT
+        ),
         "golden-rotation.json": make_enrollment(
             COMMUNE_NEXT_KEY, org=COMMUNE, org_name="Xã Nhân Cơ", created_at=ISSUED_AT, previous_key=COMMUNE_KEY
         ),
@@ -104,7 +106,9 @@ def golden_documents() -> dict[str, bytes]:
             reason="Thiếu biên bản kiểm tra hạ tầng cáp quang.",
             issued_at=ISSUED_AT,
         ),
-        "golden-private-key.json": seal_private_key(COMMUNE_KEY, GOLDEN_PASSPHRASE, entropy=Entropy(b"golden key file")),
+        "golden-private-key.json": seal_private_key(
+            COMMUNE_KEY, GOLDEN_PASSPHRASE, entropy=Entropy(b"golden key file")
+        ),
     }
 
 

@@ -86,7 +86,9 @@ def pattern_bytes(size: int, label: bytes = b"evidence") -> bytes:
     return Entropy(label)(size)
 
 
-def enrolled(key: SigningKey | PublicKey = COMMUNE_KEY, status: KeyStatus = KeyStatus.ACTIVE, org: str = COMMUNE) -> SenderLookup:
+def enrolled(
+    key: SigningKey | PublicKey = COMMUNE_KEY, status: KeyStatus = KeyStatus.ACTIVE, org: str = COMMUNE
+) -> SenderLookup:
     """A sender lookup that knows exactly one key."""
     public = key if isinstance(key, PublicKey) else key.public
 
@@ -173,10 +175,19 @@ class Parts:
 def valid_parts(entries: list[tuple[str, bytes]] | None = None) -> Parts:
     """The parts of a valid bundle with ``entries`` (records first, as JSON, then attachments)."""
     if entries is None:
-        entries = [("records/indicators.json", encode(RECORDS["records/indicators.json"])), ("evidence/a.pdf", pattern_bytes(20_000))]
+        entries = [
+            ("records/indicators.json", encode(RECORDS["records/indicators.json"])),
+            ("evidence/a.pdf", pattern_bytes(20_000)),
+        ]
     refs = [{"org": OFFICE, "key_id": OFFICE_KEY.public.key_id}]
     sender = {"org": COMMUNE, "key_id": COMMUNE_KEY.public.key_id}
-    common = {"bundle_id": "0123456789abcdef0123456789abcdef", "sender": sender, "recipients": refs, "series": SERIES.model_dump(), "revision": 1}
+    common = {
+        "bundle_id": "0123456789abcdef0123456789abcdef",
+        "sender": sender,
+        "recipients": refs,
+        "series": SERIES.model_dump(),
+        "revision": 1,
+    }
     manifest = {
         **copy.deepcopy(common),
         "type": "cds.bundle-manifest",
@@ -186,7 +197,12 @@ def valid_parts(entries: list[tuple[str, bytes]] | None = None) -> Parts:
         "app_version": "1.0.0",
         "schema_version": 1,
         "entries": [
-            {"name": name, "kind": "record" if name.startswith("records/") else "attachment", "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+            {
+                "name": name,
+                "kind": "record" if name.startswith("records/") else "attachment",
+                "size": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+            }
             for name, data in entries
         ],
     }
@@ -197,7 +213,12 @@ def signed_manifest(parts: Parts) -> bytes:
     body = encode(parts.manifest)
     signature = parts.signer.sign(signed_message("cds.bundle-manifest", body))
     key_id = parts.signature_key_id or parts.signer.public.key_id
-    return encode({"body": parts.manifest, "signatures": [{"alg": parts.signature_alg, "key_id": key_id, "value": b64(signature)}]})
+    return encode(
+        {
+            "body": parts.manifest,
+            "signatures": [{"alg": parts.signature_alg, "key_id": key_id, "value": b64(signature)}],
+        }
+    )
 
 
 def payload_of(parts: Parts) -> bytes:

@@ -63,7 +63,10 @@ def test_lone_surrogate_is_not_json() -> None:
 
 
 def test_types_are_not_coerced() -> None:
-    assert refusal(parse_model, b'{"commune":24751,"period":"2023Q1","plan":"dak-rlap-2023"}', Series, HEADER_CODES).code == Code.HEADER_INVALID
+    assert (
+        refusal(parse_model, b'{"commune":24751,"period":"2023Q1","plan":"dak-rlap-2023"}', Series, HEADER_CODES).code
+        == Code.HEADER_INVALID
+    )
 
 
 def test_a_signature_is_bound_to_its_document_type() -> None:
@@ -94,8 +97,29 @@ def test_safe_entry_names(name: str) -> None:
 @pytest.mark.parametrize(
     "name",
     [
-        "", "/abs", "a//b", "a/", "./a", "a/../b", "..", "C:/x", "a\\b", "a\x00b", "a\nb", "nul", "NUL.txt", "lpt¹.doc",
-        "com9", "a.", "a ", " a", "a?", 'a"b', "a" * 121, "/".join("a" * 9), "é" * 128,
+        "",
+        "/abs",
+        "a//b",
+        "a/",
+        "./a",
+        "a/../b",
+        "..",
+        "C:/x",
+        "a\\b",
+        "a\x00b",
+        "a\nb",
+        "nul",
+        "NUL.txt",
+        "lpt¹.doc",
+        "com9",
+        "a.",
+        "a ",
+        " a",
+        "a?",
+        'a"b',
+        "a" * 121,
+        "/".join("a" * 9),
+        "é" * 128,
     ],
 )
 def test_unsafe_entry_names(name: str) -> None:

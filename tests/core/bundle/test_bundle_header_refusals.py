@@ -155,7 +155,10 @@ def test_sender_not_enrolled(tmp_path: Path, sample: bytes) -> None:
 
 def test_lookup_returning_another_key_counts_as_not_enrolled(tmp_path: Path, sample: bytes) -> None:
     wrong = enrolled(OTHER_OFFICE_KEY.public)
-    assert refused(tmp_path, sample, lookup_sender=lambda org, key_id: wrong(org, OTHER_OFFICE_KEY.public.key_id)) == Code.SENDER_NOT_ENROLLED
+    assert (
+        refused(tmp_path, sample, lookup_sender=lambda org, key_id: wrong(org, OTHER_OFFICE_KEY.public.key_id))
+        == Code.SENDER_NOT_ENROLLED
+    )
 
 
 def test_sender_key_revoked(tmp_path: Path, sample: bytes) -> None:
@@ -176,7 +179,10 @@ def test_no_matching_recipient_key(tmp_path: Path, sample: bytes) -> None:
 
 def test_our_key_listed_for_another_office_is_not_used(tmp_path: Path) -> None:
     parts = valid_parts()
-    parts.core["recipients"] = [{"org": OTHER_OFFICE, "key_id": OFFICE_KEY.public.key_id}, {"org": OFFICE, "key_id": OTHER_OFFICE_KEY.public.key_id}]
+    parts.core["recipients"] = [
+        {"org": OTHER_OFFICE, "key_id": OFFICE_KEY.public.key_id},
+        {"org": OFFICE, "key_id": OTHER_OFFICE_KEY.public.key_id},
+    ]
     parts.recipients = [(OTHER_OFFICE, OFFICE_KEY.public), (OFFICE, OTHER_OFFICE_KEY.public)]
     path = forge(tmp_path / "b.cdsb", parts)
 

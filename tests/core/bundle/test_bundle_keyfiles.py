@@ -40,7 +40,9 @@ NOW = dt.datetime(2024, 6, 1, tzinfo=dt.timezone.utc)
 PIN = OFFICE_ROOT.public.fingerprint
 
 
-def org_keys(list_version: int = 3, root: SigningKey = OFFICE_ROOT, expires_at: dt.datetime = EXPIRES_AT, **changes: object) -> bytes:
+def org_keys(
+    list_version: int = 3, root: SigningKey = OFFICE_ROOT, expires_at: dt.datetime = EXPIRES_AT, **changes: object
+) -> bytes:
     return sign_org_keys(
         root,
         office=OFFICE_INFO,
@@ -48,7 +50,8 @@ def org_keys(list_version: int = 3, root: SigningKey = OFFICE_ROOT, expires_at: 
         issued_at=ISSUED_AT,
         expires_at=expires_at,
         encryption_keys=changes.get(  # type: ignore[arg-type]
-            "encryption_keys", [(OFFICE_KEY.public, EncryptionKeyStatus.ACTIVE), (OFFICE_NEXT_KEY.public, EncryptionKeyStatus.RETIRED)]
+            "encryption_keys",
+            [(OFFICE_KEY.public, EncryptionKeyStatus.ACTIVE), (OFFICE_NEXT_KEY.public, EncryptionKeyStatus.RETIRED)],
         ),
         communes=COMMUNES,
     )
@@ -86,13 +89,18 @@ def test_the_same_file_again_is_accepted(current: OrgKeys) -> None:
 
 
 def test_lower_version_is_refused(current: OrgKeys) -> None:
-    assert refusal(verify_org_keys, org_keys(list_version=2), pinned_root=PIN, now=NOW, current=current).code == Code.ORG_KEYS_OLDER_VERSION
+    assert (
+        refusal(verify_org_keys, org_keys(list_version=2), pinned_root=PIN, now=NOW, current=current).code
+        == Code.ORG_KEYS_OLDER_VERSION
+    )
 
 
 def test_same_version_with_other_content_is_refused(current: OrgKeys) -> None:
     other = org_keys(encryption_keys=[(OFFICE_NEXT_KEY.public, EncryptionKeyStatus.ACTIVE)])
 
-    assert refusal(verify_org_keys, other, pinned_root=PIN, now=NOW, current=current).code == Code.ORG_KEYS_OLDER_VERSION
+    assert (
+        refusal(verify_org_keys, other, pinned_root=PIN, now=NOW, current=current).code == Code.ORG_KEYS_OLDER_VERSION
+    )
 
 
 def test_expired_list_is_refused() -> None:
@@ -104,7 +112,9 @@ def test_expired_list_is_refused() -> None:
 def test_list_signed_by_another_root_is_refused() -> None:
     impostor = SigningKey.generate()
 
-    assert refusal(verify_org_keys, org_keys(root=impostor), pinned_root=PIN, now=NOW).code == Code.ORG_KEYS_ROOT_MISMATCH
+    assert (
+        refusal(verify_org_keys, org_keys(root=impostor), pinned_root=PIN, now=NOW).code == Code.ORG_KEYS_ROOT_MISMATCH
+    )
 
 
 def test_altered_list_has_a_bad_signature() -> None:
@@ -132,7 +142,9 @@ def test_malformed_org_keys_file() -> None:
 
 
 def test_enrollment_is_self_signed() -> None:
-    enrollment = verify_enrollment(make_enrollment(COMMUNE_KEY, org=COMMUNE, org_name="Xã Nhân Cơ", created_at=ISSUED_AT))
+    enrollment = verify_enrollment(
+        make_enrollment(COMMUNE_KEY, org=COMMUNE, org_name="Xã Nhân Cơ", created_at=ISSUED_AT)
+    )
 
     assert enrollment.key == COMMUNE_KEY.public
     assert enrollment.body.org == COMMUNE
@@ -153,7 +165,9 @@ def test_malformed_enrollment() -> None:
 
 
 def rotation(previous: SigningKey = COMMUNE_KEY) -> bytes:
-    return make_enrollment(COMMUNE_NEXT_KEY, org=COMMUNE, org_name="Xã Nhân Cơ", created_at=ISSUED_AT, previous_key=previous)
+    return make_enrollment(
+        COMMUNE_NEXT_KEY, org=COMMUNE, org_name="Xã Nhân Cơ", created_at=ISSUED_AT, previous_key=previous
+    )
 
 
 def test_rotation_vouched_for_by_the_previous_key() -> None:
@@ -164,7 +178,10 @@ def test_rotation_vouched_for_by_the_previous_key() -> None:
 
 
 def test_rotation_from_an_unknown_key() -> None:
-    assert refusal(verify_enrollment, rotation(OTHER_COMMUNE_KEY), lookup_key=enrolled(COMMUNE_KEY)).code == Code.ENROLLMENT_PREVIOUS_UNKNOWN
+    assert (
+        refusal(verify_enrollment, rotation(OTHER_COMMUNE_KEY), lookup_key=enrolled(COMMUNE_KEY)).code
+        == Code.ENROLLMENT_PREVIOUS_UNKNOWN
+    )
 
 
 def test_rotation_without_a_lookup_cannot_be_trusted() -> None:

@@ -32,7 +32,11 @@ def test_the_catalog_has_no_message_without_a_code() -> None:
 
 
 def test_every_code_is_raised_by_some_test() -> None:
-    tests = "".join(path.read_text(encoding="utf-8") for path in Path(__file__).parent.glob("test_*.py") if path.name != Path(__file__).name)
+    tests = "".join(
+        path.read_text(encoding="utf-8")
+        for path in Path(__file__).parent.glob("test_*.py")
+        if path.name != Path(__file__).name
+    )
 
     untested = [code.name for code in Code if f"Code.{code.name}" not in tests]
 

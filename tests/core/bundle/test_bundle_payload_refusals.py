@@ -26,7 +26,14 @@ from bundle_helpers import (
 )
 
 from cds_desktop.core.bundle import Code, EncryptionKey, KeyKind, KeyStatus, PublicKey, Recipient, inspect_bundle
-from cds_desktop.core.bundle.format import DEFAULT_SUITE, FRAME_PREFIX, MAX_MANIFEST_SIZE, FrameType, entry_frame_prefix, frame_prefix
+from cds_desktop.core.bundle.format import (
+    DEFAULT_SUITE,
+    FRAME_PREFIX,
+    MAX_MANIFEST_SIZE,
+    FrameType,
+    entry_frame_prefix,
+    frame_prefix,
+)
 
 CHUNK = DEFAULT_SUITE.chunk_size + DEFAULT_SUITE.chunk_overhead
 
@@ -116,7 +123,9 @@ def test_header_of_one_bundle_with_the_payload_of_another(tmp_path: Path, sample
 
 def test_altered_wrapped_key_of_another_recipient_is_caught_by_the_payload_binding(tmp_path: Path) -> None:
     second = EncryptionKey.generate()
-    written = write_sample(tmp_path / "w", recipients=[Recipient(OFFICE, OFFICE_KEY.public), Recipient(OFFICE, second.public)])
+    written = write_sample(
+        tmp_path / "w", recipients=[Recipient(OFFICE, OFFICE_KEY.public), Recipient(OFFICE, second.public)]
+    )
     data = bytearray(written.path.read_bytes())
     data[payload_start(written.path) - 10] ^= 0x01  # inside the second recipient's wrapped key
 

@@ -15,7 +15,9 @@ from cds_desktop.core.bundle import Code, Recipient
 from cds_desktop.core.errors import BundleError
 
 KNOWN_CODES = set(Code)
-PROPERTY_SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+PROPERTY_SETTINGS = settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @pytest.fixture(scope="module")

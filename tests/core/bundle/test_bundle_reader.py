@@ -15,7 +15,7 @@ from cds_desktop.core.bundle import (
     discard_quarantine,
     ensure_unchanged,
 )
-from cds_desktop.core.progress import CancelToken, Cancelled
+from cds_desktop.core.progress import Cancelled, CancelToken
 
 MIB = 1024 * 1024
 
@@ -46,7 +46,11 @@ def test_missing_bundle_file(tmp_path: Path) -> None:
 
 def test_duplicate_is_recognised_before_unpacking(tmp_path: Path, bundle: Path) -> None:
     first = verify(bundle, tmp_path / "q1")
-    seen = SeriesState(last_revision=1, last_manifest_sha256=first.manifest_sha256, seen_bundle_ids=frozenset({first.manifest.bundle_id}))
+    seen = SeriesState(
+        last_revision=1,
+        last_manifest_sha256=first.manifest_sha256,
+        seen_bundle_ids=frozenset({first.manifest.bundle_id}),
+    )
     asked: list[Series] = []
 
     def lookup(series: Series) -> SeriesState:
@@ -62,7 +66,12 @@ def test_duplicate_is_recognised_before_unpacking(tmp_path: Path, bundle: Path) 
 
 
 def test_rollback_is_refused_while_verifying(tmp_path: Path, bundle: Path) -> None:
-    error = refusal(verify, bundle, tmp_path / "q", lookup_series=lambda series: SeriesState(last_revision=4, last_manifest_sha256="cd" * 32))
+    error = refusal(
+        verify,
+        bundle,
+        tmp_path / "q",
+        lookup_series=lambda series: SeriesState(last_revision=4, last_manifest_sha256="cd" * 32),
+    )
 
     assert error.code == Code.ROLLBACK
 

@@ -13,7 +13,12 @@ from cds_desktop.core.bundle.canonical import encode
 ISSUED = dt.datetime(2023, 4, 1, 10, 0, tzinfo=dt.timezone.utc)
 
 
-def receipt(decision: ReceiptDecision = ReceiptDecision.ACCEPTED, reason: str | None = None, series: Series = SERIES, root=OFFICE_ROOT) -> bytes:  # noqa: ANN001
+def receipt(
+    decision: ReceiptDecision = ReceiptDecision.ACCEPTED,
+    reason: str | None = None,
+    series: Series = SERIES,
+    root=OFFICE_ROOT,
+) -> bytes:  # noqa: ANN001
     return make_receipt(
         root,
         office=OFFICE,
@@ -30,11 +35,17 @@ def receipt(decision: ReceiptDecision = ReceiptDecision.ACCEPTED, reason: str | 
 def test_accepted_receipt_verifies() -> None:
     verified = verify_receipt(receipt(), root=OFFICE_ROOT.public, commune=COMMUNE)
 
-    assert (verified.body.decision, verified.body.revision, verified.body.series) == (ReceiptDecision.ACCEPTED, 2, SERIES)
+    assert (verified.body.decision, verified.body.revision, verified.body.series) == (
+        ReceiptDecision.ACCEPTED,
+        2,
+        SERIES,
+    )
 
 
 def test_returned_receipt_carries_its_reason() -> None:
-    verified = verify_receipt(receipt(ReceiptDecision.RETURNED, "Thiếu minh chứng"), root=OFFICE_ROOT.public, commune=COMMUNE)
+    verified = verify_receipt(
+        receipt(ReceiptDecision.RETURNED, "Thiếu minh chứng"), root=OFFICE_ROOT.public, commune=COMMUNE
+    )
 
     assert verified.body.reason == "Thiếu minh chứng"
 
@@ -53,13 +64,19 @@ def test_altered_receipt() -> None:
     document = json.loads(receipt())
     document["body"]["revision"] = 3
 
-    assert refusal(verify_receipt, encode(document), root=OFFICE_ROOT.public, commune=COMMUNE).code == Code.RECEIPT_BAD_SIGNATURE
+    assert (
+        refusal(verify_receipt, encode(document), root=OFFICE_ROOT.public, commune=COMMUNE).code
+        == Code.RECEIPT_BAD_SIGNATURE
+    )
 
 
 def test_receipt_for_another_commune() -> None:
     other = Series(commune="24752", plan=SERIES.plan, period=SERIES.period)
 
-    assert refusal(verify_receipt, receipt(series=other), root=OFFICE_ROOT.public, commune=COMMUNE).code == Code.RECEIPT_OTHER_COMMUNE
+    assert (
+        refusal(verify_receipt, receipt(series=other), root=OFFICE_ROOT.public, commune=COMMUNE).code
+        == Code.RECEIPT_OTHER_COMMUNE
+    )
 
 
 def test_malformed_receipt() -> None:

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from bundle_helpers import refusal, valid_parts
 
-from cds_desktop.core.bundle import Code, DuplicateBundleError, Manifest, SeriesState, check_record_not_older, check_sequence
+from cds_desktop.core.bundle import (
+    Code,
+    DuplicateBundleError,
+    Manifest,
+    SeriesState,
+    check_record_not_older,
+    check_sequence,
+)
 
 LAST = "aa" * 32
 
@@ -29,7 +36,9 @@ def test_next_revision_chained_to_the_last_is_accepted() -> None:
 
 
 def test_duplicate_bundle_is_its_own_error_class() -> None:
-    state = SeriesState(last_revision=1, last_manifest_sha256=LAST, seen_bundle_ids=frozenset({"0123456789abcdef0123456789abcdef"}))
+    state = SeriesState(
+        last_revision=1, last_manifest_sha256=LAST, seen_bundle_ids=frozenset({"0123456789abcdef0123456789abcdef"})
+    )
 
     with pytest.raises(DuplicateBundleError) as caught:
         check_sequence(manifest(1, None), state)

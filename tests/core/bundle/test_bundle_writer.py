@@ -30,14 +30,14 @@ from cds_desktop.core.bundle import (
     EncryptionKey,
     Recipient,
     SeriesState,
+    WrittenBundle,
     bundle_file_name,
     check_sequence,
-    WrittenBundle,
     inspect_bundle,
     write_bundle,
 )
 from cds_desktop.core.bundle.format import MAX_RECIPIENTS
-from cds_desktop.core.progress import CancelToken, Cancelled
+from cds_desktop.core.progress import Cancelled, CancelToken
 
 MIB = 1024 * 1024
 
@@ -61,7 +61,10 @@ def _write(folder: Path, attachments: list[AttachmentSource], **overrides: objec
 
 
 def test_round_trip_of_records_and_attachments(tmp_path: Path) -> None:
-    attachments = {"evidence/Biên bản.pdf": pattern_bytes(40_000), "evidence/ảnh/1.jpg": pattern_bytes(3 * MIB + 7, b"photo")}
+    attachments = {
+        "evidence/Biên bản.pdf": pattern_bytes(40_000),
+        "evidence/ảnh/1.jpg": pattern_bytes(3 * MIB + 7, b"photo"),
+    }
 
     written = write_sample(tmp_path, attachments=attachments)
     verified = verify(written.path, tmp_path / "q")
@@ -108,7 +111,9 @@ def test_next_revision_chains_to_the_previous_manifest(tmp_path: Path) -> None:
     second = write_sample(tmp_path / "2", revision=2, previous_manifest_sha256=first.manifest_sha256)
     verified = verify(second.path, tmp_path / "q")
 
-    state = SeriesState(last_revision=1, last_manifest_sha256=first.manifest_sha256, seen_bundle_ids=frozenset({first.bundle_id}))
+    state = SeriesState(
+        last_revision=1, last_manifest_sha256=first.manifest_sha256, seen_bundle_ids=frozenset({first.bundle_id})
+    )
     check_sequence(verified.manifest, state)  # does not raise
 
 
@@ -174,7 +179,9 @@ def test_too_many_recipients(tmp_path: Path) -> None:
 
 
 def test_classical_or_signing_keys_are_never_recipients(tmp_path: Path) -> None:
-    error = refusal(write_sample, tmp_path, recipients=[Recipient(OFFICE, OFFICE_KEY.public), Recipient(OFFICE, COMMUNE_KEY.public)])
+    error = refusal(
+        write_sample, tmp_path, recipients=[Recipient(OFFICE, OFFICE_KEY.public), Recipient(OFFICE, COMMUNE_KEY.public)]
+    )
 
     assert error.code == Code.RECIPIENT_KEY_TYPE
 
@@ -202,7 +209,9 @@ def test_invalid_manifest_values_are_refused_at_export(tmp_path: Path) -> None:
 def test_progress_reaches_the_file_size(tmp_path: Path) -> None:
     calls: list[tuple[int, int]] = []
 
-    written = write_sample(tmp_path, attachments={"evidence/a.bin": pattern_bytes(3 * MIB)}, progress=lambda d, t: calls.append((d, t)))
+    written = write_sample(
+        tmp_path, attachments={"evidence/a.bin": pattern_bytes(3 * MIB)}, progress=lambda d, t: calls.append((d, t))
+    )
 
     done = [d for d, _ in calls]
     assert done == sorted(done)
