@@ -222,13 +222,14 @@ class CommuneService:
         record = self.repo.period_for_update(session, plan.id, scheduled.period.id, now)
         state = PeriodState(record.state)
         if state in REOPENS_ON_EDIT:
-            self._start_next_revision(session, record, actor, now)
+            self.start_next_revision(session, record, actor, now)
             return record, True
         if state not in EDITABLE_STATES:
             raise StateError("period.locked", plan=plan.id, period=scheduled.period.id, state=state.value)
         return record, False
 
-    def _start_next_revision(self, session, record: PeriodRecord, actor: str, now: dt.datetime) -> None:
+    def start_next_revision(self, session, record: PeriodRecord, actor: str, now: dt.datetime) -> None:
+        """Within ``session``: the period becomes a draft of its next revision (after export or a return)."""
         self.repo.set_state(
             session, record, PeriodState.DRAFT, actor, now,
             revision=record.revision + 1, submitted_at=None, submitted_by=None, approved_at=None, approved_by=None,
@@ -430,7 +431,7 @@ class CommuneService:
             record = self.repo.period_for_update(session, plan.id, scheduled.period.id, self.clock())
             if PeriodState(record.state) is not PeriodState.EXPORTED:
                 raise StateError("period.cannot_reopen", period=scheduled.period.id, state=record.state)
-            self._start_next_revision(session, record, actor, self.clock())
+            self.start_next_revision(session, record, actor, self.clock())
         return Changes(plan.id, scheduled.period.id, period_state=True)
 
 
