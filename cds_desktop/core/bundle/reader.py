@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Collection, Iterator, Mapping, Sequence
 
+from cryptography.cobblestone import Cobblestone256Decryptor
 from cryptography.exceptions import InvalidTag
 
 from cds_desktop.core.bundle.errors import Code
 from cds_desktop.core.bundle.fields import Series
-from cds_desktop.core.bundle.format import BundleHeader, HeaderCore, Suite, read_header, wrap_info
+from cds_desktop.core.bundle.format import BundleHeader, HeaderCore, read_header, wrap_info
 from cds_desktop.core.bundle.frames import PayloadReader, QuarantinedFile
 from cds_desktop.core.bundle.keys import EncryptionKey, EnrolledKey, KeyStatus, SenderLookup, sha256_fingerprint
 from cds_desktop.core.bundle.manifest import MANIFEST_CODES, Manifest, manifest_sha256
@@ -82,8 +83,9 @@ def verify_bundle(
 
     ``quarantine`` must not exist or be empty; it receives the attachments. ``lookup_sender(org, key_id)``
     returns the enrolled key or ``None``; ``lookup_series``, when given, refuses a duplicate, rolled-back or
-    unchained bundle before any entry is unpacked. Raises ``BundleError`` (see ``errors.Code``),
-    ``StorageError`` if the quarantine cannot be written, ``Cancelled``.
+    unchained bundle before any entry is unpacked. ``progress(done, total)`` counts decrypted payload bytes.
+    Raises ``BundleError`` (see ``errors.Code``; ``DuplicateBundleError`` for a repeat), ``StorageError`` if the
+    quarantine cannot be written, ``Cancelled``.
     """
     _prepare_quarantine(quarantine)
     try:
@@ -128,33 +130,76 @@ def _verify(
     file_size = os.fstat(stream.fileno()).st_size
     with _reading(path):
         header = read_header(stream, allowed_suites=allowed_suites)
-    core = header.core
-    if office not in {r.org for r in core.recipients}:
-        raise BundleError(
-            Code.NOT_FOR_THIS_OFFICE, office=office, recipients=", ".join(sorted({r.org for r in core.recipients}))
-        )
-    sender = _enrolled_sender(core, lookup_sender)
+    recipients = sorted({r.org for r in header.core.recipients})
+    if office not in recipients:
+        raise BundleError(Code.NOT_FOR_THIS_OFFICE, office=office, recipients=", ".join(recipients))
+    sender = _enrolled_sender(header.core, lookup_sender)
     file_key, opened_with = _unwrap_file_key(header, office, keys)
-    suite = header.suite
-    decryptor = suite.decryptor(file_key, header.payload_context)
+    decryptor = header.suite.decryptor(file_key, header.payload_context)
     with _reading(path):
-        commitment = stream.read(suite.payload_overhead)
+        commitment = stream.read(header.suite.payload_overhead)
+    _check_commitment_and_length(decryptor, commitment, file_size - len(header.encoded), header)
     file_hash = hashlib.sha256(header.encoded + commitment)
-    payload_length = file_size - len(header.encoded)
+
+    payload = PayloadReader(lambda data: _verify_manifest(data, header, office, sender, lookup_series), quarantine)
+    try:
+        _decrypt_payload(path, stream, header, decryptor, file_hash, payload, progress, cancel)
+        manifest = payload.finish()
+    finally:
+        payload.close()
+    with _reading(path):
+        grown = stream.read(1)  # the file grew while it was being read
+    if grown:
+        raise BundleError(Code.TRAILING_BYTES, extra=1)
+    digest = file_hash.digest()
+    return VerifiedBundle(
+        source=Path(path),
+        size=file_size,
+        sha256=digest.hex(),
+        fingerprint=sha256_fingerprint(digest),
+        header=header,
+        manifest=manifest,
+        manifest_sha256=manifest_sha256(manifest.canonical()),
+        records=payload.records,
+        attachments=tuple(payload.attachments),
+        quarantine=quarantine,
+        opened_with=opened_with,
+    )
+
+
+def _check_commitment_and_length(
+    decryptor: Cobblestone256Decryptor, commitment: bytes, payload_length: int, header: BundleHeader
+) -> None:
+    """The payload's key commitment first (a payload from another bundle), then its exact length."""
+    suite = header.suite
     if len(commitment) < suite.payload_overhead:
         raise BundleError(Code.TRUNCATED, expected=header.payload_size, found=payload_length)
     try:
         decryptor.update(commitment)
     except InvalidTag:
         raise BundleError(Code.PAYLOAD_MISMATCH) from None
-    _check_payload_length(payload_length, header.payload_size, suite)
+    if payload_length > header.payload_size:
+        raise BundleError(Code.TRAILING_BYTES, extra=payload_length - header.payload_size)
+    if payload_length < header.payload_size:
+        whole_chunks = (payload_length - suite.payload_overhead) % (suite.chunk_size + suite.chunk_overhead) == 0
+        code = Code.TRUNCATED_AT_CHUNK_BOUNDARY if whole_chunks else Code.TRUNCATED
+        raise BundleError(code, expected=header.payload_size, found=payload_length)
 
-    def verify_manifest(data: bytes) -> Manifest:
-        return _verify_manifest(data, header, office, sender, lookup_series)
 
-    payload = PayloadReader(verify_manifest, quarantine)
-    remaining = header.payload_size - len(commitment)
-    done = len(header.encoded) + len(commitment)
+def _decrypt_payload(
+    path: Path,
+    stream: io.FileIO,
+    header: BundleHeader,
+    decryptor: Cobblestone256Decryptor,
+    file_hash: hashlib._Hash,
+    payload: PayloadReader,
+    progress: ProgressCallback | None,
+    cancel: CancelToken | None,
+) -> None:
+    """Stream the rest of the payload: read, hash and decrypt, hand the plaintext to ``payload``."""
+    remaining = header.payload_size - header.suite.payload_overhead
+    total = header.core.plaintext_size
+    done = 0
 
     def read(block: memoryview) -> int:
         nonlocal remaining
@@ -170,46 +215,21 @@ def _verify(
         except InvalidTag:
             raise BundleError(Code.PAYLOAD_CORRUPTED) from None
 
-    def consume(plaintext: memoryview) -> None:
+    def consume(plaintext: memoryview | bytes) -> None:
         nonlocal done
-        payload.feed(plaintext)
+        payload.feed(memoryview(plaintext))
         done += len(plaintext)
         if progress is not None:
-            progress(min(done, file_size), file_size)
+            progress(done, total)
 
+    # Output blocks: enough for any update_into, per the Cobblestone docs.
+    run_pipeline(read, hash_and_decrypt, consume, block_size=BLOCK_SIZE, output_size=BLOCK_SIZE + 16400, cancel=cancel)
+    check_cancelled(cancel)
     try:
-        run_pipeline(
-            read, hash_and_decrypt, consume, block_size=BLOCK_SIZE, output_size=BLOCK_SIZE + 16400, cancel=cancel
-        )
-        check_cancelled(cancel)
-        try:
-            tail = decryptor.finalize()
-        except InvalidTag:
-            raise BundleError(Code.PAYLOAD_CORRUPTED) from None
-        payload.feed(memoryview(tail))
-        manifest = payload.finish()
-    finally:
-        payload.close()
-    with _reading(path):
-        grown = stream.read(1)  # the file grew while it was being read
-    if grown:
-        raise BundleError(Code.TRAILING_BYTES, extra=1)
-    if progress is not None:
-        progress(file_size, file_size)
-    digest = file_hash.digest()
-    return VerifiedBundle(
-        source=Path(path),
-        size=file_size,
-        sha256=digest.hex(),
-        fingerprint=sha256_fingerprint(digest),
-        header=header,
-        manifest=manifest,
-        manifest_sha256=manifest_sha256(manifest.canonical()),
-        records=payload.records,
-        attachments=tuple(payload.attachments),
-        quarantine=quarantine,
-        opened_with=opened_with,
-    )
+        tail = decryptor.finalize()
+    except InvalidTag:
+        raise BundleError(Code.PAYLOAD_CORRUPTED) from None
+    consume(tail)
 
 
 def _open_bundle(path: Path) -> io.FileIO:
@@ -270,15 +290,6 @@ def _unwrap_file_key(header: BundleHeader, office: str, keys: Sequence[Encryptio
         if len(file_key) == FILE_KEY_SIZE:
             return file_key, key.public.key_id
     raise BundleError(Code.WRAPPED_KEY_INVALID)
-
-
-def _check_payload_length(actual: int, expected: int, suite: Suite) -> None:
-    if actual > expected:
-        raise BundleError(Code.TRAILING_BYTES, extra=actual - expected)
-    if actual < expected:
-        whole_chunks = (actual - suite.payload_overhead) % (suite.chunk_size + suite.chunk_overhead) == 0
-        code = Code.TRUNCATED_AT_CHUNK_BOUNDARY if whole_chunks else Code.TRUNCATED
-        raise BundleError(code, expected=expected, found=actual)
 
 
 def _verify_manifest(

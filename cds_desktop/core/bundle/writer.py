@@ -16,7 +16,7 @@ import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, BinaryIO, Callable, Mapping, Sequence
 
 from cds_desktop.core.bundle.canonical import encode, validate_model
 from cds_desktop.core.bundle.errors import Code
@@ -27,9 +27,11 @@ from cds_desktop.core.bundle.format import (
     HEADER_CODES,
     MAX_MANIFEST_SIZE,
     MAX_RECIPIENTS,
+    BundleHeader,
     FrameType,
     HeaderCore,
     RecipientEntry,
+    Suite,
     assemble_header,
     encode_header_start,
     entry_frame_prefix,
@@ -104,30 +106,28 @@ def write_bundle(
     _check_recipients(recipients, suite.recipient_kind)
     record_bytes = {name: encode(value) for name, value in records.items()}
     check_entry_names([*record_bytes, *(a.name for a in attachments)])
-    bundle_id = entropy(BUNDLE_ID_SIZE).hex()
-    recipient_refs = [{"org": r.org, "key_id": r.key.key_id} for r in recipients]
-    sender = {"org": series.commune, "key_id": signing_key.public.key_id}
+    shared = {  # the facts both the cleartext header and the signed manifest state
+        "bundle_id": entropy(BUNDLE_ID_SIZE).hex(),
+        "sender": {"org": series.commune, "key_id": signing_key.public.key_id},
+        "recipients": [{"org": r.org, "key_id": r.key.key_id} for r in recipients],
+        "series": series.model_dump(),
+        "revision": revision,
+    }
+    entries = [
+        *(
+            ManifestEntry(name=n, kind=EntryKind.RECORD, size=len(b), sha256=_sha256(b))
+            for n, b in record_bytes.items()
+        ),
+        *(ManifestEntry(name=a.name, kind=EntryKind.ATTACHMENT, size=a.size, sha256=a.sha256) for a in attachments),
+    ]
     manifest = validate_model(
         {
-            "bundle_id": bundle_id,
-            "sender": sender,
-            "recipients": recipient_refs,
-            "series": series.model_dump(),
-            "revision": revision,
+            **shared,
             "previous_manifest_sha256": previous_manifest_sha256,
             "created_at": created_at or dt.datetime.now(dt.timezone.utc),
             "app_version": app_version,
             "schema_version": schema_version,
-            "entries": [
-                *(
-                    ManifestEntry(name=n, kind=EntryKind.RECORD, size=len(b), sha256=_sha256(b))
-                    for n, b in record_bytes.items()
-                ),
-                *(
-                    ManifestEntry(name=a.name, kind=EntryKind.ATTACHMENT, size=a.size, sha256=a.sha256)
-                    for a in attachments
-                ),
-            ],
+            "entries": entries,
         },
         Manifest,
         MANIFEST_CODES,
@@ -135,28 +135,35 @@ def write_bundle(
     signed_manifest = seal(manifest, [signing_key])
     if len(signed_manifest) > MAX_MANIFEST_SIZE:
         raise BundleError(Code.MANIFEST_TOO_LARGE, size=len(signed_manifest), limit=MAX_MANIFEST_SIZE)
-
     pieces: list[bytes | AttachmentSource] = [frame_prefix(FrameType.MANIFEST, len(signed_manifest)) + signed_manifest]
     pieces += [entry_frame_prefix(name, len(data)) + data for name, data in record_bytes.items()]
     for attachment in attachments:
         pieces += [entry_frame_prefix(attachment.name, attachment.size), attachment]
     plaintext_size = sum(p.size if isinstance(p, AttachmentSource) else len(p) for p in pieces)
+    core = validate_model({**shared, "plaintext_size": plaintext_size}, HeaderCore, HEADER_CODES)
 
-    core = validate_model(
-        {
-            "bundle_id": bundle_id,
-            "sender": sender,
-            "recipients": recipient_refs,
-            "series": series.model_dump(),
-            "revision": revision,
-            "plaintext_size": plaintext_size,
-        },
-        HeaderCore,
-        HEADER_CODES,
+    file_key = entropy(FILE_KEY_SIZE)
+    header = _wrapped_header(suite, core, file_key, recipients)
+    path = Path(output_dir) / bundle_file_name(series, revision)
+    if path.exists():
+        raise BundleError(Code.OUTPUT_EXISTS, path=str(path))
+    check_cancelled(cancel)
+    with atomic_writer(path) as output, _PlaintextSource(pieces) as source:
+        digest = _write_encrypted(output, header, file_key, source, progress, cancel)
+    return WrittenBundle(
+        path=path,
+        size=len(header.encoded) + header.payload_size,
+        sha256=digest.hex(),
+        fingerprint=sha256_fingerprint(digest),
+        bundle_id=core.bundle_id,
+        manifest_sha256=manifest_sha256(manifest.canonical()),
     )
+
+
+def _wrapped_header(suite: Suite, core: HeaderCore, file_key: bytes, recipients: Sequence[Recipient]) -> BundleHeader:
+    """The header with ``file_key`` wrapped to every recipient, bound to the header up to the core."""
     header_start = encode_header_start(suite, core)
     core_digest = hashlib.sha256(header_start).digest()
-    file_key = entropy(FILE_KEY_SIZE)
     wrapped = [
         RecipientEntry(
             r.key.key_id_bytes,
@@ -164,52 +171,49 @@ def write_bundle(
         )
         for r in recipients
     ]
-    header = assemble_header(suite, core, header_start, wrapped)
+    return assemble_header(suite, core, header_start, wrapped)
 
-    path = Path(output_dir) / bundle_file_name(series, revision)
-    if path.exists():
-        raise BundleError(Code.OUTPUT_EXISTS, path=str(path))
-    check_cancelled(cancel)
+
+def _write_encrypted(
+    output: BinaryIO,
+    header: BundleHeader,
+    file_key: bytes,
+    source: _PlaintextSource,
+    progress: ProgressCallback | None,
+    cancel: CancelToken | None,
+) -> bytes:
+    """Write the header and the encrypted payload to ``output``; the SHA-256 of everything written."""
     total = len(header.encoded) + header.payload_size
-    file_hash = hashlib.sha256(header.encoded)
-    with atomic_writer(path) as output:
-        output.write(header.encoded)
-        encryptor = suite.encryptor(file_key, header.payload_context)
-        written = len(header.encoded)
+    encryptor = header.suite.encryptor(file_key, header.payload_context)
+    file_hash = hashlib.sha256()
+    written = 0
 
-        def encrypt(block: memoryview, out: memoryview) -> int:
-            count = encryptor.update_into(block, out)
-            file_hash.update(out[:count])
-            return count
+    def encrypt(block: memoryview, out: memoryview) -> int:
+        count = encryptor.update_into(block, out)
+        file_hash.update(out[:count])
+        return count
 
-        def write(block: memoryview) -> None:
-            nonlocal written
-            output.write(block)
-            written += len(block)
-            if progress is not None:
-                progress(written, total)
+    def write(block: memoryview | bytes) -> None:
+        nonlocal written
+        output.write(block)
+        written += len(block)
+        if progress is not None:
+            progress(written, total)
 
-        with _PlaintextSource(pieces) as source:
-            run_pipeline(
-                source.readinto,
-                encrypt,
-                write,
-                block_size=BLOCK_SIZE,
-                output_size=BLOCK_SIZE + BLOCK_SIZE // 1024 + 16456,
-                cancel=cancel,
-            )
-        tail = encryptor.finalize()
-        file_hash.update(tail)
-        write(memoryview(tail))
-    digest = file_hash.digest()
-    return WrittenBundle(
-        path=path,
-        size=total,
-        sha256=digest.hex(),
-        fingerprint=sha256_fingerprint(digest),
-        bundle_id=bundle_id,
-        manifest_sha256=manifest_sha256(manifest.canonical()),
+    file_hash.update(header.encoded)
+    write(header.encoded)
+    run_pipeline(
+        source.readinto,
+        encrypt,
+        write,
+        block_size=BLOCK_SIZE,
+        output_size=BLOCK_SIZE + BLOCK_SIZE // 1024 + 16456,  # enough for any update_into, per the Cobblestone docs
+        cancel=cancel,
     )
+    tail = encryptor.finalize()
+    file_hash.update(tail)
+    write(tail)
+    return file_hash.digest()
 
 
 def _sha256(data: bytes) -> str:
