@@ -117,3 +117,11 @@ class OrgKey(Document):
 
     org: OrgCode
     key_id: KeyIdText
+
+
+def check_addressing(sender: OrgKey, recipients: list[OrgKey], series: Series) -> None:
+    """The rules shared by the header core and the manifest: each recipient key once; a commune sends its own series."""
+    if len({r.key_id for r in recipients}) != len(recipients):
+        raise ValueError("a recipient key is listed twice")
+    if series.commune != sender.org:
+        raise ValueError("the series belongs to another commune than the sender")

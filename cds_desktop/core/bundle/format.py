@@ -28,7 +28,7 @@ from pydantic import Field, model_validator
 
 from cds_desktop.core.bundle.canonical import MAX_SAFE_INTEGER, Document, DocumentCodes, parse_model
 from cds_desktop.core.bundle.errors import Code
-from cds_desktop.core.bundle.fields import BundleId, OrgKey, Revision, Series
+from cds_desktop.core.bundle.fields import BundleId, OrgKey, Revision, Series, check_addressing
 from cds_desktop.core.bundle.keys import KeyKind, decode_key_id, encode_key_id
 from cds_desktop.core.errors import BundleError
 
@@ -104,12 +104,6 @@ SUITES = {suite.id: suite for suite in (XWING_COBBLESTONE256,)}
 DEFAULT_SUITE = XWING_COBBLESTONE256
 
 
-def _unique_key_ids(recipients: list[OrgKey]) -> list[OrgKey]:
-    if len({r.key_id for r in recipients}) != len(recipients):
-        raise ValueError("a recipient key is listed twice")
-    return recipients
-
-
 class HeaderCore(Document):
     """The cleartext facts about a bundle, readable without any key (all repeated in the signed manifest)."""
 
@@ -122,9 +116,7 @@ class HeaderCore(Document):
 
     @model_validator(mode="after")
     def _consistent(self) -> HeaderCore:
-        _unique_key_ids(self.recipients)
-        if self.series.commune != self.sender.org:
-            raise ValueError("the series belongs to another commune than the sender")
+        check_addressing(self.sender, self.recipients, self.series)
         return self
 
 
@@ -132,10 +124,6 @@ class HeaderCore(Document):
 class RecipientEntry:
     key_id: bytes
     wrapped_key: bytes
-
-    @property
-    def key_id_text(self) -> str:
-        return encode_key_id(self.key_id)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from pydantic import Field, model_validator
 
 from cds_desktop.core.bundle.canonical import MAX_SAFE_INTEGER, Document, DocumentCodes
 from cds_desktop.core.bundle.errors import Code
-from cds_desktop.core.bundle.fields import BundleId, OrgKey, Revision, Series, Sha256Hex, Timestamp
+from cds_desktop.core.bundle.fields import BundleId, OrgKey, Revision, Series, Sha256Hex, Timestamp, check_addressing
 from cds_desktop.core.bundle.format import MAX_ENTRIES, MAX_RECIPIENTS, MAX_RECORD_SIZE, HeaderCore
 from cds_desktop.core.bundle.signed import SignedBody
 
@@ -64,10 +64,7 @@ class Manifest(SignedBody):
 
     @model_validator(mode="after")
     def _consistent(self) -> Manifest:
-        if len({r.key_id for r in self.recipients}) != len(self.recipients):
-            raise ValueError("a recipient key is listed twice")
-        if self.series.commune != self.sender.org:
-            raise ValueError("the series belongs to another commune than the sender")
+        check_addressing(self.sender, self.recipients, self.series)
         return self
 
     def header_differences(self, core: HeaderCore) -> list[str]:
