@@ -41,3 +41,11 @@ def test_every_code_is_raised_by_some_test() -> None:
     untested = [code.name for code in Code if f"Code.{code.name}" not in tests]
 
     assert untested == []
+
+
+def test_the_specification_lists_every_code() -> None:
+    specification = (Path(__file__).parents[3] / "docs" / "bundle-format.md").read_text(encoding="utf-8")
+
+    missing = [code.value for code in Code if f"`{code.value.removeprefix('bundle.')}`" not in specification]
+
+    assert missing == []
