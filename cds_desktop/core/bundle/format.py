@@ -46,7 +46,8 @@ NAME_LENGTH = struct.Struct(">H")
 MAX_CORE_SIZE = 16 * 1024
 MAX_RECIPIENTS = 8
 MAX_MANIFEST_SIZE = 4 * 1024 * 1024
-MAX_RECORD_SIZE = 16 * 1024 * 1024
+MAX_RECORD_SIZE = 8 * 1024 * 1024
+MAX_RECORDS_TOTAL = 16 * 1024 * 1024  # records are parsed in memory; attachments are streamed
 MAX_ENTRIES = 10_000
 
 WRAP_INFO_LABEL = b"cdsb/1 wrap"

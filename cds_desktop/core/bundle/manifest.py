@@ -18,7 +18,7 @@ from pydantic import Field, model_validator
 from cds_desktop.core.bundle.canonical import MAX_SAFE_INTEGER, Document, DocumentCodes
 from cds_desktop.core.bundle.errors import Code
 from cds_desktop.core.bundle.fields import BundleId, OrgKey, Revision, Series, Sha256Hex, Timestamp, check_addressing
-from cds_desktop.core.bundle.format import MAX_ENTRIES, MAX_RECIPIENTS, MAX_RECORD_SIZE, HeaderCore
+from cds_desktop.core.bundle.format import MAX_ENTRIES, MAX_RECIPIENTS, MAX_RECORD_SIZE, MAX_RECORDS_TOTAL, HeaderCore
 from cds_desktop.core.bundle.signed import SignedBody
 
 MANIFEST_CODES = DocumentCodes(
@@ -65,6 +65,8 @@ class Manifest(SignedBody):
     @model_validator(mode="after")
     def _consistent(self) -> Manifest:
         check_addressing(self.sender, self.recipients, self.series)
+        if sum(e.size for e in self.entries if e.kind is EntryKind.RECORD) > MAX_RECORDS_TOTAL:
+            raise ValueError(f"records may have at most {MAX_RECORDS_TOTAL} bytes in all")
         return self
 
     def header_differences(self, core: HeaderCore) -> list[str]:

@@ -249,9 +249,9 @@ def _reading(path: Path) -> Iterator[None]:
 
 
 def _prepare_quarantine(quarantine: Path) -> None:
-    if quarantine.exists() and any(quarantine.iterdir()):
-        raise BundleError(Code.QUARANTINE_NOT_EMPTY, path=str(quarantine))
     try:
+        if quarantine.exists() and any(quarantine.iterdir()):
+            raise BundleError(Code.QUARANTINE_NOT_EMPTY, path=str(quarantine))
         quarantine.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise storage_error(exc, quarantine) from exc

@@ -359,3 +359,11 @@ def test_sender_lookup_is_by_header_org_and_key(tmp_path: Path) -> None:
 
     assert error.code == Code.SENDER_NOT_ENROLLED
     assert error.params["org"] == COMMUNE
+
+
+def test_records_too_large_in_total(tmp_path: Path) -> None:
+    parts = valid_parts([("records/a.json", b"{}"), ("records/b.json", b"{}"), ("records/c.json", b"{}")])
+    for entry in parts.manifest["entries"]:
+        entry["size"] = 7 * 1024 * 1024
+
+    assert forged(tmp_path, parts) == Code.MANIFEST_INVALID

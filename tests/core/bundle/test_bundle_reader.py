@@ -15,6 +15,7 @@ from cds_desktop.core.bundle import (
     discard_quarantine,
     ensure_unchanged,
 )
+from cds_desktop.core.errors import StorageError
 from cds_desktop.core.progress import Cancelled, CancelToken
 
 MIB = 1024 * 1024
@@ -131,3 +132,11 @@ def test_discard_quarantine(tmp_path: Path, bundle: Path) -> None:
     discard_quarantine(verified.quarantine)
 
     assert not verified.quarantine.exists()
+
+
+def test_quarantine_path_that_is_a_file(tmp_path: Path, bundle: Path) -> None:
+    (tmp_path / "q").write_text("not a folder")
+
+    with pytest.raises(StorageError):
+        verify(bundle, tmp_path / "q")
+    assert (tmp_path / "q").read_text() == "not a folder"
