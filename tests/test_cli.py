@@ -98,7 +98,7 @@ def test_english_messages(cds):
     assert code == 2 and "must not be negative" in err
 
 
-def test_submit_refused_with_errors_then_approve(cds):
+def test_submit_refused_with_errors_then_approve(cds, tmp_path):
     code, _, err = cds("submit", "mini-plan", "2023Q1")
     assert code == 1 and "lỗi cần sửa" in err
     for code_, num in (("1a", "80"), ("1b", "56"), ("1c", "50"), ("2d", "10")):
@@ -108,7 +108,15 @@ def test_submit_refused_with_errors_then_approve(cds):
     assert cds("entry", "set", "mini-plan", "2023Q1", "2c", "--note", "Chưa có mô hình")[0] == 0
     assert cds("validate", "mini-plan", "2023Q1")[0] == 0
     assert cds("submit", "mini-plan", "2023Q1")[0] == 0
-    code, out, _ = cds("approve", "mini-plan", "2023Q1", "--json")
+    secret = tmp_path / "pass.txt"
+    secret.write_text("mật khẩu chủ tịch xã\n", encoding="utf-8")
+    code, _, err = cds("approve", "mini-plan", "2023Q1", "--passphrase-file", str(secret))
+    assert code == 1 and "chưa có khóa ký" in err
+    assert cds("keys", "generate", "--passphrase-file", str(secret))[0] == 0
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("không đúng mật khẩu\n", encoding="utf-8")
+    assert cds("approve", "mini-plan", "2023Q1", "--passphrase-file", str(wrong))[0] == 1
+    code, out, _ = cds("approve", "mini-plan", "2023Q1", "--passphrase-file", str(secret), "--json")
     assert code == 0 and json.loads(out)["state"] == "approved"
 
 

@@ -25,7 +25,8 @@ def cli_number(text: str) -> str:
     return text.replace(",", ".") if _COMMA_DECIMAL.match(text) else text
 
 
-def register(commands: argparse._SubParsersAction, lang: str) -> None:
+def register(commands: argparse._SubParsersAction, lang: str) -> argparse._SubParsersAction:
+    """Add the commune commands; returns the ``init`` sub-commands so other groups can add theirs."""
     def t(key: str) -> str:
         return translate(f"cli.help.{key}", lang)
 
@@ -103,7 +104,7 @@ def register(commands: argparse._SubParsersAction, lang: str) -> None:
     evidence_list.set_defaults(handler=evidence_list_cmd)
 
     for name, handler in (("validate", validate_cmd), ("status", status_cmd), ("history", history_cmd),
-                          ("submit", submit_cmd), ("approve", approve_cmd)):
+                          ("submit", submit_cmd)):
         command = commands.add_parser(name, help=t(name))
         command.add_argument("plan")
         command.add_argument("period")
@@ -111,6 +112,7 @@ def register(commands: argparse._SubParsersAction, lang: str) -> None:
             command.add_argument("--item", help=t("item"))
         command.add_argument("--json", action="store_true")
         command.set_defaults(handler=handler)
+    return init_kinds
 
 
 # --- handlers ---------------------------------------------------------------------------------
@@ -335,4 +337,3 @@ def _state_change(action):
 
 
 submit_cmd = _state_change(CommuneService.submit)
-approve_cmd = _state_change(CommuneService.approve)

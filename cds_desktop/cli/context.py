@@ -13,6 +13,7 @@ from typing import Any, Callable, Sequence
 from cds_desktop.core.errors import CdsError
 from cds_desktop.core.i18n import set_language, translate
 from cds_desktop.core.services.commune import CommuneService, open_commune_service
+from cds_desktop.core.services.office import OfficeService, open_office_service
 
 
 class UsageError(Exception):
@@ -33,6 +34,7 @@ class CliContext:
     args: argparse.Namespace
     out: Any = field(default_factory=lambda: sys.stdout)
     _commune: CommuneService | None = None
+    _office: OfficeService | None = None
 
     @property
     def language(self) -> str:
@@ -50,6 +52,11 @@ class CliContext:
             self._commune = open_commune_service(self.args.data_dir)
         return self._commune
 
+    def office(self) -> OfficeService:
+        if self._office is None:
+            self._office = open_office_service(self.args.data_dir)
+        return self._office
+
     def emit(self, data: Any, lines: Callable[[], Sequence[str]] | None = None) -> None:
         """Print ``data`` as JSON with ``--json``, else the human-readable ``lines``."""
         if getattr(self.args, "json", False):
@@ -59,8 +66,9 @@ class CliContext:
                 print(line, file=self.out)
 
     def close(self) -> None:
-        if self._commune is not None:
-            self._commune.close()
+        for service in (self._commune, self._office):
+            if service is not None:
+                service.close()
 
 
 def _default_user() -> str:
@@ -71,7 +79,7 @@ def _default_user() -> str:
 
 
 def build_parser() -> Parser:
-    from cds_desktop.cli import commune_commands, report_commands
+    from cds_desktop.cli import commune_commands, exchange_commands, report_commands
 
     parser = Parser(prog="cds", description=translate("cli.description", _language_from_argv()))
     parser.add_argument("--data-dir", help=translate("cli.opt.data_dir", _language_from_argv()))
@@ -79,7 +87,8 @@ def build_parser() -> Parser:
                         help=translate("cli.opt.lang", _language_from_argv()))
     parser.add_argument("--user", default=_default_user(), help=translate("cli.opt.user", _language_from_argv()))
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    commune_commands.register(commands, _language_from_argv())
+    init_kinds = commune_commands.register(commands, _language_from_argv())
+    exchange_commands.register(commands, _language_from_argv(), init_kinds)
     report_commands.register(commands, _language_from_argv())
     return parser
 

@@ -1,0 +1,307 @@
+"""Exchange commands: keys, approval, export, import, receipts, diff — commune and office side.
+
+Passphrases come from a prompt, or from ``--passphrase-file`` for automation, never from the command line.
+Fingerprints are confirmed interactively, or given with ``--fingerprint`` in scripts (refused on mismatch).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from cds_desktop.core.bundle.keys import normalize_fingerprint
+from cds_desktop.core.errors import InputError
+from cds_desktop.core.formatting import state_label
+from cds_desktop.core.i18n import translate
+from cds_desktop.core.services.commune_exchange import CommuneExchange
+from cds_desktop.core.services.office import OfficeService
+
+
+def register(commands: argparse._SubParsersAction, lang: str, init_kinds: argparse._SubParsersAction) -> None:
+    def t(key: str) -> str:
+        return translate(f"cli.help.{key}", lang)
+
+    def add(parser, *names, passphrase=False, old=False, fingerprint=False):
+        for name in names:
+            parser.add_argument(name)
+        if passphrase:
+            parser.add_argument("--passphrase-file", type=Path, help=t("passphrase_file"))
+        if old:
+            parser.add_argument("--old-passphrase-file", type=Path, help=t("old_passphrase_file"))
+        if fingerprint:
+            parser.add_argument("--fingerprint", help=t("fingerprint"))
+        parser.add_argument("--json", action="store_true")
+        return parser
+
+    init_office = init_kinds.add_parser("office", help=t("init_office"))
+    init_office.add_argument("--code", required=True, help=t("office_code"))
+    init_office.add_argument("--name", required=True, help=t("office_name"))
+    init_office.add_argument("--level", required=True, choices=["province", "district"], help=t("office_level"))
+    add(init_office, passphrase=True).set_defaults(handler=init_office_cmd)
+
+    office = commands.add_parser("office", help=t("office"))
+    office_cmds = office.add_subparsers(dest="office_command", required=True, parser_class=type(office))
+    add(office_cmds.add_parser("import-communes", help=t("import_communes")), "file").set_defaults(
+        handler=import_communes_cmd)
+    add(office_cmds.add_parser("export-keys", help=t("export_keys")), "file", passphrase=True).set_defaults(
+        handler=export_keys_cmd)
+    add(office_cmds.add_parser("enroll", help=t("enroll")), "file", fingerprint=True).set_defaults(handler=enroll_cmd)
+    add(office_cmds.add_parser("revoke", help=t("revoke")), "commune").set_defaults(handler=revoke_cmd)
+    add(office_cmds.add_parser("rotate-key", help=t("rotate_key")), passphrase=True).set_defaults(
+        handler=rotate_key_cmd)
+    add(office_cmds.add_parser("retire-key", help=t("retire_key")), "key_id").set_defaults(handler=retire_key_cmd)
+    receipt = add(office_cmds.add_parser("receipt", help=t("office_receipt")), "commune", "plan", "period",
+                  passphrase=True)
+    decision = receipt.add_mutually_exclusive_group(required=True)
+    decision.add_argument("--accept", action="store_true", help=t("accept"))
+    decision.add_argument("--return", dest="return_reason", help=t("return_reason"))
+    receipt.add_argument("--out", required=True, type=Path, help=t("receipt_out"))
+    receipt.set_defaults(handler=office_receipt_cmd)
+    add(office_cmds.add_parser("submissions", help=t("submissions")), "plan", "period").set_defaults(
+        handler=submissions_cmd)
+
+    keys = commands.add_parser("keys", help=t("keys"))
+    key_cmds = keys.add_subparsers(dest="keys_command", required=True, parser_class=type(keys))
+    add(key_cmds.add_parser("generate", help=t("keys_generate")), passphrase=True, old=True).set_defaults(
+        handler=keys_generate_cmd)
+    add(key_cmds.add_parser("import-office", help=t("import_office")), "file", fingerprint=True).set_defaults(
+        handler=import_office_cmd)
+    add(key_cmds.add_parser("export-enrollment", help=t("export_enrollment")), "file").set_defaults(
+        handler=export_enrollment_cmd)
+
+    add(commands.add_parser("approve", help=t("approve")), "plan", "period", passphrase=True).set_defaults(
+        handler=approve_cmd)
+    export = add(commands.add_parser("export", help=t("export")), "plan", "period", passphrase=True)
+    export.add_argument("--out", required=True, type=Path, help=t("export_out"))
+    export.set_defaults(handler=export_cmd)
+    add(commands.add_parser("reopen", help=t("reopen")), "plan", "period").set_defaults(handler=reopen_cmd)
+    import_ = add(commands.add_parser("import", help=t("import")), passphrase=True)
+    import_.add_argument("files", nargs="+", type=Path)
+    import_.set_defaults(handler=import_cmd)
+    add(commands.add_parser("diff", help=t("diff")), "commune", "plan", "period", "rev_a", "rev_b").set_defaults(
+        handler=diff_cmd)
+    receipt_cmds = commands.add_parser("receipt", help=t("receipt")).add_subparsers(
+        dest="receipt_command", required=True, parser_class=type(keys))
+    add(receipt_cmds.add_parser("import", help=t("receipt_import")), "file").set_defaults(handler=receipt_import_cmd)
+
+
+# --- prompts ------------------------------------------------------------------------------------
+
+def passphrase(ctx, file: Path | None, prompt_id: str = "cli.prompt.passphrase", confirm: bool = False) -> str:
+    """The passphrase from ``file`` (its first line) or a hidden prompt; never from the command line."""
+    if file is not None:
+        try:
+            lines = file.read_text(encoding="utf-8").splitlines()
+            return lines[0] if lines else ""
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError("keys.unreadable_file", path=str(file), problem=str(exc)) from None
+    if not sys.stdin.isatty():
+        raise InputError("cli.passphrase_needed")
+    value = getpass.getpass(ctx.t(prompt_id))
+    if confirm and getpass.getpass(ctx.t("cli.prompt.passphrase_again")) != value:
+        raise InputError("cli.passphrase_mismatch")
+    return value
+
+
+def confirm_fingerprint(ctx, shown: str, given: str | None) -> str:
+    """``given`` when it matches ``shown``; otherwise ask the person to compare it with what they heard."""
+    if given is not None:
+        if normalize_fingerprint(given) != normalize_fingerprint(shown):
+            raise InputError("keys.fingerprint_mismatch", expected=shown)
+        return shown
+    print(ctx.t("cli.out.fingerprint_check", fingerprint=shown), file=ctx.out)
+    if not sys.stdin.isatty() or input(ctx.t("cli.prompt.confirm_fingerprint")).strip().lower() not in (
+            "y", "yes", "c", "có", "co"):
+        raise InputError("cli.fingerprint_not_confirmed")
+    return shown
+
+
+# --- office -------------------------------------------------------------------------------------
+
+def _office(ctx) -> OfficeService:
+    return ctx.office()
+
+
+def init_office_cmd(ctx) -> int:
+    a = ctx.args
+    secret = passphrase(ctx, a.passphrase_file, "cli.prompt.new_passphrase", confirm=True)
+    fingerprint = _office(ctx).init_office(a.code, a.name, a.level, secret)
+    ctx.emit({"code": a.code, "root_fingerprint": fingerprint},
+             lambda: [ctx.t("cli.out.office_created", name=a.name, fingerprint=fingerprint)])
+    return 0
+
+
+def import_communes_cmd(ctx) -> int:
+    count = _office(ctx).import_communes(Path(ctx.args.file))
+    ctx.emit({"communes": count}, lambda: [ctx.t("cli.out.communes_imported", count=count)])
+    return 0
+
+
+def export_keys_cmd(ctx) -> int:
+    secret = passphrase(ctx, ctx.args.passphrase_file)
+    version = _office(ctx).export_keys(Path(ctx.args.file), secret)
+    fingerprint = _office(ctx).root_fingerprint()
+    ctx.emit({"file": ctx.args.file, "list_version": version, "root_fingerprint": fingerprint},
+             lambda: [ctx.t("cli.out.keys_exported", file=ctx.args.file, version=version, fingerprint=fingerprint)])
+    return 0
+
+
+def enroll_cmd(ctx) -> int:
+    office = _office(ctx)
+    commune, name, fingerprint = office.enrollment_fingerprint(Path(ctx.args.file))
+    confirmed = confirm_fingerprint(ctx, fingerprint, ctx.args.fingerprint) if not _is_rotation(ctx) else None
+    code = office.enroll(Path(ctx.args.file), confirmed)
+    ctx.emit({"commune": code, "name": name, "fingerprint": fingerprint},
+             lambda: [ctx.t("cli.out.enrolled", commune=code, name=name, fingerprint=fingerprint)])
+    return 0
+
+
+def _is_rotation(ctx) -> bool:
+    from cds_desktop.core.bundle.keyfiles import verify_enrollment
+
+    return verify_enrollment(Path(ctx.args.file).read_bytes()).body.previous_key_id is not None
+
+
+def revoke_cmd(ctx) -> int:
+    count = _office(ctx).revoke(ctx.args.commune)
+    ctx.emit({"commune": ctx.args.commune, "revoked": count},
+             lambda: [ctx.t("cli.out.revoked", commune=ctx.args.commune, count=count)])
+    return 0
+
+
+def rotate_key_cmd(ctx) -> int:
+    fingerprint = _office(ctx).rotate_encryption_key(passphrase(ctx, ctx.args.passphrase_file))
+    ctx.emit({"fingerprint": fingerprint}, lambda: [ctx.t("cli.out.key_rotated", fingerprint=fingerprint)])
+    return 0
+
+
+def retire_key_cmd(ctx) -> int:
+    _office(ctx).retire_encryption_key(ctx.args.key_id)
+    ctx.emit({"retired": ctx.args.key_id}, lambda: [ctx.t("cli.out.key_retired", key=ctx.args.key_id)])
+    return 0
+
+
+def office_receipt_cmd(ctx) -> int:
+    a = ctx.args
+    path = _office(ctx).receipt(a.commune, a.plan, a.period, a.out, passphrase(ctx, a.passphrase_file), ctx.actor,
+                                returned_reason=a.return_reason)
+    decision = "returned" if a.return_reason else "accepted"
+    ctx.emit({"file": str(path), "decision": decision},
+             lambda: [ctx.t("cli.out.receipt_written", file=str(path), decision=state_label(decision, ctx.language))])
+    return 0
+
+
+def submissions_cmd(ctx) -> int:
+    rows = _office(ctx).submissions(ctx.args.plan, ctx.args.period)
+    data = [{"commune": s.commune_code, "revision": s.revision, "current": s.is_current,
+             "received_at": s.received_at.isoformat(), "file": s.file_name} for s in rows]
+    ctx.emit(data, lambda: [f"{d['commune']} r{d['revision']} {'*' if d['current'] else ' '} {d['file']}"
+                            for d in data])
+    return 0
+
+
+def import_cmd(ctx) -> int:
+    outcomes = _office(ctx).import_bundles(ctx.args.files, passphrase(ctx, ctx.args.passphrase_file))
+    data = [{"file": str(o.file), "status": o.status, "commune": o.commune, "plan": o.plan, "period": o.period,
+             "revision": o.revision, "problems": o.problems, "error": o.error.to_dict() if o.error else None}
+            for o in outcomes]
+
+    def lines():
+        out = []
+        for o in outcomes:
+            detail = o.error.message(ctx.language) if o.error else ctx.t(
+                "cli.out.import_accepted", commune=o.commune, period=o.period, revision=o.revision,
+                problems=o.problems)
+            out.append(f"{o.file.name}: {ctx.t('cli.import.' + o.status)} — {detail}")
+        return out
+
+    ctx.emit(data, lines)
+    return 1 if any(o.status == "rejected" for o in outcomes) else 0
+
+
+def diff_cmd(ctx) -> int:
+    a = ctx.args
+    try:
+        rev_a, rev_b = int(a.rev_a), int(a.rev_b)
+    except ValueError:
+        raise InputError("cli.bad_revision", value=f"{a.rev_a} {a.rev_b}") from None
+    changes = _office(ctx).diff(a.commune, a.plan, a.period, rev_a, rev_b)
+    ctx.emit([c.__dict__ for c in changes],
+             lambda: [f"{c.item:<8} {c.field:<14} {c.old or '∅'} → {c.new or '∅'}" for c in changes]
+             or [ctx.t("cli.out.no_changes")])
+    return 0
+
+
+# --- commune ------------------------------------------------------------------------------------
+
+def _exchange(ctx) -> CommuneExchange:
+    return CommuneExchange(ctx.commune())
+
+
+def keys_generate_cmd(ctx) -> int:
+    exchange = _exchange(ctx)
+    old = passphrase(ctx, ctx.args.old_passphrase_file, "cli.prompt.old_passphrase") if exchange.active_key() else None
+    new = passphrase(ctx, ctx.args.passphrase_file, "cli.prompt.new_passphrase", confirm=True)
+    fingerprint = exchange.generate_key(new, old)
+    ctx.emit({"fingerprint": fingerprint}, lambda: [ctx.t("cli.out.key_generated", fingerprint=fingerprint)])
+    return 0
+
+
+def import_office_cmd(ctx) -> int:
+    exchange = _exchange(ctx)
+    confirmed = None
+    if exchange.pinned_office() is None:
+        confirmed = confirm_fingerprint(ctx, exchange.office_keys_fingerprint(Path(ctx.args.file)),
+                                        ctx.args.fingerprint)
+    org_keys = exchange.import_office_keys(Path(ctx.args.file), confirmed)
+    office = org_keys.body.office
+    ctx.emit({"office": office.code, "name": office.name, "list_version": org_keys.body.list_version},
+             lambda: [ctx.t("cli.out.office_pinned", name=office.name, version=org_keys.body.list_version)])
+    return 0
+
+
+def export_enrollment_cmd(ctx) -> int:
+    fingerprint = _exchange(ctx).export_enrollment(Path(ctx.args.file))
+    ctx.emit({"file": ctx.args.file, "fingerprint": fingerprint},
+             lambda: [ctx.t("cli.out.enrollment_written", file=ctx.args.file, fingerprint=fingerprint)])
+    return 0
+
+
+def approve_cmd(ctx) -> int:
+    a = ctx.args
+    _exchange(ctx).approve(a.plan, a.period, passphrase(ctx, a.passphrase_file), ctx.actor)
+    view = ctx.commune().period(a.plan, a.period)
+    ctx.emit({"period": view.period_id, "state": view.state.value, "revision": view.revision},
+             lambda: [ctx.t("cli.out.state_now", period=view.period_id,
+                            state=state_label(view.state.value, ctx.language))])
+    return 0
+
+
+def export_cmd(ctx) -> int:
+    a = ctx.args
+    written = _exchange(ctx).export(a.plan, a.period, a.out, passphrase(ctx, a.passphrase_file), ctx.actor)
+    ctx.emit({"file": str(written.path), "sha256": written.sha256, "fingerprint": written.fingerprint,
+              "size": written.size},
+             lambda: [ctx.t("cli.out.exported", file=str(written.path), fingerprint=written.fingerprint)])
+    return 0
+
+
+def reopen_cmd(ctx) -> int:
+    ctx.commune().reopen(ctx.args.plan, ctx.args.period, ctx.actor)
+    view = ctx.commune().period(ctx.args.plan, ctx.args.period)
+    ctx.emit({"period": view.period_id, "state": view.state.value, "revision": view.revision},
+             lambda: [ctx.t("cli.out.state_now", period=view.period_id,
+                            state=state_label(view.state.value, ctx.language))])
+    return 0
+
+
+def receipt_import_cmd(ctx) -> int:
+    changes = _exchange(ctx).import_receipt(Path(ctx.args.file), ctx.actor)
+    view = ctx.commune().period(changes.plan_id, changes.period_id)
+    ctx.emit({"period": view.period_id, "office_status": view.office_status, "reason": view.office_reason,
+              "state": view.state.value, "revision": view.revision},
+             lambda: [ctx.t("cli.out.receipt_applied", period=view.period_id,
+                            status=state_label(view.office_status, ctx.language), reason=view.office_reason or "")])
+    return 0

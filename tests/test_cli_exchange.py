@@ -1,0 +1,123 @@
+"""Commune and office through ``cds`` only: keys, enrolment, approve, export, import, diff, receipts."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cds_desktop.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+COMMUNES_2025 = Path(__file__).resolve().parents[2] / "shared" / "data" / "communes-2025.md"
+
+
+@pytest.fixture
+def two_sides(tmp_path, capsys):
+    def runner(folder: str):
+        def run(*args: str, lang: str = "vi"):
+            code = main(["--data-dir", str(tmp_path / folder), "--lang", lang, "--user", folder, *args])
+            out, err = capsys.readouterr()
+            return code, out, err
+        return run
+
+    office, commune = runner("office"), runner("commune")
+    secret = tmp_path / "office-pass.txt"
+    secret.write_text("mật khẩu của Sở KHCN\n", encoding="utf-8")
+    commune_secret = tmp_path / "commune-pass.txt"
+    commune_secret.write_text("mật khẩu chủ tịch xã\n", encoding="utf-8")
+    plan = tmp_path / "mini.yaml"
+    shutil.copy(FIXTURES / "plans" / "mini.yaml", plan)
+    for side in (office, commune):
+        assert side("plans", "import", str(plan))[0] == 0
+    code, out, _ = office("init", "office", "--code", "68", "--name", "Sở Khoa học và Công nghệ tỉnh Lâm Đồng",
+                          "--level", "province", "--passphrase-file", str(secret), "--json")
+    assert code == 0
+    root = json.loads(out)["root_fingerprint"]
+    communes = tmp_path / "communes.csv"
+    communes.write_text("Mã số,Tên,Mã tỉnh\n24751,Xã Nhân Cơ,68\n", encoding="utf-8-sig")
+    assert office("office", "import-communes", str(communes))[0] == 0
+    assert office("office", "export-keys", str(tmp_path / "org-keys.json"), "--passphrase-file", str(secret))[0] == 0
+    assert commune("init", "commune", "--province", "68", "--commune", "24751", "--name", "Xã Nhân Cơ")[0] == 0
+    code, _, err = commune("keys", "import-office", str(tmp_path / "org-keys.json"), "--fingerprint", "AAAA BBBB")
+    assert code == 2 and "không khớp" in err
+    assert commune("keys", "import-office", str(tmp_path / "org-keys.json"), "--fingerprint", root.lower())[0] == 0
+    code, out, _ = commune("keys", "generate", "--passphrase-file", str(commune_secret), "--json")
+    fingerprint = json.loads(out)["fingerprint"]
+    assert commune("keys", "export-enrollment", str(tmp_path / "enrollment.json"))[0] == 0
+    assert office("office", "enroll", str(tmp_path / "enrollment.json"), "--fingerprint", fingerprint)[0] == 0
+    return {"office": office, "commune": commune, "secret": secret, "commune_secret": commune_secret, "tmp": tmp_path}
+
+
+def _fill(commune, numerator="60"):
+    for code in ("1a", "1b", "1c", "2d"):
+        assert commune("entry", "set", "mini-plan", "2023Q1", code, "--numerator", numerator, "--denominator", "100")[0] == 0
+    assert commune("entry", "set", "mini-plan", "2023Q1", "2a", "--value", "2")[0] == 0
+    assert commune("entry", "set", "mini-plan", "2023Q1", "2b", "--value", "có")[0] == 0
+    assert commune("entry", "set", "mini-plan", "2023Q1", "2c", "--note", "Chưa có mô hình")[0] == 0
+
+
+def _approve_and_export(s, out_dir):
+    commune = s["commune"]
+    assert commune("submit", "mini-plan", "2023Q1")[0] == 0
+    assert commune("approve", "mini-plan", "2023Q1", "--passphrase-file", str(s["commune_secret"]))[0] == 0
+    code, out, _ = commune("export", "mini-plan", "2023Q1", "--out", str(out_dir),
+                           "--passphrase-file", str(s["commune_secret"]), "--json")
+    assert code == 0
+    return json.loads(out)
+
+
+def test_full_exchange(two_sides):
+    s = two_sides
+    commune, office, tmp = s["commune"], s["office"], s["tmp"]
+    _fill(commune)
+    exported = _approve_and_export(s, tmp / "usb1")
+    assert Path(exported["file"]).name == "24751_mini-plan_2023Q1_r1.cdsb" and len(exported["fingerprint"]) == 39
+
+    code, out, _ = office("import", str(tmp / "usb1"), "--passphrase-file", str(s["secret"]), "--json")
+    assert code == 0 and [r["status"] for r in json.loads(out)] == ["accepted"]
+    code, out, _ = office("import", str(tmp / "usb1"), "--passphrase-file", str(s["secret"]))
+    assert code == 0 and "đã có (bỏ qua)" in out
+
+    assert commune("entry", "set", "mini-plan", "2023Q1", "1a", "--numerator", "85")[0] == 0  # revision 2
+    _approve_and_export(s, tmp / "usb2")
+    junk = tmp / "usb2" / "junk.cdsb"
+    junk.write_bytes(b"not a bundle at all")
+    code, out, _ = office("import", str(tmp / "usb2"), "--passphrase-file", str(s["secret"]), "--json")
+    statuses = {Path(r["file"]).name: (r["status"], (r["error"] or {}).get("code")) for r in json.loads(out)}
+    assert code == 1 and statuses == {"24751_mini-plan_2023Q1_r2.cdsb": ("accepted", None),
+                                      "junk.cdsb": ("rejected", "bundle.bad_magic")}
+    code, out, _ = office("diff", "24751", "mini-plan", "2023Q1", "1", "2", "--json")
+    assert ("1a", "numerator", "60", "85") in [(c["item"], c["field"], c["old"], c["new"]) for c in json.loads(out)]
+
+    assert office("office", "receipt", "24751", "mini-plan", "2023Q1", "--return", "Thiếu minh chứng",
+                  "--out", str(tmp / "receipt.json"), "--passphrase-file", str(s["secret"]))[0] == 0
+    code, out, _ = commune("receipt", "import", str(tmp / "receipt.json"), "--json")
+    result = json.loads(out)
+    assert code == 0 and (result["office_status"], result["reason"], result["revision"]) == (
+        "returned", "Thiếu minh chứng", 3)
+
+
+def test_export_requires_approval_and_the_right_passphrase(two_sides):
+    s = two_sides
+    commune, tmp = s["commune"], s["tmp"]
+    _fill(commune)
+    code, _, err = commune("export", "mini-plan", "2023Q1", "--out", str(tmp / "usb"),
+                           "--passphrase-file", str(s["commune_secret"]))
+    assert code == 1 and "phê duyệt" in err and not (tmp / "usb").exists()
+
+
+@pytest.mark.skipif(not COMMUNES_2025.exists(), reason="the official commune list (shared/data) is not beside the repo")
+def test_import_the_official_commune_list_of_a_province(tmp_path, two_sides):
+    """The 2025 list (Markdown) converted to CSV: Lâm Đồng's communes load into an office."""
+    rows = []
+    for line in COMMUNES_2025.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[1].isdigit() and len(cells[1]) == 5 and cells[3] == "Tỉnh Lâm Đồng":
+            rows.append(f"{cells[1]},\"{cells[2].replace('-<br>', '- ').replace('<br>', ' ')}\",68")
+    csv_file = tmp_path / "lam-dong.csv"
+    csv_file.write_text("code,name,province\n" + "\n".join(rows) + "\n", encoding="utf-8-sig")
+    code, out, _ = two_sides["office"]("office", "import-communes", str(csv_file), "--json")
+    assert code == 0 and json.loads(out)["communes"] == len(rows) > 100
