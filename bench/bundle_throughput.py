@@ -9,7 +9,8 @@ Each export and import runs in a fresh child process that reports its own time (
 libraries included). ``age`` (``/usr/bin/age``, key from ``age-keygen``) encrypts the concatenated evidence files
 and decrypts the result; it is timed as a whole process. Our export fsyncs the bundle before renaming it (it is
 atomic) and age does not, so age's encryption is also shown with an fsync of its output. Runs are interleaved and
-the best of ``--repeat`` is kept, which filters out other load on the machine. Prints numbers; gates nothing.
+the best of ``--repeat`` is kept, which filters out other load on the machine. CPU time (user + system, all
+threads) is shown too: it does not depend on what else runs. Prints numbers; gates nothing.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ def _child(spec_path: str) -> None:
 
     signing_key = SigningKey.from_seed(bytes.fromhex(spec["signing_seed"]))
     office_key = EncryptionKey.from_seed(bytes.fromhex(spec["office_seed"]))
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_before = before.ru_utime + before.ru_stime
     started = time.perf_counter()
     if spec["action"] == "export":
         written = write_bundle(
@@ -75,7 +78,9 @@ def _child(spec_path: str) -> None:
     else:  # "idle": the interpreter with the bundle library imported, for scale
         result = {}
     seconds = time.perf_counter() - started
-    print(json.dumps({**result, "seconds": seconds, "max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = usage.ru_utime + usage.ru_stime - cpu_before
+    print(json.dumps({**result, "seconds": seconds, "cpu_seconds": cpu, "max_rss_kib": usage.ru_maxrss}))
 
 
 def _run_child(spec: dict, work: Path) -> dict:
@@ -87,13 +92,17 @@ def _run_child(spec: dict, work: Path) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
-def _timed(command: list[str], *, fsync: Path | None = None, shell: bool = False) -> float:
+def _timed(command: list[str], *, fsync: Path | None = None, shell: bool = False) -> tuple[float, float]:
+    """Wall time and CPU time (user + system, all child processes) of running ``command``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(command if not shell else " ".join(command), check=True, shell=shell)
     if fsync is not None:
         with open(fsync, "rb") as stream:
             os.fsync(stream.fileno())
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return seconds, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
 def _make_evidence(folder: Path, total_mib: int, files: int) -> list[dict]:
@@ -140,10 +149,13 @@ def main() -> None:
         seeds = {"signing_seed": SigningKey.generate().seed.hex(), "office_seed": EncryptionKey.generate().seed.hex()}
         sources = [a["path"] for a in attachments]
         best: dict[str, float] = {}
+        cpu: dict[str, float] = {}
         peak: dict[str, int] = {}
 
-        def keep(name: str, seconds: float, rss_kib: int = 0) -> None:
+        def keep(name: str, timing: tuple[float, float], rss_kib: int = 0) -> None:
+            seconds, cpu_seconds = timing
             best[name] = min(best.get(name, seconds), seconds)
+            cpu[name] = min(cpu.get(name, cpu_seconds), cpu_seconds)
             peak[name] = max(peak.get(name, 0), rss_kib)
 
         for run in range(args.repeat):
@@ -153,11 +165,11 @@ def main() -> None:
             export = _run_child(
                 {**seeds, "action": "export", "output_dir": str(out_dir), "attachments": attachments}, work
             )
-            keep("export", export["seconds"], export["max_rss_kib"])
+            keep("export", (export["seconds"], export["cpu_seconds"]), export["max_rss_kib"])
             imported = _run_child(
                 {**seeds, "action": "import", "bundle": export["path"], "quarantine": str(quarantine)}, work
             )
-            keep("import", imported["seconds"], imported["max_rss_kib"])
+            keep("import", (imported["seconds"], imported["cpu_seconds"]), imported["max_rss_kib"])
             encrypted, decrypted = work / "evidence.age", work / "evidence.dec"
             for path in (encrypted, decrypted):
                 path.unlink(missing_ok=True)
@@ -187,7 +199,7 @@ def main() -> None:
 
     def line(label: str, name: str) -> str:
         memory = f"   peak RSS {peak[name] / 1024:5.1f} MiB" if peak[name] else ""
-        return f"  {label:<22}{rate(name):8.0f} MB/s {best[name]:7.2f} s{memory}"
+        return f"  {label:<22}{rate(name):8.0f} MB/s {best[name]:7.2f} s wall {cpu[name]:6.2f} s CPU{memory}"
 
     print(f"\nevidence: {args.size_mib} MiB in {args.files} files; best of {args.repeat} runs; MB = 10^6 bytes")
     print(line("export (cds)", "export"))

@@ -143,7 +143,7 @@ def _verify(
 
     payload = PayloadReader(lambda data: _verify_manifest(data, header, office, sender, lookup_series), quarantine)
     try:
-        _decrypt_payload(path, stream, header, decryptor, file_hash, payload, progress, cancel)
+        _decrypt_payload(path, stream, header, decryptor, file_hash.update, payload, progress, cancel)
         manifest = payload.finish()
     finally:
         payload.close()
@@ -191,7 +191,7 @@ def _decrypt_payload(
     stream: io.FileIO,
     header: BundleHeader,
     decryptor: Cobblestone256Decryptor,
-    file_hash: hashlib._Hash,
+    hash_ciphertext: Callable[[memoryview], None],
     payload: PayloadReader,
     progress: ProgressCallback | None,
     cancel: CancelToken | None,
@@ -209,7 +209,7 @@ def _decrypt_payload(
         return count
 
     def hash_and_decrypt(block: memoryview, out: memoryview) -> int:
-        file_hash.update(block)
+        hash_ciphertext(block)
         try:
             return decryptor.update_into(block, out)
         except InvalidTag:
