@@ -119,3 +119,54 @@ def test_guards(service, exchange, office, tmp_path):
     with pytest.raises(InputError) as mismatch:
         office.enroll(tmp_path / "enrollment.json", "AAAA BBBB")
     assert mismatch.value.code in ("keys.fingerprint_mismatch",)
+
+
+def test_evidence_changed_after_it_was_hashed_stops_the_export(service, exchange, tmp_path):
+    evidence = tmp_path / "anh.jpg"
+    evidence.write_bytes(b"\xff\xd8 anh chup" * 50)
+    service.add_evidence(P, Q1, "1a", evidence, "lan")
+    fill_and_approve(service, exchange)
+    (stored,) = service.evidence(P, Q1)
+    stored.path.write_bytes(b"altered on disk")
+    with pytest.raises(BundleError) as caught:
+        exchange.export(P, Q1, tmp_path / "usb", PASS_COMMUNE, "chu_tich")
+    assert caught.value.code == "bundle.source_changed"
+    assert not list((tmp_path / "usb").glob("*")) if (tmp_path / "usb").exists() else True
+    assert service.period(P, Q1).state is PeriodState.APPROVED
+
+
+def test_commune_key_rotation_is_vouched_for_by_the_old_key(service, exchange, office, tmp_path):
+    with pytest.raises(InputError):
+        exchange.generate_key("khóa mới của xã 2026")  # rotation needs the old passphrase
+    new_fingerprint = exchange.generate_key("khóa mới của xã 2026", PASS_COMMUNE)
+    exchange.export_enrollment(tmp_path / "rotation.json")
+    assert office.enroll(tmp_path / "rotation.json") == "24751"  # no phone call: the old key signed it
+    fill_and_approve_with(service, exchange, "khóa mới của xã 2026")
+    exchange.export(P, Q1, tmp_path / "usb", "khóa mới của xã 2026", "chu_tich")
+    (outcome,) = office.import_bundles([tmp_path / "usb"], PASS_OFFICE)
+    assert outcome.status == "accepted"
+    assert new_fingerprint != office.root_fingerprint()
+
+
+def fill_and_approve_with(service, exchange, passphrase):
+    for code in ("1a", "1b", "1c", "2d"):
+        service.set_indicator(P, Q1, code, {"numerator": "60", "denominator": "100"}, "lan")
+    service.set_indicator(P, Q1, "2a", {"value": "3"}, "lan")
+    service.set_indicator(P, Q1, "2b", {"value": "1"}, "lan")
+    service.set_indicator(P, Q1, "2c", {"value": "x"}, "lan")
+    service.submit(P, Q1, "lan")
+    exchange.approve(P, Q1, passphrase, "chu_tich")
+
+
+def test_office_key_rotation_overlap_and_newer_key_list(service, exchange, office, tmp_path):
+    office.rotate_encryption_key(PASS_OFFICE)
+    office.export_keys(tmp_path / "org-keys-2.json", PASS_OFFICE)
+    assert exchange.import_office_keys(tmp_path / "org-keys-2.json").body.list_version == 2
+    assert len(exchange.pinned_office().recipients()) == 2  # both keys active during the overlap
+    with pytest.raises(BundleError) as older:
+        exchange.import_office_keys(tmp_path / "org-keys.json")  # version 1 again
+    assert older.value.code == "bundle.org_keys_older_version"
+    fill_and_approve(service, exchange)
+    exchange.export(P, Q1, tmp_path / "usb", PASS_COMMUNE, "chu_tich")
+    (outcome,) = office.import_bundles([tmp_path / "usb"], PASS_OFFICE)
+    assert outcome.status == "accepted"
