@@ -32,7 +32,7 @@ from cds_desktop.core.fileio import write_atomic
 from cds_desktop.core.text import nfc
 
 MIN_LOG_N = 17
-MAX_LOG_N = 22
+MAX_LOG_N = 20  # 1 GiB of scrypt memory; a key file cannot ask for more
 MIN_PASSPHRASE_LENGTH = 8
 MAX_KEY_FILE_SIZE = 4096
 _CODES = DocumentCodes.single(Code.KEYFILE_INVALID)
