@@ -25,6 +25,7 @@ from cds_desktop.core.bundle import (
     EncryptionKeyStatus,
     KeyStatus,
     OrgKeys,
+    PublicKey,
     SigningKey,
     make_enrollment,
     org_keys_root_fingerprint,
@@ -40,8 +41,14 @@ NOW = dt.datetime(2024, 6, 1, tzinfo=dt.timezone.utc)
 PIN = OFFICE_ROOT.public.fingerprint
 
 
+ALL_KEYS = [(OFFICE_KEY.public, EncryptionKeyStatus.ACTIVE), (OFFICE_NEXT_KEY.public, EncryptionKeyStatus.RETIRED)]
+
+
 def org_keys(
-    list_version: int = 3, root: SigningKey = OFFICE_ROOT, expires_at: dt.datetime = EXPIRES_AT, **changes: object
+    list_version: int = 3,
+    root: SigningKey = OFFICE_ROOT,
+    expires_at: dt.datetime = EXPIRES_AT,
+    encryption_keys: list[tuple[PublicKey, EncryptionKeyStatus]] = ALL_KEYS,
 ) -> bytes:
     return sign_org_keys(
         root,
@@ -49,10 +56,7 @@ def org_keys(
         list_version=list_version,
         issued_at=ISSUED_AT,
         expires_at=expires_at,
-        encryption_keys=changes.get(  # type: ignore[arg-type]
-            "encryption_keys",
-            [(OFFICE_KEY.public, EncryptionKeyStatus.ACTIVE), (OFFICE_NEXT_KEY.public, EncryptionKeyStatus.RETIRED)],
-        ),
+        encryption_keys=encryption_keys,
         communes=COMMUNES,
     )
 

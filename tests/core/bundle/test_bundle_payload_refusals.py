@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 from bundle_helpers import (
@@ -50,8 +51,8 @@ def refused(tmp_path: Path, data: bytes, **overrides: object) -> str:
     return refusal(verify, path, tmp_path / "q", **overrides).code
 
 
-def forged(tmp_path: Path, parts: Parts, **kwargs: object) -> str:
-    path = forge(tmp_path / "forged.cdsb", parts, **kwargs)  # type: ignore[arg-type]
+def forged(tmp_path: Path, parts: Parts, payload: bytes | None = None) -> str:
+    path = forge(tmp_path / "forged.cdsb", parts, payload=payload)
     return refusal(verify, path, tmp_path / "q").code
 
 
@@ -196,7 +197,7 @@ def test_content_signed_for_another_office_and_forwarded(tmp_path: Path) -> None
         (lambda m: m["entries"][0].update(sha256="xyz"), Code.MANIFEST_INVALID),
     ],
 )
-def test_manifest_fields_are_validated(tmp_path: Path, change, code: str) -> None:  # noqa: ANN001
+def test_manifest_fields_are_validated(tmp_path: Path, change: Callable[[dict[str, Any]], object], code: str) -> None:
     parts = valid_parts()
     change(parts.manifest)
 

@@ -7,7 +7,7 @@ import json
 
 from bundle_helpers import COMMUNE, OFFICE, OFFICE_ROOT, OTHER_COMMUNE_KEY, SERIES, refusal
 
-from cds_desktop.core.bundle import Code, ReceiptDecision, Series, make_receipt, verify_receipt
+from cds_desktop.core.bundle import Code, ReceiptDecision, Series, SigningKey, make_receipt, verify_receipt
 from cds_desktop.core.bundle.canonical import encode
 
 ISSUED = dt.datetime(2023, 4, 1, 10, 0, tzinfo=dt.timezone.utc)
@@ -17,8 +17,8 @@ def receipt(
     decision: ReceiptDecision = ReceiptDecision.ACCEPTED,
     reason: str | None = None,
     series: Series = SERIES,
-    root=OFFICE_ROOT,
-) -> bytes:  # noqa: ANN001
+    root: SigningKey = OFFICE_ROOT,
+) -> bytes:
     return make_receipt(
         root,
         office=OFFICE,

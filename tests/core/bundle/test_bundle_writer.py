@@ -6,6 +6,7 @@ import hashlib
 import threading
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bundle_helpers import (
@@ -42,9 +43,9 @@ from cds_desktop.core.progress import Cancelled, CancelToken
 MIB = 1024 * 1024
 
 
-def _write(folder: Path, attachments: list[AttachmentSource], **overrides: object) -> WrittenBundle:
+def _write(folder: Path, attachments: list[AttachmentSource], **overrides: Any) -> WrittenBundle:
     """``write_bundle`` with the fixed keys and ``attachments`` as given (possibly stale)."""
-    arguments: dict[str, object] = {
+    arguments: dict[str, Any] = {
         "series": SERIES,
         "revision": 1,
         "previous_manifest_sha256": None,
@@ -57,7 +58,7 @@ def _write(folder: Path, attachments: list[AttachmentSource], **overrides: objec
     }
     arguments.update(overrides)
     (folder / "out").mkdir(parents=True, exist_ok=True)
-    return write_bundle(folder / "out", **arguments)  # type: ignore[arg-type]
+    return write_bundle(folder / "out", **arguments)
 
 
 def test_round_trip_of_records_and_attachments(tmp_path: Path) -> None:
