@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterable
 
 from pydantic import ValidationError
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlmodel import select
 
 from cds_desktop.core.bundle.errors import Code, DuplicateBundleError
@@ -390,31 +390,30 @@ class OfficeService:
                 history_json=json.dumps([h.model_dump(mode="json") for h in record.history], ensure_ascii=False))
             session.add(submission)
             session.flush()
+            indicator_rows = []
             for indicator in plan.indicators():
                 entry = entries.indicators.get(indicator.code)
                 if entry is None and not indicator.applies_to_communes:
                     continue
                 outcome = indicator_result(indicator, entry, Level.COMMUNE)
-                session.add(SubmissionIndicator(
-                    submission_id=submission.id, indicator_code=indicator.code,
-                    numerator=entry.numerator if entry else None, denominator=entry.denominator if entry else None,
-                    value=entry.value if entry else None, note=entry.note if entry else None,
-                    data_source=entry.data_source if entry else None,
-                    result=str(outcome.result) if outcome.result is not None else None,
-                    target_status=outcome.status.value))
-            for task in entries.tasks.values():
-                session.add(SubmissionTask(submission_id=submission.id, task_code=task.task_code,
-                                           status=task.status.value, progress_pct=task.progress_pct,
-                                           completed_on=task.completed_on, result=task.result,
-                                           difficulties=task.difficulties, proposals=task.proposals))
-            for item in record.evidence:
-                session.add(SubmissionEvidence(submission_id=submission.id, item_code=item.item, name=item.name,
-                                               sha256=item.sha256, size=item.size, media_type=item.media_type))
-            for problem in problems:
-                session.add(SubmissionProblem(submission_id=submission.id, code=problem.code,
-                                              severity=problem.severity.value, item_code=problem.item_code,
-                                              field=problem.field, params_json=json.dumps(
-                                                  {k: str(v) for k, v in problem.params.items()}, ensure_ascii=False)))
+                reported = {f: getattr(entry, f) if entry else None
+                            for f in ("numerator", "denominator", "value", "note", "data_source")}
+                indicator_rows.append({"submission_id": submission.id, "indicator_code": indicator.code, **reported,
+                                       "result": str(outcome.result) if outcome.result is not None else None,
+                                       "target_status": outcome.status.value})
+            task_rows = [{"submission_id": submission.id, "task_code": t.task_code, "status": t.status.value,
+                          "progress_pct": t.progress_pct, "completed_on": t.completed_on, "result": t.result,
+                          "difficulties": t.difficulties, "proposals": t.proposals} for t in entries.tasks.values()]
+            evidence_rows = [{"submission_id": submission.id, "item_code": e.item, "name": e.name,
+                              "sha256": e.sha256, "size": e.size, "media_type": e.media_type} for e in record.evidence]
+            problem_rows = [{"submission_id": submission.id, "code": p.code, "severity": p.severity.value,
+                             "item_code": p.item_code, "field": p.field,
+                             "params_json": json.dumps({k: str(v) for k, v in p.params.items()}, ensure_ascii=False)}
+                            for p in problems]
+            for table, rows in ((SubmissionIndicator, indicator_rows), (SubmissionTask, task_rows),
+                                (SubmissionEvidence, evidence_rows), (SubmissionProblem, problem_rows)):
+                if rows:  # one multi-row INSERT per table instead of one ORM object per row
+                    session.execute(insert(table), rows)
             state = state or SequenceState(commune_code=series.commune, series=_series_key(series),
                                            last_revision=0, last_manifest_hash="", last_bundle_id="")
             state.last_revision, state.last_manifest_hash, state.last_bundle_id = (
