@@ -132,9 +132,6 @@ class OrgKeys:
             if k.status is EncryptionKeyStatus.ACTIVE
         ]
 
-    def commune_name(self, code: str) -> str | None:
-        return next((c.name for c in self.body.communes if c.code == code), None)
-
 
 def sign_org_keys(
     root: SigningKey,

@@ -70,7 +70,7 @@ def test_org_keys_give_the_active_keys_as_recipients(current: OrgKeys) -> None:
     recipients = current.recipients()
 
     assert [(r.org, r.key) for r in recipients] == [(OFFICE, OFFICE_KEY.public)]
-    assert current.commune_name(COMMUNE) == "Xã Nhân Cơ"
+    assert [(c.code, c.name) for c in current.body.communes][0] == (COMMUNE, "Xã Nhân Cơ")
     assert current.root == OFFICE_ROOT.public
 
 
