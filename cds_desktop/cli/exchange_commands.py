@@ -11,6 +11,7 @@ import getpass
 import sys
 from pathlib import Path
 
+from cds_desktop.cli import report_commands
 from cds_desktop.core.bundle.keys import normalize_fingerprint
 from cds_desktop.core.errors import InputError
 from cds_desktop.core.formatting import state_label
@@ -43,6 +44,7 @@ def register(commands: argparse._SubParsersAction, lang: str, init_kinds: argpar
 
     office = commands.add_parser("office", help=t("office"))
     office_cmds = office.add_subparsers(dest="office_command", required=True, parser_class=type(office))
+    report_commands.register_office(office_cmds, lang)
     add(office_cmds.add_parser("import-communes", help=t("import_communes")), "file").set_defaults(
         handler=import_communes_cmd)
     add(office_cmds.add_parser("export-keys", help=t("export_keys")), "file", passphrase=True).set_defaults(

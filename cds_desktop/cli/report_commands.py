@@ -1,4 +1,5 @@
-"""Report commands: ``cds report PLAN PERIOD --out FILE.pdf`` (the commune's official PDF report)."""
+"""Report commands: ``cds report PLAN PERIOD --out FILE.pdf`` (the commune's official PDF report) and
+``cds office report PLAN PERIOD --out FILE.pdf`` (the office's consolidated report on its communes)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.services.commune import parse_date
 from cds_desktop.core.services.commune_report import write_commune_report
+from cds_desktop.core.services.office_report import write_office_report
 
 
 def register(commands: argparse._SubParsersAction, lang: str) -> None:
@@ -29,4 +31,31 @@ def report_cmd(ctx) -> int:
     date = parse_date(a.date) if a.date else None
     path = write_commune_report(ctx.commune(), a.plan, a.period, a.out, ctx.language, a.number, date)
     ctx.emit({"file": str(path)}, lambda: [ctx.t("cli.out.report_written", file=str(path))])
+    return 0
+
+
+def register_office(office_cmds: argparse._SubParsersAction, lang: str) -> None:
+    """Add ``report`` to the ``cds office`` sub-commands."""
+
+    def t(key: str) -> str:
+        return translate(f"cli.help.{key}", lang)
+
+    report = office_cmds.add_parser("report", help=t("office_report"))
+    report.add_argument("plan")
+    report.add_argument("period")
+    report.add_argument("--out", required=True, type=Path, help=t("office_report_out"))
+    report.add_argument("--number", help=t("office_report_number"))
+    report.add_argument("--date", help=t("office_report_date"))
+    report.add_argument("--place", help=t("office_report_place"))
+    report.add_argument("--signer", default="", help=t("office_report_signer"))
+    report.add_argument("--json", action="store_true")
+    report.set_defaults(handler=office_report_cmd)
+
+
+def office_report_cmd(ctx) -> int:
+    a = ctx.args
+    date = parse_date(a.date) if a.date else None
+    path = write_office_report(ctx.office(), a.plan, a.period, a.out, ctx.language, number=a.number, date=date,
+                               place=a.place, signer=a.signer)
+    ctx.emit({"file": str(path)}, lambda: [ctx.t("cli.out.office_report_written", file=str(path))])
     return 0

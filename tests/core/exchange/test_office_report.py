@@ -1,0 +1,106 @@
+"""The office's consolidated report, built from bundles really imported: completeness, indicators, errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from cds_desktop.core.errors import InputError, ReportError
+from cds_desktop.core.reports.data import SubmissionStatus
+from cds_desktop.core.services.office_report import office_report_data, write_office_report
+
+from .conftest import P, PASS_COMMUNE, PASS_OFFICE, Q1, fill_and_approve
+
+
+def _text(path) -> str:
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(path).pages))
+
+
+def test_one_commune_on_time_and_one_missing(service, exchange, office, clock, tmp_path):
+    # Q1 of the mini plan is due before 03/03/2023; the bundle is made and imported on 01/03/2023
+    clock.now = dt.datetime(2023, 3, 1, 9, 0, tzinfo=clock.now.tzinfo)
+    fill_and_approve(service, exchange)  # 1a, 1b, 1c, 2d at 60 %: 1a (≥ 80 %) and 2d are below target
+    exchange.export(P, Q1, tmp_path / "usb", PASS_COMMUNE, "chu_tich")
+    (outcome,) = office.import_bundles([tmp_path / "usb"], PASS_OFFICE)
+    assert outcome.status == "accepted"
+
+    data = office_report_data(office, P, Q1, number="15/BC-SKHCN", date=dt.date(2023, 3, 10), place="Lâm Đồng",
+                              signer="Trần Thị Mai")
+    current = data.current
+    assert current.due_before == dt.date(2023, 3, 3) and data.earlier_periods == ()
+    assert {(e.commune_code, e.status, e.received_on) for e in current.submissions} == {
+        ("24751", SubmissionStatus.ON_TIME, dt.date(2023, 3, 1)),
+        ("24752", SubmissionStatus.MISSING, None)}
+    rows = {row.code: row for row in data.indicators}
+    assert "1d" not in rows  # not reported by communes
+    # the missing commune counts as no data
+    assert (rows["1a"].met, rows["1a"].not_met, rows["1a"].no_data) == (0, 1, 1)
+    assert (rows["1c"].met, rows["1c"].not_met) == (1, 0)  # commune-level target ≥ 50 %
+    assert data.document.issuer.name_lines == ("SỞ KHOA HỌC VÀ CÔNG NGHỆ TỈNH LÂM ĐỒNG",)
+    assert data.document.signature.capacity_lines == ("GIÁM ĐỐC",)
+
+    out = write_office_report(office, P, Q1, tmp_path / "tong-hop.pdf", number="15/BC-SKHCN",
+                              date=dt.date(2023, 3, 10), place="Lâm Đồng", signer="Trần Thị Mai")
+    text = _text(out)
+    assert "BÁO CÁO" in text and "Số: 15/BC-SKHCN" in text and "Lâm Đồng, ngày 10 tháng 3 năm 2023" in text
+    assert ("Trong Quý I năm 2023, 2 xã phải gửi báo cáo (hạn gửi trước ngày 03/03/2023): 1 xã gửi đúng hạn, "
+            "0 xã gửi trễ hạn, 1 xã chưa gửi.") in text
+    assert "Phường Bắc Gia Nghĩa" in text and "Chưa gửi" in text
+    below = "Tỷ lệ dân số có điện thoại thông minh (mục tiêu ≥ 80%): 1/1 xã được đánh giá chưa đạt"
+    assert below in text
+    assert "Trần Thị Mai" in text
+
+
+def test_unknown_or_empty_period_gives_a_clear_error(office, tmp_path):
+    with pytest.raises(InputError) as bad:
+        office_report_data(office, P, "2023Q7")
+    assert bad.value.code == "period.bad_id"
+    with pytest.raises(InputError) as outside:
+        office_report_data(office, P, "2030Q1")
+    assert outside.value.code == "period.not_in_plan"
+    with pytest.raises(ReportError) as empty:
+        write_office_report(office, P, Q1, tmp_path / "x.pdf")
+    assert empty.value.code == "report.office_period_empty"
+    assert "Chưa nhận được báo cáo" in empty.value.message("vi")
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_an_office_without_communes_cannot_report(tmp_path, mini_plan, clock):
+    from cds_desktop.core.paths import DataDir
+    from cds_desktop.core.plans.loader import PlanCatalog
+    from cds_desktop.core.services.office import OfficeService
+
+    bare = OfficeService(DataDir(tmp_path / "bare"), PlanCatalog([mini_plan]), clock)
+    try:
+        bare.init_office("68", "Sở Khoa học và Công nghệ tỉnh Lâm Đồng", "province", PASS_OFFICE)
+        with pytest.raises(ReportError) as error:
+            office_report_data(bare, P, Q1)
+        assert error.value.code == "report.office_no_communes"
+        assert "cds office import-communes" in error.value.message("en")
+    finally:
+        bare.close()
+
+
+def test_on_time_means_first_received_strictly_before_the_deadline(mini_plan):
+    """The first import counts (a later revision does not make a report late); the deadline day itself is late."""
+    from cds_desktop.core.plans.schedule import scheduled_period
+    from cds_desktop.core.services.office_report import period_submissions
+    from cds_desktop.core.storage.exchange_models import OfficeCommune, Submission
+
+    def commune(code):
+        return OfficeCommune(code=code, province_code="68", name=f"Xã {code}", kind="xa",
+                             added_at=dt.datetime(2023, 1, 1))
+
+    def received(code, day, revision=1):
+        return Submission(commune_code=code, revision=revision, received_at=dt.datetime(2023, 3, day, 16, 0))
+
+    scheduled = scheduled_period(mini_plan, Q1)  # due before 03/03/2023
+    result = period_submissions(scheduled, [commune("00001"), commune("00002"), commune("00003")],
+                                [received("00001", 20, 2), received("00001", 2), received("00002", 3)])
+    assert [(e.status, e.received_on) for e in result.submissions] == [
+        (SubmissionStatus.ON_TIME, dt.date(2023, 3, 2)),
+        (SubmissionStatus.LATE, dt.date(2023, 3, 3)),
+        (SubmissionStatus.MISSING, None)]
