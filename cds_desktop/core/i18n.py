@@ -14,9 +14,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
 from cds_desktop.core.resources import translations_dir
+from cds_desktop.core.yaml_strict import load_strict
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
@@ -41,7 +40,7 @@ def catalog() -> dict[str, dict[str, str]]:
     """All message templates, keyed by message id. Raises on a duplicate key or a missing language."""
     merged: dict[str, dict[str, str]] = {}
     for path in sorted((translations_dir() / "messages").glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_strict(path.read_text(encoding="utf-8")) or {}
         for key, entry in data.items():
             if key in merged:
                 raise RuntimeError(f"message id {key!r} defined twice (second time in {path.name})")

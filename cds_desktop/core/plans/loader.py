@@ -26,6 +26,9 @@ from cds_desktop.core.errors import PlanError
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.plans.model import PLAN_FORMAT_VERSION, Plan, PlanProblem, _loc_text
 from cds_desktop.core.resources import builtin_plans_dir
+from cds_desktop.core.yaml_strict import BaseLoader as _BaseLoader
+from cds_desktop.core.yaml_strict import DuplicateKeyError as _DuplicateKeyError
+from cds_desktop.core.yaml_strict import UniqueKeyLoader as _UniqueKeyLoader
 
 
 class PlanFileError(PlanError):
@@ -42,33 +45,6 @@ class PlanFileError(PlanError):
             if message_id:
                 params[key] = translate(message_id, language, **params)
         return translate(f"error.{self.code}", language, **params)
-
-
-class _DuplicateKeyError(yaml.constructor.ConstructorError):
-    def __init__(self, key: Any, mark: yaml.Mark) -> None:
-        super().__init__(None, None, f"duplicate key {key!r}", mark)
-        self.key = key
-
-
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when PyYAML was built with libyaml
-
-
-class _UniqueKeyLoader(_BaseLoader):
-    """A safe YAML loader that refuses duplicate keys instead of silently keeping the last one."""
-
-
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    loader.flatten_mapping(node)  # resolve "<<" merge keys like the stock loader
-    mapping = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in mapping:
-            raise _DuplicateKeyError(key, key_node.start_mark)
-        mapping[key] = loader.construct_object(value_node, deep=deep)
-    return mapping
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def _field_path(location: tuple) -> str:
