@@ -25,6 +25,17 @@ Transform = Callable[[memoryview, memoryview], int]
 Drain = Callable[[memoryview], None]
 
 _POLL_SECONDS = 0.05
+
+
+def _run_inline(fill: Fill, transform: Transform, drain: Drain, size: int, overhead: int,
+                cancel: CancelToken | None) -> None:
+    block, out = bytearray(max(size, 1)), bytearray(max(size, 1) + overhead)
+    while True:
+        check_cancelled(cancel)
+        count = fill(memoryview(block))
+        if not count:
+            return
+        drain(memoryview(out)[: transform(memoryview(block)[:count], memoryview(out))])
 T = TypeVar("T")
 
 
@@ -50,8 +61,17 @@ def run_pipeline(
     output_size: int,
     depth: int = 3,
     cancel: CancelToken | None = None,
+    size_hint: int | None = None,
 ) -> None:
-    """Run ``fill → transform → drain`` over blocks until ``fill`` returns 0."""
+    """Run ``fill → transform → drain`` over blocks until ``fill`` returns 0.
+
+    When ``size_hint`` (the bytes ``fill`` will produce) fits in one block, the stages run inline on the
+    caller's thread with buffers of that size: for a small bundle, threads and full-size blocks cost more
+    than the work.
+    """
+    if size_hint is not None and size_hint <= block_size:
+        _run_inline(fill, transform, drain, size_hint, output_size - block_size, cancel)
+        return
     inputs = [bytearray(block_size) for _ in range(depth)]
     outputs = [bytearray(output_size) for _ in range(depth)]
     free_inputs: queue.Queue[int] = queue.Queue()

@@ -223,7 +223,8 @@ def _decrypt_payload(
             progress(done, total)
 
     # Output blocks: enough for any update_into, per the Cobblestone docs.
-    run_pipeline(read, hash_and_decrypt, consume, block_size=BLOCK_SIZE, output_size=BLOCK_SIZE + 16400, cancel=cancel)
+    run_pipeline(read, hash_and_decrypt, consume, block_size=BLOCK_SIZE, output_size=BLOCK_SIZE + 16400, cancel=cancel,
+                 size_hint=remaining)
     check_cancelled(cancel)
     try:
         tail = decryptor.finalize()

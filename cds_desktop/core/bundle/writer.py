@@ -209,6 +209,7 @@ def _write_encrypted(
         block_size=BLOCK_SIZE,
         output_size=BLOCK_SIZE + BLOCK_SIZE // 1024 + 16456,  # enough for any update_into, per the Cobblestone docs
         cancel=cancel,
+        size_hint=header.core.plaintext_size,
     )
     tail = encryptor.finalize()
     file_hash.update(tail)
