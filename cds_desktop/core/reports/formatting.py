@@ -10,9 +10,10 @@ import datetime as dt
 from decimal import Decimal
 
 from cds_desktop.core.domain import TaskStatus
+from cds_desktop.core.formatting import describe_quantity, describe_target
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.numbers import format_number, format_percent, percentage
-from cds_desktop.core.plans.model import Comparator, DeadlineKind, IndicatorKind, PeriodKind, Target, TaskDeadline
+from cds_desktop.core.plans.model import DeadlineKind, IndicatorKind, PeriodKind, Target, TaskDeadline
 from cds_desktop.core.plans.schedule import Period
 from cds_desktop.core.reports.data import IndicatorRow
 
@@ -55,25 +56,9 @@ def period_label(period: Period, language: str) -> str:
     return translate("report.period.year", language, year=period.year)
 
 
-def _quantity(value: Decimal, kind: IndicatorKind, language: str) -> str:
-    if kind is IndicatorKind.RATIO:
-        return format_percent(value, language)
-    if kind is IndicatorKind.BOOLEAN:
-        return translate("report.yes" if value else "report.no", language)
-    return format_number(value, language)
-
-
 def format_target(target: Target | None, kind: IndicatorKind, language: str) -> str:
     """"≥ 80%", "55–60%", "100%", "≤ 5", "Có"; an em dash when there is no target."""
-    if target is None:
-        return "—"
-    if target.comparator is Comparator.RANGE:
-        low = format_number(target.low, language)
-        return f"{low}–{_quantity(target.high, kind, language)}"
-    quantity = _quantity(target.value, kind, language)
-    if target.comparator is Comparator.EQ:
-        return quantity
-    return f"{target.comparator.symbol} {quantity}"
+    return describe_target(target, kind, language) or "—"
 
 
 def format_result(row: IndicatorRow, language: str) -> str:
@@ -82,7 +67,7 @@ def format_result(row: IndicatorRow, language: str) -> str:
         return row.text or ""
     if row.value is None:
         return ""
-    result = _quantity(row.value, row.kind, language)
+    result = describe_quantity(row.value, row.kind, language)
     if row.kind is IndicatorKind.RATIO and row.numerator is not None and row.denominator is not None:
         terms = f"{format_number(row.numerator, language)}/{format_number(row.denominator, language)}"
         result = f"{result} ({terms})"

@@ -233,7 +233,7 @@ class IndicatorTableModel(QAbstractTableModel):
                 return format_percent(result, language) if result is not None else number_text(entry.value)
             return ""
         if column is IndicatorColumn.TARGET:
-            return describe_target(indicator.target_for(Level.COMMUNE), indicator, language)
+            return describe_target(indicator.target_for(Level.COMMUNE), indicator.kind, language)
         if column is IndicatorColumn.STATUS:
             status = self._outcome(row).status
             return "" if status is TargetStatus.NOT_APPLICABLE else translate(f"target_status.{status.value}")
