@@ -121,3 +121,10 @@ def test_import_the_official_commune_list_of_a_province(tmp_path, two_sides):
     csv_file.write_text("code,name,province\n" + "\n".join(rows) + "\n", encoding="utf-8-sig")
     code, out, _ = two_sides["office"]("office", "import-communes", str(csv_file), "--json")
     assert code == 0 and json.loads(out)["communes"] == len(rows) > 100
+
+
+def test_missing_files_give_clear_errors(two_sides):
+    code, _, err = two_sides["office"]("office", "enroll", "/no/such/enrollment.json", "--fingerprint", "AAAA")
+    assert code == 2 and "Không đọc được tệp" in err
+    code, _, err = two_sides["commune"]("receipt", "import", "/no/such/receipt.json")
+    assert code == 2 and "Không đọc được tệp" in err

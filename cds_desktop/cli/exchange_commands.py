@@ -152,18 +152,12 @@ def export_keys_cmd(ctx) -> int:
 
 def enroll_cmd(ctx) -> int:
     office = _office(ctx)
-    commune, name, fingerprint = office.enrollment_fingerprint(Path(ctx.args.file))
-    confirmed = confirm_fingerprint(ctx, fingerprint, ctx.args.fingerprint) if not _is_rotation(ctx) else None
+    _, name, fingerprint, rotation = office.enrollment_claims(Path(ctx.args.file))
+    confirmed = None if rotation else confirm_fingerprint(ctx, fingerprint, ctx.args.fingerprint)
     code = office.enroll(Path(ctx.args.file), confirmed)
     ctx.emit({"commune": code, "name": name, "fingerprint": fingerprint},
              lambda: [ctx.t("cli.out.enrolled", commune=code, name=name, fingerprint=fingerprint)])
     return 0
-
-
-def _is_rotation(ctx) -> bool:
-    from cds_desktop.core.bundle.keyfiles import verify_enrollment
-
-    return verify_enrollment(Path(ctx.args.file).read_bytes()).body.previous_key_id is not None
 
 
 def revoke_cmd(ctx) -> int:

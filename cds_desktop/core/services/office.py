@@ -252,19 +252,19 @@ class OfficeService:
         return LibEnrolledKey(org, PublicKey(KeyKind.ED25519, base64.b64decode(row.public_b64)), KeyStatus(row.status))
 
     @staticmethod
-    def enrollment_fingerprint(path: Path) -> tuple[str, str, str]:
-        """(commune code, commune name, key fingerprint) an enrollment file claims, to confirm by phone."""
-        enrollment = verify_enrollment(Path(path).read_bytes())
-        return enrollment.body.org, enrollment.body.org_name, enrollment.key.fingerprint
+    def enrollment_claims(path: Path) -> tuple[str, str, str, bool]:
+        """(commune code, commune name, key fingerprint, is a rotation) an enrollment file claims.
+
+        Shown before ``enroll`` so the fingerprint of a first key can be compared on the phone.
+        """
+        enrollment = verify_enrollment(_read_file(path))
+        body = enrollment.body
+        return body.org, body.org_name, enrollment.key.fingerprint, body.previous_key_id is not None
 
     def enroll(self, path: Path, confirmed_fingerprint: str | None = None) -> str:
         """Register a commune's signing key; a first key must match the fingerprint confirmed by phone,
         a rotated key is vouched for by the commune's previous key. Returns the commune code."""
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise InputError("keys.unreadable_file", path=str(path), problem=exc.strerror or str(exc)) from None
-        enrollment = verify_enrollment(data, lookup_key=self._lookup_sender)
+        enrollment = verify_enrollment(_read_file(path), lookup_key=self._lookup_sender)
         body = enrollment.body
         with self.repo.reading() as session:
             commune = session.get(OfficeCommune, body.org)
@@ -496,6 +496,13 @@ class OfficeService:
                                       revision=submission.revision, decision=decision.value, reason=reason,
                                       issued_at=now, issued_by=actor))
         return Path(out)
+
+
+def _read_file(path: Path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError("keys.unreadable_file", path=str(path), problem=exc.strerror or str(exc)) from None
 
 
 def _series_key(series: Series) -> str:
