@@ -56,10 +56,13 @@ class PeriodBar(QWidget):
         layout.addWidget(self.status)
 
         language = current_language()
-        for plan in workspace.service.plans():
+        plans = workspace.service.plans()
+        for plan in plans:
             self.plan_box.addItem(plan.plan.title.get(language), plan.id)
             self.plan_box.setItemData(self.plan_box.count() - 1, plan.plan.citation(language),
                                       Qt.ItemDataRole.ToolTipRole)
+        # open on the first plan that asks communes for indicator values (task-only plans come later)
+        self.plan_box.setCurrentIndex(next((i for i, p in enumerate(plans) if p.commune_indicators()), 0))
         self.plan_box.currentIndexChanged.connect(self._plan_chosen)
         self.period_box.currentIndexChanged.connect(self._period_chosen)
         workspace.changed.connect(self._changed)
