@@ -137,3 +137,9 @@ def test_init_commune_with_its_receiving_office(cds):
     assert code == 0 and (unit["office_code"], unit["office_level"]) == ("68", "province")
     code, _, err = cds("init", "commune", "--province", "6a", "--commune", "24751", "--name", "X")
     assert code == 2 and "2 chữ số" in err
+
+
+def test_help_follows_the_requested_language(capsys):
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", "--help"])
+    assert "data folder" in capsys.readouterr().out

@@ -78,18 +78,18 @@ def _default_user() -> str:
         return "unknown"
 
 
-def build_parser() -> Parser:
+def build_parser(language: str) -> Parser:
     from cds_desktop.cli import commune_commands, exchange_commands, report_commands
 
-    parser = Parser(prog="cds", description=translate("cli.description", _language_from_argv()))
-    parser.add_argument("--data-dir", help=translate("cli.opt.data_dir", _language_from_argv()))
+    parser = Parser(prog="cds", description=translate("cli.description", language))
+    parser.add_argument("--data-dir", help=translate("cli.opt.data_dir", language))
     parser.add_argument("--lang", choices=["vi", "en"], default=os.environ.get("CDS_LANG", "vi"),
-                        help=translate("cli.opt.lang", _language_from_argv()))
-    parser.add_argument("--user", default=_default_user(), help=translate("cli.opt.user", _language_from_argv()))
+                        help=translate("cli.opt.lang", language))
+    parser.add_argument("--user", default=_default_user(), help=translate("cli.opt.user", language))
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    init_kinds = commune_commands.register(commands, _language_from_argv())
-    exchange_commands.register(commands, _language_from_argv(), init_kinds)
-    report_commands.register(commands, _language_from_argv())
+    init_kinds = commune_commands.register(commands, language)
+    exchange_commands.register(commands, language, init_kinds)
+    report_commands.register(commands, language)
     return parser
 
 
@@ -106,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     language = _language_from_argv(argv)
     set_language(language)
-    parser = build_parser()
+    parser = build_parser(language)
     try:
         args = parser.parse_args(argv)
     except UsageError as exc:

@@ -19,6 +19,7 @@ class SettingSpec:
     default: Any
     minimum: int | None = None
     maximum: int | None = None
+    choices: tuple[str, ...] | None = None
 
     @property
     def description_id(self) -> str:
@@ -32,6 +33,8 @@ class SettingSpec:
             raise InputError("setting.bad_value", key=self.key, value=value) from None
         if isinstance(converted, str):
             converted = converted.strip()
+        if self.choices is not None and converted not in self.choices:
+            raise InputError("setting.bad_value", key=self.key, value=value)
         if self.minimum is not None and converted < self.minimum or self.maximum is not None and converted > self.maximum:
             raise InputError("setting.out_of_range", key=self.key, value=value, minimum=self.minimum, maximum=self.maximum)
         return converted
@@ -40,11 +43,11 @@ class SettingSpec:
 SETTINGS: dict[str, SettingSpec] = {
     spec.key: spec
     for spec in (
-        SettingSpec("language", str, "vi"),
+        SettingSpec("language", str, "vi", choices=("vi", "en")),
         SettingSpec("evidence_warn_mb", int, 20, minimum=1, maximum=10_000),
         SettingSpec("report_number_pattern", str, "{number}/BC-UBND"),
         SettingSpec("report_signer_name", str, ""),
-        SettingSpec("report_signer_title", str, "chairman"),  # chairman | deputy
+        SettingSpec("report_signer_title", str, "chairman", choices=("chairman", "deputy")),
         SettingSpec("report_place", str, ""),
         SettingSpec("report_recipients", str, ""),
     )

@@ -80,6 +80,8 @@ def test_invalid_draft_values_are_kept_but_scripts_are_refused_and_nothing_is_wr
         (lambda s: s.init_commune("6", "24751", "X"), "unit.bad_province_code"),
         (lambda s: s.init_commune("68", "2475", "X"), "unit.bad_commune_code"),
         (lambda s: s.set_setting("evidence_warn_mb", 0), "setting.out_of_range"),
+        (lambda s: s.set_setting("report_signer_title", "mayor"), "setting.bad_value"),
+        (lambda s: s.set_setting("language", "fr"), "setting.bad_value"),
     ],
 )
 def test_bad_input_is_refused_with_a_specific_code(service, call, code):

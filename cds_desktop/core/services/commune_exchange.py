@@ -13,18 +13,20 @@
 from __future__ import annotations
 
 import base64
+from dataclasses import replace
 from pathlib import Path
 
 from sqlmodel import select
 
 from cds_desktop import __version__
+from cds_desktop.core.bundle.errors import Code
 from cds_desktop.core.bundle.fields import Series
 from cds_desktop.core.bundle.keyfiles import OrgKeys, make_enrollment, org_keys_root_fingerprint, verify_org_keys
 from cds_desktop.core.bundle.keys import KeyKind, PublicKey, SigningKey
 from cds_desktop.core.bundle.private_keys import load_signing_key, save_private_key
 from cds_desktop.core.bundle.receipts import ReceiptDecision, verify_receipt
 from cds_desktop.core.bundle.writer import AttachmentSource, WrittenBundle, write_bundle
-from cds_desktop.core.domain import PeriodState
+from cds_desktop.core.domain import OfficeLevel, PeriodState
 from cds_desktop.core.errors import BundleError, InputError, StateError
 from cds_desktop.core.fileio import write_atomic
 from cds_desktop.core.progress import CancelToken, ProgressCallback
@@ -108,10 +110,13 @@ class CommuneExchange:
         return _public(record).fingerprint
 
     # --- the receiving office ----------------------------------------------------------------
-    def pinned_office(self) -> OrgKeys | None:
-        """The office's verified org-keys file, or ``None`` before one was imported."""
+    def _pin(self) -> OfficePin | None:
         with self.repo.reading() as session:
-            pin = session.get(OfficePin, 1)
+            return session.get(OfficePin, 1)
+
+    def pinned_office(self) -> OrgKeys | None:
+        """The office's org-keys file as accepted (signature re-checked), or ``None`` before one was imported."""
+        pin = self._pin()
         if pin is None:
             return None
         return verify_org_keys(pin.org_keys, pinned_root=pin.root_key_id, now=pin.updated_at)
@@ -125,26 +130,26 @@ class CommuneExchange:
         """Pin the office root (first time: it must match ``confirmed_fingerprint``) or accept a newer list."""
         data = _read(path, "keys.unreadable_file")
         now = self.service.clock()
-        current = self.pinned_office()
-        with self.repo.reading() as session:
-            pin = session.get(OfficePin, 1)
-        if current is None:
+        unit = self.service.require_unit()
+        pin = self._pin()
+        if pin is None:
             if not confirmed_fingerprint:
                 raise InputError("keys.fingerprint_required")
             org_keys = verify_org_keys(data, pinned_root=confirmed_fingerprint, now=now)
         else:
+            current = verify_org_keys(pin.org_keys, pinned_root=pin.root_key_id, now=pin.updated_at)
             org_keys = verify_org_keys(data, pinned_root=pin.root_key_id, now=now, current=current)
         office = org_keys.body.office
-        unit = self.service.require_unit()
-        with self.repo.transaction() as session:
+        with self.repo.transaction() as session:  # the pin and the unit's receiving office change together
             row = session.get(OfficePin, 1) or OfficePin(
-                office_code=office.code, root_key_id=org_keys.root.key_id, root_public_b64=base64.b64encode(org_keys.root.raw).decode(),
+                office_code=office.code, root_key_id=org_keys.root.key_id,
+                root_public_b64=base64.b64encode(org_keys.root.raw).decode(),
                 list_version=0, org_keys=b"", pinned_at=now, updated_at=now)
             row.office_code, row.list_version, row.org_keys, row.updated_at = (
                 office.code, org_keys.body.list_version, data, now)
             session.add(row)
-        self.service.init_commune(unit.province_code, unit.commune_code, unit.name, unit.kind.value,
-                                  office.code, office.name, office.level.value)
+            self.repo.save_unit(session, replace(unit, office_code=office.code, office_name=office.name,
+                                                 office_level=OfficeLevel(office.level.value)), now)
         return org_keys
 
     # --- approval and export -----------------------------------------------------------------
@@ -207,6 +212,9 @@ class CommuneExchange:
         office = self.pinned_office()
         if office is None:
             raise StateError("keys.no_office")
+        if service.clock() >= office.body.expires_at:  # encrypting to keys the office may have replaced
+            raise BundleError(Code.ORG_KEYS_EXPIRED, office=office.body.office.code,
+                              expired=office.body.expires_at.date().isoformat())
         signing_key = self.unlock(passphrase)
         record, attachments = self.build_record(plan_id, view.period_id)
         with self.repo.reading() as session:

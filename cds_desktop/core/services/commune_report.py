@@ -71,7 +71,7 @@ def _indicator_row(indicator: Indicator, entry: IndicatorEntry | None, group: st
 def _remarks(plan: Plan, tasks: dict[str, TaskEntry], field: str) -> str:
     lines = []
     for task in plan.commune_tasks():
-        text = getattr(tasks.get(task.code), field, None) if task.code in tasks else None
+        text = getattr(tasks[task.code], field) if task.code in tasks else None
         if text:
             lines.append(f"{task.code}: {text}")
     return "\n".join(lines)

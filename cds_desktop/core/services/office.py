@@ -45,6 +45,7 @@ from cds_desktop.core.plans.loader import PlanCatalog
 from cds_desktop.core.plans.model import Level
 from cds_desktop.core.plans.schedule import scheduled_period
 from cds_desktop.core.progress import CancelToken
+from cds_desktop.core.services.commune import installed_catalog
 from cds_desktop.core.services.report_record import RECORD_NAME, ReportRecord, evidence_entry_name
 from cds_desktop.core.storage.database import open_database
 from cds_desktop.core.storage.evidence_store import EvidenceStore
@@ -520,8 +521,6 @@ def _bundle_files(paths: Iterable[Path]) -> set[Path]:
 
 
 def open_office_service(data_dir: str | Path | None = None, clock=None) -> OfficeService:
-    from cds_desktop.core.services.commune import installed_catalog
-
     folder = DataDir.resolve(data_dir).ensure()
     return OfficeService(folder, installed_catalog(folder), clock)
 

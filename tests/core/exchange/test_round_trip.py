@@ -131,7 +131,7 @@ def test_evidence_changed_after_it_was_hashed_stops_the_export(service, exchange
     with pytest.raises(BundleError) as caught:
         exchange.export(P, Q1, tmp_path / "usb", PASS_COMMUNE, "chu_tich")
     assert caught.value.code == "bundle.source_changed"
-    assert not list((tmp_path / "usb").glob("*")) if (tmp_path / "usb").exists() else True
+    assert not (tmp_path / "usb").exists() or not any((tmp_path / "usb").iterdir())
     assert service.period(P, Q1).state is PeriodState.APPROVED
 
 
@@ -170,3 +170,12 @@ def test_office_key_rotation_overlap_and_newer_key_list(service, exchange, offic
     exchange.export(P, Q1, tmp_path / "usb", PASS_COMMUNE, "chu_tich")
     (outcome,) = office.import_bundles([tmp_path / "usb"], PASS_OFFICE)
     assert outcome.status == "accepted"
+
+
+def test_export_refuses_an_expired_office_key_list(service, exchange, clock, tmp_path):
+    fill_and_approve(service, exchange)
+    clock.advance(days=400)  # the key list is valid for 365 days
+    with pytest.raises(BundleError) as caught:
+        exchange.export(P, Q1, tmp_path / "usb", PASS_COMMUNE, "chu_tich")
+    assert caught.value.code == "bundle.org_keys_expired"
+    assert service.period(P, Q1).state is PeriodState.APPROVED
