@@ -4,38 +4,46 @@
 - ``open_database`` migrates to the newest schema with Alembic; before changing an existing database it
   copies it aside (``backups/``) with SQLite's online backup, so a failed migration loses nothing.
 - A database stamped with a revision this app does not know was written by a newer version: refused.
+- Start-up speed: the stamped revision is read with ``sqlite3`` and the known revisions from the
+  ``revision``/``down_revision`` lines of the migration files, so Alembic (slow to import) is loaded only when
+  a migration actually runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 import sqlite3
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import DatabaseError
 
 from cds_desktop.core.errors import SchemaTooNewError, StorageError
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*=\s*(?:\"([^\"]+)\"|'([^']+)'|None)\s*$", re.MULTILINE)
 
 
-def _alembic_config() -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(_MIGRATIONS))
-    return config
+@functools.cache
+def _revision_graph() -> dict[str, str | None]:
+    """Each migration's revision and the revision it follows, from the assignments in its file."""
+    graph: dict[str, str | None] = {}
+    for script in sorted((_MIGRATIONS / "versions").glob("*.py")):
+        assignments = _REVISION_LINE.findall(script.read_text("utf-8"))
+        found = {name: double or single or None for name, double, single in assignments}
+        graph[found["revision"]] = found["down_revision"]
+    return graph
 
 
 def head_revision() -> str:
-    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    graph = _revision_graph()
+    (head,) = set(graph) - set(graph.values())
+    return head
 
 
 def known_revisions() -> set[str]:
-    return {rev.revision for rev in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+    return set(_revision_graph())
 
 
 def _on_sqlite_connect(dbapi_connection, _record) -> None:
@@ -53,9 +61,19 @@ def create_sqlite_engine(path: Path) -> Engine:
     return engine
 
 
-def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+def stamped_revision(path: Path) -> str | None:
+    """The schema revision Alembic stamped into the database at ``path`` (``None``: empty or new file)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    connection = sqlite3.connect(path)
+    try:
+        stamped = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        if not connection.execute(stamped).fetchone():
+            return None
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        return row[0] if row else None
+    finally:
+        connection.close()
 
 
 def backup_sqlite(source: Path, target: Path) -> Path:
@@ -79,13 +97,12 @@ def open_database(path: Path, backups_dir: Path | None = None) -> Engine:
     """Open (creating if needed) and migrate the SQLite database at ``path``."""
     existed = path.exists() and path.stat().st_size > 0
     try:
-        engine = create_sqlite_engine(path)
-        revision = current_revision(engine)
-    except (DatabaseError, sqlite3.DatabaseError) as exc:
+        revision = stamped_revision(path)
+    except sqlite3.DatabaseError as exc:
         raise StorageError("storage.not_a_database", path=str(path), problem=str(exc.args[0])) from exc
     if revision is not None and revision not in known_revisions():
-        engine.dispose()
         raise SchemaTooNewError("storage.schema_too_new", path=str(path), revision=revision)
+    engine = create_sqlite_engine(path)
     if revision != head_revision():
         if existed and backups_dir is not None:
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -95,7 +112,11 @@ def open_database(path: Path, backups_dir: Path | None = None) -> Engine:
 
 
 def migrate(engine: Engine, target: str = "head") -> None:
-    config = _alembic_config()
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, target)
