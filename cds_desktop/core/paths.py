@@ -1,21 +1,51 @@
 """The data folder: where the database, evidence files, backups, logs and quarantine live.
 
-The default is the platform's per-user data folder; every front-end accepts ``--data-dir`` to override it
-(tests, portable installs, IT staff).
+Which folder: ``--data-dir`` when a front-end is given one (tests, portable installs, IT staff), else the
+folder the user chose in the settings (remembered in a small JSON file in the per-user *config* folder, so
+the choice lives outside the database it points to), else the platform's per-user data folder.
+The environment variable ``CDS_DESKTOP_CONFIG_DIR`` moves that config folder (tests never touch the real one).
 """
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
 
+from cds_desktop.core.fileio import write_atomic
+
 APP_NAME = "CDS Desktop"
+CONFIG_DIR_ENV = "CDS_DESKTOP_CONFIG_DIR"
+_LOCATION_FILE = "data-folder.json"
 
 
 def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    """The per-user config folder (``CDS_DESKTOP_CONFIG_DIR`` overrides it)."""
+    override = os.environ.get(CONFIG_DIR_ENV)
+    return Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def remembered_data_dir() -> Path | None:
+    """The data folder chosen in the settings, or None (never chosen, or the file is unreadable)."""
+    try:
+        data = json.loads((config_dir() / _LOCATION_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    folder = data.get("data_dir") if isinstance(data, dict) else None
+    return Path(folder) if isinstance(folder, str) and folder else None
+
+
+def remember_data_dir(path: Path) -> None:
+    """Use ``path`` as the data folder from the next start on (atomic write; StorageError on failure)."""
+    text = json.dumps({"data_dir": str(Path(path).expanduser().resolve())}, ensure_ascii=False, indent=2)
+    write_atomic(config_dir() / _LOCATION_FILE, text.encode("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -24,7 +54,9 @@ class DataDir:
 
     @classmethod
     def resolve(cls, override: str | Path | None = None) -> "DataDir":
-        return cls(Path(override).expanduser().resolve() if override else default_data_dir())
+        """``override`` when given, else the remembered folder, else the default."""
+        chosen = override or remembered_data_dir()
+        return cls(Path(chosen).expanduser().resolve() if chosen else default_data_dir())
 
     @property
     def database(self) -> Path:
