@@ -2,7 +2,8 @@
 
 Document number, signer, place and recipients come from the commune's settings (``report_*``); the issuing
 body from the commune's identity; indicator results and task progress from the period's entries, judged with
-the same rules as validation.
+the same rules as validation. The PDF renderer (reportlab, slow to import) is imported only when a report is
+written, so that opening the app does not pay for it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from cds_desktop.core.numbers import parse_decimal
 from cds_desktop.core.plans.model import Indicator, IndicatorKind, Level, Plan
 from cds_desktop.core.plans.schedule import Period
 from cds_desktop.core.progress import CancelToken, ProgressCallback
-from cds_desktop.core.reports.commune_pdf import render_commune_report
 from cds_desktop.core.reports.data import CommuneReportData, DocumentInfo, IndicatorRow, Issuer, Signature, TaskRow
 from cds_desktop.core.reports.formatting import period_label
 from cds_desktop.core.services.commune import CommuneService
@@ -141,6 +141,8 @@ def write_commune_report(
     number: str | None = None, date: dt.date | None = None, progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
 ) -> Path:
+    from cds_desktop.core.reports.commune_pdf import render_commune_report  # reportlab: loaded when a PDF is made
+
     data = commune_report_data(service, plan_id, period_id, language, number, date)
     render_commune_report(data, Path(out), progress=progress, cancel=cancel)
     return Path(out)

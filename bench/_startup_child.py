@@ -1,0 +1,46 @@
+"""Child process of ``bench/startup.py``: start a bare window (``bare``) or the real app (``app DATA_DIR``).
+
+Both use the same probe: a 1 ms timer that prints ``shown <epoch seconds>`` as soon as a QMainWindow is visible
+and exposed, then ends the process at once (teardown is not part of start-up). The app's module is imported
+before PySide6, as the ``cds-desktop`` entry point does (modules imported after PySide6 cost more).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+if sys.argv[1] == "app":
+    from cds_desktop.app import main as app_main
+
+from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMainWindow  # noqa: E402
+
+
+def _probe() -> None:
+    for widget in QApplication.topLevelWidgets():
+        handle = widget.windowHandle()
+        if isinstance(widget, QMainWindow) and widget.isVisible() and handle is not None and handle.isExposed():
+            print(f"shown {time.time():.6f}", flush=True)
+            os._exit(0)
+
+
+def main() -> None:
+    app = QApplication(sys.argv[:1])
+    probe = QTimer(app)
+    probe.setInterval(1)
+    probe.timeout.connect(_probe)
+    probe.start()
+    if sys.argv[1] == "bare":
+        window = QMainWindow()
+        window.resize(1366, 740)
+        window.show()
+        app.exec()
+    else:
+        app_main(["--data-dir", sys.argv[2]])
+    sys.exit("the window was never shown")
+
+
+if __name__ == "__main__":
+    main()
