@@ -2,14 +2,13 @@
 
     QT_QPA_PLATFORM=offscreen uv run python scripts/screenshots.py [--out out/screenshots]
 
-Uses a fresh data folder seeded with demonstration entries (``cds_desktop.ui.demo_data``) on the built-in
-Đăk R'lấp 2023 plan, with the clock fixed on the demo date so that the pictures do not change from day to day.
+Uses the demo commune (``cds_desktop.core.services.demo``) on the built-in Đăk R'lấp 2023 plan, signed in with
+the demo account and the clock fixed on the demo's day, so that the pictures do not change from day to day.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
 import tempfile
@@ -20,13 +19,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from cds_desktop.core.i18n import LANGUAGES, set_language  # noqa: E402
+from cds_desktop.core.services.accounts import Accounts  # noqa: E402
 from cds_desktop.core.services.commune import open_commune_service  # noqa: E402
+from cds_desktop.core.services.demo import DemoCommune, build_demo, fixed_clock  # noqa: E402
 from cds_desktop.ui.application import DesktopApp  # noqa: E402
-from cds_desktop.ui.demo_data import DEMO_ACTORS, demo_today, seed_demo  # noqa: E402
 from cds_desktop.ui.qt_translator import QtLanguage  # noqa: E402
 
-PLAN_ID = "dak-rlap-2023"
-PERIOD_ID = "2023Q4"
 SIZE = (1366, 768)
 
 
@@ -36,16 +34,16 @@ def _save(widget: QWidget, path: Path) -> None:
     print(path)
 
 
-def render(app: QApplication, qt_language: QtLanguage, data_dir: Path, language: str, out: Path) -> None:
+def render(app: QApplication, qt_language: QtLanguage, demo: DemoCommune, language: str, out: Path) -> None:
     set_language(language)
-    clock = lambda: dt.datetime.combine(demo_today(), dt.time(9, 30)).astimezone()  # noqa: E731
-    service = open_commune_service(data_dir, clock)
+    service = open_commune_service(demo.data_dir.root, fixed_clock(demo.today))
     try:
+        Accounts(service).sign_in(demo.username, demo.password)
         qt_language.apply(language)
-        desktop = DesktopApp(app, qt_language, service, DEMO_ACTORS[0], remember_geometry=False)
+        desktop = DesktopApp(app, qt_language, service, demo.username, remember_geometry=False)
         window = desktop.show()
         window.resize(*SIZE)
-        window.period_bar.choose(PLAN_ID, PERIOD_ID)
+        window.period_bar.choose(demo.plan_id, demo.period_id)
         _save(window, out / f"{language}-01-indicators.png")
 
         window.go_to(window.problems_panel.model.problem(0).item_code, window.problems_panel.model.problem(0).field)
@@ -55,7 +53,7 @@ def render(app: QApplication, qt_language: QtLanguage, data_dir: Path, language:
         window.pages.setCurrentWidget(window.tasks_page)
         _save(window, out / f"{language}-03-tasks.png")
 
-        first_code = service.plan(PLAN_ID).commune_indicators()[0].code
+        first_code = service.plan(demo.plan_id).commune_indicators()[0].code
         window.show_evidence(first_code)
         _save(window, out / f"{language}-04-evidence.png")
 
@@ -82,15 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     qt_language = QtLanguage(app)
     with tempfile.TemporaryDirectory(prefix="cds-screens-") as folder:
-        data_dir = Path(folder)
-        clock = lambda: dt.datetime.combine(demo_today(), dt.time(9, 0)).astimezone()  # noqa: E731
-        service = open_commune_service(data_dir, clock)
-        try:
-            seed_demo(service, PLAN_ID, PERIOD_ID)
-        finally:
-            service.close()
+        demo = build_demo(Path(folder))
         for language in LANGUAGES:
-            render(app, qt_language, data_dir, language, args.out)
+            render(app, qt_language, demo, language, args.out)
     return 0
 
 
