@@ -3,6 +3,10 @@
 This is the API every front-end (CLI, desktop UI) calls; front-ends never open sessions or write SQL.
 Each mutating call runs in one transaction and returns ``Changes``. Period states:
 draft → submitted → approved → exported (revision n); an edit after export starts revision n+1 as a draft.
+
+Every mutating call first asks ``authorize`` for its permission (``services/roles.py``) and records
+``actor_name(actor)`` as who did it: the signed-in user's name, or the ``actor`` a script passed when the
+installation has no accounts (single-operator mode, see ``services/accounts.py``). Reads need no permission.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
+
+from sqlmodel import select
 
 from cds_desktop.core.domain import (
     IndicatorEntry,
@@ -24,7 +30,7 @@ from cds_desktop.core.domain import (
     UnitIdentity,
     UnitKind,
 )
-from cds_desktop.core.errors import InputError, StateError, StorageError
+from cds_desktop.core.errors import InputError, PermissionDeniedError, StateError, StorageError
 from cds_desktop.core.numbers import canonical, parse_decimal, percentage
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.fileio import write_atomic
@@ -32,10 +38,11 @@ from cds_desktop.core.plans.loader import PlanCatalog, builtin_plans, load_plan_
 from cds_desktop.core.plans.model import Indicator, IndicatorKind, Level, Plan, Task
 from cds_desktop.core.plans.schedule import ScheduledPeriod, plan_periods, scheduled_period
 from cds_desktop.core.services.changes import Changes
+from cds_desktop.core.services.roles import Permission, Principal, permission_label
 from cds_desktop.core.settings import SETTINGS, spec
 from cds_desktop.core.storage.database import open_database
 from cds_desktop.core.storage.evidence_store import EvidenceStore
-from cds_desktop.core.storage.models import PeriodRecord
+from cds_desktop.core.storage.models import PeriodRecord, UserAccount
 from cds_desktop.core.storage.repository import INDICATOR_FIELDS, TASK_FIELDS, CommuneRepository
 from cds_desktop.core.text import clean
 from cds_desktop.core.validation import Problem, check_indicator, check_task, indicator_result, validate_period
@@ -112,12 +119,30 @@ class CommuneService:
         self.engine = open_database(data_dir.database, data_dir.backups)
         self.repo = CommuneRepository(self.engine)
         self.evidence_store = EvidenceStore(data_dir.evidence)
+        self.principal: Principal | None = None  # who is signed in (services/accounts.py)
 
     def close(self) -> None:
         self.engine.dispose()
 
     def today(self) -> dt.date:
         return self.clock().date()
+
+    # --- who may act -------------------------------------------------------------------------
+    def has_accounts(self) -> bool:
+        with self.repo.reading() as session:
+            return session.exec(select(UserAccount.id).limit(1)).first() is not None
+
+    def authorize(self, permission: Permission) -> None:
+        """Refuse unless the signed-in user may ``permission``; without accounts everything is allowed."""
+        if self.principal is not None:
+            if not self.principal.can(permission):
+                raise PermissionDeniedError("auth.not_allowed", action=permission_label(permission))
+        elif self.has_accounts():
+            raise PermissionDeniedError("auth.sign_in_required")
+
+    def actor_name(self, fallback: str) -> str:
+        """Who to record in history: the signed-in username, else ``fallback`` (single-operator mode)."""
+        return self.principal.username if self.principal is not None else fallback
 
     # --- identity ----------------------------------------------------------------------------
     def init_commune(
@@ -130,6 +155,7 @@ class CommuneService:
         office_name: str | None = None,
         office_level: str | None = None,
     ) -> Changes:
+        self.authorize(Permission.MANAGE)
         province_code, commune_code = (province_code or "").strip(), (commune_code or "").strip()
         if not _PROVINCE.match(province_code):
             raise InputError("unit.bad_province_code", code=province_code)
@@ -169,6 +195,7 @@ class CommuneService:
         return {key: self.setting(key) for key in SETTINGS}
 
     def set_setting(self, key: str, value: Any) -> Changes:
+        self.authorize(Permission.MANAGE)
         converted = spec(key).coerce(value)
         with self.repo.transaction() as session:
             self.repo.save_setting(session, key, converted)
@@ -180,6 +207,13 @@ class CommuneService:
 
     def plan(self, plan_id: str) -> Plan:
         return self.catalog.get(plan_id)
+
+    def import_plan(self, source: Path) -> Plan:
+        """Install a plan file into the data folder (``import_plan_file``) and offer it from now on (admin)."""
+        self.authorize(Permission.MANAGE)
+        plan = import_plan_file(self.data_dir, source)
+        self.catalog = PlanCatalog(self.catalog.all() + [plan])
+        return plan
 
     def _view(self, plan: Plan, scheduled: ScheduledPeriod, record: PeriodRecord | None) -> PeriodView:
         state = PeriodState(record.state) if record else PeriodState.DRAFT
@@ -269,6 +303,8 @@ class CommuneService:
         ``numbers.to_canonical``). A draft keeps invalid values so that no typing is lost; with
         ``reject_invalid`` (scripts) an entry with a field error is refused and nothing is written.
         """
+        self.authorize(Permission.ENTER_DATA)
+        actor = self.actor_name(actor)
         plan, scheduled = self._resolve(plan_id, period_id)
         indicator = self._commune_indicator(plan, code)
         unknown = set(fields) - set(INDICATOR_FIELDS)
@@ -294,6 +330,8 @@ class CommuneService:
         reject_invalid: bool = False,
     ) -> tuple[Changes, list[Problem]]:
         """Update some fields of a task's progress (status, progress_pct, completed_on, result, …)."""
+        self.authorize(Permission.ENTER_DATA)
+        actor = self.actor_name(actor)
         plan, scheduled = self._resolve(plan_id, period_id)
         task = self._commune_task(plan, code)
         unknown = set(fields) - set(TASK_FIELDS)
@@ -317,6 +355,8 @@ class CommuneService:
 
     # --- evidence ----------------------------------------------------------------------------
     def add_evidence(self, plan_id: str, period_id: str, item_code: str, file: Path, actor: str) -> Changes:
+        self.authorize(Permission.ENTER_DATA)
+        actor = self.actor_name(actor)
         plan, scheduled = self._resolve(plan_id, period_id)
         if plan.indicator(item_code) is not None:
             self._commune_indicator(plan, item_code)
@@ -336,6 +376,8 @@ class CommuneService:
         return Changes(plan.id, scheduled.period.id, (item_code,), evidence=True, period_state=reopened, warnings=warnings)
 
     def remove_evidence(self, plan_id: str, period_id: str, link_id: int, actor: str) -> Changes:
+        self.authorize(Permission.ENTER_DATA)
+        actor = self.actor_name(actor)
         plan, scheduled = self._resolve(plan_id, period_id)
         with self.repo.transaction() as session:
             record, reopened = self._editable_record(session, plan, scheduled, actor)
@@ -390,7 +432,10 @@ class CommuneService:
     # --- period states -----------------------------------------------------------------------
     def _transition(self, plan_id: str, period_id: str, allowed: tuple[PeriodState, ...], target: PeriodState,
                     actor: str, require_valid: bool, now: dt.datetime, **columns: Any) -> Changes:
-        """Move the period to ``target`` from one of ``allowed`` states, setting ``columns`` too."""
+        """Move the period to ``target`` from one of ``allowed`` states, setting ``columns`` too.
+
+        ``actor`` is already ``actor_name``'d and the permission checked by the caller.
+        """
         plan, scheduled = self._resolve(plan_id, period_id)
         if require_valid:
             errors = [p for p in self.validate(plan.id, scheduled.period.id) if p.is_error]
@@ -405,27 +450,33 @@ class CommuneService:
         return Changes(plan.id, scheduled.period.id, period_state=True)
 
     def submit(self, plan_id: str, period_id: str, actor: str) -> Changes:
-        now = self.clock()
+        self.authorize(Permission.SUBMIT)
+        actor, now = self.actor_name(actor), self.clock()
         return self._transition(plan_id, period_id, (PeriodState.DRAFT,), PeriodState.SUBMITTED, actor, True, now,
                                 submitted_at=now, submitted_by=actor)
 
     def approve(self, plan_id: str, period_id: str, actor: str) -> Changes:
-        now = self.clock()
+        self.authorize(Permission.APPROVE)
+        actor, now = self.actor_name(actor), self.clock()
         return self._transition(plan_id, period_id, (PeriodState.SUBMITTED,), PeriodState.APPROVED, actor, True, now,
                                 approved_at=now, approved_by=actor)
 
     def send_back(self, plan_id: str, period_id: str, actor: str) -> Changes:
         """A submitted or approved period goes back to draft for correction (same revision)."""
+        self.authorize(Permission.APPROVE)
         return self._transition(plan_id, period_id, (PeriodState.SUBMITTED, PeriodState.APPROVED), PeriodState.DRAFT,
-                                actor, False, self.clock(), approved_at=None, approved_by=None)
+                                self.actor_name(actor), False, self.clock(), approved_at=None, approved_by=None)
 
     def mark_exported(self, plan_id: str, period_id: str, actor: str) -> Changes:
-        now = self.clock()
+        self.authorize(Permission.APPROVE)
+        actor, now = self.actor_name(actor), self.clock()
         return self._transition(plan_id, period_id, (PeriodState.APPROVED,), PeriodState.EXPORTED, actor, False, now,
                                 exported_at=now)
 
     def reopen(self, plan_id: str, period_id: str, actor: str) -> Changes:
         """Start the next revision of an exported period."""
+        self.authorize(Permission.APPROVE)
+        actor = self.actor_name(actor)
         plan, scheduled = self._resolve(plan_id, period_id)
         with self.repo.transaction() as session:
             record = self.repo.period_for_update(session, plan.id, scheduled.period.id, self.clock())
@@ -484,7 +535,11 @@ def installed_catalog(data_dir: DataDir) -> PlanCatalog:
 
 
 def import_plan_file(data_dir: DataDir, source: Path) -> Plan:
-    """Validate a plan file and copy it into the data folder; refuses an id that is already installed."""
+    """Validate a plan file and copy it into the data folder; refuses an id that is already installed.
+
+    No permission check (no service is open here): front-ends of an installation with accounts use
+    ``CommuneService.import_plan``, which requires ``Permission.MANAGE``.
+    """
     plan = load_plan_file(Path(source))
     if plan.id in {p.id for p in installed_catalog(data_dir).all()}:
         raise InputError("plan.already_installed", plan=plan.id)

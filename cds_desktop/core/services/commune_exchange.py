@@ -8,6 +8,9 @@
 - ``export``: an approved, error-free period becomes one signed, encrypted bundle (``bundle.writer``).
 - ``import_receipt``: the office's signed receipt marks the period accepted, or returned for correction
   (which starts the next revision so the commune can correct it).
+
+Permissions (``services/roles.py``): the signing key and enrollment need ``SIGNING_KEY``, the office's keys
+``MANAGE``, approval, export and receipts ``APPROVE``.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from cds_desktop.core.fileio import write_atomic
 from cds_desktop.core.progress import CancelToken, ProgressCallback
 from cds_desktop.core.services.changes import Changes
 from cds_desktop.core.services.commune import CommuneService
+from cds_desktop.core.services.roles import Permission
 from cds_desktop.core.services.report_record import (
     RECORD_NAME,
     EvidenceRecord,
@@ -77,6 +81,7 @@ class CommuneExchange:
 
     def generate_key(self, passphrase: str, old_passphrase: str | None = None) -> str:
         """Create (or rotate) the commune's signing key; returns its fingerprint."""
+        self.service.authorize(Permission.SIGNING_KEY)
         unit = self.service.require_unit()
         previous = self.active_key()
         old_key = None
@@ -105,6 +110,7 @@ class CommuneExchange:
 
     def export_enrollment(self, out: Path) -> str:
         """Write the active key's enrollment file for the office; returns the key's fingerprint."""
+        self.service.authorize(Permission.SIGNING_KEY)
         record = self._require_key()
         write_atomic(Path(out), self._enrollment_path(record.key_id).read_bytes())
         return _public(record).fingerprint
@@ -128,6 +134,7 @@ class CommuneExchange:
 
     def import_office_keys(self, path: Path, confirmed_fingerprint: str | None = None) -> OrgKeys:
         """Pin the office root (first time: it must match ``confirmed_fingerprint``) or accept a newer list."""
+        self.service.authorize(Permission.MANAGE)
         data = _read(path, "keys.unreadable_file")
         now = self.service.clock()
         unit = self.service.require_unit()
@@ -155,6 +162,7 @@ class CommuneExchange:
     # --- approval and export -----------------------------------------------------------------
     def approve(self, plan_id: str, period_id: str, passphrase: str, actor: str) -> Changes:
         """The leader approves by unlocking the signing key (a wrong passphrase approves nothing)."""
+        self.service.authorize(Permission.APPROVE)
         self.unlock(passphrase)
         return self.service.approve(plan_id, period_id, actor)
 
@@ -203,6 +211,8 @@ class CommuneExchange:
                progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> WrittenBundle:
         """Write the approved period as a bundle into ``out_dir`` and mark it exported."""
         service = self.service
+        service.authorize(Permission.APPROVE)
+        actor = service.actor_name(actor)
         view = service.period(plan_id, period_id)
         if view.state is not PeriodState.APPROVED:
             raise StateError("period.cannot_exported", period=view.period_id, state=view.state.value)
@@ -245,6 +255,8 @@ class CommuneExchange:
     # --- receipts ----------------------------------------------------------------------------
     def import_receipt(self, path: Path, actor: str) -> Changes:
         """Apply the office's signed receipt: accepted, or returned for correction (next revision starts)."""
+        self.service.authorize(Permission.APPROVE)
+        actor = self.service.actor_name(actor)
         office = self.pinned_office()
         if office is None:
             raise StateError("keys.no_office")

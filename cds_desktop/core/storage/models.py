@@ -126,3 +126,20 @@ class HistoryEntry(SQLModel, table=True):
     field: str
     old_value: str | None = None
     new_value: str | None = None
+
+
+class UserAccount(SQLModel, table=True):
+    """A person who signs in: roles (comma-separated), scrypt password hash, sign-in throttling counters."""
+
+    __tablename__ = "user_account"
+    id: int | None = Field(default=None, primary_key=True)
+    username: str  # as typed (NFC, trimmed)
+    username_key: str = Field(unique=True)  # casefolded: usernames are unique regardless of case
+    display_name: str
+    roles: str  # e.g. "admin,leader"
+    password_hash: str  # scrypt$log_n$r$p$salt$hash (core/passwords.py)
+    active: bool = True
+    created_at: dt.datetime
+    last_sign_in: dt.datetime | None = None
+    failed_attempts: int = 0  # wrong passwords since the last success or lock
+    locked_until: dt.datetime | None = None
