@@ -1,4 +1,5 @@
-"""The main window: a thin shell of menus, the period picker, the pages, the problems panel and notices.
+"""The main window: a thin shell of menus, the period picker, the workflow strip, the pages, the problems panel
+and notices.
 
 It owns no data logic: pages and panels refresh themselves from the ``Workspace``; the shell only wires
 navigation (a problem → its cell, an item → its history or evidence) and shows notices.
@@ -21,6 +22,7 @@ from cds_desktop.ui.pages.indicators_page import IndicatorsPage
 from cds_desktop.ui.pages.problems_panel import ProblemsPanel
 from cds_desktop.ui.pages.settings_dialog import SettingsDialog
 from cds_desktop.ui.pages.tasks_page import TasksPage
+from cds_desktop.ui.pages.workflow_panel import WorkflowStrip
 from cds_desktop.ui.widgets.period_bar import PeriodBar
 from cds_desktop.ui.workspace import Workspace
 
@@ -33,6 +35,7 @@ class MainWindow(QMainWindow):
         self.workspace = workspace
         self.setWindowTitle(self._title())
         self.period_bar = PeriodBar(workspace)
+        self.workflow = WorkflowStrip(workspace, tasks)
         self.indicators_page = IndicatorsPage(workspace)
         self.tasks_page = TasksPage(workspace)
         self.evidence_page = EvidencePage(workspace, tasks)
@@ -47,6 +50,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.period_bar)
+        layout.addWidget(self.workflow)
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
@@ -73,6 +77,8 @@ class MainWindow(QMainWindow):
         workspace.notice.connect(self.show_notice)
         workspace.changed.connect(self._changed)
         self.problems_panel.problem_activated.connect(self.go_to)
+        self.workflow.problems_requested.connect(self.show_problems)
+        self.workflow.period_requested.connect(self.period_bar.choose)
         for page in (self.indicators_page, self.tasks_page):
             page.actions.history_requested.connect(self.show_history)
             page.actions.evidence_requested.connect(self.show_evidence)
@@ -105,6 +111,12 @@ class MainWindow(QMainWindow):
         problems.setShortcut(QKeySequence("F8"))
         view_menu.addSeparator()
         view_menu.addAction(problems)
+        period_menu = self.menuBar().addMenu(translate("ui.menu.period"))
+        period_menu.setObjectName("period_menu")
+        for action in self.workflow.actions_in_order():
+            if action is self.workflow.report_action:
+                period_menu.addSeparator()
+            period_menu.addAction(action)
 
     # --- navigation ------------------------------------------------------------------------
     def go_to(self, item_code: str, field: str) -> None:
@@ -120,6 +132,11 @@ class MainWindow(QMainWindow):
         dialog.setObjectName("history_dialog")
         dialog.open()
         return dialog
+
+    def show_problems(self) -> None:
+        self.problems_dock.show()
+        self.problems_dock.raise_()
+        self.problems_panel.table.setFocus()
 
     def show_evidence(self, item_code: str) -> None:
         self.pages.setCurrentWidget(self.evidence_page)

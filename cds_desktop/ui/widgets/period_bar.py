@@ -1,4 +1,8 @@
-"""The plan and period picker with the open period's deadline, state, overdue warning and progress summary."""
+"""The plan and period picker with the open period's deadline, state, overdue or due-soon warning and progress summary.
+
+Each choice in the period picker names the period, its deadline and its state (the office's verdict included,
+see ``models/period_model.py``); overdue periods are marked and coloured.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,8 @@ from cds_desktop.core.services.commune import PeriodView
 from cds_desktop.ui.labels import date_text, deadline_text
 from cds_desktop.ui.models.period_model import PeriodListModel, period_state_text
 from cds_desktop.ui.workspace import Workspace
+
+DUE_SOON_DAYS = 7  # warn this many days before the deadline
 
 
 def default_period(periods: list[PeriodView], today: dt.date) -> PeriodView:
@@ -106,8 +112,12 @@ class PeriodBar(QWidget):
             revision=period.revision, answered=status.indicators_answered, indicators=status.indicators_total,
             met=status.targets_met, evaluated=status.targets_evaluated, done=status.tasks_done, tasks=status.tasks_total,
         )
+        days_left = (period.due_before - service.today()).days
         if period.overdue:
             text = translate("ui.period_bar.overdue", status=text)
+        elif period.state is not PeriodState.EXPORTED and days_left <= DUE_SOON_DAYS:
+            text = translate("ui.period_bar.due_soon", days=days_left, status=text)
         if not workspace.snapshot().editable:
             text = translate("ui.period_bar.locked", status=text)
         self.status.setText(text)
+        self.status.setStyleSheet("color: #a11d16;" if period.overdue else "")

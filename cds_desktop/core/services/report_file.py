@@ -1,0 +1,28 @@
+"""The commune's official PDF report as bytes (for a preview before saving it) and its suggested file name.
+
+The PDF is made exactly as ``cds report`` makes it (``commune_report.write_commune_report``), in a private
+temporary folder that is removed afterwards, so a preview never leaves a file behind.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from cds_desktop.core.progress import CancelToken, ProgressCallback
+from cds_desktop.core.services.commune import CommuneService
+from cds_desktop.core.services.commune_report import write_commune_report
+
+
+def commune_report_pdf(service: CommuneService, plan_id: str, period_id: str, language: str = "vi",
+                       progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> bytes:
+    """The report of ``period_id`` as PDF bytes; ``ReportError`` when it cannot be made (e.g. nothing entered)."""
+    with tempfile.TemporaryDirectory(prefix="cds-report-") as folder:
+        path = write_commune_report(service, plan_id, period_id, Path(folder) / "report.pdf", language,
+                                    progress=progress, cancel=cancel)
+        return path.read_bytes()
+
+
+def report_file_name(service: CommuneService, plan_id: str, period_id: str) -> str:
+    """``BaoCao_24751_mini-plan_2023Q2.pdf``: the name offered when the report is saved."""
+    return f"BaoCao_{service.require_unit().commune_code}_{plan_id}_{period_id}.pdf"
