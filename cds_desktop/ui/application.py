@@ -1,20 +1,28 @@
-"""The desktop application object: language, the workspace, background tasks and the main window.
+"""The desktop application object: language, the workspace, signing in and out, background tasks and the
+main window.
 
 Not a ``QApplication`` subclass and not a service locator: it builds the pieces, keeps the Qt translator
-referenced, remembers the window geometry (the one thing kept in ``QSettings``) and rebuilds the window when
-the language setting changes.
+referenced, remembers the window geometry (the one thing kept in ``QSettings``), rebuilds the window when
+the language setting changes, and puts the account actions (users, change password, sign out) into the
+File menu. An installation with accounts asks who is there (``LoginDialog``) before showing any data;
+signing out closes the window and asks again.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QDialog
 
-from cds_desktop.core.i18n import current_language, set_language
+from cds_desktop.core.i18n import current_language, set_language, translate
+from cds_desktop.core.services.accounts import Accounts
 from cds_desktop.core.services.changes import Changes
 from cds_desktop.core.services.commune import CommuneService
+from cds_desktop.core.services.roles import Permission
 from cds_desktop.ui.background import BackgroundTasks
+from cds_desktop.ui.login_dialog import LoginDialog
 from cds_desktop.ui.main_window import MainWindow
+from cds_desktop.ui.pages.users_dialog import PasswordDialog, UsersDialog
 from cds_desktop.ui.qt_translator import QtLanguage
 from cds_desktop.ui.workspace import Workspace
 
@@ -25,22 +33,79 @@ class DesktopApp(QObject):
     def __init__(self, app: QApplication, qt_language: QtLanguage, service: CommuneService, actor: str,
                  remember_geometry: bool = True) -> None:
         super().__init__(app)
+        self.app = app
         self.qt_language = qt_language
         self.qt_language.apply(current_language())
         self.workspace = Workspace(service, actor, self)
+        self.accounts = Accounts(service)
         self.tasks = BackgroundTasks(self)
         self.remember_geometry = remember_geometry
         self.window: MainWindow | None = None
         self.workspace.changed.connect(self._changed)
         app.aboutToQuit.connect(self._quitting)
 
+    # --- signing in and out ----------------------------------------------------------------
+    def start(self, username: str = "") -> MainWindow | None:
+        """Sign in when the installation has accounts (None when the person cancels), then show the window."""
+        if not self.sign_in(username):
+            return None
+        return self.show()
+
+    def sign_in(self, username: str = "") -> bool:
+        """Ask for the password unless nobody needs to sign in (no accounts) or somebody already is."""
+        if self.workspace.service.principal is not None or not self.accounts.exist():
+            return True
+        dialog = LoginDialog(self.workspace.service, username)
+        quits = self.app.quitOnLastWindowClosed()
+        self.app.setQuitOnLastWindowClosed(False)  # the main window may be closed while the dialog is up
+        try:
+            return dialog.exec() == QDialog.DialogCode.Accepted
+        finally:
+            self.app.setQuitOnLastWindowClosed(quits)
+            dialog.deleteLater()
+
+    def sign_out(self) -> None:
+        """Close the window and ask who is there; the same plan period opens for the next person."""
+        old, plan_id, period_id = self.window, self.workspace.plan_id, self.workspace.period_id
+        username = self.workspace.service.principal.username if self.workspace.service.principal else ""
+        self.accounts.sign_out()
+        if old is not None:
+            self._save_geometry(old)
+            self.window = None
+            old.hide()
+            old.deleteLater()
+        if not self.sign_in(username):
+            QTimer.singleShot(0, self.app.quit)
+            return
+        window = self.show()
+        if plan_id is not None and period_id is not None:
+            window.period_bar.choose(plan_id, period_id)
+
+    def show_users(self) -> UsersDialog:
+        dialog = UsersDialog(self.accounts, self.window)
+        dialog.open()
+        return dialog
+
+    def change_password(self) -> PasswordDialog:
+        principal = self.workspace.service.principal
+        dialog = PasswordDialog(self.accounts, principal.username if principal else "", own=True, parent=self.window)
+        dialog.accepted.connect(lambda: self.workspace.notice.emit(translate("ui.password.changed"), False))
+        dialog.open()
+        return dialog
+
+    # --- the window ------------------------------------------------------------------------
     def show(self) -> MainWindow:
-        self.window = MainWindow(self.workspace, self.tasks)
+        self.window = self._new_window()
         self.window.resize(*DEFAULT_SIZE)
         if self.remember_geometry:
             self._restore_geometry(self.window)
         self.window.show()
         return self.window
+
+    def _new_window(self) -> MainWindow:
+        window = MainWindow(self.workspace, self.tasks)
+        install_account_actions(window, self)
+        return window
 
     def _changed(self, changes: Changes) -> None:
         if changes.settings and self.workspace.service.setting("language") != current_language():
@@ -53,7 +118,7 @@ class DesktopApp(QObject):
         self.qt_language.apply(language)
         old, plan_id, period_id = self.window, self.workspace.plan_id, self.workspace.period_id
         geometry = old.saveGeometry() if old else None
-        self.window = MainWindow(self.workspace, self.tasks)
+        self.window = self._new_window()
         if geometry is not None:
             self.window.restoreGeometry(geometry)
         self.window.period_bar.choose(plan_id, period_id)
@@ -71,9 +136,46 @@ class DesktopApp(QObject):
             if isinstance(value, QByteArray):
                 restore(value)
 
+    def _save_geometry(self, window: MainWindow) -> None:
+        if self.remember_geometry:
+            settings = QSettings()
+            settings.setValue("main_window/geometry", window.saveGeometry())
+            settings.setValue("main_window/state", window.saveState())
+
     def _quitting(self) -> None:
         self.tasks.wait()
-        if self.remember_geometry and self.window is not None:
-            settings = QSettings()
-            settings.setValue("main_window/geometry", self.window.saveGeometry())
-            settings.setValue("main_window/state", self.window.saveState())
+        if self.window is not None:
+            self._save_geometry(self.window)
+
+    def close(self) -> None:
+        """After the event loop: let go of the window and of the application (before a restart)."""
+        self.tasks.wait()
+        self.app.aboutToQuit.disconnect(self._quitting)
+        if self.window is not None:
+            self.window.hide()
+            self.window.deleteLater()
+            self.window = None
+        self.deleteLater()
+
+
+def install_account_actions(window: MainWindow, desktop: DesktopApp) -> None:
+    """Users… (administrators), Change password… and Sign out, above the last item (Quit) of the first menu.
+
+    Only for a signed-in person: an installation without accounts has nobody to sign out.
+    """
+    principal = desktop.workspace.service.principal
+    if principal is None:
+        return
+    menu = window.menuBar().actions()[0].menu()
+    entries: list[tuple[str, object, str]] = []
+    if principal.can(Permission.MANAGE):
+        entries.append(("ui.menu.users", desktop.show_users, "users_action"))
+    entries += [("ui.menu.change_password", desktop.change_password, "change_password_action"),
+                ("ui.menu.sign_out", desktop.sign_out, "sign_out_action")]
+    last = menu.actions()[-1]
+    for message_id, slot, name in entries:
+        action = QAction(translate(message_id), window)
+        action.setObjectName(name)
+        action.triggered.connect(lambda checked=False, slot=slot: slot())
+        menu.insertAction(last, action)
+    menu.insertSeparator(last)

@@ -44,7 +44,7 @@ class PeriodSnapshot:
 
 
 def os_login() -> str:
-    """The actor recorded in history until user accounts exist: the operating-system login."""
+    """The actor recorded in history of an installation without accounts: the operating-system login."""
     try:
         return getpass.getuser()
     except (OSError, KeyError):
@@ -59,10 +59,15 @@ class Workspace(QObject):
     def __init__(self, service: CommuneService, actor: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.service = service
-        self.actor = actor
+        self._fallback_actor = actor
         self.plan_id: str | None = None
         self.period_id: str | None = None
         self._snapshot: PeriodSnapshot | None = None
+
+    @property
+    def actor(self) -> str:
+        """Who acts: the signed-in username, else the ``actor`` given (installations without accounts)."""
+        return self.service.actor_name(self._fallback_actor)
 
     # --- the open period -------------------------------------------------------------------
     def open_period(self, plan_id: str, period_id: str) -> None:

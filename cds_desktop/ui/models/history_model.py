@@ -1,9 +1,13 @@
-"""Who changed which field of an item, when, from what to what (newest first)."""
+"""Who changed which field of an item, when, from what to what (newest first).
+
+"Who" reads "Full name (username)" for the accounts given in ``names``; other actors (scripts, the OS login of
+installations without accounts, deleted accounts) show as recorded.
+"""
 
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Any
+from typing import Any, Mapping
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
@@ -27,9 +31,14 @@ HEADER_IDS = {column: f"ui.history.column.{column.name.lower()}" for column in H
 
 
 class HistoryTableModel(QAbstractTableModel):
-    def __init__(self, rows: list[HistoryView], parent=None) -> None:
+    def __init__(self, rows: list[HistoryView], parent=None, names: Mapping[str, str] | None = None) -> None:
         super().__init__(parent)
         self._rows = list(reversed(rows))  # the service lists them in the order they were made
+        self._names = dict(names or {})  # username → display name
+
+    def who(self, actor: str) -> str:
+        name = self._names.get(actor)
+        return translate("ui.user.who", name=name, username=actor) if name and name != actor else actor
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._rows)
@@ -48,7 +57,7 @@ class HistoryTableModel(QAbstractTableModel):
         row, column = self._rows[index.row()], HistoryColumn(index.column())
         return {
             HistoryColumn.AT: lambda: datetime_text(row.at),
-            HistoryColumn.ACTOR: lambda: row.actor,
+            HistoryColumn.ACTOR: lambda: self.who(row.actor),
             HistoryColumn.FIELD: lambda: field_name(row.field),
             HistoryColumn.OLD: lambda: stored_value_text(row.field, row.old_value),
             HistoryColumn.NEW: lambda: stored_value_text(row.field, row.new_value),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from cds_desktop.core.i18n import translate
+from cds_desktop.core.services.accounts import Accounts
 from cds_desktop.ui.models.history_model import HistoryColumn, HistoryTableModel
 from cds_desktop.ui.workspace import Workspace
 
@@ -14,7 +15,8 @@ class HistoryDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(translate("ui.history.title", item=item_code))
         rows = workspace.service.history(workspace.plan_id, workspace.period_id, item_code)
-        self.model = HistoryTableModel(rows, self)
+        names = {user.username: user.display_name for user in Accounts(workspace.service).users()}
+        self.model = HistoryTableModel(rows, self, names)
         heading = QLabel(translate("ui.history.heading", item=item_code, count=len(rows)) if rows
                          else translate("ui.history.empty", item=item_code))
         heading.setWordWrap(True)
@@ -25,7 +27,7 @@ class HistoryDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        for column, width in ((HistoryColumn.AT, 130), (HistoryColumn.ACTOR, 110), (HistoryColumn.FIELD, 130),
+        for column, width in ((HistoryColumn.AT, 130), (HistoryColumn.ACTOR, 190), (HistoryColumn.FIELD, 130),
                               (HistoryColumn.REVISION, 70)):
             self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(HistoryColumn.OLD, QHeaderView.ResizeMode.Stretch)
@@ -36,4 +38,4 @@ class HistoryDialog(QDialog):
         layout.addWidget(heading)
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
-        self.resize(820, 420)
+        self.resize(900, 420)

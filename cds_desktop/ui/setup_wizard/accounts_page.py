@@ -1,0 +1,102 @@
+"""Page 5: the first user accounts — at least one administrator and one leader (possibly the same person).
+
+A small list of the accounts added so far and the form to add one (``UserForm``). Details still in the form
+when moving on are added first, so nothing typed is silently dropped.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from cds_desktop.core.i18n import translate
+from cds_desktop.core.services.accounts import NewUser
+from cds_desktop.core.services.roles import Role
+from cds_desktop.core.services.setup import check_accounts, check_new_user
+from cds_desktop.ui.setup_wizard.page import SetupPage
+from cds_desktop.ui.setup_wizard.user_form import UserForm, roles_text
+
+COLUMNS = ("ui.user.column.username", "ui.user.column.display_name", "ui.user.column.roles")
+
+
+class AccountsPage(SetupPage):
+    def __init__(self) -> None:
+        super().__init__("ui.setup.accounts.title", "ui.setup.accounts.subtitle")
+        self.users: list[NewUser] = []
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("accounts")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setMaximumHeight(self.table.fontMetrics().height() * 8)
+        self.texts.bind(lambda _text: self._fill_table(), lambda: "")
+        self.remove = QPushButton()
+        self.remove.setObjectName("remove_account")
+        self.texts.bind(self.remove.setText, "ui.setup.accounts.remove")
+        self.remove.clicked.connect(self._remove_selected)
+        self.form = UserForm(self.texts)
+        self.add = QPushButton()
+        self.add.setObjectName("add_account")
+        self.texts.bind(self.add.setText, "ui.setup.accounts.add")
+        self.add.clicked.connect(self.add_from_form)
+        self.added = QLabel()
+        self.added.setObjectName("added")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add)
+        buttons.addWidget(self.added, 1)
+        buttons.addWidget(self.remove)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        layout.addWidget(self.form)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+
+    def add_from_form(self) -> bool:
+        """Add the form's user to the list; a refusal is shown on the page."""
+        self.added.clear()
+        if not self.form.password.matches():
+            self.show_error(translate("ui.user.password_mismatch"))
+            return False
+        new = self.form.new_user()
+        checked: list[NewUser] = []
+        if not self.passes(lambda: checked.append(check_new_user(new, tuple(self.users)))):
+            return False
+        self.users.append(checked[0])
+        self.form.clear()
+        self._fill_table()
+        self.added.setText(translate("ui.setup.accounts.added", user=checked[0].username))
+        self.form.username.setFocus()
+        return True
+
+    def _remove_selected(self) -> None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self.users):
+            del self.users[row]
+            self._fill_table()
+
+    def _fill_table(self) -> None:
+        self.table.setHorizontalHeaderLabels([translate(column) for column in COLUMNS])
+        self.table.setRowCount(len(self.users))
+        for row, user in enumerate(self.users):
+            for column, text in enumerate((user.username, user.display_name, roles_text(user.roles))):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        self.remove.setEnabled(bool(self.users))
+
+    def validatePage(self) -> bool:  # noqa: N802 - Qt's name
+        if not self.form.blank() and not self.add_from_form():
+            return False
+        return self.passes(lambda: check_accounts(tuple(self.users)))
+
+    def first_admin(self) -> str:
+        return next((user.username for user in self.users if Role.ADMIN in user.roles), "")

@@ -1,0 +1,98 @@
+"""Page 4: the commune's identity — province, 5-digit commune code and name — typed, or picked from the
+list of communes inside the office's key file (searchable, with or without Vietnamese tone marks)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
+
+from cds_desktop.core.i18n import translate
+from cds_desktop.core.provinces import provinces
+from cds_desktop.core.services.setup import CommuneChoice, check_identity
+from cds_desktop.ui.setup_wizard.page import SetupPage
+
+
+def folded(text: str) -> str:
+    """Lower case without tone marks, so that "nhan co" finds "Nhân Cơ"."""
+    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+class IdentityPage(SetupPage):
+    def __init__(self) -> None:
+        super().__init__("ui.setup.identity.title", "ui.setup.identity.subtitle")
+        self.choices: tuple[CommuneChoice, ...] = ()
+        self.pick_label = self.texts.label("ui.setup.identity.pick", word_wrap=True)
+        self.search = QLineEdit()
+        self.search.setObjectName("commune_search")
+        self.search.setClearButtonEnabled(True)
+        self.texts.bind(self.search.setPlaceholderText, "ui.setup.identity.search")
+        self.pick_label.setBuddy(self.search)
+        self.pick = QListWidget()
+        self.pick.setObjectName("commune_pick")
+        self.texts.bind(lambda _text: self._fill_pick(), lambda: "")
+
+        self.province = QComboBox()
+        self.province.setObjectName("province")
+        for province in provinces():
+            self.province.addItem(province.name, province.code)
+        self.province.setCurrentIndex(-1)
+        self.commune_code = QLineEdit()
+        self.commune_code.setObjectName("commune_code")
+        self.commune_code.setMaxLength(5)
+        self.commune_code.setValidator(QRegularExpressionValidator(r"\d{0,5}", self.commune_code))
+        self.texts.bind(self.commune_code.setPlaceholderText, "ui.setup.identity.commune_code_example")
+        self.name = QLineEdit()
+        self.name.setObjectName("commune_name")
+        self.texts.bind(self.name.setPlaceholderText, "ui.setup.identity.name_example")
+
+        form = QFormLayout()
+        form.addRow(self.texts.label("ui.setup.identity.province", self.province), self.province)
+        form.addRow(self.texts.label("ui.setup.identity.commune_code", self.commune_code), self.commune_code)
+        form.addRow(self.texts.label("ui.setup.identity.name", self.name), self.name)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pick_label)
+        layout.addWidget(self.search)
+        layout.addWidget(self.pick, 1)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        self.search.textChanged.connect(self._fill_pick)
+        self.pick.currentItemChanged.connect(self._picked)
+        self.set_choices(())
+
+    def set_choices(self, choices: tuple[CommuneChoice, ...]) -> None:
+        """The communes listed in the office's key file (none: the pick list is hidden)."""
+        self.choices = tuple(choices)
+        for widget in (self.pick_label, self.search, self.pick):
+            widget.setVisible(bool(self.choices))
+        self._fill_pick()
+
+    def _fill_pick(self) -> None:
+        wanted = folded(self.search.text().strip())
+        self.pick.blockSignals(True)
+        self.pick.clear()
+        for choice in self.choices:
+            text = translate("ui.setup.identity.choice", name=choice.name, code=choice.code)
+            if wanted in folded(text):
+                item = QListWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, choice)
+                self.pick.addItem(item)
+        self.pick.blockSignals(False)
+
+    def _picked(self, item: QListWidgetItem | None) -> None:
+        if item is None:
+            return
+        choice: CommuneChoice = item.data(Qt.ItemDataRole.UserRole)
+        if choice.province_code is not None:
+            self.province.setCurrentIndex(self.province.findData(choice.province_code))
+        self.commune_code.setText(choice.code)
+        self.name.setText(choice.name)
+
+    def province_code(self) -> str:
+        return self.province.currentData() or ""
+
+    def validatePage(self) -> bool:  # noqa: N802 - Qt's name
+        return self.passes(lambda: check_identity(self.province_code(), self.commune_code.text(), self.name.text()))

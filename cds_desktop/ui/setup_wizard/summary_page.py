@@ -1,0 +1,58 @@
+"""Page 7: everything chosen, to review before Finish creates the commune's data."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout
+
+from cds_desktop.core.i18n import translate
+from cds_desktop.core.provinces import province
+from cds_desktop.core.services.setup import CommuneSetup
+from cds_desktop.ui.setup_wizard.page import SetupPage
+from cds_desktop.ui.setup_wizard.user_form import roles_text
+
+
+class SummaryPage(SetupPage):
+    def __init__(self, describe: Callable[[], CommuneSetup], office_name: Callable[[], str], data_folder: str,
+                 finish: Callable[[], bool]) -> None:
+        super().__init__("ui.setup.summary.title", "ui.setup.summary.subtitle")
+        self._describe, self._office_name, self._finish = describe, office_name, finish
+        self.values: dict[str, QLabel] = {}
+        form = QFormLayout()
+        for key in ("language", "unit", "office", "accounts", "key", "data_folder"):
+            value = QLabel()
+            value.setObjectName(f"summary_{key}")
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            form.addRow(self.texts.label(f"ui.setup.summary.{key}"), value)
+            self.values[key] = value
+        self.values["data_folder"].setText(data_folder)
+        self.texts.bind(self.values["key"].setText, "ui.setup.summary.key_value")
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt's name
+        setup = self._describe()
+        self.values["language"].setText(translate(f"ui.settings.language.{setup.language}"))
+        self.values["unit"].setText(translate("ui.setup.summary.unit_value", name=setup.name,
+                                              code=setup.commune_code, province=province(setup.province_code).name))
+        self.values["office"].setText(self._office_name() if setup.office_keys is not None
+                                      else translate("ui.setup.summary.office_missing"))
+        self.values["accounts"].setText("\n".join(
+            translate("ui.setup.summary.account", who=translate("ui.user.who", name=user.display_name,
+                                                                username=user.username),
+                      roles=roles_text(user.roles))
+            for user in setup.users))
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        if self.wizard() is not None and self.wizard().currentPage() is self:
+            self.initializePage()
+
+    def validatePage(self) -> bool:  # noqa: N802 - Qt's name
+        """Finish: the first press starts the set-up in the background; the wizard closes when it is done."""
+        return self._finish()
