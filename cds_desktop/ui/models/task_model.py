@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
+from functools import cached_property
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QObject, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
@@ -59,9 +60,13 @@ EDITORS = {
 }
 
 
+_COLUMN_OF_FIELD = {field: column for column, field in FIELDS.items()}
+COLUMNS = tuple(TaskColumn)  # by number: faster than calling the enum in ``data``
+
+
 def column_of(field: str) -> TaskColumn:
     """Where a problem about ``field`` is shown (evidence problems in the evidence column)."""
-    return next((c for c, f in FIELDS.items() if f == field), TaskColumn.EVIDENCE)
+    return _COLUMN_OF_FIELD.get(field, TaskColumn.EVIDENCE)
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,14 @@ class TaskRow:
     @property
     def overdue(self) -> bool:
         return any(p.code == "task.overdue" for p in self.problems)
+
+    @cached_property
+    def cell_problems(self) -> dict[TaskColumn, list[Problem]]:
+        """The row's problems by the column showing them (computed once: ``data`` asks for every cell)."""
+        cells: dict[TaskColumn, list[Problem]] = {}
+        for problem in self.problems:
+            cells.setdefault(column_of(problem.field), []).append(problem)
+        return cells
 
 
 class TaskTableModel(QAbstractTableModel):
@@ -134,15 +147,15 @@ class TaskTableModel(QAbstractTableModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self._editable and TaskColumn(index.column()) in EDITORS:
+        if self._editable and COLUMNS[index.column()] in EDITORS:
             return base | Qt.ItemFlag.ItemIsEditable
         return base
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        row, column = self._rows[index.row()], TaskColumn(index.column())
-        cell_problems = [p for p in row.problems if column_of(p.field) == column]
+        row, column = self._rows[index.row()], COLUMNS[index.column()]
+        cell_problems = row.cell_problems.get(column, [])
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
         if role == Qt.ItemDataRole.EditRole:
