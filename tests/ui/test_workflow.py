@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QPushButton
 
 from cds_desktop.core.domain import PeriodState
 from cds_desktop.core.i18n import translate
+from cds_desktop.core.services.roles import Principal, Role
 from cds_desktop.ui.pages.approve_dialog import ApproveDialog
 from cds_desktop.ui.pages.export_dialog import ExportDialog
 from tests.core.exchange.conftest import PASS_COMMUNE, PASS_OFFICE, exchange, office  # noqa: F401 - fixtures
@@ -167,6 +168,19 @@ def test_send_back_returns_an_approved_period_to_draft(qtbot, window, service):
     assert service.period(PLAN, PERIOD).state is PeriodState.DRAFT
     assert window.workspace.snapshot().editable
     assert not window.workflow.export_action.isEnabled()
+
+
+def test_steps_the_signed_in_role_cannot_take_are_disabled(qtbot, window, service):
+    fill(window)
+    service.principal = Principal("lan", "Nguyễn Thị Lan", frozenset({Role.OFFICER}))
+    window.workflow.submit_action.trigger()
+    assert service.period(PLAN, PERIOD).state is PeriodState.SUBMITTED
+    strip = window.workflow
+    assert not strip.approve_action.isEnabled() and not strip.send_back_action.isEnabled()
+    assert not strip.buttons[strip.approve_action].isEnabled()  # shown as the next step, for the leader
+    service.principal = Principal("chu_tich", "Trần Văn Hùng", frozenset({Role.LEADER}))
+    strip.refresh()
+    assert strip.approve_action.isEnabled() and strip.send_back_action.isEnabled()
 
 
 def test_the_period_picker_shows_deadlines_states_and_warnings(qtbot, window, clock):

@@ -38,6 +38,7 @@ from cds_desktop.ui.workspace import Workspace
 
 ZOOM_STEPS = (0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0)  # × the view's width
 PAGE_MARGIN = 16
+PAGE_FRAME = 1  # the line around each page
 RERENDER_DELAY_MS = 200
 
 
@@ -143,7 +144,9 @@ class ReportPreviewDialog(QDialog):
     # --- rendering -------------------------------------------------------------------------
     def page_width(self) -> int:
         """The width of a page image in device pixels: the view's width (less margins) times the zoom."""
-        view = self.scroll.viewport().width() - 2 * PAGE_MARGIN - self.scroll.verticalScrollBar().sizeHint().width()
+        scroll = self.scroll  # its outer width does not change when the scroll bar appears, unlike the viewport's
+        view = (scroll.width() - 2 * scroll.frameWidth() - scroll.verticalScrollBar().sizeHint().width()
+                - 2 * PAGE_MARGIN - 2 * PAGE_FRAME)
         return max(200, int(view * ZOOM_STEPS[self.zoom_index] * self.devicePixelRatioF()))
 
     def render(self) -> RunningTask:

@@ -20,6 +20,7 @@ from cds_desktop.core.formatting import state_label
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.services.commune import CommuneService
 from cds_desktop.core.services.commune_exchange import CommuneExchange
+from cds_desktop.core.services.roles import Permission
 from cds_desktop.ui.background import BackgroundTasks
 from cds_desktop.ui.labels import period_name
 from cds_desktop.ui.models.period_model import shown_state
@@ -36,11 +37,10 @@ RETURNED_STYLE = "background: #fff4e0; border: 1px solid #e0a030; border-radius:
 PRIMARY_STYLE = "font-weight: bold;"
 
 
-def permitted(service: CommuneService, permission: str) -> bool:
-    """Whether the signed-in person may do ``permission`` (a ``roles.Permission`` value); with nobody signed in
-    the service decides (an installation without accounts allows everything)."""
-    principal = getattr(service, "principal", None)
-    return principal is None or principal.can(permission)
+def permitted(service: CommuneService, permission: Permission) -> bool:
+    """Whether the signed-in person may ``permission``; with nobody signed in the service decides (an
+    installation without accounts allows everything, one with accounts asks to sign in)."""
+    return service.principal is None or service.principal.can(permission)
 
 
 def next_step_text(snapshot: PeriodSnapshot) -> str:
@@ -129,8 +129,8 @@ class WorkflowStrip(QFrame):
         snapshot = self.workspace.snapshot()
         period, service = snapshot.period, self.workspace.service
         state = period.state
-        leader = permitted(service, "approve")
-        self.submit_action.setEnabled(state is PeriodState.DRAFT and permitted(service, "submit"))
+        leader = permitted(service, Permission.APPROVE)
+        self.submit_action.setEnabled(state is PeriodState.DRAFT and permitted(service, Permission.SUBMIT))
         self.send_back_action.setEnabled(state in (PeriodState.SUBMITTED, PeriodState.APPROVED) and leader)
         self.approve_action.setEnabled(state is PeriodState.SUBMITTED and leader)
         self.export_action.setEnabled(state is PeriodState.APPROVED and leader)

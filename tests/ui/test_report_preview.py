@@ -1,0 +1,58 @@
+"""The report preview renders the official PDF's pages in the background, zooms, saves a valid PDF, and says why
+when the report cannot be made; its texts are translated."""
+
+from __future__ import annotations
+
+import pytest
+from pypdf import PdfReader
+
+from cds_desktop.core.i18n import translate
+from cds_desktop.ui.pages.report_preview import ReportPreviewDialog
+from tests.ui.conftest import PLAN
+from tests.ui.test_translations import _plan_texts, _untranslated, _visible_texts
+from tests.ui.test_workflow import fill
+
+
+def preview(qtbot, window) -> ReportPreviewDialog:
+    dialog = window.workflow.preview_report()
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: bool(dialog.pages()) or dialog.message.text() != translate("ui.report.making"), timeout=20000)
+    return dialog
+
+
+def test_pages_are_rendered_to_fit_the_width_and_saved_as_pdf(qtbot, window, tmp_path):
+    fill(window)
+    dialog = preview(qtbot, window)
+    pages = dialog.pages()
+    assert len(pages) >= 1 and dialog.page_count.text() == f"{len(pages)} trang"
+    first = pages[0].pixmap()
+    assert first.width() == dialog.page_width() and first.height() > first.width()  # A4 portrait
+    assert first.toImage().pixelColor(2, 2).name() == "#ffffff"
+
+    dialog.zoom_in.click()
+    assert dialog.zoom_label.text() == "125%"
+    qtbot.waitUntil(lambda: bool(dialog.pages()) and dialog.pages()[0].pixmap().width() > first.width(), timeout=20000)
+
+    out = tmp_path / "bao-cao.pdf"
+    assert dialog.save_to(out)
+    assert out.read_bytes().startswith(b"%PDF")
+    reader = PdfReader(out)
+    assert len(reader.pages) == len(dialog.pages())
+    assert "Kế hoạch chuyển đổi số thử nghiệm" in reader.pages[0].extract_text()
+    assert window.notice.text() == translate("ui.report.saved", file=str(out))
+
+
+def test_a_report_that_cannot_be_made_says_why_and_offers_nothing_to_save(qtbot, window):
+    dialog = preview(qtbot, window)
+    assert dialog.message.isVisible() and dialog.message.text().startswith("Chưa tạo được báo cáo:")
+    assert "chưa có số liệu nào nên chưa lập được báo cáo" in dialog.message.text()
+    assert not dialog.save_button.isEnabled() and not dialog.pages()
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_preview_is_translated(qtbot, open_window, service, language):
+    window = open_window(language)
+    fill(window)
+    dialog = preview(qtbot, window)
+    data = _plan_texts(service.plan(PLAN).model_dump(mode="json"))
+    assert _untranslated(_visible_texts(dialog), language, data) == []
