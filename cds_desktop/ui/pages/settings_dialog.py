@@ -1,25 +1,23 @@
-"""Settings: the data folder (shown, opened), language, evidence size warning and the report's details.
+"""Settings: language, evidence size warning, the report's details, and the Data section (data folder, backup,
+restore; see ``backup_dialogs.py``).
 
 Saving writes only what changed, through the service, and publishes the ``Changes``; a language change
-rebuilds the window in the new language (see ``ui/application.py``).
+rebuilds the window in the new language (see ``ui/application.py``). While backup work runs the dialog
+stays open (its progress dialog has Cancel).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -27,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.settings import SETTINGS
+from cds_desktop.ui.pages.backup_dialogs import DataSection
 from cds_desktop.ui.workspace import Workspace
 
 SIGNER_TITLES = ("chairman", "deputy")
@@ -38,17 +37,6 @@ class SettingsDialog(QDialog):
         self.workspace = workspace
         self.setWindowTitle(translate("ui.settings.title"))
         values = workspace.service.settings()
-
-        self.data_folder = QLineEdit(str(workspace.service.data_dir.root))
-        self.data_folder.setReadOnly(True)
-        self.data_folder.setObjectName("data_folder")
-        self.data_folder.setToolTip(translate("ui.settings.data_folder_tip"))
-        open_folder = QPushButton(translate("ui.settings.open_folder"))
-        open_folder.clicked.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(workspace.service.data_dir.root))))
-        folder_row = QHBoxLayout()
-        folder_row.addWidget(self.data_folder, 1)
-        folder_row.addWidget(open_folder)
 
         self.language = QComboBox()
         self.language.setObjectName("language")
@@ -77,7 +65,6 @@ class SettingsDialog(QDialog):
 
         general = QGroupBox(translate("ui.settings.general"))
         general_form = QFormLayout(general)
-        general_form.addRow(translate("ui.settings.data_folder"), folder_row)
         general_form.addRow(translate("setting.language"), self.language)
         general_form.addRow(translate("setting.evidence_warn_mb"), self.evidence_warn)
         report = QGroupBox(translate("ui.settings.report"))
@@ -94,9 +81,11 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(general)
         layout.addWidget(report)
+        self.data = DataSection(workspace, self)
+        layout.addWidget(self.data)
         layout.addStretch(1)
         layout.addWidget(buttons)
-        self.resize(720, 520)
+        self.resize(760, 600)
         self._initial = self.values()
 
     def values(self) -> dict[str, Any]:
@@ -109,6 +98,10 @@ class SettingsDialog(QDialog):
             "report_place": self.place.text(),
             "report_recipients": self.recipients.toPlainText(),
         }
+
+    def done(self, result: int) -> None:
+        if not self.data.busy:  # backup work in flight is cancelled from its progress dialog, not by closing
+            super().done(result)
 
     def save(self) -> None:
         service, workspace = self.workspace.service, self.workspace

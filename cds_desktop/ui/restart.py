@@ -1,0 +1,62 @@
+"""Restarting the desktop UI to use another data folder or to restore a backup.
+
+A screen calls ``request_restart``: the request is stored and the event loop ends with ``RESTART_EXIT_CODE``.
+``app.py`` then closes the service (nothing may hold the database while it is replaced), calls
+``perform_pending`` and opens the UI again on the folder it returns::
+
+    code = app.exec()
+    service.close()
+    if code == RESTART_EXIT_CODE:
+        data_dir = perform_pending(data_dir)   # CdsError: show it, reopen data_dir (nothing was changed)
+        ...open the service and the window again...
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+
+from cds_desktop.core.paths import DataDir
+from cds_desktop.core.progress import ProgressCallback
+from cds_desktop.core.services.backup import restore
+
+RESTART_EXIT_CODE = 75
+
+
+@dataclass(frozen=True)
+class RestartRequest:
+    data_dir: Path | None = None  # open this data folder afterwards (None: the same one)
+    restore_from: Path | None = None  # first restore this backup folder into it
+
+
+_pending: RestartRequest | None = None
+
+
+def request_restart(data_dir: Path | None = None, restore_from: Path | None = None) -> None:
+    """Ask app.py to close everything, carry out the request, and start the UI again."""
+    global _pending
+    _pending = RestartRequest(Path(data_dir) if data_dir else None, Path(restore_from) if restore_from else None)
+    QCoreApplication.exit(RESTART_EXIT_CODE)
+
+
+def take_restart_request() -> RestartRequest | None:
+    """The pending request, once (the next call returns None)."""
+    global _pending
+    request, _pending = _pending, None
+    return request
+
+
+def perform_pending(data_dir: DataDir, progress: ProgressCallback | None = None) -> DataDir:
+    """Carry out the pending request with the service closed; returns the data folder to open next.
+
+    A failed restore raises its ``CdsError`` and leaves the data as it was.
+    """
+    request = take_restart_request()
+    if request is None:
+        return data_dir
+    target = DataDir(request.data_dir) if request.data_dir else data_dir
+    if request.restore_from is not None:
+        restore(target, request.restore_from, progress)
+    return target
