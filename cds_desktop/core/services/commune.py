@@ -156,14 +156,7 @@ class CommuneService:
         office_level: str | None = None,
     ) -> Changes:
         self.authorize(Permission.MANAGE)
-        province_code, commune_code = (province_code or "").strip(), (commune_code or "").strip()
-        if not _PROVINCE.match(province_code):
-            raise InputError("unit.bad_province_code", code=province_code)
-        if not _COMMUNE.match(commune_code):
-            raise InputError("unit.bad_commune_code", code=commune_code)
-        name = clean(name)
-        if not name:
-            raise InputError("unit.name_required")
+        province_code, commune_code, name = check_unit(province_code, commune_code, name)
         try:
             unit_kind = UnitKind(kind)
             level = OfficeLevel(office_level) if office_level else None
@@ -485,6 +478,19 @@ class CommuneService:
             self.start_next_revision(session, record, actor, self.clock())
         return Changes(plan.id, scheduled.period.id, period_state=True)
 
+
+
+def check_unit(province_code: str, commune_code: str, name: str) -> tuple[str, str, str]:
+    """The unit's codes and name, trimmed and NFC; ``InputError`` for the first one that is not valid."""
+    province_code, commune_code = (province_code or "").strip(), (commune_code or "").strip()
+    if not _PROVINCE.match(province_code):
+        raise InputError("unit.bad_province_code", code=province_code)
+    if not _COMMUNE.match(commune_code):
+        raise InputError("unit.bad_commune_code", code=commune_code)
+    name = clean(name)
+    if not name:
+        raise InputError("unit.name_required")
+    return province_code, commune_code, name
 
 
 def _yes_no(text: str) -> str:

@@ -51,11 +51,12 @@ from cds_desktop.core.storage.exchange_models import CommuneKey, ExportRecord, O
 SCHEMA_VERSION = 1
 
 
-def _read(path: Path, code: str) -> bytes:
+def read_key_file(path: Path) -> bytes:
+    """The bytes of a key or receipt file; ``InputError("keys.unreadable_file")`` when it cannot be read."""
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise InputError(code, path=str(path), problem=exc.strerror or str(exc)) from None
+        raise InputError("keys.unreadable_file", path=str(path), problem=exc.strerror or str(exc)) from None
 
 
 class CommuneExchange:
@@ -130,12 +131,12 @@ class CommuneExchange:
     @staticmethod
     def office_keys_fingerprint(path: Path) -> str:
         """The root fingerprint an org-keys file claims, to read out on the phone before importing it."""
-        return org_keys_root_fingerprint(_read(path, "keys.unreadable_file"))
+        return org_keys_root_fingerprint(read_key_file(path))
 
     def import_office_keys(self, path: Path, confirmed_fingerprint: str | None = None) -> OrgKeys:
         """Pin the office root (first time: it must match ``confirmed_fingerprint``) or accept a newer list."""
         self.service.authorize(Permission.MANAGE)
-        data = _read(path, "keys.unreadable_file")
+        data = read_key_file(path)
         now = self.service.clock()
         unit = self.service.require_unit()
         pin = self._pin()
@@ -261,7 +262,7 @@ class CommuneExchange:
         if office is None:
             raise StateError("keys.no_office")
         unit = self.service.require_unit()
-        receipt = verify_receipt(_read(path, "keys.unreadable_file"), root=office.root, commune=unit.commune_code)
+        receipt = verify_receipt(read_key_file(path), root=office.root, commune=unit.commune_code)
         body = receipt.body
         service = self.service
         now = service.clock()

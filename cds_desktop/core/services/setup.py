@@ -1,0 +1,210 @@
+"""First run of a commune installation, headless: the checks and the writes behind the set-up wizard.
+
+The wizard asks, step by step, for the language, the commune (province, code, name), the receiving office's
+key file and its fingerprint confirmed by phone, the accounts (at least one admin and one leader — possibly
+the same person) and the passphrase of the commune's signing key. Each step can be checked on its own
+(``check_identity``, ``check_new_user``, ``check_passphrase``, ``preview_office_keys``); ``check_setup``
+checks everything and ``set_up_commune`` writes it all, or nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from cds_desktop.core.bundle.keyfiles import OfficeLevel, org_keys_root_fingerprint, verify_org_keys
+from cds_desktop.core.bundle.keys import normalize_fingerprint
+from cds_desktop.core.bundle.private_keys import MIN_PASSPHRASE_LENGTH
+from cds_desktop.core.domain import UnitKind
+from cds_desktop.core.errors import InputError, StateError
+from cds_desktop.core.i18n import LANGUAGES
+from cds_desktop.core.paths import DataDir
+from cds_desktop.core.plans.loader import PlanCatalog
+from cds_desktop.core.provinces import province
+from cds_desktop.core.services.accounts import Accounts, NewUser, check_new_user as check_account, username_key
+from cds_desktop.core.services.commune import Clock, CommuneService, check_unit, installed_catalog
+from cds_desktop.core.services.commune_exchange import CommuneExchange, read_key_file
+from cds_desktop.core.services.roles import Principal, Role
+from cds_desktop.core.storage.database import backup_sqlite, open_database
+from cds_desktop.core.storage.repository import CommuneRepository
+from cds_desktop.core.text import nfc
+
+STAGING = "setup-in-progress"  # inside the data folder; everything is built here first
+_TWO_DIGITS = re.compile(r"^\d{2}$")
+
+
+@dataclass(frozen=True)
+class CommuneChoice:
+    code: str
+    name: str
+    province_code: str | None  # the office's province when it is a province office
+
+
+@dataclass(frozen=True)
+class OfficeKeysPreview:
+    fingerprint: str
+    office_code: str
+    office_name: str
+    communes: tuple[CommuneChoice, ...]
+
+
+@dataclass(frozen=True)
+class CommuneSetup:
+    language: str
+    province_code: str
+    commune_code: str
+    name: str
+    office_keys: Path | None  # None: the office's key file is imported later
+    office_fingerprint: str | None  # as confirmed by phone
+    users: tuple[NewUser, ...]
+    signing_passphrase: str
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().astimezone()
+
+
+def preview_office_keys(path: Path, now: dt.datetime | None = None) -> OfficeKeysPreview:
+    """What an org-keys file says, once its signature and expiry are checked; writes nothing.
+
+    The signature is checked against the root key the file itself names: whether that root is really the
+    office's is for the person to confirm, by comparing the fingerprint read out on the phone.
+    """
+    data = read_key_file(path)
+    fingerprint = org_keys_root_fingerprint(data)
+    body = verify_org_keys(data, pinned_root=fingerprint, now=now or _now()).body
+    office = body.office
+    province_code = office.code if office.level is OfficeLevel.PROVINCE and _TWO_DIGITS.match(office.code) else None
+    return OfficeKeysPreview(fingerprint, office.code, office.name,
+                             tuple(CommuneChoice(c.code, c.name, province_code) for c in body.communes))
+
+
+# --- checks --------------------------------------------------------------------------------------
+
+def check_identity(province_code: str, commune_code: str, name: str) -> None:
+    """A valid commune code and name in one of the 34 provinces of 2025."""
+    province_code, _, _ = check_unit(province_code, commune_code, name)
+    province(province_code)
+
+
+def check_new_user(new: NewUser, others: tuple[NewUser, ...] | list[NewUser] = ()) -> None:
+    """A valid account whose username differs (ignoring case) from the ``others`` already entered."""
+    new = check_account(new)
+    if any(username_key(other.username) == username_key(new.username) for other in others):
+        raise InputError("account.username_taken", username=new.username)
+
+
+def check_passphrase(text: str, repeat: str) -> None:
+    if len(nfc(text or "")) < MIN_PASSPHRASE_LENGTH:
+        raise InputError("bundle.passphrase_too_short", minimum=MIN_PASSPHRASE_LENGTH)
+    if nfc(text) != nfc(repeat or ""):
+        raise InputError("setup.passphrase_mismatch")
+
+
+def _check_office(setup: CommuneSetup, now: dt.datetime | None) -> None:
+    if setup.office_keys is None:
+        return
+    preview = preview_office_keys(setup.office_keys, now)
+    if not setup.office_fingerprint:
+        raise InputError("keys.fingerprint_required")
+    if normalize_fingerprint(setup.office_fingerprint) != normalize_fingerprint(preview.fingerprint):
+        raise InputError("keys.fingerprint_mismatch", expected=preview.fingerprint)
+    if preview.communes and setup.commune_code.strip() not in {c.code for c in preview.communes}:
+        raise InputError("setup.commune_not_listed", commune=setup.commune_code.strip(), office=preview.office_name)
+
+
+def check_setup(setup: CommuneSetup, now: dt.datetime | None = None) -> None:
+    """Raise the first ``InputError`` of the whole set-up; writes nothing. ``now`` decides key-file expiry."""
+    if setup.language not in LANGUAGES:
+        raise InputError("setup.bad_language", language=setup.language)
+    check_identity(setup.province_code, setup.commune_code, setup.name)
+    for index, new in enumerate(setup.users):
+        check_new_user(new, setup.users[:index])
+    if not any(Role.ADMIN in u.roles for u in setup.users):
+        raise InputError("setup.no_admin")
+    if not any(Role.LEADER in u.roles for u in setup.users):
+        raise InputError("setup.no_leader")
+    check_passphrase(setup.signing_passphrase, setup.signing_passphrase)
+    _check_office(setup, now)
+
+
+# --- doing it ------------------------------------------------------------------------------------
+
+def needs_setup(data_dir: DataDir) -> bool:
+    """True when the data folder has no database yet, or a database without the commune's identity."""
+    if not data_dir.database.is_file():
+        return True
+    engine = open_database(data_dir.database, data_dir.backups)
+    try:
+        repo = CommuneRepository(engine)
+        with repo.reading() as session:
+            return repo.unit(session) is None
+    finally:
+        engine.dispose()
+
+
+def _unit_kind(name: str) -> UnitKind:
+    folded = name.strip().casefold()
+    if folded.startswith("phường"):
+        return UnitKind.PHUONG
+    if folded.startswith("đặc khu"):
+        return UnitKind.DAC_KHU
+    return UnitKind.XA
+
+
+def _build(staging: DataDir, setup: CommuneSetup, clock: Clock | None) -> None:
+    """Write the whole set-up into the ``staging`` folder (nobody signed in: there are no accounts yet)."""
+    service = CommuneService(staging, PlanCatalog([]), clock)
+    try:
+        service.init_commune(setup.province_code, setup.commune_code, setup.name, _unit_kind(setup.name).value)
+        service.set_setting("language", setup.language)
+        exchange = CommuneExchange(service)
+        if setup.office_keys is not None:
+            exchange.import_office_keys(setup.office_keys, setup.office_fingerprint)
+        exchange.generate_key(setup.signing_passphrase)
+        accounts = Accounts(service)
+        admins_first = sorted(setup.users, key=lambda u: Role.ADMIN not in u.roles)
+        first = accounts.create(admins_first[0])
+        service.principal = Principal(first.username, first.display_name, first.roles)  # to add the others
+        for new in admins_first[1:]:
+            accounts.create(new)
+        accounts.sign_out()
+        with service.engine.connect() as connection:  # fold the WAL into the file before it is moved
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        service.close()
+
+
+def set_up_commune(data_dir: DataDir, setup: CommuneSetup, clock: Clock | None = None) -> CommuneService:
+    """Check everything (``check_setup``), then write the set-up; returns the service, nobody signed in.
+
+    All or nothing: the database and key files are built in a staging folder inside the data folder
+    (``setup-in-progress``); only when every step succeeded are the key files moved into ``keys/`` and then
+    the database into place — that last rename is what makes ``needs_setup`` false. A failure on the way
+    (disk full, a key file that cannot be written) removes the staging folder and leaves the data folder
+    without an identity (at worst with unused key files in ``keys/``), so the wizard can simply run again. A database already there without an identity (the app was
+    opened before set-up) is copied aside into ``backups/`` before it is replaced.
+    """
+    data_dir = data_dir.ensure()
+    check_setup(setup, (clock or _now)())
+    if not needs_setup(data_dir):
+        raise StateError("setup.already_done")
+    staging = DataDir(data_dir.root / STAGING)
+    shutil.rmtree(staging.root, ignore_errors=True)  # left over from an interrupted attempt
+    try:
+        _build(staging.ensure(), setup, clock)
+        for key_file in staging.keys.iterdir():
+            os.replace(key_file, data_dir.keys / key_file.name)
+        if data_dir.database.exists():
+            stamp = (clock or _now)().strftime("%Y%m%d-%H%M%S")
+            backup_sqlite(data_dir.database, data_dir.backups / f"cds-{stamp}-before-setup.sqlite")
+            for suffix in ("-wal", "-shm"):
+                Path(f"{data_dir.database}{suffix}").unlink(missing_ok=True)
+        os.replace(staging.database, data_dir.database)
+    finally:
+        shutil.rmtree(staging.root, ignore_errors=True)
+    return CommuneService(data_dir, installed_catalog(data_dir), clock)
