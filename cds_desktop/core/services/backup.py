@@ -90,7 +90,7 @@ class _Facts:
     """What a database snapshot holds that a backup needs to know."""
 
     unit: tuple[str, str, str] | None  # province code, commune code, name
-    evidence: tuple[tuple[str, int], ...]  # (sha256, size) of every stored evidence file
+    evidence: tuple[str, ...]  # sha256 of every stored evidence file
 
 
 # --- errors ----------------------------------------------------------------------------------
@@ -109,7 +109,19 @@ def _storage_error(exc: OSError | sqlite3.Error, path: Path) -> StorageError:
 
 # --- small file helpers ----------------------------------------------------------------------
 
-def _copy_file(source: Path, target: Path, progress: "_Progress", cancel: CancelToken | None) -> tuple[str, int]:
+class _Progress:
+    """Bytes done out of a known total, reported to the caller's progress callback."""
+
+    def __init__(self, callback: ProgressCallback | None, total: int) -> None:
+        self.callback, self.total, self.done = callback, total, 0
+
+    def advance(self, amount: int) -> None:
+        self.done += amount
+        if self.callback is not None:
+            self.callback(min(self.done, self.total), self.total)
+
+
+def _copy_file(source: Path, target: Path, progress: _Progress, cancel: CancelToken | None) -> tuple[str, int]:
     """Copy ``source`` to ``target`` (folders made as needed), hashing while copying: (sha256, size)."""
     digest, size = hashlib.sha256(), 0
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -125,7 +137,7 @@ def _copy_file(source: Path, target: Path, progress: "_Progress", cancel: Cancel
     return digest.hexdigest(), size
 
 
-def _hash_file(path: Path, progress: "_Progress", cancel: CancelToken | None) -> str:
+def _hash_file(path: Path, progress: _Progress, cancel: CancelToken | None) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as stream:
         while chunk := stream.read(CHUNK):
@@ -141,16 +153,6 @@ def _files_under(folder: Path) -> Iterator[Path]:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts):
                 yield path
-
-
-class _Progress:
-    def __init__(self, callback: ProgressCallback | None, total: int = 0) -> None:
-        self.callback, self.total, self.done = callback, total, 0
-
-    def advance(self, amount: int) -> None:
-        self.done += amount
-        if self.callback is not None:
-            self.callback(min(self.done, self.total), self.total)
 
 
 def _fresh(path: Path) -> Path:
@@ -176,7 +178,7 @@ def _read_facts(snapshot: Path) -> _Facts:
     connection = sqlite3.connect(snapshot)
     try:
         unit = connection.execute("SELECT province_code, commune_code, name FROM unit").fetchone()
-        evidence = tuple(connection.execute("SELECT sha256, size FROM evidence_file ORDER BY sha256"))
+        evidence = tuple(row[0] for row in connection.execute("SELECT sha256 FROM evidence_file ORDER BY sha256"))
     finally:
         connection.close()
     return _Facts(tuple(unit) if unit else None, evidence)
@@ -235,7 +237,7 @@ def _write_copy(service: CommuneService, work: Path, progress: ProgressCallback 
     facts = _read_facts(work / DATABASE)
     sources: list[tuple[Path, str]] = []
     missing: list[str] = []
-    for sha256, _size in facts.evidence:
+    for sha256 in facts.evidence:
         path = service.evidence_store.path_of(sha256)
         if path.is_file():
             sources.append((path, f"{EVIDENCE}/{sha256[:2]}/{sha256}"))
@@ -429,7 +431,7 @@ def move_data_dir(service: CommuneService, new_root: Path, progress: ProgressCal
     service.authorize(Permission.MANAGE)
     new_root = Path(new_root).expanduser().resolve()
     current = service.data_dir.root.resolve()
-    if new_root == current or new_root.is_relative_to(current):
+    if new_root.is_relative_to(current):
         raise InputError("backup.folder_inside_data", path=str(new_root))
     if holds_data(new_root):
         raise InputError("backup.folder_has_data", path=str(new_root))
