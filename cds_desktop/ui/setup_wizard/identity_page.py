@@ -7,7 +7,7 @@ import unicodedata
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QRegularExpressionValidator
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QCompleter, QFormLayout, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
 
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.provinces import provinces
@@ -33,12 +33,16 @@ class IdentityPage(SetupPage):
         self.pick_label.setBuddy(self.search)
         self.pick = QListWidget()
         self.pick.setObjectName("commune_pick")
-        self.texts.bind(lambda _text: self._fill_pick(), lambda: "")
+        self.texts.follow(self._fill_pick)
 
         self.province = QComboBox()
         self.province.setObjectName("province")
+        self.province.setEditable(True)  # type part of the name to find it
+        self.province.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         for province in provinces():
             self.province.addItem(province.name, province.code)
+        self.province.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.province.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.province.setCurrentIndex(-1)
         self.commune_code = QLineEdit()
         self.commune_code.setObjectName("commune_code")
@@ -92,7 +96,9 @@ class IdentityPage(SetupPage):
         self.name.setText(choice.name)
 
     def province_code(self) -> str:
-        return self.province.currentData() or ""
+        """The code of the province whose name is in the box ("" when the text names none)."""
+        index = self.province.findText(self.province.currentText().strip())
+        return self.province.itemData(index) if index >= 0 else ""
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt's name
         return self.passes(lambda: check_identity(self.province_code(), self.commune_code.text(), self.name.text()))

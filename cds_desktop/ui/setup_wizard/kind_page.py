@@ -45,4 +45,4 @@ class KindPage(SetupPage):
 
     def _toggled(self, office: bool) -> None:
         self.office_note.setVisible(office)
-        self.completeChanged.emit()  # the wizard re-reads nextId(): Finish instead of Next
+        self.setFinalPage(office)  # the wizard re-reads nextId(): Finish instead of Next

@@ -45,7 +45,7 @@ class OfficeKeysPage(SetupPage):
         self.skip = QCheckBox()
         self.skip.setObjectName("skip_keys")
         self.texts.bind(self.skip.setText, "ui.setup.office.skip")
-        self.texts.bind(lambda _text: self._show(), lambda: "")  # the file details follow the language too
+        self.texts.follow(self._show)
 
         details = QFrame()
         details.setFrameShape(QFrame.Shape.StyledPanel)

@@ -1,7 +1,8 @@
 """Texts that follow the language: the wizard switches language live, so each page re-sets its texts.
 
 ``Texts.bind(setter, source)`` calls ``setter`` with the text now and again on every ``retranslate()``;
-``source`` is a message id or a function returning the text (for texts with parameters that change).
+``source`` is a message id or a function returning the text (for texts with parameters that change);
+``follow(refresh)`` calls ``refresh`` on every ``retranslate()`` (views that rebuild several texts at once).
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ class Texts:
         self._bindings.append((setter, source))
         setter(self._text(source))
 
+    def follow(self, refresh: Callable[[], object]) -> None:
+        self._bindings.append((lambda _text: refresh(), ""))
+
     def label(self, source: Source, buddy: QWidget | None = None, word_wrap: bool = False) -> QLabel:
         """A label bound to ``source``; with ``buddy``, its ``&`` mnemonic moves the focus there."""
         label = QLabel()
@@ -38,4 +42,6 @@ class Texts:
 
     @staticmethod
     def _text(source: Source) -> str:
-        return source() if callable(source) else translate(source)
+        if callable(source):
+            return source()
+        return translate(source) if source else ""

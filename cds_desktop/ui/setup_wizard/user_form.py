@@ -31,6 +31,7 @@ class RoleBoxes(QWidget):
             box = QCheckBox()
             box.setObjectName(f"role_{role.value}")
             texts.bind(box.setText, lambda role=role: role_label(role))
+            texts.bind(box.setToolTip, f"role.{role.value}.description")
             layout.addWidget(box)
             self.boxes[role] = box
         layout.addStretch(1)

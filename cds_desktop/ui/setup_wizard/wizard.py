@@ -30,7 +30,7 @@ from cds_desktop.ui.setup_wizard.office_page import OfficeKeysPage
 from cds_desktop.ui.setup_wizard.summary_page import SummaryPage
 
 log = logging.getLogger(__name__)
-WIZARD_SIZE = (900, 660)  # fits a 1366×768 screen with the taskbar
+WIZARD_SIZE = (860, 620)  # fits a 1366×768 screen with the taskbar
 
 
 class Page(IntEnum):
@@ -94,7 +94,8 @@ class SetupWizard(QWizard):
 
     def _office_name(self) -> str:
         preview = self.office_page.preview
-        return translate("ui.setup.office.office", name=preview.office_name, code=preview.office_code) if preview else ""
+        return translate("ui.setup.summary.office_value", name=preview.office_name, code=preview.office_code,
+                         fingerprint=preview.fingerprint) if preview else ""
 
     def _entered(self, page_id: int) -> None:
         if page_id == Page.IDENTITY:
