@@ -4,13 +4,14 @@ shows the office's reason and is editable again; the period picker shows deadlin
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
 import pytest
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from cds_desktop.core.domain import PeriodState
 from cds_desktop.core.i18n import translate
@@ -197,6 +198,28 @@ def test_the_period_picker_shows_deadlines_states_and_warnings(qtbot, window, cl
     clock.advance(days=5)
     window.workspace.set_indicator("2c", "value", "Mô hình 2")
     assert bar.status.text().startswith("⚠ Đã quá hạn nộp")
+
+
+def _mnemonic(text: str) -> str | None:
+    match = re.search(r"&([^&])", text)
+    return match.group(1).lower() if match else None
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_every_step_has_a_shortcut_and_its_own_access_key(qtbot, open_window, language):
+    window = open_window(language)
+    strip = window.workflow
+    (menu,) = [m for m in window.menuBar().actions() if m.menu() and m.menu().objectName() == "period_menu"]
+    assert menu.menu().actions() and all(a.shortcut().toString() for a in strip.actions_in_order())
+    assert len({a.shortcut().toString() for a in strip.actions_in_order()}) == len(strip.actions_in_order())
+    ours = [_mnemonic(menu.text()), *(_mnemonic(a.text()) for a in strip.actions_in_order())]
+    assert None not in ours and len(set(ours)) == len(ours)
+    others = [_mnemonic(a.text()) for a in window.menuBar().actions() if a is not menu]
+    others += [_mnemonic(w.text()) for w in window.findChildren(QLabel) if w.buddy() is not None]
+    others += [_mnemonic(b.text()) for b in window.findChildren(QPushButton) if b not in strip.buttons.values()]
+    assert not set(ours) & set(others)
+    window.workflow.submit_action.trigger()  # the step runs from the menu/shortcut action as from the button
+    assert "7" in window.notice.text()
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])

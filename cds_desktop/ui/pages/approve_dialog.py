@@ -87,6 +87,7 @@ class ApproveDialog(QDialog):
         layout.addWidget(self.error)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
+        self.running = False
         self.resize(520, 240)
 
     def approve(self) -> None:
@@ -102,9 +103,11 @@ class ApproveDialog(QDialog):
 
         self.setEnabled(False)
         self.error.hide()
+        self.running = True
         self.tasks.run(work, self._done, self._failed, translate("ui.workflow.approving"), self)
 
     def _done(self, changes: Changes) -> None:
+        self.running = False
         self.workspace.publish(changes)
         passphrase, export_next = self.passphrase.text(), self.export_next.isChecked()
         self.passphrase.clear()
@@ -112,10 +115,15 @@ class ApproveDialog(QDialog):
         self.approved.emit(passphrase, export_next)
 
     def _failed(self, error: BaseException) -> None:
+        self.running = False
         self.setEnabled(True)
         self._show_error(failure_text(error))
         self.passphrase.selectAll()
         self.passphrase.setFocus()
+
+    def reject(self) -> None:
+        if not self.running:  # once the key is being unlocked, the approval completes or fails on its own
+            super().reject()
 
     def _show_error(self, text: str) -> None:
         self.error.setText(text)

@@ -1,7 +1,7 @@
 """The workflow strip of the open period: its next step, the actions that move it on, the office's return.
 
 One ``QAction`` per step (submit, send back, approve and sign, export the bundle, import a receipt, preview
-the report) serves both the "Period" menu (with shortcuts) and the strip's buttons; the strip shows only the
+the report) serves both the "Workflow" menu (with shortcuts) and the strip's buttons; the strip shows only the
 buttons that fit the period's state, with the next step first. Actions the signed-in person's role does not
 allow are disabled (the services still enforce the roles). When the office returned the report, a banner
 shows its reason and that a new revision is open for correction.
