@@ -1,4 +1,9 @@
-"""The command-line skeleton: global options, translated argument errors, output, error handling."""
+"""The command-line skeleton: global options, sign-in, translated argument errors, output, error handling.
+
+``--user`` names who acts. When the installation has accounts, the CLI signs in as that user before the
+first command touches the commune's store, with the password from ``CDS_PASSWORD`` (scripts) or a hidden
+prompt; without accounts (single-operator mode) ``--user`` is only recorded in the history.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,14 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from cds_desktop.core.errors import CdsError
+from cds_desktop.core.errors import CdsError, InputError
 from cds_desktop.core.i18n import set_language, translate
+from cds_desktop.core.services.accounts import Accounts
 from cds_desktop.core.services.commune import CommuneService, open_commune_service
 from cds_desktop.core.services.office import OfficeService, open_office_service
+
+
+PASSWORD_ENV = "CDS_PASSWORD"
 
 
 class UsageError(Exception):
@@ -35,6 +44,7 @@ class CliContext:
     out: Any = field(default_factory=lambda: sys.stdout)
     _commune: CommuneService | None = None
     _office: OfficeService | None = None
+    sign_in_password: str | None = None  # the password the user signed in with (to change their own)
 
     @property
     def language(self) -> str:
@@ -50,7 +60,20 @@ class CliContext:
     def commune(self) -> CommuneService:
         if self._commune is None:
             self._commune = open_commune_service(self.args.data_dir)
+            self._sign_in(self._commune)
         return self._commune
+
+    def _sign_in(self, service: CommuneService) -> None:
+        accounts = Accounts(service)
+        if not accounts.exist():
+            return
+        password = os.environ.get(PASSWORD_ENV)
+        if password is None:
+            if not sys.stdin.isatty():
+                raise InputError("users.password_needed", username=self.actor, variable=PASSWORD_ENV)
+            password = getpass.getpass(self.t("users.prompt.password", username=self.actor))
+        accounts.sign_in(self.actor, password)
+        self.sign_in_password = password
 
     def office(self) -> OfficeService:
         if self._office is None:
@@ -79,17 +102,18 @@ def _default_user() -> str:
 
 
 def build_parser(language: str) -> Parser:
-    from cds_desktop.cli import commune_commands, exchange_commands, report_commands
+    from cds_desktop.cli import account_commands, commune_commands, exchange_commands, report_commands
 
     parser = Parser(prog="cds", description=translate("cli.description", language))
     parser.add_argument("--data-dir", help=translate("cli.opt.data_dir", language))
     parser.add_argument("--lang", choices=["vi", "en"], default=os.environ.get("CDS_LANG", "vi"),
                         help=translate("cli.opt.lang", language))
-    parser.add_argument("--user", default=_default_user(), help=translate("cli.opt.user", language))
+    parser.add_argument("--user", default=_default_user(), help=translate("users.opt.user", language))
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     init_kinds = commune_commands.register(commands, language)
     exchange_commands.register(commands, language, init_kinds)
     report_commands.register(commands, language)
+    account_commands.register(commands, language)
     return parser
 
 
