@@ -62,11 +62,11 @@ def test_password_hash_is_self_describing_salted_and_checked():
 
 
 def test_strength_grows_with_length_and_variety_and_every_hint_is_translated():
-    scores = [strength(s).score for s in ("abc", "12345678", "abcdefgh12", "Lan.2025x!", "Chủ tịch xã Nhân Cơ 2025")]
-    assert scores == [0, 1, 2, 3, 4]
+    secrets = ("abc", "12345678", "abcdefgh12", "Lan.2025x!", "Chủ tịch xã Nhân Cơ 2025")
+    assert [strength(s).score for s in secrets] == [0, 1, 2, 3, 4]
     assert strength("password").score == 1 and strength("aaaaaaaaaaaaaaaa").score == 1
     assert str(MIN_PASSWORD_LENGTH) in translate(strength("abc").message_id, "en")
-    for secret in ("abc", "12345678", "abcdefgh12", "Lan.2025x!", "Chủ tịch xã Nhân Cơ 2025"):
+    for secret in secrets:
         hint = strength(secret).message_id
         assert translate(hint, "vi") != translate(hint, "en")
 

@@ -186,13 +186,14 @@ def set_up_commune(data_dir: DataDir, setup: CommuneSetup, clock: Clock | None =
     (``setup-in-progress``); only when every step succeeded are the key files moved into ``keys/`` and then
     the database into place — that last rename is what makes ``needs_setup`` false. A failure on the way
     (disk full, a key file that cannot be written) removes the staging folder and leaves the data folder
-    without an identity (at worst with unused key files in ``keys/``), so the wizard can simply run again. A database already there without an identity (the app was
-    opened before set-up) is copied aside into ``backups/`` before it is replaced.
+    without an identity (at worst with unused key files in ``keys/``), so the wizard can simply run again.
+    A database already there without an identity (the app was opened before set-up) is copied aside into
+    ``backups/`` before it is replaced.
     """
-    data_dir = data_dir.ensure()
     check_setup(setup, (clock or _now)())
     if not needs_setup(data_dir):
         raise StateError("setup.already_done")
+    data_dir = data_dir.ensure()
     staging = DataDir(data_dir.root / STAGING)
     shutil.rmtree(staging.root, ignore_errors=True)  # left over from an interrupted attempt
     try:
