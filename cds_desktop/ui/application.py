@@ -75,7 +75,7 @@ class DesktopApp(QObject):
             old.hide()
             old.deleteLater()
         if not self.sign_in(username):
-            QTimer.singleShot(0, self.app.quit)
+            self.app.exit(0)  # nobody there: the app ends
             return
         window = self.show()
         if plan_id is not None and period_id is not None:

@@ -14,6 +14,7 @@ from cds_desktop.ui.application import DesktopApp
 from cds_desktop.ui.login_dialog import LoginDialog
 from cds_desktop.ui.qt_translator import QtLanguage
 from tests.ui.conftest import PERIOD, PLAN
+from tests.ui.layout_checks import assert_no_clipped_text
 from tests.ui.test_translations import _untranslated, _visible_texts
 
 PASSWORDS = {"quan.tri": "Quan-tri 2025!", "lanh.dao": "Lanh-dao ky 2025", "can.bo": "Can-bo nhap 2025"}  # typed: ASCII
@@ -104,12 +105,21 @@ def test_the_right_password_opens_the_main_window_with_the_person_as_actor(qtbot
     assert history.model.data(history.model.index(0, 1)) == "Lê Văn Cán (can.bo)"
 
 
-def test_an_officer_cannot_approve_the_service_refuses_and_the_notice_says_why(qtbot, desktop, service):
+def test_an_officer_submits_but_cannot_approve_the_service_refuses_and_the_notice_says_why(qtbot, desktop, service):
     window = signed_in_window(qtbot, desktop, "can.bo")
     workspace = window.workspace
+    for code in ("1a", "1b", "1c", "2d"):
+        workspace.mutate(lambda code=code: service.set_indicator(PLAN, PERIOD, code, {"numerator": "60",
+                                                                                      "denominator": "100"}, "x"))
+    for code, value in (("2a", "3"), ("2b", "1"), ("2c", "Mô hình chợ 4.0")):
+        workspace.mutate(lambda code=code, value=value: service.set_indicator(PLAN, PERIOD, code, {"value": value}, "x"))
+    assert workspace.mutate(lambda: service.submit(PLAN, PERIOD, workspace.actor)) is not None
+    assert service.period(PLAN, PERIOD).state is PeriodState.SUBMITTED
+    assert not window.workflow.approve_action.isEnabled()
     assert workspace.mutate(lambda: service.approve(PLAN, PERIOD, workspace.actor)) is None
     assert window.notice.text() == translate("error.auth.not_allowed", action=permission_label(Permission.APPROVE))
-    assert service.period(PLAN, PERIOD).state is PeriodState.DRAFT
+    assert service.period(PLAN, PERIOD).state is PeriodState.SUBMITTED
+    assert {row.actor for row in service.history(PLAN, PERIOD)} == {"can.bo"}
 
 
 def test_nobody_signed_in_cannot_change_anything(qtbot, desktop, service):
@@ -148,6 +158,7 @@ def test_the_login_dialog_is_translated(qtbot, service, accounts, language):
         dialog.show()
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()  # an empty password: the error shows
         texts = _visible_texts(dialog)
+        assert_no_clipped_text(dialog)
         dialog.grab().save(f"/tmp/firstrun/login-{language}.png")
         assert _untranslated(texts, language, {"quan.tri", "Xã Nhân Cơ"}) == []
         assert any(text == translate("error.auth.bad_credentials") for _where, text in texts)

@@ -20,6 +20,7 @@ from cds_desktop.core.services.setup import needs_setup
 from cds_desktop.ui.qt_translator import QtLanguage
 from cds_desktop.ui.setup_wizard.kind_page import Kind
 from cds_desktop.ui.setup_wizard.wizard import Page, SetupWizard
+from tests.ui.layout_checks import assert_no_clipped_text
 from tests.ui.test_translations import _untranslated, _visible_texts
 
 OFFICE_NAME = "Sở Khoa học và Công nghệ tỉnh Lâm Đồng"
@@ -247,6 +248,7 @@ def test_every_wizard_page_is_translated(qtbot, make_wizard, office_keys, monkey
 
     def look(name: str) -> None:
         texts.extend(_visible_texts(wizard))
+        assert_no_clipped_text(wizard)
         wizard.grab().save(f"/tmp/firstrun/wizard-{wizard.currentId()}-{name}-{language}.png")
 
     look("language")

@@ -11,6 +11,7 @@ from cds_desktop.core.services.roles import Role
 from cds_desktop.ui.pages.users_dialog import AddUserDialog, PasswordDialog, UsersDialog
 from cds_desktop.ui.qt_translator import QtLanguage
 from tests.ui.test_login import PASSWORDS, PEOPLE, accounts  # noqa: F401 - the fixture
+from tests.ui.layout_checks import assert_no_clipped_text
 from tests.ui.test_translations import _untranslated, _visible_texts
 
 
@@ -136,6 +137,7 @@ def test_the_user_dialogs_are_translated(qtbot, admin, language):
             qtbot.addWidget(dialog)
             dialog.show()
             texts += _visible_texts(dialog)
+            assert_no_clipped_text(dialog)
             dialog.grab().save(f"/tmp/firstrun/{dialog.objectName()}-{'own-' if dialog is own else ''}{language}.png")
         _select(users, "lanh.dao")
         texts += _visible_texts(users)

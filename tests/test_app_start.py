@@ -1,0 +1,244 @@
+"""``cds-desktop`` start-up paths through ``app.main``: first run (wizard), sign-in, no accounts, sign-out,
+restart, ``--demo``. The event loops are real; a timer drives them and gives up (closing everything) after
+``GIVE_UP_S`` so that a broken path fails instead of hanging."""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+import pytest
+from PySide6.QtCore import QObject, QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QWidget, QWizard
+
+from cds_desktop.app import main
+from cds_desktop.core.paths import CONFIG_DIR_ENV, DataDir
+from cds_desktop.core.services.accounts import Accounts, NewUser
+from cds_desktop.core.services.commune import open_commune_service
+from cds_desktop.core.services.demo import CURRENT_PERIOD, PLAN_ID, USERNAME
+from cds_desktop.core.services.roles import Role
+from cds_desktop.core.services.setup import needs_setup
+from cds_desktop.ui.login_dialog import LoginDialog
+from cds_desktop.ui.main_window import MainWindow
+from cds_desktop.ui.qt_translator import QtLanguage
+from cds_desktop.ui.restart import request_restart
+from cds_desktop.ui.setup_wizard.wizard import Page, SetupWizard
+
+GIVE_UP_S = 60
+ADMIN, LEADER = ("quan.tri", "Quan-tri 2025!"), ("lanh.dao", "Lanh-dao ky 2025")
+Step = Callable[[], bool]
+
+
+class Driver(QObject):
+    """Runs ``steps`` one after another from a timer; a step returns True when it has done its part."""
+
+    def __init__(self, steps: list[Step]) -> None:
+        super().__init__()
+        self.steps, self.failure, self.started = list(steps), None, time.monotonic()
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start(30)
+        self.busy = False
+
+    def _tick(self) -> None:
+        if self.busy or not self.steps:
+            return
+        self.busy = True
+        try:
+            if time.monotonic() - self.started > GIVE_UP_S:
+                raise TimeoutError(f"gave up waiting at step {self.steps[0].__name__}")
+            if self.steps[0]():
+                self.steps.pop(0)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test after main() returns
+            self.failure = exc
+            self.steps.clear()
+            for widget in QApplication.topLevelWidgets():
+                if isinstance(widget, QDialog) and widget.isVisible():
+                    widget.done(QDialog.DialogCode.Rejected)
+            QTimer.singleShot(0, lambda: QApplication.exit(99))
+        finally:
+            self.busy = False
+
+
+def shown(kind: type[QWidget]):
+    return next((w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()), None)
+
+
+def sign_in(password: str, username: str | None = None, seen: list | None = None) -> Step:
+    def sign_in_step() -> bool:
+        dialog = shown(LoginDialog)
+        if dialog is None:
+            return False
+        if seen is not None:
+            seen.append((dialog.username.text(), dialog.error.text()))
+        if username is not None:
+            dialog.username.setText(username)
+        dialog.password.setText(password)
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        return True
+
+    return sign_in_step
+
+
+def cancel_login() -> bool:
+    dialog = shown(LoginDialog)
+    if dialog is not None:
+        dialog.reject()
+    return dialog is not None
+
+
+def in_main_window(seen: list, then: Callable[[MainWindow], None] = MainWindow.close) -> Step:
+    """Note who acts on which plan period in the main window, then ``then`` (by default close it: the app quits)."""
+
+    def main_window_step() -> bool:
+        window = shown(MainWindow)
+        if window is None or not window.workspace.has_period:
+            return False
+        workspace = window.workspace
+        seen.append((workspace.actor, workspace.plan_id, workspace.period_id, workspace.service.data_dir.root))
+        QTimer.singleShot(0, lambda: then(window))  # outside this tick: ``then`` may open a dialog of its own
+        return True
+
+    return main_window_step
+
+
+def run(args: list[str], steps: list[Step]) -> int:
+    driver = Driver(steps)
+    try:
+        code = main(args)
+    finally:
+        driver.timer.stop()
+    if driver.failure is not None:
+        raise driver.failure
+    assert not driver.steps, f"main() returned before step {driver.steps[0].__name__}"
+    return code
+
+
+@pytest.fixture(autouse=True)
+def _isolated(qtbot, tmp_path, monkeypatch):
+    """Window geometry and the remembered data folder go to tmp_path; Qt's Vietnamese is removed afterwards."""
+    monkeypatch.setenv(CONFIG_DIR_ENV, str(tmp_path / "config"))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    yield
+    QSettings.setDefaultFormat(QSettings.Format.NativeFormat)
+    for language in QApplication.instance().findChildren(QtLanguage):
+        language.apply("en")
+        language.deleteLater()
+
+
+def _commune(root, *people) -> DataDir:
+    service = open_commune_service(root)
+    try:
+        service.init_commune("68", "24751", "Xã Nhân Cơ")
+        accounts = Accounts(service)
+        for index, ((username, password), roles) in enumerate(people):
+            accounts.create(NewUser(username, username, frozenset(roles), password))
+            if index == 0:
+                accounts.sign_in(username, password)
+        return service.data_dir
+    finally:
+        service.close()
+
+
+def test_without_accounts_the_main_window_opens_at_once_with_the_os_login_as_actor(tmp_path):
+    data = _commune(tmp_path / "data")
+    seen = []
+    assert run(["--data-dir", str(data.root)], [in_main_window(seen)]) == 0
+    assert len(seen) == 1 and seen[0][0] not in ("", ADMIN[0])
+
+
+def test_with_accounts_the_login_dialog_comes_first_and_a_wrong_password_is_shown(tmp_path):
+    data = _commune(tmp_path / "data", (ADMIN, {Role.ADMIN}), (LEADER, {Role.LEADER}))
+    attempts, seen = [], []
+    steps = [sign_in("wrong password", LEADER[0]), sign_in(LEADER[1], seen=attempts), in_main_window(seen)]
+    assert run(["--data-dir", str(data.root)], steps) == 0
+    assert attempts[0][0] == LEADER[0] and attempts[0][1] != ""  # the dialog stayed, with the error
+    assert seen[0][0] == LEADER[0]
+
+
+def test_cancelling_the_login_quits(tmp_path):
+    data = _commune(tmp_path / "data", (ADMIN, {Role.ADMIN, Role.LEADER}))
+    assert run(["--data-dir", str(data.root)], [cancel_login]) == 0
+    assert shown(MainWindow) is None
+
+
+def _sign_out(window: MainWindow) -> None:
+    next(a for a in window.menuBar().actions()[0].menu().actions() if a.objectName() == "sign_out_action").trigger()
+
+
+def test_signing_out_asks_again_and_cancelling_then_quits(tmp_path):
+    data = _commune(tmp_path / "data", (ADMIN, {Role.ADMIN, Role.LEADER}))
+    seen = []
+    steps = [sign_in(ADMIN[1], ADMIN[0]), in_main_window(seen, then=_sign_out), cancel_login]
+    assert run(["--data-dir", str(data.root)], steps) == 0
+    assert seen[0][0] == ADMIN[0]
+
+
+def test_a_restart_request_reopens_the_data_and_asks_who_is_there_again(tmp_path):
+    data = _commune(tmp_path / "data", (ADMIN, {Role.ADMIN, Role.LEADER}))
+    seen = []
+    steps = [sign_in(ADMIN[1], ADMIN[0]), in_main_window(seen, then=lambda window: request_restart()),
+             sign_in(ADMIN[1], ADMIN[0]), in_main_window(seen)]
+    assert run(["--data-dir", str(data.root)], steps) == 0
+    assert [entry[0] for entry in seen] == [ADMIN[0], ADMIN[0]]
+
+
+def _fill_wizard(office: bool = False) -> Step:
+    def wizard_step() -> bool:
+        wizard = shown(SetupWizard)
+        if wizard is None:
+            return False
+        wizard.button(QWizard.WizardButton.NextButton).click()
+        if office:
+            wizard.kind_page.office.click()
+            wizard.button(QWizard.WizardButton.FinishButton).click()
+            return True
+        wizard.button(QWizard.WizardButton.NextButton).click()
+        wizard.office_page.skip.click()
+        wizard.button(QWizard.WizardButton.NextButton).click()
+        identity = wizard.identity_page
+        identity.province.setCurrentIndex(identity.province.findData("68"))
+        identity.commune_code.setText("24751")
+        identity.name.setText("Xã Nhân Cơ")
+        wizard.button(QWizard.WizardButton.NextButton).click()
+        form = wizard.accounts_page.form
+        form.username.setText(ADMIN[0])
+        for role in (Role.ADMIN, Role.LEADER):
+            form.roles.boxes[role].setChecked(True)
+        form.password.first.setText(ADMIN[1])
+        form.password.repeat.setText(ADMIN[1])
+        wizard.button(QWizard.WizardButton.NextButton).click()
+        wizard.key_page.passphrase.first.setText("Cau mat khau cua xa 2025")
+        wizard.key_page.passphrase.repeat.setText("Cau mat khau cua xa 2025")
+        wizard.button(QWizard.WizardButton.NextButton).click()
+        assert wizard.currentId() == Page.SUMMARY
+        wizard.button(QWizard.WizardButton.FinishButton).click()
+        return True
+
+    return wizard_step
+
+
+def test_the_first_run_goes_through_the_wizard_then_signs_in_the_new_administrator(tmp_path):
+    folder = tmp_path / "new"
+    attempts, seen = [], []
+    steps = [_fill_wizard(), sign_in(ADMIN[1], seen=attempts), in_main_window(seen)]
+    assert run(["--data-dir", str(folder)], steps) == 0
+    assert attempts[0][0] == ADMIN[0]  # the username was offered
+    assert seen[0][0] == ADMIN[0]
+    assert not needs_setup(DataDir(folder.resolve()))
+
+
+def test_the_office_branch_of_the_first_run_stops_the_app(tmp_path):
+    folder = tmp_path / "office"
+    assert run(["--data-dir", str(folder)], [_fill_wizard(office=True)]) == 0
+    assert shown(MainWindow) is None
+    assert needs_setup(DataDir(folder.resolve()))
+
+
+def test_demo_opens_the_demo_period_signed_in_and_leaves_nothing_behind():
+    seen = []
+    assert run(["--demo"], [in_main_window(seen)]) == 0
+    actor, plan_id, period_id, root = seen[0]
+    assert (actor, plan_id, period_id) == (USERNAME, PLAN_ID, CURRENT_PERIOD)
+    assert not root.exists() and not root.parent.exists()
