@@ -41,6 +41,7 @@ class DesktopApp(QObject):
         self.tasks = BackgroundTasks(self)
         self.remember_geometry = remember_geometry
         self.window: MainWindow | None = None
+        self.last_username = ""  # offered again after signing out
         self.workspace.changed.connect(self._changed)
         app.aboutToQuit.connect(self._quitting)
 
@@ -59,7 +60,10 @@ class DesktopApp(QObject):
         quits = self.app.quitOnLastWindowClosed()
         self.app.setQuitOnLastWindowClosed(False)  # the main window may be closed while the dialog is up
         try:
-            return dialog.exec() == QDialog.DialogCode.Accepted
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return False
+            self.last_username = dialog.principal.username
+            return True
         finally:
             self.app.setQuitOnLastWindowClosed(quits)
             dialog.deleteLater()
@@ -67,7 +71,8 @@ class DesktopApp(QObject):
     def sign_out(self) -> None:
         """Close the window and ask who is there; the same plan period opens for the next person."""
         old, plan_id, period_id = self.window, self.workspace.plan_id, self.workspace.period_id
-        username = self.workspace.service.principal.username if self.workspace.service.principal else ""
+        principal = self.workspace.service.principal
+        username = principal.username if principal else self.last_username
         self.accounts.sign_out()
         if old is not None:
             self._save_geometry(old)
@@ -83,8 +88,13 @@ class DesktopApp(QObject):
 
     def show_users(self) -> UsersDialog:
         dialog = UsersDialog(self.accounts, self.window)
+        dialog.finished.connect(self._after_users)
         dialog.open()
         return dialog
+
+    def _after_users(self) -> None:
+        if self.workspace.service.principal is None:  # the administrator disabled their own account
+            self.sign_out()
 
     def change_password(self) -> PasswordDialog:
         principal = self.workspace.service.principal

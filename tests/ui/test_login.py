@@ -71,9 +71,8 @@ def answer_login(password: str, username: str | None = None, seen: list | None =
 
 def signed_in_window(qtbot, desktop, username):
     answer_login(PASSWORDS[username], username)
-    window = desktop.start()
+    window = desktop.start()  # closed by the ``desktop`` fixture (or deleted by the app after signing out)
     assert window is not None
-    qtbot.addWidget(window)
     window.period_bar.choose(PLAN, PERIOD)
     return window
 
@@ -142,7 +141,6 @@ def test_signing_out_asks_again_and_opens_the_same_period_for_the_next_person(qt
     sign_out.trigger()
     assert seen == ["can.bo"]  # offered the previous username
     assert desktop.window is not window and desktop.window.isVisible()
-    qtbot.addWidget(desktop.window)
     assert desktop.workspace.actor == "lanh.dao"
     assert (desktop.workspace.plan_id, desktop.workspace.period_id) == (PLAN, PERIOD)
 

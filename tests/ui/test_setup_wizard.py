@@ -147,6 +147,18 @@ def test_typing_through_the_wizard_makes_a_working_installation(qtbot, make_wiza
     assert wizard.first_username() == "chu.tich"
 
 
+def test_a_file_that_is_not_a_key_file_is_refused_on_the_page(qtbot, make_wizard, tmp_path, monkeypatch):
+    wizard = make_wizard()
+    _press(wizard)
+    _press(wizard)
+    not_keys = tmp_path / "ghi-chu.json"
+    not_keys.write_text('{"ghi chu": "không phải tệp khóa"}', encoding="utf-8")
+    _choose_keys(wizard, monkeypatch, not_keys)
+    page = wizard.office_page
+    assert page.error.isVisible() and page.error.text()
+    assert page.preview is None and not page.details.isVisible() and not wizard.button(NEXT).isEnabled()
+
+
 def test_the_office_branch_says_so_and_stops(qtbot, make_wizard):
     wizard = make_wizard()
     _press(wizard)

@@ -10,7 +10,7 @@ from cds_desktop.core.services.accounts import Accounts
 from cds_desktop.core.services.roles import Role
 from cds_desktop.ui.pages.users_dialog import AddUserDialog, PasswordDialog, UsersDialog
 from cds_desktop.ui.qt_translator import QtLanguage
-from tests.ui.test_login import PASSWORDS, PEOPLE, accounts  # noqa: F401 - the fixture
+from tests.ui.test_login import PASSWORDS, PEOPLE, accounts, answer_login, desktop, signed_in_window  # noqa: F401
 from tests.ui.layout_checks import assert_no_clipped_text
 from tests.ui.test_translations import _untranslated, _visible_texts
 
@@ -88,6 +88,19 @@ def test_the_last_admin_cannot_be_disabled_and_the_dialog_says_why(qtbot, users,
     users.toggle_active.click()
     assert users.feedback.text() == translate("error.account.last_admin", username="quan.tri")
     assert next(u for u in admin.users() if u.username == "quan.tri").active
+
+
+def test_an_administrator_who_disables_their_own_account_is_signed_out(qtbot, desktop, accounts):
+    window = signed_in_window(qtbot, desktop, "quan.tri")
+    accounts.set_roles("lanh.dao", {Role.LEADER, Role.ADMIN})  # another administrator remains
+    users = desktop.show_users()  # a child of the window, deleted with it
+    _select(users, "quan.tri")
+    users.toggle_active.click()
+    seen: list[str] = []
+    answer_login(PASSWORDS["lanh.dao"], "lanh.dao", seen)
+    users.reject()
+    assert seen == ["quan.tri"]
+    assert desktop.window is not window and desktop.workspace.actor == "lanh.dao"
 
 
 def test_the_admin_resets_a_password(qtbot, users, service):
