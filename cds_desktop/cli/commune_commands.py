@@ -12,8 +12,7 @@ from cds_desktop.core.formatting import describe_deadline, describe_targets, sta
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.numbers import canonical, format_number, format_percent
 from cds_desktop.core.plans.model import Level, Plan
-from cds_desktop.core.paths import DataDir
-from cds_desktop.core.services.commune import CommuneService, PeriodStatus, import_plan_file
+from cds_desktop.core.services.commune import CommuneService, PeriodStatus
 from cds_desktop.core.validation import indicator_result
 
 _COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$")
@@ -193,7 +192,7 @@ def plans_show_cmd(ctx) -> int:
 
 
 def plans_import_cmd(ctx) -> int:
-    plan = import_plan_file(DataDir.resolve(ctx.args.data_dir).ensure(), ctx.args.file)
+    plan = ctx.commune().import_plan(ctx.args.file)
     ctx.emit({"id": plan.id, "title": plan.plan.title.get(ctx.language)},
              lambda: [ctx.t("cli.out.plan_imported", plan=plan.id, title=plan.plan.title.get(ctx.language))])
     return 0

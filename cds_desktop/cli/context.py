@@ -102,7 +102,7 @@ def _default_user() -> str:
 
 
 def build_parser(language: str) -> Parser:
-    from cds_desktop.cli import account_commands, commune_commands, exchange_commands, report_commands
+    from cds_desktop.cli import account_commands, backup_commands, commune_commands, exchange_commands, report_commands
 
     parser = Parser(prog="cds", description=translate("cli.description", language))
     parser.add_argument("--data-dir", help=translate("cli.opt.data_dir", language))
@@ -113,6 +113,7 @@ def build_parser(language: str) -> Parser:
     init_kinds = commune_commands.register(commands, language)
     exchange_commands.register(commands, language, init_kinds)
     report_commands.register(commands, language)
+    backup_commands.register(commands, language)
     account_commands.register(commands, language)
     return parser
 
