@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QLabel
 
 from cds_desktop.core.i18n import current_language, set_language, translate
 from cds_desktop.core.services.accounts import Accounts
@@ -169,13 +169,18 @@ class DesktopApp(QObject):
 
 
 def install_account_actions(window: MainWindow, desktop: DesktopApp) -> None:
-    """Users… (administrators), Change password… and Sign out, above the last item (Quit) of the first menu.
+    """Users… (administrators), Change password… and Sign out, above the last item (Quit) of the first menu,
+    and who is signed in at the right of the status bar.
 
     Only for a signed-in person: an installation without accounts has nobody to sign out.
     """
     principal = desktop.workspace.service.principal
     if principal is None:
         return
+    who = QLabel(translate("ui.account.signed_in", who=translate("ui.user.who", name=principal.display_name,
+                                                                 username=principal.username)))
+    who.setObjectName("signed_in")
+    window.statusBar().addPermanentWidget(who)
     menu = window.menuBar().actions()[0].menu()
     entries: list[tuple[str, object, str]] = []
     if principal.can(Permission.MANAGE):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 
 from cds_desktop.core.domain import PeriodState
 from cds_desktop.core.i18n import set_language, translate
@@ -97,6 +97,7 @@ def test_the_right_password_opens_the_main_window_with_the_person_as_actor(qtbot
     window = signed_in_window(qtbot, desktop, "can.bo")
     assert window.isVisible()
     assert desktop.workspace.actor == "can.bo"
+    assert window.findChild(QLabel, "signed_in").text() == translate("ui.account.signed_in", who="Lê Văn Cán (can.bo)")
     window.workspace.set_indicator("1a", "numerator", "5")
     assert service.history(PLAN, PERIOD, "1a")[-1].actor == "can.bo"
     history = window.show_history("1a")
