@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from PySide6.QtWidgets import QLabel, QRadioButton, QVBoxLayout
+from PySide6.QtWidgets import QRadioButton, QVBoxLayout
 
 from cds_desktop.ui.setup_wizard.page import SetupPage
 

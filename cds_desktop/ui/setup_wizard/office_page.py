@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
@@ -39,6 +40,7 @@ class OfficeKeysPage(SetupPage):
         font.setWeight(QFont.Weight.Bold)
         self.fingerprint.setFont(font)
         self.fingerprint.setWordWrap(True)
+        self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.confirmed = QCheckBox()
         self.confirmed.setObjectName("fingerprint_confirmed")
         self.texts.bind(self.confirmed.setText, "ui.setup.office.confirmed")
@@ -47,10 +49,9 @@ class OfficeKeysPage(SetupPage):
         self.texts.bind(self.skip.setText, "ui.setup.office.skip")
         self.texts.follow(self._show)
 
-        details = QFrame()
-        details.setFrameShape(QFrame.Shape.StyledPanel)
-        self.details = details
-        inner = QVBoxLayout(details)
+        self.details = QFrame()
+        self.details.setFrameShape(QFrame.Shape.StyledPanel)
+        inner = QVBoxLayout(self.details)
         for widget in (self.office, self.fingerprint_intro, self.fingerprint, self.confirmed):
             inner.addWidget(widget)
         row = QHBoxLayout()
@@ -58,7 +59,7 @@ class OfficeKeysPage(SetupPage):
         row.addWidget(self.file, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
-        layout.addWidget(details)
+        layout.addWidget(self.details)
         layout.addWidget(self.error)
         layout.addStretch(1)
         layout.addWidget(self.skip)
