@@ -29,8 +29,10 @@ def qt_catalog() -> dict[str, dict[str, str]]:
 class QtCatalogTranslator(QTranslator):
     """Answers Qt's own contexts in Vietnamese; returns nothing (Qt's English) for anything else."""
 
-    def translate(self, context: str, source_text: str, disambiguation: Optional[str] = None, n: int = -1) -> str:
-        return qt_catalog().get(context, {}).get(source_text, "")
+    def translate(self, context: str, source_text: str, disambiguation: Optional[str] = None,
+                  n: int = -1) -> str | None:
+        # None, not "": PySide passes "" on as a real (empty) translation, which strips "Ctrl+" from shortcuts
+        return qt_catalog().get(context, {}).get(source_text)
 
     def isEmpty(self) -> bool:  # noqa: N802 - Qt's name
         return False

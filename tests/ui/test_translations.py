@@ -137,3 +137,12 @@ def test_qt_standard_buttons_speak_vietnamese(qtbot, open_window):
     assert texts == sorted(["Đồng ý", "Hủy", "Lưu", "Có"])
     assert window.period_bar.period_box.currentText().startswith("Quý 2 năm 2023")
     assert PERIOD == "2023Q2"
+
+
+def test_shortcuts_keep_their_modifiers_in_vietnamese(qtbot, open_window):
+    """Qt strings without a Vietnamese entry stay untranslated (not emptied): "Ctrl+Shift+G" keeps its modifiers."""
+    from PySide6.QtGui import QKeySequence
+
+    open_window("vi")
+    text = QKeySequence("Ctrl+Shift+G").toString(QKeySequence.SequenceFormat.NativeText)
+    assert text == "Ctrl+Shift+G"
