@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import re
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,6 +99,15 @@ def check_new_user(new: NewUser, others: tuple[NewUser, ...] | list[NewUser] = (
         raise InputError("account.username_taken", username=new.username)
 
 
+def check_accounts(users: Sequence[NewUser]) -> None:
+    """The first accounts: each valid and distinct, at least one administrator and one leader (may be one person)."""
+    for index, new in enumerate(users):
+        check_new_user(new, users[:index])
+    for role, code in ((Role.ADMIN, "setup.no_admin"), (Role.LEADER, "setup.no_leader")):
+        if not any(role in user.roles for user in users):
+            raise InputError(code)
+
+
 def check_passphrase(text: str, repeat: str) -> None:
     if len(nfc(text or "")) < MIN_PASSPHRASE_LENGTH:
         raise InputError("bundle.passphrase_too_short", minimum=MIN_PASSPHRASE_LENGTH)
@@ -122,12 +132,7 @@ def check_setup(setup: CommuneSetup, now: dt.datetime | None = None) -> None:
     if setup.language not in LANGUAGES:
         raise InputError("setup.bad_language", language=setup.language)
     check_identity(setup.province_code, setup.commune_code, setup.name)
-    for index, new in enumerate(setup.users):
-        check_new_user(new, setup.users[:index])
-    if not any(Role.ADMIN in u.roles for u in setup.users):
-        raise InputError("setup.no_admin")
-    if not any(Role.LEADER in u.roles for u in setup.users):
-        raise InputError("setup.no_leader")
+    check_accounts(setup.users)
     check_passphrase(setup.signing_passphrase, setup.signing_passphrase)
     _check_office(setup, now)
 

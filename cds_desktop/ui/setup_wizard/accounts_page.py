@@ -18,11 +18,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from cds_desktop.core.errors import InputError
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.services.accounts import NewUser
 from cds_desktop.core.services.roles import Role
-from cds_desktop.core.services.setup import check_new_user
+from cds_desktop.core.services.setup import check_accounts, check_new_user
 from cds_desktop.ui.setup_wizard.page import SetupPage
 from cds_desktop.ui.setup_wizard.user_form import UserForm, roles_text
 
@@ -108,10 +107,7 @@ class AccountsPage(SetupPage):
         return self.passes(self._check_roles)
 
     def _check_roles(self) -> None:
-        # the per-step form of check_setup's role rule (services/setup.py offers no check of its own for it)
-        for role, code in ((Role.ADMIN, "setup.no_admin"), (Role.LEADER, "setup.no_leader")):
-            if not any(role in user.roles for user in self.users):
-                raise InputError(code)
+        check_accounts(self.users)
 
     def first_admin(self) -> str:
         return next((user.username for user in self.users if Role.ADMIN in user.roles), "")
