@@ -31,7 +31,7 @@ from cds_desktop.core.domain import (
     UnitKind,
 )
 from cds_desktop.core.errors import InputError, PermissionDeniedError, StateError, StorageError
-from cds_desktop.core.numbers import canonical, parse_decimal, percentage
+from cds_desktop.core.numbers import canonical, parse_decimal
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.fileio import write_atomic
 from cds_desktop.core.plans.loader import PlanCatalog, builtin_plans, load_plan_file

@@ -18,7 +18,6 @@ from cds_desktop.core.domain import IndicatorEntry, PeriodEntries, TargetStatus,
 from cds_desktop.core.numbers import format_number, parse_decimal, percentage
 from cds_desktop.core.plans.model import (
     Comparator,
-    CountedUnit,
     Indicator,
     IndicatorKind,
     Level,
