@@ -27,12 +27,12 @@ from cds_desktop.core.errors import CdsError
 from cds_desktop.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, current_language, set_language, translate
 from cds_desktop.core.paths import APP_NAME, DataDir
 from cds_desktop.core.services.commune import CommuneService, open_commune_service
-from cds_desktop.core.services.demo import DemoCommune, build_demo, fixed_clock
 from cds_desktop.core.services.setup import needs_setup
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
+    from cds_desktop.core.services.demo import DemoCommune
     from cds_desktop.ui.qt_translator import QtLanguage
 
 log = logging.getLogger(__name__)
@@ -104,6 +104,7 @@ def _build_demo(root: Path) -> DemoCommune:
     """``build_demo`` off the GUI thread (it takes a few seconds), with a busy indicator."""
     from PySide6.QtCore import QEventLoop
 
+    from cds_desktop.core.services.demo import build_demo
     from cds_desktop.ui.background import BackgroundTasks
 
     tasks, loop, outcome = BackgroundTasks(), QEventLoop(), []
@@ -138,7 +139,11 @@ def _open_existing(data_dir: DataDir, demo: DemoCommune | None) -> CommuneServic
     from PySide6.QtWidgets import QMessageBox
 
     try:
-        return open_commune_service(data_dir.root, fixed_clock(demo.today) if demo else None)
+        if demo is None:
+            return open_commune_service(data_dir.root)
+        from cds_desktop.core.services.demo import fixed_clock
+
+        return open_commune_service(data_dir.root, fixed_clock(demo.today))
     except CdsError as exc:
         log.error("cannot open the data folder: %s", exc.code)
         QMessageBox.critical(None, translate("ui.app_title"), exc.message())

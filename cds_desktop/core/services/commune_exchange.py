@@ -11,6 +11,9 @@
 
 Permissions (``services/roles.py``): the signing key and enrollment need ``SIGNING_KEY``, the office's keys
 ``MANAGE``, approval, export and receipts ``APPROVE``.
+
+The ``bundle`` package (cryptography) is imported by the methods that use it: the workflow screens hold a
+``CommuneExchange`` from start-up, but the first window needs none of it.
 """
 
 from __future__ import annotations
@@ -18,17 +21,11 @@ from __future__ import annotations
 import base64
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlmodel import select
 
-from cds_desktop import __version__
-from cds_desktop.core.bundle.errors import Code
-from cds_desktop.core.bundle.fields import Series
-from cds_desktop.core.bundle.keyfiles import OrgKeys, make_enrollment, org_keys_root_fingerprint, verify_org_keys
-from cds_desktop.core.bundle.keys import KeyKind, PublicKey, SigningKey
-from cds_desktop.core.bundle.private_keys import load_signing_key, save_private_key
-from cds_desktop.core.bundle.receipts import ReceiptDecision, verify_receipt
-from cds_desktop.core.bundle.writer import AttachmentSource, WrittenBundle, write_bundle
+import cds_desktop
 from cds_desktop.core.domain import OfficeLevel, PeriodState
 from cds_desktop.core.errors import BundleError, InputError, StateError
 from cds_desktop.core.fileio import write_atomic
@@ -47,6 +44,11 @@ from cds_desktop.core.services.report_record import (
     unit_record,
 )
 from cds_desktop.core.storage.exchange_models import CommuneKey, ExportRecord, OfficePin, ReceiptRecord
+
+if TYPE_CHECKING:
+    from cds_desktop.core.bundle.keyfiles import OrgKeys
+    from cds_desktop.core.bundle.keys import PublicKey, SigningKey
+    from cds_desktop.core.bundle.writer import AttachmentSource, WrittenBundle
 
 SCHEMA_VERSION = 1
 
@@ -77,11 +79,17 @@ class CommuneExchange:
 
     def unlock(self, passphrase: str) -> SigningKey:
         """The active signing key; ``bundle.wrong_passphrase`` when the passphrase does not open it."""
+        from cds_desktop.core.bundle.private_keys import load_signing_key
+
         record = self._require_key()
         return load_signing_key(self.service.data_dir.keys / record.file_name, passphrase)
 
     def generate_key(self, passphrase: str, old_passphrase: str | None = None) -> str:
         """Create (or rotate) the commune's signing key; returns its fingerprint."""
+        from cds_desktop.core.bundle.keyfiles import make_enrollment
+        from cds_desktop.core.bundle.keys import SigningKey
+        from cds_desktop.core.bundle.private_keys import save_private_key
+
         self.service.authorize(Permission.SIGNING_KEY)
         unit = self.service.require_unit()
         previous = self.active_key()
@@ -123,6 +131,8 @@ class CommuneExchange:
 
     def pinned_office(self) -> OrgKeys | None:
         """The office's org-keys file as accepted (signature re-checked), or ``None`` before one was imported."""
+        from cds_desktop.core.bundle.keyfiles import verify_org_keys
+
         pin = self._pin()
         if pin is None:
             return None
@@ -131,10 +141,14 @@ class CommuneExchange:
     @staticmethod
     def office_keys_fingerprint(path: Path) -> str:
         """The root fingerprint an org-keys file claims, to read out on the phone before importing it."""
+        from cds_desktop.core.bundle.keyfiles import org_keys_root_fingerprint
+
         return org_keys_root_fingerprint(read_key_file(path))
 
     def import_office_keys(self, path: Path, confirmed_fingerprint: str | None = None) -> OrgKeys:
         """Pin the office root (first time: it must match ``confirmed_fingerprint``) or accept a newer list."""
+        from cds_desktop.core.bundle.keyfiles import verify_org_keys
+
         self.service.authorize(Permission.MANAGE)
         data = read_key_file(path)
         now = self.service.clock()
@@ -169,6 +183,8 @@ class CommuneExchange:
 
     def build_record(self, plan_id: str, period_id: str) -> tuple[ReportRecord, list[AttachmentSource]]:
         """The report record and the evidence files of the period's current revision."""
+        from cds_desktop.core.bundle.writer import AttachmentSource
+
         service = self.service
         plan = service.plan(plan_id)
         view = service.period(plan_id, period_id)
@@ -211,6 +227,10 @@ class CommuneExchange:
     def export(self, plan_id: str, period_id: str, out_dir: Path, passphrase: str, actor: str,
                progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> WrittenBundle:
         """Write the approved period as a bundle into ``out_dir`` and mark it exported."""
+        from cds_desktop.core.bundle.errors import Code
+        from cds_desktop.core.bundle.fields import Series
+        from cds_desktop.core.bundle.writer import write_bundle
+
         service = self.service
         service.authorize(Permission.APPROVE)
         actor = service.actor_name(actor)
@@ -239,7 +259,7 @@ class CommuneExchange:
             recipients=office.recipients(),
             records={RECORD_NAME: record.model_dump(mode="json")},
             attachments=attachments,
-            app_version=__version__,
+            app_version=cds_desktop.__version__,
             schema_version=SCHEMA_VERSION,
             created_at=service.clock(),
             progress=progress,
@@ -256,6 +276,8 @@ class CommuneExchange:
     # --- receipts ----------------------------------------------------------------------------
     def import_receipt(self, path: Path, actor: str) -> Changes:
         """Apply the office's signed receipt: accepted, or returned for correction (next revision starts)."""
+        from cds_desktop.core.bundle.receipts import ReceiptDecision, verify_receipt
+
         self.service.authorize(Permission.APPROVE)
         actor = self.service.actor_name(actor)
         office = self.pinned_office()
@@ -283,4 +305,6 @@ class CommuneExchange:
 
 
 def _public(record: CommuneKey) -> PublicKey:
+    from cds_desktop.core.bundle.keys import KeyKind, PublicKey
+
     return PublicKey(KeyKind.ED25519, base64.b64decode(record.public_b64))

@@ -10,6 +10,7 @@ shows its reason and that a new revision is open for correction.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -24,10 +25,12 @@ from cds_desktop.core.services.roles import Permission
 from cds_desktop.ui.background import BackgroundTasks
 from cds_desktop.ui.labels import period_name
 from cds_desktop.ui.models.period_model import shown_state
-from cds_desktop.ui.pages.approve_dialog import ApproveDialog
-from cds_desktop.ui.pages.export_dialog import ExportDialog
-from cds_desktop.ui.pages.report_preview import ReportPreviewDialog
 from cds_desktop.ui.workspace import PeriodSnapshot, Workspace
+
+if TYPE_CHECKING:  # the dialogs (PDF rendering, bundle writing) are imported when first opened
+    from cds_desktop.ui.pages.approve_dialog import ApproveDialog
+    from cds_desktop.ui.pages.export_dialog import ExportDialog
+    from cds_desktop.ui.pages.report_preview import ReportPreviewDialog
 
 STEPS = ("draft", "submitted", "approved", "exported", "accepted")  # the road of a period, as ``state.*`` labels
 DONE_STYLE = "color: #1e6b2e;"
@@ -165,6 +168,8 @@ class WorkflowStrip(QFrame):
         workspace.mutate(lambda: workspace.service.send_back(workspace.plan_id, workspace.period_id, workspace.actor))
 
     def approve(self) -> ApproveDialog:
+        from cds_desktop.ui.pages.approve_dialog import ApproveDialog
+
         dialog = ApproveDialog(self.workspace, self.tasks, self.exchange, self.window())
         dialog.approved.connect(self._approved)
         dialog.open()
@@ -175,6 +180,8 @@ class WorkflowStrip(QFrame):
             self.export(passphrase)
 
     def export(self, passphrase: str = "") -> ExportDialog:
+        from cds_desktop.ui.pages.export_dialog import ExportDialog
+
         dialog = ExportDialog(self.workspace, self.tasks, self.exchange, self.export_folder, passphrase, self.window())
         dialog.folder_chosen.connect(lambda folder: setattr(self, "export_folder", folder))
         dialog.open()
@@ -214,6 +221,8 @@ class WorkflowStrip(QFrame):
         return box
 
     def preview_report(self) -> ReportPreviewDialog:
+        from cds_desktop.ui.pages.report_preview import ReportPreviewDialog
+
         dialog = ReportPreviewDialog(self.workspace, self.tasks, self.window())
         dialog.open()
         return dialog
