@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import getpass
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Signal
@@ -19,7 +20,7 @@ from cds_desktop.core.errors import CdsError
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.plans.model import Plan
 from cds_desktop.core.services.changes import Changes
-from cds_desktop.core.services.commune import CommuneService, EvidenceView, PeriodView
+from cds_desktop.core.services.commune import CommuneService, EvidenceView, PeriodStatus, PeriodView, period_status
 from cds_desktop.core.validation import Problem
 
 EDITABLE_STATES = (PeriodState.DRAFT, PeriodState.EXPORTED)  # an exported period reopens on edit
@@ -38,6 +39,11 @@ class PeriodSnapshot:
     @property
     def editable(self) -> bool:
         return self.period.state in EDITABLE_STATES
+
+    @cached_property
+    def status(self) -> PeriodStatus:
+        """The progress summary (answered, targets met, tasks done …), worked out from this snapshot."""
+        return period_status(self.plan, self.period, self.entries, self.problems)
 
     def problems_of(self, item_code: str) -> list[Problem]:
         return [p for p in self.problems if p.item_code == item_code]
@@ -84,11 +90,12 @@ class Workspace(QObject):
     def snapshot(self) -> PeriodSnapshot:
         if self._snapshot is None:
             service, plan_id, period_id = self.service, self.plan_id, self.period_id
+            entries = service.entries(plan_id, period_id)
             self._snapshot = PeriodSnapshot(
                 plan=service.plan(plan_id),
                 period=service.period(plan_id, period_id),
-                entries=service.entries(plan_id, period_id),
-                problems=tuple(service.validate(plan_id, period_id)),
+                entries=entries,
+                problems=tuple(service.validate(plan_id, period_id, entries)),
                 evidence=tuple(service.evidence(plan_id, period_id)),
             )
         return self._snapshot

@@ -1,14 +1,17 @@
-"""Reporting periods: identifiers (``2023``, ``2023S1``, ``2023Q1``), their dates and their deadlines."""
+"""Reporting periods: identifiers (``2023``, ``2023S1``, ``2023Q1``), their dates and their deadlines.
+
+A plan's periods depend on its (frozen, hashable) ``Schedule`` only: they are worked out once per schedule.
+"""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 from dataclasses import dataclass
-from functools import total_ordering
+from functools import lru_cache, total_ordering
 
 from cds_desktop.core.errors import InputError
-from cds_desktop.core.plans.model import DeadlineRule, Plan, PeriodKind, period_pattern
+from cds_desktop.core.plans.model import DeadlineRule, Plan, PeriodKind, Schedule, period_pattern
 
 
 @total_ordering
@@ -97,9 +100,15 @@ class ScheduledPeriod:
 
 def plan_periods(plan: Plan) -> list[ScheduledPeriod]:
     """Every reporting period of ``plan`` over the years it covers, in date order."""
+    return list(_schedule_periods(plan.schedule).values())
+
+
+@lru_cache(maxsize=64)
+def _schedule_periods(schedule: Schedule) -> dict[str, ScheduledPeriod]:
+    """The periods of ``schedule`` by id, in date order (shared: callers must not change it)."""
     result = []
-    for year in range(plan.schedule.first_year, plan.schedule.last_year + 1):
-        for rule in plan.schedule.periods:
+    for year in range(schedule.first_year, schedule.last_year + 1):
+        for rule in schedule.periods:
             ids = {
                 PeriodKind.YEAR: [f"{year}"],
                 PeriodKind.HALF: [f"{year}S1", f"{year}S2"],
@@ -108,13 +117,13 @@ def plan_periods(plan: Plan) -> list[ScheduledPeriod]:
             for period_id in ids:
                 period = Period.parse(period_id)
                 result.append(ScheduledPeriod(period, due_before(period, rule.deadline), rule.deadline))
-    return sorted(result, key=lambda s: (s.period.end, -s.period.start.toordinal()))
+    return {s.period.id: s for s in sorted(result, key=lambda s: (s.period.end, -s.period.start.toordinal()))}
 
 
 def scheduled_period(plan: Plan, period_id: str) -> ScheduledPeriod:
     """The period ``period_id`` of ``plan``; ``InputError`` when the plan has no such period."""
     period = Period.parse(period_id)
-    for scheduled in plan_periods(plan):
-        if scheduled.period.id == period.id:
-            return scheduled
+    scheduled = _schedule_periods(plan.schedule).get(period.id)
+    if scheduled is not None:
+        return scheduled
     raise InputError("period.not_in_plan", period=period.id, plan=plan.id)

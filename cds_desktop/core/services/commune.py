@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from sqlmodel import select
 
@@ -81,6 +81,25 @@ class PeriodStatus:
     tasks_total: int
     errors: int
     warnings: int
+
+
+def period_status(plan: Plan, period: PeriodView, entries: PeriodEntries, problems: Sequence[Problem]) -> PeriodStatus:
+    """The progress summary of a period from what was read of it (its view, entries and problems)."""
+    indicators = plan.commune_indicators()
+    outcomes = [indicator_result(i, entries.indicators.get(i.code), Level.COMMUNE) for i in indicators]
+    tasks = plan.commune_tasks()
+    return PeriodStatus(
+        period=period,
+        indicators_answered=sum(1 for i in indicators if not entries.indicators.get(i.code, IndicatorEntry(i.code)).is_blank),
+        indicators_total=len(indicators),
+        targets_met=sum(1 for o in outcomes if o.status is TargetStatus.MET),
+        targets_evaluated=sum(1 for o in outcomes if o.status in (TargetStatus.MET, TargetStatus.NOT_MET)),
+        tasks_done=sum(1 for t in tasks if entries.tasks.get(t.code, TaskEntry(t.code)).status is TaskStatus.DONE),
+        tasks_overdue=sum(1 for p in problems if p.code == "task.overdue"),
+        tasks_total=len(tasks),
+        errors=sum(1 for p in problems if p.is_error),
+        warnings=sum(1 for p in problems if not p.is_error),
+    )
 
 
 @dataclass(frozen=True)
@@ -390,30 +409,18 @@ class CommuneService:
         ]
 
     # --- validation, status, history ---------------------------------------------------------
-    def validate(self, plan_id: str, period_id: str) -> list[Problem]:
+    def validate(self, plan_id: str, period_id: str, entries: PeriodEntries | None = None) -> list[Problem]:
+        """The period's problems; pass ``entries`` when they were just read (``entries``) to save reading them again."""
         plan, scheduled = self._resolve(plan_id, period_id)
-        entries = self.entries(plan.id, scheduled.period.id)
+        if entries is None:
+            entries = self.entries(plan.id, scheduled.period.id)
         return validate_period(plan, entries, scheduled.period.end, self.today())
 
     def status(self, plan_id: str, period_id: str) -> PeriodStatus:
         plan, scheduled = self._resolve(plan_id, period_id)
         entries = self.entries(plan.id, scheduled.period.id)
-        problems = validate_period(plan, entries, scheduled.period.end, self.today())
-        indicators = plan.commune_indicators()
-        outcomes = [indicator_result(i, entries.indicators.get(i.code), Level.COMMUNE) for i in indicators]
-        tasks = plan.commune_tasks()
-        return PeriodStatus(
-            period=self.period(plan.id, scheduled.period.id),
-            indicators_answered=sum(1 for i in indicators if not entries.indicators.get(i.code, IndicatorEntry(i.code)).is_blank),
-            indicators_total=len(indicators),
-            targets_met=sum(1 for o in outcomes if o.status is TargetStatus.MET),
-            targets_evaluated=sum(1 for o in outcomes if o.status in (TargetStatus.MET, TargetStatus.NOT_MET)),
-            tasks_done=sum(1 for t in tasks if entries.tasks.get(t.code, TaskEntry(t.code)).status is TaskStatus.DONE),
-            tasks_overdue=sum(1 for p in problems if p.code == "task.overdue"),
-            tasks_total=len(tasks),
-            errors=sum(1 for p in problems if p.is_error),
-            warnings=sum(1 for p in problems if not p.is_error),
-        )
+        problems = self.validate(plan.id, scheduled.period.id, entries)
+        return period_status(plan, self.period(plan.id, scheduled.period.id), entries, problems)
 
     def history(self, plan_id: str, period_id: str, item_code: str | None = None) -> list[HistoryView]:
         plan, scheduled = self._resolve(plan_id, period_id)

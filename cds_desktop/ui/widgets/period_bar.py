@@ -103,8 +103,8 @@ class PeriodBar(QWidget):
     def _show_status(self) -> None:
         if not self.workspace.has_period:
             return
-        service, workspace = self.workspace.service, self.workspace
-        status = service.status(workspace.plan_id, workspace.period_id)
+        service, snapshot = self.workspace.service, self.workspace.snapshot()
+        status = snapshot.status
         period = status.period
         text = translate(
             "ui.period_bar.status",
@@ -117,7 +117,7 @@ class PeriodBar(QWidget):
             text = translate("ui.period_bar.overdue", status=text)
         elif period.state is not PeriodState.EXPORTED and days_left <= DUE_SOON_DAYS:
             text = translate("ui.period_bar.due_soon", days=days_left, status=text)
-        if not workspace.snapshot().editable:
+        if not snapshot.editable:
             text = translate("ui.period_bar.locked", status=text)
         self.status.setText(text)
         self.status.setStyleSheet("color: #a11d16;" if period.overdue else "")
