@@ -10,6 +10,7 @@ ERROR_TINT = QColor("#fde2e1")
 WARNING_TINT = QColor("#fff4d6")
 GROUP_TINT = QColor("#e8eef6")
 MUTED_TEXT = QColor("#6b7280")
+OVERDUE_TEXT = QColor("#a11d16")  # a deadline already past, as in the period picker
 
 BADGE_COLOURS = {  # status value → (background, text)
     "met": ("#dcf2e3", "#17633a"),

@@ -20,7 +20,7 @@ from cds_desktop.core.numbers import format_number, to_canonical
 from cds_desktop.core.plans.model import Task
 from cds_desktop.core.validation import Problem
 from cds_desktop.ui.labels import date_text
-from cds_desktop.ui.models.cells import MUTED_TEXT, problem_tooltip, tint, worst_severity
+from cds_desktop.ui.models.cells import MUTED_TEXT, OVERDUE_TEXT, problem_tooltip, tint, worst_severity
 from cds_desktop.ui.models.roles import EditorKind, Role
 from cds_desktop.ui.workspace import Workspace
 
@@ -165,7 +165,7 @@ class TaskTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             return tint(cell_problems)
         if role == Qt.ItemDataRole.ForegroundRole and column in (TaskColumn.CODE, TaskColumn.DEADLINE):
-            return MUTED_TEXT
+            return OVERDUE_TEXT if column is TaskColumn.DEADLINE and row.overdue else MUTED_TEXT
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (TaskColumn.PROGRESS, TaskColumn.EVIDENCE):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Role.ITEM_CODE:

@@ -27,7 +27,7 @@ class HistoryDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        for column, width in ((HistoryColumn.AT, 130), (HistoryColumn.ACTOR, 190), (HistoryColumn.FIELD, 130),
+        for column, width in ((HistoryColumn.AT, 130), (HistoryColumn.ACTOR, 240), (HistoryColumn.FIELD, 130),
                               (HistoryColumn.REVISION, 70)):
             self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(HistoryColumn.OLD, QHeaderView.ResizeMode.Stretch)
@@ -38,4 +38,4 @@ class HistoryDialog(QDialog):
         layout.addWidget(heading)
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
-        self.resize(900, 420)
+        self.resize(1040, 440)

@@ -1,4 +1,6 @@
-"""The indicator form: one row per indicator applying to communes, grouped as in the plan."""
+"""The indicator form: one row per indicator applying to communes, grouped as in the plan.
+
+The typing hint above the table shows only while the open period can be edited."""
 
 from __future__ import annotations
 
@@ -12,12 +14,12 @@ from cds_desktop.ui.workspace import Workspace
 
 COLUMN_WIDTHS = {
     IndicatorColumn.CODE: 62,
-    IndicatorColumn.VALUE: 112,
+    IndicatorColumn.VALUE: 134,
     IndicatorColumn.DENOMINATOR: 112,
     IndicatorColumn.RESULT: 84,
     IndicatorColumn.TARGET: 88,
-    IndicatorColumn.STATUS: 128,
-    IndicatorColumn.NOTE: 150,
+    IndicatorColumn.STATUS: 120,
+    IndicatorColumn.NOTE: 144,
     IndicatorColumn.SOURCE: 130,
     IndicatorColumn.EVIDENCE: 92,
 }
@@ -26,19 +28,26 @@ COLUMN_WIDTHS = {
 class IndicatorsPage(QWidget):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.workspace = workspace
         self.model = IndicatorTableModel(workspace, self)
         self.table = EntryTableView()
         self.table.setObjectName("indicator_table")
         self.table.setModel(self.model)
         self.table.set_column_widths(COLUMN_WIDTHS, stretch=IndicatorColumn.NAME)
         self.actions = ItemActions(self.table)
-        hint = QLabel(translate("ui.indicators.hint"))
-        hint.setWordWrap(True)
-        hint.setObjectName("page_hint")
+        self.hint = QLabel(translate("ui.indicators.hint"))
+        self.hint.setWordWrap(True)
+        self.hint.setObjectName("page_hint")
         layout = QVBoxLayout(self)
-        layout.addWidget(hint)
+        layout.addWidget(self.hint)
         layout.addWidget(self.table, 1)
         layout.addLayout(self.actions.buttons())
+        workspace.period_opened.connect(self._show_hint)
+        workspace.changed.connect(self._show_hint)
+        self._show_hint()
+
+    def _show_hint(self, *_changes) -> None:
+        self.hint.setVisible(self.workspace.has_period and self.workspace.snapshot().editable)
 
     def focus_item(self, item_code: str, field: str) -> bool:
         index = self.model.index_for(item_code, field)

@@ -43,10 +43,13 @@ class ProblemsPanel(QWidget):
 
     def _summarize(self) -> None:
         errors, warnings = self.model.counts()
-        self.summary.setText(
-            translate("ui.problems.summary", errors=errors, warnings=warnings) if errors or warnings
-            else translate("ui.problems.none")
-        )
+        if errors:
+            text = translate("ui.problems.summary", errors=errors, warnings=warnings)
+        elif warnings:
+            text = translate("ui.problems.warnings_only", warnings=warnings)
+        else:
+            text = translate("ui.problems.none")
+        self.summary.setText(text)
 
     def _activated(self, index: QModelIndex) -> None:
         self.problem_activated.emit(index.data(Role.ITEM_CODE), index.data(Role.FIELD))

@@ -31,6 +31,20 @@ from cds_desktop.ui.workspace import Workspace
 SIGNER_TITLES = ("chairman", "deputy")
 
 
+def line_up_labels(*boxes: QWidget) -> None:
+    """Make the label columns of the boxes' form layouts equally wide, so that their fields line up."""
+    labels = []
+    for box in boxes:
+        form = box.layout()
+        for row in range(form.rowCount()):
+            item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            if item is not None and item.widget() is not None:
+                labels.append(item.widget())
+    width = max(label.sizeHint().width() for label in labels)
+    for label in labels:
+        label.setMinimumWidth(width)
+
+
 class SettingsDialog(QDialog):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,7 +61,6 @@ class SettingsDialog(QDialog):
         self.evidence_warn.setObjectName("evidence_warn_mb")
         limits = SETTINGS["evidence_warn_mb"]
         self.evidence_warn.setRange(limits.minimum, limits.maximum)
-        self.evidence_warn.setSuffix(" MB")
         self.evidence_warn.setValue(int(values["evidence_warn_mb"]))
 
         self.number_pattern = QLineEdit(values["report_number_pattern"])
@@ -83,6 +96,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(report)
         self.data = DataSection(workspace, self)
         layout.addWidget(self.data)
+        line_up_labels(general, report, self.data)
         layout.addStretch(1)
         layout.addWidget(buttons)
         self.resize(760, 600)

@@ -13,9 +13,9 @@ from cds_desktop.ui.workspace import Workspace
 COLUMN_WIDTHS = {
     TaskColumn.CODE: 62,
     TaskColumn.DEADLINE: 96,
-    TaskColumn.STATUS: 140,
+    TaskColumn.STATUS: 132,
     TaskColumn.PROGRESS: 70,
-    TaskColumn.COMPLETED: 122,
+    TaskColumn.COMPLETED: 130,
     TaskColumn.RESULT: 150,
     TaskColumn.DIFFICULTIES: 124,
     TaskColumn.PROPOSALS: 124,

@@ -64,6 +64,7 @@ class IdentityPage(SetupPage):
         layout.addLayout(form)
         layout.addWidget(self.error)
         self.search.textChanged.connect(self._fill_pick)
+        self.province.currentIndexChanged.connect(lambda index: index >= 0 and self.clear_error())
         self.pick.currentItemChanged.connect(self._picked)
         self.set_choices(())
 
@@ -91,7 +92,12 @@ class IdentityPage(SetupPage):
             return
         choice: CommuneChoice = item.data(Qt.ItemDataRole.UserRole)
         if choice.province_code is not None:
-            self.province.setCurrentIndex(self.province.findData(choice.province_code))
+            index = self.province.findData(choice.province_code)
+            self.province.setCurrentIndex(index)
+            if index < 0:  # e.g. a province merged in 2025: the person chooses the province it belongs to now
+                self.show_error(translate("ui.setup.identity.province_unknown", code=choice.province_code))
+            else:
+                self.clear_error()
         self.commune_code.setText(choice.code)
         self.name.setText(choice.name)
 
@@ -101,4 +107,7 @@ class IdentityPage(SetupPage):
         return self.province.itemData(index) if index >= 0 else ""
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt's name
+        if not self.province_code():
+            self.show_error(translate("ui.setup.identity.province_missing"))
+            return False
         return self.passes(lambda: check_identity(self.province_code(), self.commune_code.text(), self.name.text()))

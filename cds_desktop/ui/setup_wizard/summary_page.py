@@ -21,6 +21,7 @@ class SummaryPage(SetupPage):
         self._describe, self._office_name, self._finish = describe, office_name, finish
         self.values: dict[str, QLabel] = {}
         form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)  # beside a value's first line
         for key in ("language", "unit", "office", "accounts", "key", "data_folder"):
             value = QLabel()
             value.setObjectName(f"summary_{key}")
