@@ -21,13 +21,14 @@ class SummaryPage(SetupPage):
         self._describe, self._office_name, self._finish = describe, office_name, finish
         self.values: dict[str, QLabel] = {}
         form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)  # beside a value's first line
         for key in ("language", "unit", "office", "accounts", "key", "data_folder"):
             value = QLabel()
             value.setObjectName(f"summary_{key}")
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            form.addRow(self.texts.label(f"ui.setup.summary.{key}"), value)
+            label = self.texts.label(f"ui.setup.summary.{key}")
+            label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)  # beside a value's first line
+            form.addRow(label, value)
             self.values[key] = value
         self.values["data_folder"].setText(data_folder)
         self.texts.bind(self.values["key"].setText, "ui.setup.summary.key_value")
