@@ -78,8 +78,10 @@ def format_percent(value: Decimal | None, language: str = "vi", places: int = 1)
     return format_number(Decimal(canonical(rounded)), language) + "%"
 
 
-def percentage(numerator: Decimal, denominator: Decimal) -> Decimal | None:
-    """numerator / denominator × 100, to 2 decimal places; ``None`` when the denominator is zero."""
+def percentage(numerator: Decimal, denominator: Decimal, places: int | None = 2) -> Decimal | None:
+    """numerator / denominator × 100, to ``places`` decimal places (the stored and compared value); unrounded
+    with ``places=None``, for a share that ``format_percent`` rounds once; ``None`` when the denominator is 0."""
     if denominator == 0:
         return None
-    return (numerator * 100 / denominator).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    share = numerator * 100 / denominator
+    return share if places is None else share.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)

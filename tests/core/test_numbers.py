@@ -40,3 +40,15 @@ def test_canonical_and_percentage():
     assert parse_decimal(" ") is None
     with pytest.raises(ValueError):
         parse_decimal("NaN")
+
+
+def test_a_share_is_rounded_once_for_display():
+    """6 of 11 is 54.5454…%: shown as 54,5% — not 54,6% from rounding to 54.55 first."""
+    from decimal import Decimal
+
+    from cds_desktop.core.numbers import format_percent, percentage
+    from cds_desktop.core.reports.formatting import count_with_share
+
+    assert format_percent(percentage(Decimal(6), Decimal(11), places=None)) == "54,5%"
+    assert percentage(Decimal(6), Decimal(11)) == Decimal("54.55")
+    assert count_with_share(6, 11, "vi") == "6 (54,5%)"

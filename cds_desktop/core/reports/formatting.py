@@ -94,5 +94,5 @@ def format_task_status(status: TaskStatus, overdue: bool, language: str) -> str:
 
 def count_with_share(part: int, whole: int, language: str) -> str:
     """"12 (60%)": a count with its share of ``whole``; just the count when ``whole`` is zero."""
-    share = percentage(Decimal(part), Decimal(whole))
+    share = percentage(Decimal(part), Decimal(whole), places=None)
     return f"{part} ({format_percent(share, language)})" if share is not None else str(part)

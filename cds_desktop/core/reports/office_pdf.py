@@ -122,7 +122,7 @@ def _most_often_below_target(data: OfficeReportData) -> list[Flowable]:
             target=format_target(row.target, row.kind, language),
             not_met=row.not_met,
             judged=row.judged,
-            share=format_percent(percentage(Decimal(row.not_met), Decimal(row.judged)), language),
+            share=format_percent(percentage(Decimal(row.not_met), Decimal(row.judged), places=None), language),
         )
         for row in below[:MOST_OFTEN_BELOW_TARGET]
     ]
