@@ -1,8 +1,9 @@
-"""Child process of ``bench/startup.py``: start a bare window (``bare``) or the real app (``app DATA_DIR``).
+"""Child process of ``bench/startup.py``: start a bare window (``bare``) or the real app (``app DATA_DIR``
+waiting for the main window, ``login DATA_DIR`` waiting for a dialog: the login).
 
-Both use the same probe: a 1 ms timer that prints ``shown <epoch seconds>`` as soon as a QMainWindow is visible
-and exposed, then ends the process at once (teardown is not part of start-up). The app's module is imported
-before PySide6, as the ``cds-desktop`` entry point does (modules imported after PySide6 cost more).
+All use the same probe: a 1 ms timer that prints ``shown <epoch seconds>`` as soon as the awaited window is
+visible and exposed, then ends the process at once (teardown is not part of start-up). The app's module is
+imported before PySide6, as the ``cds-desktop`` entry point does (modules imported after PySide6 cost more).
 """
 
 from __future__ import annotations
@@ -11,17 +12,19 @@ import os
 import sys
 import time
 
-if sys.argv[1] == "app":
+if sys.argv[1] != "bare":
     from cds_desktop.app import main as app_main
 
 from PySide6.QtCore import QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication, QMainWindow  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow  # noqa: E402
+
+AWAITED = QDialog if sys.argv[1] == "login" else QMainWindow
 
 
 def _probe() -> None:
     for widget in QApplication.topLevelWidgets():
         handle = widget.windowHandle()
-        if isinstance(widget, QMainWindow) and widget.isVisible() and handle is not None and handle.isExposed():
+        if isinstance(widget, AWAITED) and widget.isVisible() and handle is not None and handle.isExposed():
             print(f"shown {time.time():.6f}", flush=True)
             os._exit(0)
 

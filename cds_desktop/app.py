@@ -5,6 +5,11 @@ language → Qt → the set-up wizard on the first run (``setup.needs_setup``) �
 → sign in when the installation has accounts → main window. An installation without accounts (made with
 ``cds init``) opens straight on the main window with the operating-system login as the actor.
 
+Progressive start-up: when a first look at the database (``storage/peek.py``, ``sqlite3`` only) finds a
+set-up commune without accounts, the main window's frame is shown before anything heavy is imported; the
+service stack is imported and the data opened in a worker thread while the frame stays responsive, then the
+window is filled in. Otherwise (first run, accounts, demo, an unreadable file) the data is opened first.
+
 The language is ``--lang`` when given, else the ``language`` setting (Vietnamese by default).
 ``--demo`` builds the demonstration commune (``services/demo.py``) in a temporary folder, signs in as its
 demo user and opens its current period; the folder is removed at exit.
@@ -20,22 +25,25 @@ import logging.handlers
 import shutil
 import sys
 import tempfile
+import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
 
 from cds_desktop.core.errors import CdsError
 from cds_desktop.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, current_language, set_language, translate
 from cds_desktop.core.paths import APP_NAME, DataDir
-from cds_desktop.core.services.commune import CommuneService, open_commune_service
-from cds_desktop.core.services.setup import needs_setup
+from cds_desktop.core.storage.peek import Peek, peek
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
+    from cds_desktop.core.services.commune import CommuneService
     from cds_desktop.core.services.demo import DemoCommune
+    from cds_desktop.ui.main_window import MainWindow
     from cds_desktop.ui.qt_translator import QtLanguage
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def _setup_logging(data_dir: DataDir) -> None:
@@ -63,7 +71,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from cds_desktop.ui.qt_translator import QtLanguage
-    from cds_desktop.ui.restart import RESTART_EXIT_CODE
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(APP_NAME)
@@ -78,12 +85,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         while True:
             qt_language.apply(current_language())
             code = _run(app, qt_language, data_dir, args.lang, demo)
-            if code != RESTART_EXIT_CODE:
+            if not _restart_requested(code):
                 return code
             data_dir = _perform_pending(data_dir)
     finally:
         if demo_root is not None:
             shutil.rmtree(demo_root, ignore_errors=True)
+
+
+def _restart_requested(code: int) -> bool:
+    from cds_desktop.ui.restart import RESTART_EXIT_CODE  # imports the backup service: only once it is loaded
+
+    return code == RESTART_EXIT_CODE
 
 
 def _perform_pending(data_dir: DataDir) -> DataDir:
@@ -135,44 +148,104 @@ def _set_up(data_dir: DataDir, qt_language: "QtLanguage") -> tuple[CommuneServic
     return service, username
 
 
-def _open_existing(data_dir: DataDir, demo: DemoCommune | None) -> CommuneService | None:
+def _open_existing(data_dir: DataDir, demo: DemoCommune | None, frame: MainWindow | None) -> CommuneService | None:
+    """The commune's service; with a frame shown, opened in a worker thread while the frame stays responsive."""
     from PySide6.QtWidgets import QMessageBox
 
-    try:
+    def open_service() -> CommuneService:
+        from cds_desktop.core.services.commune import open_commune_service
+
         if demo is None:
             return open_commune_service(data_dir.root)
         from cds_desktop.core.services.demo import fixed_clock
 
         return open_commune_service(data_dir.root, fixed_clock(demo.today))
+
+    try:
+        return _off_the_gui_thread(open_service) if frame is not None else open_service()
     except CdsError as exc:
         log.error("cannot open the data folder: %s", exc.code)
         QMessageBox.critical(None, translate("ui.app_title"), exc.message())
         return None
 
 
+def _off_the_gui_thread(work: Callable[[], T]) -> T:
+    """``work()`` in a worker thread, the event loop running meanwhile; its result, or its exception raised."""
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+
+    outcome: list = []
+    loop = QEventLoop()
+    thread = threading.Thread(target=lambda: outcome.append(_attempt(work)), name="open-data", daemon=True)
+    poll = QTimer(interval=10)
+    poll.timeout.connect(lambda: loop.quit() if not thread.is_alive() else None)
+    thread.start()
+    poll.start()
+    code = loop.exec()
+    poll.stop()
+    if thread.is_alive():  # the app was told to exit meanwhile: the main event loop ends at once, too
+        QTimer.singleShot(0, lambda: QCoreApplication.exit(code))
+    thread.join()
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+def _attempt(work: Callable[[], T]) -> T | BaseException:
+    try:
+        return work()
+    except BaseException as exc:  # noqa: BLE001 - raised again on the GUI thread
+        return exc
+
+
+def _show_frame(look: Peek | None, language: str | None, qt_language: "QtLanguage") -> MainWindow | None:
+    """The main window's frame, shown at once, for a set-up commune nobody has to sign in to."""
+    if look is None or look.unit_name is None or look.has_accounts:
+        return None
+    from cds_desktop.ui.main_window import MainWindow, restore_geometry, window_title
+
+    set_language(language or look.language or DEFAULT_LANGUAGE)
+    qt_language.apply(current_language())
+    frame = MainWindow(title=window_title(look.unit_name, look.commune_code or ""))
+    restore_geometry(frame)
+    frame.show()
+    return frame
+
+
 def _run(app: "QApplication", qt_language: "QtLanguage", data_dir: DataDir, language: str | None,
          demo: DemoCommune | None) -> int:
     """One run of the UI on ``data_dir``: set up or open, sign in, the main window, the event loop."""
-    from cds_desktop.core.services.accounts import Accounts
-    from cds_desktop.ui.application import DesktopApp
-    from cds_desktop.ui.workspace import os_login
+    frame = _show_frame(peek(data_dir.database), language, qt_language) if demo is None else None
+    try:
+        return _open_and_run(app, qt_language, data_dir, language, demo, frame)
+    finally:
+        if frame is not None:
+            frame.deleteLater()
 
+
+def _open_and_run(app: "QApplication", qt_language: "QtLanguage", data_dir: DataDir, language: str | None,
+                  demo: DemoCommune | None, frame: MainWindow | None) -> int:
     username = ""
-    if demo is None and needs_setup(data_dir):
+    if frame is None and demo is None and _needs_setup(data_dir):
         service, username = _set_up(data_dir, qt_language)
         if service is None:
             return 0  # cancelled, or a receiving office (its screens come later)
     else:
-        service = _open_existing(data_dir, demo)
+        service = _open_existing(data_dir, demo, frame)
         if service is None:
             return 1
+    from cds_desktop.core.services.accounts import Accounts
+    from cds_desktop.ui.application import DesktopApp
+    from cds_desktop.ui.workspace import os_login
+
     desktop = None
     try:
+        if frame is not None and not frame.isVisible():
+            return 0  # closed while the data was being opened
         set_language(language or service.setting("language"))
         desktop = DesktopApp(app, qt_language, service, actor=os_login())
         if demo is not None:
             Accounts(service).sign_in(demo.username, demo.password)
-        window = desktop.start(username)
+        window = desktop.start(username, frame)
         if window is None:
             return 0
         if demo is not None:
@@ -182,6 +255,13 @@ def _run(app: "QApplication", qt_language: "QtLanguage", data_dir: DataDir, lang
         if desktop is not None:
             desktop.close()
         service.close()
+
+
+def _needs_setup(data_dir: DataDir) -> bool:
+    """``setup.needs_setup``, imported only when asked (the set-up module imports the whole stack)."""
+    from cds_desktop.core.services.setup import needs_setup
+
+    return needs_setup(data_dir)
 
 
 if __name__ == "__main__":  # pragma: no cover

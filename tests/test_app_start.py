@@ -92,7 +92,7 @@ def in_main_window(seen: list, then: Callable[[MainWindow], None] = MainWindow.c
 
     def main_window_step() -> bool:
         window = shown(MainWindow)
-        if window is None or not window.workspace.has_period:
+        if window is None or not window.is_open or not window.workspace.has_period:
             return False
         workspace = window.workspace
         seen.append((workspace.actor, workspace.plan_id, workspace.period_id, workspace.service.data_dir.root))

@@ -10,7 +10,7 @@ signing out closes the window and asks again.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, QTimer
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QLabel
 
@@ -21,12 +21,10 @@ from cds_desktop.core.services.commune import CommuneService
 from cds_desktop.core.services.roles import Permission
 from cds_desktop.ui.background import BackgroundTasks
 from cds_desktop.ui.login_dialog import LoginDialog
-from cds_desktop.ui.main_window import MainWindow
+from cds_desktop.ui.main_window import DEFAULT_SIZE, MainWindow, restore_geometry, save_geometry
 from cds_desktop.ui.pages.users_dialog import PasswordDialog, UsersDialog
 from cds_desktop.ui.qt_translator import QtLanguage
 from cds_desktop.ui.workspace import Workspace
-
-DEFAULT_SIZE = (1366, 740)
 
 
 class DesktopApp(QObject):
@@ -46,11 +44,12 @@ class DesktopApp(QObject):
         app.aboutToQuit.connect(self._quitting)
 
     # --- signing in and out ----------------------------------------------------------------
-    def start(self, username: str = "") -> MainWindow | None:
-        """Sign in when the installation has accounts (None when the person cancels), then show the window."""
+    def start(self, username: str = "", frame: MainWindow | None = None) -> MainWindow | None:
+        """Sign in when the installation has accounts (None when the person cancels), then show the window
+        (``frame``: the one shown while the data was being opened)."""
         if not self.sign_in(username):
             return None
-        return self.show()
+        return self.show(frame)
 
     def sign_in(self, username: str = "") -> bool:
         """Ask for the password unless nobody needs to sign in (no accounts) or somebody already is."""
@@ -104,16 +103,25 @@ class DesktopApp(QObject):
         return dialog
 
     # --- the window ------------------------------------------------------------------------
-    def show(self) -> MainWindow:
-        self.window = self._new_window()
-        self.window.resize(*DEFAULT_SIZE)
-        if self.remember_geometry:
-            self._restore_geometry(self.window)
+    def show(self, frame: MainWindow | None = None) -> MainWindow:
+        """Show the main window; ``frame``: the window shown (empty) while the data was being opened, to fill in."""
+        if frame is None:
+            self.window = self._new_window()
+            if self.remember_geometry:
+                restore_geometry(self.window)
+            else:
+                self.window.resize(*DEFAULT_SIZE)
+        else:
+            self.window = frame
+            self._fill(frame)
         self.window.show()
         return self.window
 
     def _new_window(self) -> MainWindow:
-        window = MainWindow(self.workspace, self.tasks)
+        return self._fill(MainWindow())
+
+    def _fill(self, window: MainWindow) -> MainWindow:
+        window.open(self.workspace, self.tasks)
         install_account_actions(window, self)
         return window
 
@@ -138,19 +146,9 @@ class DesktopApp(QObject):
             old.deleteLater()
 
     # --- geometry --------------------------------------------------------------------------
-    @staticmethod
-    def _restore_geometry(window: MainWindow) -> None:
-        settings = QSettings()
-        for key, restore in (("geometry", window.restoreGeometry), ("state", window.restoreState)):
-            value = settings.value(f"main_window/{key}")
-            if isinstance(value, QByteArray):
-                restore(value)
-
     def _save_geometry(self, window: MainWindow) -> None:
         if self.remember_geometry:
-            settings = QSettings()
-            settings.setValue("main_window/geometry", window.saveGeometry())
-            settings.setValue("main_window/state", window.saveState())
+            save_geometry(window)
 
     def _quitting(self) -> None:
         self.tasks.wait()

@@ -3,67 +3,65 @@ and notices.
 
 It owns no data logic: pages and panels refresh themselves from the ``Workspace``; the shell only wires
 navigation (a problem → its cell, an item → its history or evidence) and shows notices.
+
+Progressive start-up: ``MainWindow()`` without a workspace is the frame — title, menus, the period bar, the
+tab skeleton and the problems dock, disabled, saying that the data is being opened — which needs neither the
+service stack nor the pages (they are imported by ``open``); ``open(workspace, tasks)`` fills it in.
+``MainWindow(workspace, tasks)`` does both at once. The window's geometry is remembered in ``QSettings``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from cds_desktop.core.i18n import translate
-from cds_desktop.core.services.changes import Changes
-from cds_desktop.ui.background import BackgroundTasks
-from cds_desktop.ui.pages.evidence_page import EvidencePage
-from cds_desktop.ui.pages.history_dialog import HistoryDialog
-from cds_desktop.ui.pages.indicators_page import IndicatorsPage
-from cds_desktop.ui.pages.problems_panel import ProblemsPanel
-from cds_desktop.ui.pages.settings_dialog import SettingsDialog
-from cds_desktop.ui.pages.tasks_page import TasksPage
-from cds_desktop.ui.pages.workflow_panel import WorkflowStrip
 from cds_desktop.ui.widgets.period_bar import PeriodBar
-from cds_desktop.ui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from cds_desktop.core.services.changes import Changes
+    from cds_desktop.ui.background import BackgroundTasks
+    from cds_desktop.ui.pages.history_dialog import HistoryDialog
+    from cds_desktop.ui.pages.settings_dialog import SettingsDialog
+    from cds_desktop.ui.workspace import Workspace
 
 NOTICE_MS = 8000
+DEFAULT_SIZE = (1366, 740)
+PAGE_TITLES = ("ui.page.indicators", "ui.page.tasks", "ui.page.evidence")
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, workspace: Workspace, tasks: BackgroundTasks) -> None:
+    def __init__(self, workspace: Workspace | None = None, tasks: BackgroundTasks | None = None,
+                 title: str | None = None) -> None:
         super().__init__()
-        self.workspace = workspace
-        self.setWindowTitle(self._title())
-        self.period_bar = PeriodBar(workspace)
-        self.workflow = WorkflowStrip(workspace, tasks)
-        self.indicators_page = IndicatorsPage(workspace)
-        self.tasks_page = TasksPage(workspace)
-        self.evidence_page = EvidencePage(workspace, tasks)
+        self.workspace: Workspace | None = None
+        self.setWindowTitle(title or translate("ui.app_title"))
+        self.period_bar = PeriodBar()
         self.pages = QTabWidget()
         self.pages.setObjectName("pages")
         self.pages.setDocumentMode(True)
-        self.pages.addTab(self.indicators_page, translate("ui.page.indicators"))
-        self.pages.addTab(self.tasks_page, translate("ui.page.tasks"))
-        self.pages.addTab(self.evidence_page, translate("ui.page.evidence"))
+        for message_id in PAGE_TITLES:
+            self.pages.addTab(QWidget(), translate(message_id))
         central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.period_bar)
-        layout.addWidget(self.workflow)
-        layout.addWidget(self.pages, 1)
+        self._layout = QVBoxLayout(central)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(0)
+        self._layout.addWidget(self.period_bar)
+        self._layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
-        self.problems_panel = ProblemsPanel(workspace)
         self.problems_dock = QDockWidget(translate("ui.problems.title"), self)
         self.problems_dock.setObjectName("problems_dock")
-        self.problems_dock.setWidget(self.problems_panel)
         self.problems_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
                                        | QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems_dock)
         self.resizeDocks([self.problems_dock], [self.fontMetrics().height() * 12], Qt.Orientation.Vertical)
 
-        self.notice = QLabel()
+        self.notice = QLabel(translate("ui.startup.opening"))
         self.notice.setObjectName("notice")
         self.saved = QLabel()
         self.saved.setObjectName("saved_at")
@@ -72,7 +70,43 @@ class MainWindow(QMainWindow):
         self._notice_timer = QTimer(self)
         self._notice_timer.setSingleShot(True)
         self._notice_timer.timeout.connect(self.notice.clear)
-        self._build_menus()
+        self._build_frame_menus()
+        self.centralWidget().setEnabled(False)
+        if workspace is not None:
+            self.open(workspace, tasks)
+
+    @property
+    def is_open(self) -> bool:
+        return self.workspace is not None
+
+    def open(self, workspace: Workspace, tasks: BackgroundTasks) -> None:
+        """Fill the frame in: the period bar, the workflow strip, the pages, the problems and every menu action."""
+        from cds_desktop.ui.pages.evidence_page import EvidencePage
+        from cds_desktop.ui.pages.indicators_page import IndicatorsPage
+        from cds_desktop.ui.pages.problems_panel import ProblemsPanel
+        from cds_desktop.ui.pages.tasks_page import TasksPage
+        from cds_desktop.ui.pages.workflow_panel import WorkflowStrip
+
+        self.workspace = workspace
+        self.setWindowTitle(self._title())
+        self.notice.clear()
+        self.period_bar.attach(workspace)  # opens a period first, as the pages expect
+        self.workflow = WorkflowStrip(workspace, tasks)
+        self.indicators_page = IndicatorsPage(workspace)
+        self.tasks_page = TasksPage(workspace)
+        self.evidence_page = EvidencePage(workspace, tasks)
+        current = self.pages.currentIndex()
+        for index, page in enumerate((self.indicators_page, self.tasks_page, self.evidence_page)):
+            placeholder = self.pages.widget(index)
+            self.pages.removeTab(index)
+            self.pages.insertTab(index, page, translate(PAGE_TITLES[index]))
+            placeholder.deleteLater()
+        self.pages.setCurrentIndex(current)
+        self._layout.insertWidget(1, self.workflow)
+        self.problems_panel = ProblemsPanel(workspace)
+        self.problems_dock.setWidget(self.problems_panel)
+        self._fill_menus()
+        self.centralWidget().setEnabled(True)
 
         workspace.notice.connect(self.show_notice)
         workspace.changed.connect(self._changed)
@@ -85,23 +119,17 @@ class MainWindow(QMainWindow):
 
     def _title(self) -> str:
         unit = self.workspace.service.unit()
-        if unit is None:
-            return translate("ui.app_title")
-        return translate("ui.window_title", unit=unit.name, commune=unit.commune_code)
+        return window_title(unit.name, unit.commune_code) if unit else translate("ui.app_title")
 
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu(translate("ui.menu.file"))
-        settings = QAction(translate("ui.menu.settings"), self)
-        settings.setShortcut(QKeySequence("Ctrl+,"))
-        settings.triggered.connect(self.show_settings)
+    def _build_frame_menus(self) -> None:
+        """The menus with what works before the data is open: Quit, the pages and the problems panel."""
+        self.file_menu = self.menuBar().addMenu(translate("ui.menu.file"))
         quit_action = QAction(translate("ui.menu.quit"), self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
-        file_menu.addAction(settings)
-        file_menu.addSeparator()
-        file_menu.addAction(quit_action)
+        self.file_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu(translate("ui.menu.view"))
-        for number, title in enumerate(("ui.page.indicators", "ui.page.tasks", "ui.page.evidence"), start=1):
+        for number, title in enumerate(PAGE_TITLES, start=1):
             action = QAction(translate(title), self)
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.triggered.connect(lambda checked=False, n=number - 1: self.pages.setCurrentIndex(n))
@@ -111,12 +139,23 @@ class MainWindow(QMainWindow):
         problems.setShortcut(QKeySequence("F8"))
         view_menu.addSeparator()
         view_menu.addAction(problems)
-        period_menu = self.menuBar().addMenu(translate("ui.menu.period"))
-        period_menu.setObjectName("period_menu")
+        self.period_menu = self.menuBar().addMenu(translate("ui.menu.period"))
+        self.period_menu.setObjectName("period_menu")
+        self.period_menu.setEnabled(False)
+
+    def _fill_menus(self) -> None:
+        """Settings… above Quit, the workflow's actions in the Period menu."""
+        settings = QAction(translate("ui.menu.settings"), self)
+        settings.setShortcut(QKeySequence("Ctrl+,"))
+        settings.triggered.connect(self.show_settings)
+        quit_action = self.file_menu.actions()[-1]
+        self.file_menu.insertAction(quit_action, settings)
+        self.file_menu.insertSeparator(quit_action)
         for action in self.workflow.actions_in_order():
             if action is self.workflow.report_action:
-                period_menu.addSeparator()
-            period_menu.addAction(action)
+                self.period_menu.addSeparator()
+            self.period_menu.addAction(action)
+        self.period_menu.setEnabled(True)
 
     # --- navigation ------------------------------------------------------------------------
     def go_to(self, item_code: str, field: str) -> None:
@@ -128,6 +167,8 @@ class MainWindow(QMainWindow):
                 return
 
     def show_history(self, item_code: str, field: str = "") -> HistoryDialog:
+        from cds_desktop.ui.pages.history_dialog import HistoryDialog
+
         dialog = HistoryDialog(self.workspace, item_code, self)
         dialog.setObjectName("history_dialog")
         dialog.open()
@@ -143,6 +184,8 @@ class MainWindow(QMainWindow):
         self.evidence_page.show_item(item_code)
 
     def show_settings(self) -> SettingsDialog:
+        from cds_desktop.ui.pages.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.workspace, self)
         dialog.setObjectName("settings_dialog")
         dialog.open()
@@ -160,3 +203,23 @@ class MainWindow(QMainWindow):
             self.saved.setText(translate("ui.saved_at", time=f"{dt.datetime.now():%H:%M:%S}"))
         if changes.unit:
             self.setWindowTitle(self._title())
+
+
+def window_title(unit_name: str, commune_code: str) -> str:
+    return translate("ui.window_title", unit=unit_name, commune=commune_code)
+
+
+def restore_geometry(window: QMainWindow) -> None:
+    """The default size, then the size, place and dock layout remembered from the last run."""
+    window.resize(*DEFAULT_SIZE)
+    settings = QSettings()
+    for key, restore in (("geometry", window.restoreGeometry), ("state", window.restoreState)):
+        value = settings.value(f"main_window/{key}")
+        if isinstance(value, QByteArray):
+            restore(value)
+
+
+def save_geometry(window: QMainWindow) -> None:
+    settings = QSettings()
+    settings.setValue("main_window/geometry", window.saveGeometry())
+    settings.setValue("main_window/state", window.saveState())

@@ -2,22 +2,27 @@
 
 Each choice in the period picker names the period, its deadline and its state (the office's verdict included,
 see ``models/period_model.py``); overdue periods are marked and coloured.
+
+Built empty and disabled for the main window's frame (``PeriodBar()``), it shows the plans once ``attach``ed
+to the workspace; the period model and labels (which need the service stack) are imported then.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from cds_desktop.core.domain import PeriodState
 from cds_desktop.core.i18n import current_language, translate
-from cds_desktop.core.services.changes import Changes
-from cds_desktop.core.services.commune import PeriodView
-from cds_desktop.ui.labels import date_text, deadline_text
-from cds_desktop.ui.models.period_model import PeriodListModel, period_state_text
-from cds_desktop.ui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from cds_desktop.core.services.changes import Changes
+    from cds_desktop.core.services.commune import PeriodView
+    from cds_desktop.ui.models.period_model import PeriodListModel
+    from cds_desktop.ui.workspace import Workspace
 
 DUE_SOON_DAYS = 7  # warn this many days before the deadline
 
@@ -30,17 +35,16 @@ def default_period(periods: list[PeriodView], today: dt.date) -> PeriodView:
 
 
 class PeriodBar(QWidget):
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.workspace = workspace
+        self.workspace: Workspace | None = None
+        self.period_model: PeriodListModel | None = None
         self.plan_box = QComboBox()
         self.plan_box.setObjectName("plan_picker")
         self.plan_box.setMinimumContentsLength(40)
         self.plan_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.period_model = PeriodListModel(self)
         self.period_box = QComboBox()
         self.period_box.setObjectName("period_picker")
-        self.period_box.setModel(self.period_model)
         self.period_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.status = QLabel()
         self.status.setObjectName("period_status")
@@ -60,7 +64,16 @@ class PeriodBar(QWidget):
         layout.setContentsMargins(8, 6, 8, 2)
         layout.addLayout(pickers)
         layout.addWidget(self.status)
+        if workspace is not None:
+            self.attach(workspace)
 
+    def attach(self, workspace: Workspace) -> None:
+        """Offer the workspace's plans and open the first plan's default period."""
+        from cds_desktop.ui.models.period_model import PeriodListModel
+
+        self.workspace = workspace
+        self.period_model = PeriodListModel(self)
+        self.period_box.setModel(self.period_model)
         language = current_language()
         plans = workspace.service.plans()
         for plan in plans:
@@ -101,6 +114,9 @@ class PeriodBar(QWidget):
         self._show_status()
 
     def _show_status(self) -> None:
+        from cds_desktop.ui.labels import date_text, deadline_text
+        from cds_desktop.ui.models.period_model import period_state_text
+
         if not self.workspace.has_period:
             return
         service, snapshot = self.workspace.service, self.workspace.snapshot()
