@@ -149,7 +149,8 @@ def _set_up(data_dir: DataDir, qt_language: "QtLanguage") -> tuple[CommuneServic
 
 
 def _open_existing(data_dir: DataDir, demo: DemoCommune | None, frame: MainWindow | None) -> CommuneService | None:
-    """The commune's service; with a frame shown, opened in a worker thread while the frame stays responsive."""
+    """The commune's service; with a frame shown, opened in a worker thread while the frame stays responsive
+    (which also imports the modules that fill the window in)."""
     from PySide6.QtWidgets import QMessageBox
 
     def open_service() -> CommuneService:
@@ -161,8 +162,15 @@ def _open_existing(data_dir: DataDir, demo: DemoCommune | None, frame: MainWindo
 
         return open_commune_service(data_dir.root, fixed_clock(demo.today))
 
+    def open_service_and_import_the_window() -> CommuneService:
+        import cds_desktop.ui.application  # noqa: F401
+        from cds_desktop.ui.main_window import window_contents
+
+        window_contents()
+        return open_service()
+
     try:
-        return _off_the_gui_thread(open_service) if frame is not None else open_service()
+        return _off_the_gui_thread(open_service_and_import_the_window) if frame is not None else open_service()
     except CdsError as exc:
         log.error("cannot open the data folder: %s", exc.code)
         QMessageBox.critical(None, translate("ui.app_title"), exc.message())

@@ -81,12 +81,7 @@ class MainWindow(QMainWindow):
 
     def open(self, workspace: Workspace, tasks: BackgroundTasks) -> None:
         """Fill the frame in: the period bar, the workflow strip, the pages, the problems and every menu action."""
-        from cds_desktop.ui.pages.evidence_page import EvidencePage
-        from cds_desktop.ui.pages.indicators_page import IndicatorsPage
-        from cds_desktop.ui.pages.problems_panel import ProblemsPanel
-        from cds_desktop.ui.pages.tasks_page import TasksPage
-        from cds_desktop.ui.pages.workflow_panel import WorkflowStrip
-
+        EvidencePage, IndicatorsPage, ProblemsPanel, TasksPage, WorkflowStrip = window_contents()  # noqa: N806
         self.workspace = workspace
         self.setWindowTitle(self._title())
         self.notice.clear()
@@ -203,6 +198,18 @@ class MainWindow(QMainWindow):
             self.saved.setText(translate("ui.saved_at", time=f"{dt.datetime.now():%H:%M:%S}"))
         if changes.unit:
             self.setWindowTitle(self._title())
+
+
+def window_contents() -> tuple[type, ...]:
+    """The classes ``MainWindow.open`` builds, imported on first use (start-up imports them in a worker thread
+    while the frame is shown: importing defines classes and colours, it makes no widgets)."""
+    from cds_desktop.ui.pages.evidence_page import EvidencePage
+    from cds_desktop.ui.pages.indicators_page import IndicatorsPage
+    from cds_desktop.ui.pages.problems_panel import ProblemsPanel
+    from cds_desktop.ui.pages.tasks_page import TasksPage
+    from cds_desktop.ui.pages.workflow_panel import WorkflowStrip
+
+    return EvidencePage, IndicatorsPage, ProblemsPanel, TasksPage, WorkflowStrip
 
 
 def window_title(unit_name: str, commune_code: str) -> str:
