@@ -258,6 +258,8 @@ def _open_and_run(app: "QApplication", qt_language: "QtLanguage", data_dir: Data
             return 0
         if demo is not None:
             window.period_bar.choose(demo.plan_id, demo.period_id)
+            # the newcomer needs the passphrase to try approving and exporting: kept in sight in the title
+            window.setWindowTitle(translate("ui.demo.title", title=window.windowTitle(), password=demo.password))
         return app.exec()
     finally:
         if desktop is not None:

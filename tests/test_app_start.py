@@ -15,7 +15,7 @@ from cds_desktop.app import main
 from cds_desktop.core.paths import CONFIG_DIR_ENV, DataDir
 from cds_desktop.core.services.accounts import Accounts, NewUser
 from cds_desktop.core.services.commune import open_commune_service
-from cds_desktop.core.services.demo import CURRENT_PERIOD, PLAN_ID, USERNAME
+from cds_desktop.core.services.demo import CURRENT_PERIOD, PASSWORD, PLAN_ID, USERNAME
 from cds_desktop.core.services.roles import Role
 from cds_desktop.core.services.setup import needs_setup
 from cds_desktop.ui.login_dialog import LoginDialog
@@ -95,7 +95,8 @@ def in_main_window(seen: list, then: Callable[[MainWindow], None] = MainWindow.c
         if window is None or not window.is_open or not window.workspace.has_period:
             return False
         workspace = window.workspace
-        seen.append((workspace.actor, workspace.plan_id, workspace.period_id, workspace.service.data_dir.root))
+        seen.append((workspace.actor, workspace.plan_id, workspace.period_id, workspace.service.data_dir.root,
+                     window.windowTitle()))
         QTimer.singleShot(0, lambda: then(window))  # outside this tick: ``then`` may open a dialog of its own
         return True
 
@@ -239,6 +240,7 @@ def test_the_office_branch_of_the_first_run_stops_the_app(tmp_path):
 def test_demo_opens_the_demo_period_signed_in_and_leaves_nothing_behind():
     seen = []
     assert run(["--demo"], [in_main_window(seen)]) == 0
-    actor, plan_id, period_id, root = seen[0]
+    actor, plan_id, period_id, root, title = seen[0]
     assert (actor, plan_id, period_id) == (USERNAME, PLAN_ID, CURRENT_PERIOD)
+    assert title.endswith(f"DÙNG THỬ: mật khẩu và cụm mật khẩu ký là {PASSWORD}")
     assert not root.exists() and not root.parent.exists()
