@@ -12,7 +12,6 @@ service stack nor the pages (they are imported by ``open``); ``open(workspace, t
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
@@ -195,7 +194,7 @@ class MainWindow(QMainWindow):
 
     def _changed(self, changes: Changes) -> None:
         if changes.items or changes.evidence:
-            self.saved.setText(translate("ui.saved_at", time=f"{dt.datetime.now():%H:%M:%S}"))
+            self.saved.setText(translate("ui.saved_at", time=f"{self.workspace.service.clock().astimezone():%H:%M:%S}"))
         if changes.unit:
             self.setWindowTitle(self._title())
 

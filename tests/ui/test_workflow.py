@@ -98,6 +98,7 @@ def test_submit_approve_export_and_the_bundle_imports_at_the_office(qtbot, windo
     assert "đã nhận báo cáo Quý 2 năm 2023" in box.text()
     assert window.period_bar.period_box.currentText() == "Quý 2 năm 2023 — hạn 03/06/2023 — Đã được tiếp nhận"
     assert strip.step.text() == translate("ui.workflow.step.accepted")
+    assert strip.buttons[strip.receipt_action].styleSheet() == ""  # accepted: no next step is emphasised
 
 
 def test_cancelling_the_export_leaves_no_file(qtbot, window, service, exchange, tmp_path):

@@ -140,11 +140,12 @@ class WorkflowStrip(QFrame):
         self.receipt_action.setEnabled(leader)
         primary = {PeriodState.DRAFT: self.submit_action, PeriodState.SUBMITTED: self.approve_action,
                    PeriodState.APPROVED: self.export_action, PeriodState.EXPORTED: self.receipt_action}[state]
+        finished = shown_state(period) == OfficeStatus.ACCEPTED  # nothing left to do: no step stands out
         for action, button in self.buttons.items():
             button.setVisible(action in (primary, self.report_action)
                               or (action is self.send_back_action and action.isEnabled()))
             button.setEnabled(action.isEnabled())
-            button.setStyleSheet(PRIMARY_STYLE if action is primary else "")
+            button.setStyleSheet(PRIMARY_STYLE if action is primary and not finished else "")
         self.step.setText(next_step_text(snapshot))
         current = STEPS.index(shown_state(period)) if shown_state(period) in STEPS else 0
         for number, label in enumerate(self.road):
