@@ -2,8 +2,10 @@
 waiting for the main window, ``login DATA_DIR`` waiting for a dialog: the login).
 
 All use the same probe: a 1 ms timer that prints ``shown <epoch seconds>`` as soon as the awaited window is
-visible and exposed, then ends the process at once (teardown is not part of start-up). The app's module is
-imported before PySide6, as the ``cds-desktop`` entry point does (modules imported after PySide6 cost more).
+visible and exposed, then ends the process at once (teardown is not part of start-up). ``first-app DATA_DIR``
+instead closes the main window once it is filled in, as a user quits, so that the app remembers its window
+layout like after any real session. The app's module is imported before PySide6, as the ``cds-desktop``
+entry point does (modules imported after PySide6 cost more).
 """
 
 from __future__ import annotations
@@ -25,8 +27,12 @@ def _probe() -> None:
     for widget in QApplication.topLevelWidgets():
         handle = widget.windowHandle()
         if isinstance(widget, AWAITED) and widget.isVisible() and handle is not None and handle.isExposed():
-            print(f"shown {time.time():.6f}", flush=True)
-            os._exit(0)
+            if sys.argv[1] != "first-app":
+                print(f"shown {time.time():.6f}", flush=True)
+                os._exit(0)
+            if widget.centralWidget().isEnabled():  # filled in: quit the way a user does
+                print(f"shown {time.time():.6f}", flush=True)
+                widget.close()
 
 
 def main() -> None:
@@ -42,7 +48,8 @@ def main() -> None:
         app.exec()
     else:
         app_main(["--data-dir", sys.argv[2]])
-    sys.exit("the window was never shown")
+    if sys.argv[1] != "first-app":
+        sys.exit("the window was never shown")
 
 
 if __name__ == "__main__":

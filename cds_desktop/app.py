@@ -19,15 +19,13 @@ the service is closed, the pending operation performed and the app starts again 
 
 from __future__ import annotations
 
-import argparse
 import logging
-import logging.handlers
 import shutil
 import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, NamedTuple, Sequence, TypeVar
 
 from cds_desktop.core.errors import CdsError
 from cds_desktop.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, current_language, set_language, translate
@@ -35,7 +33,7 @@ from cds_desktop.core.paths import APP_NAME, DataDir
 from cds_desktop.core.storage.peek import Peek, peek
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QWidget
 
     from cds_desktop.core.services.commune import CommuneService
     from cds_desktop.core.services.demo import DemoCommune
@@ -47,6 +45,9 @@ T = TypeVar("T")
 
 
 def _setup_logging(data_dir: DataDir) -> None:
+    """The rotating log file in the data folder (once per process; after the frame is shown, see ``_run``)."""
+    import logging.handlers
+
     data_dir.logs.mkdir(parents=True, exist_ok=True)
     handler = logging.handlers.RotatingFileHandler(
         data_dir.logs / "cds-desktop.log", maxBytes=1_000_000, backupCount=5, encoding="utf-8"
@@ -55,13 +56,43 @@ def _setup_logging(data_dir: DataDir) -> None:
     logging.basicConfig(level=logging.INFO, handlers=[handler])
 
 
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="cds-desktop")
-    parser.add_argument("--data-dir")
-    parser.add_argument("--lang", choices=list(LANGUAGES), help="interface language for this run (default: the setting)")
-    parser.add_argument("--demo", action="store_true",
-                        help="open a demonstration commune in a temporary folder (removed at exit)")
-    return parser.parse_args(argv)
+_CHOICES = "{" + ",".join(LANGUAGES) + "}"
+USAGE = f"""usage: cds-desktop [--data-dir FOLDER] [--lang {_CHOICES}] [--demo]
+
+options:
+  -h, --help         show this help message and exit
+  --data-dir FOLDER  the data folder for this run (default: the one chosen in the settings)
+  --lang {_CHOICES}     interface language for this run (default: the setting)
+  --demo             open a demonstration commune in a temporary folder (removed at exit)
+"""
+
+
+class Arguments(NamedTuple):
+    data_dir: str | None
+    lang: str | None
+    demo: bool
+
+
+def parse_args(argv: Sequence[str] | None) -> Arguments:
+    """The command line, read with ``getopt``: ``argparse``'s first parser loads ``locale`` for ``gettext``
+    (~3 ms at every start). ``--help`` prints the usage and exits; a wrong option prints it and exits with 2."""
+    import getopt
+
+    try:
+        options, rest = getopt.gnu_getopt(list(sys.argv[1:] if argv is None else argv), "h",
+                                          ["data-dir=", "lang=", "demo", "help"])
+        given = dict(options)
+        if rest:
+            raise getopt.GetoptError(f"unexpected argument {rest[0]!r}")
+        if given.get("--lang", LANGUAGES[0]) not in LANGUAGES:
+            raise getopt.GetoptError(f"--lang must be one of {', '.join(LANGUAGES)}, not {given['--lang']!r}")
+    except getopt.GetoptError as exc:
+        print(f"{USAGE}\ncds-desktop: error: {exc}", file=sys.stderr)  # no console (pythonw): prints nothing
+        raise SystemExit(2) from None
+    if "-h" in given or "--help" in given:
+        print(USAGE)
+        raise SystemExit(0)
+    return Arguments(given.get("--data-dir"), given.get("--lang"), "--demo" in given)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -81,7 +112,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         demo = _build_demo(demo_root) if demo_root is not None else None
         data_dir = (demo.data_dir if demo else DataDir.resolve(args.data_dir)).ensure()
-        _setup_logging(data_dir)
         while True:
             qt_language.apply(current_language())
             code = _run(app, qt_language, data_dir, args.lang, demo)
@@ -150,8 +180,7 @@ def _set_up(data_dir: DataDir, qt_language: "QtLanguage") -> tuple[CommuneServic
 
 def _open_existing(data_dir: DataDir, demo: DemoCommune | None, frame: MainWindow | None) -> CommuneService | None:
     """The commune's service; with a frame shown, opened in a worker thread while the frame stays responsive
-    (which also imports the modules that fill the window in)."""
-    from PySide6.QtWidgets import QMessageBox
+    (which also sets up logging and imports the modules that fill the window in)."""
 
     def open_service() -> CommuneService:
         from cds_desktop.core.services.commune import open_commune_service
@@ -163,6 +192,7 @@ def _open_existing(data_dir: DataDir, demo: DemoCommune | None, frame: MainWindo
         return open_commune_service(data_dir.root, fixed_clock(demo.today))
 
     def open_service_and_import_the_window() -> CommuneService:
+        _setup_logging(data_dir)
         import cds_desktop.ui.application  # noqa: F401
         from cds_desktop.ui.main_window import window_contents
 
@@ -170,26 +200,53 @@ def _open_existing(data_dir: DataDir, demo: DemoCommune | None, frame: MainWindo
         return open_service()
 
     try:
-        return _off_the_gui_thread(open_service_and_import_the_window) if frame is not None else open_service()
+        if frame is not None:
+            return _off_the_gui_thread(open_service_and_import_the_window, once_shown=frame)
+        _setup_logging(data_dir)
+        return open_service()
     except CdsError as exc:
+        from PySide6.QtWidgets import QMessageBox
+
         log.error("cannot open the data folder: %s", exc.code)
         QMessageBox.critical(None, translate("ui.app_title"), exc.message())
         return None
 
 
-def _off_the_gui_thread(work: Callable[[], T]) -> T:
-    """``work()`` in a worker thread, the event loop running meanwhile; its result, or its exception raised."""
+SHOWN_WAIT_MS = 300  # start the work anyway when the window is not exposed by then (started minimised …)
+
+
+def _off_the_gui_thread(work: Callable[[], T], once_shown: QWidget) -> T:
+    """``work()`` in a worker thread, the event loop running meanwhile; its result, or its exception raised.
+
+    The thread starts once ``once_shown`` is on screen (exposed, hence painted): until then it would compete
+    with the first paint for the interpreter lock."""
+    import time
+
     from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
     outcome: list = []
     loop = QEventLoop()
     thread = threading.Thread(target=lambda: outcome.append(_attempt(work)), name="open-data", daemon=True)
-    poll = QTimer(interval=10)
-    poll.timeout.connect(lambda: loop.quit() if not thread.is_alive() else None)
-    thread.start()
-    poll.start()
+    deadline = time.monotonic() + SHOWN_WAIT_MS / 1000
+
+    def poll() -> None:
+        if thread.is_alive():
+            return
+        if thread.ident is not None:  # started and done
+            loop.quit()
+            return
+        handle = once_shown.windowHandle()
+        if (handle is not None and handle.isExposed()) or time.monotonic() > deadline:
+            thread.start()
+            timer.setInterval(10)
+
+    timer = QTimer(interval=1)
+    timer.timeout.connect(poll)
+    timer.start()
     code = loop.exec()
-    poll.stop()
+    timer.stop()
+    if thread.ident is None:  # the app was told to exit before the window showed
+        thread.start()
     if thread.is_alive():  # the app was told to exit meanwhile: the main event loop ends at once, too
         QTimer.singleShot(0, lambda: QCoreApplication.exit(code))
     thread.join()
@@ -209,12 +266,11 @@ def _show_frame(look: Peek | None, language: str | None, qt_language: "QtLanguag
     """The main window's frame, shown at once, for a set-up commune nobody has to sign in to."""
     if look is None or look.unit_name is None or look.has_accounts:
         return None
-    from cds_desktop.ui.main_window import MainWindow, restore_geometry, window_title
+    from cds_desktop.ui.main_window import MainWindow, remembered_layout, window_title
 
     set_language(language or look.language or DEFAULT_LANGUAGE)
     qt_language.apply(current_language())
-    frame = MainWindow(title=window_title(look.unit_name, look.commune_code or ""))
-    restore_geometry(frame)
+    frame = MainWindow(title=window_title(look.unit_name, look.commune_code or ""), layout=remembered_layout())
     frame.show()
     return frame
 
@@ -234,6 +290,7 @@ def _open_and_run(app: "QApplication", qt_language: "QtLanguage", data_dir: Data
                   demo: DemoCommune | None, frame: MainWindow | None) -> int:
     username = ""
     if frame is None and demo is None and _needs_setup(data_dir):
+        _setup_logging(data_dir)
         service, username = _set_up(data_dir, qt_language)
         if service is None:
             return 0  # cancelled, or a receiving office (its screens come later)

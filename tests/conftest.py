@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from cds_desktop.core.i18n import set_language
-from cds_desktop.core.paths import DataDir
+from cds_desktop.core.paths import CACHE_DIR_ENV, DataDir
 from cds_desktop.core.plans.loader import PlanCatalog, load_plan_file
 from cds_desktop.core.services.commune import CommuneService
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # GUI tests never need a display
+if CACHE_DIR_ENV not in os.environ:  # tests (and the apps they start) never touch the real cache folder
+    os.environ[CACHE_DIR_ENV] = tempfile.mkdtemp(prefix="cds-test-cache-")
+    atexit.register(shutil.rmtree, os.environ[CACHE_DIR_ENV], ignore_errors=True)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VN = dt.timezone(dt.timedelta(hours=7))

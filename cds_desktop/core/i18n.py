@@ -4,7 +4,9 @@ Catalogs are YAML files in ``translations/messages/``; each key maps to ``{vi: .
 with ``{name}`` placeholders. Vietnamese is the default language. Each area owns its own file
 (``core.yaml``, ``bundle.yaml``, ``reports.yaml``, ``ui.yaml`` …); keys must be unique across files.
 
-The catalog is loaded lazily, once, on first use; ``set_language`` changes the process-wide default.
+The catalog is loaded lazily, once, on first use — from the parsed cache (``parsed_cache.py``) while the
+files are unchanged, so that a start needs neither PyYAML nor parsing; ``set_language`` changes the
+process-wide default.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from __future__ import annotations
 import string
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+from cds_desktop.core.parsed_cache import parsed_once
 from cds_desktop.core.resources import translations_dir
-from cds_desktop.core.yaml_strict import load_strict
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
@@ -38,8 +41,17 @@ def current_language() -> str:
 @lru_cache(maxsize=1)
 def catalog() -> dict[str, dict[str, str]]:
     """All message templates, keyed by message id. Raises on a duplicate key or a missing language."""
+    folder = translations_dir() / "messages"
+    sources = sorted(folder.glob("*.yaml"))
+    return parsed_once("messages", folder, sources, lambda: parse_catalogs(sources))
+
+
+def parse_catalogs(sources: list[Path]) -> dict[str, dict[str, str]]:
+    """The catalog files merged and checked (see ``catalog``)."""
+    from cds_desktop.core.yaml_strict import load_strict
+
     merged: dict[str, dict[str, str]] = {}
-    for path in sorted((translations_dir() / "messages").glob("*.yaml")):
+    for path in sources:
         data = load_strict(path.read_text(encoding="utf-8")) or {}
         for key, entry in data.items():
             if key in merged:

@@ -4,32 +4,45 @@ Which folder: ``--data-dir`` when a front-end is given one (tests, portable inst
 folder the user chose in the settings (remembered in a small JSON file in the per-user *config* folder, so
 the choice lives outside the database it points to), else the platform's per-user data folder.
 The environment variable ``CDS_DESKTOP_CONFIG_DIR`` moves that config folder (tests never touch the real one).
+The per-user *cache* folder holds what can be rebuilt at any time (``parsed_cache.py``);
+``CDS_DESKTOP_CACHE_DIR`` moves it. ``platformdirs`` is imported only when a platform folder is needed.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
-
-import platformdirs
-
-from cds_desktop.core.fileio import write_atomic
+from typing import NamedTuple
 
 APP_NAME = "CDS Desktop"
 CONFIG_DIR_ENV = "CDS_DESKTOP_CONFIG_DIR"
+CACHE_DIR_ENV = "CDS_DESKTOP_CACHE_DIR"
 _LOCATION_FILE = "data-folder.json"
 
 
+def _platform_folder(kind: str, override_env: str | None = None) -> Path:
+    """The per-user ``kind`` ("data", "config", "cache") folder, or the folder ``override_env`` names."""
+    override = os.environ.get(override_env) if override_env else None
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(getattr(platformdirs, f"user_{kind}_dir")(APP_NAME, appauthor=False))
+
+
 def default_data_dir() -> Path:
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return _platform_folder("data")
 
 
 def config_dir() -> Path:
     """The per-user config folder (``CDS_DESKTOP_CONFIG_DIR`` overrides it)."""
-    override = os.environ.get(CONFIG_DIR_ENV)
-    return Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    return _platform_folder("config", CONFIG_DIR_ENV)
+
+
+def cache_dir() -> Path:
+    """The per-user cache folder (``CDS_DESKTOP_CACHE_DIR`` overrides it)."""
+    return _platform_folder("cache", CACHE_DIR_ENV)
 
 
 def remembered_data_dir() -> Path | None:
@@ -44,12 +57,13 @@ def remembered_data_dir() -> Path | None:
 
 def remember_data_dir(path: Path) -> None:
     """Use ``path`` as the data folder from the next start on (atomic write; StorageError on failure)."""
+    from cds_desktop.core.fileio import write_atomic
+
     text = json.dumps({"data_dir": str(Path(path).expanduser().resolve())}, ensure_ascii=False, indent=2)
     write_atomic(config_dir() / _LOCATION_FILE, text.encode("utf-8"))
 
 
-@dataclass(frozen=True)
-class DataDir:
+class DataDir(NamedTuple):  # a NamedTuple, not a dataclass: start-up does not import ``dataclasses``
     root: Path
 
     @classmethod

@@ -21,7 +21,7 @@ from cds_desktop.core.services.commune import CommuneService
 from cds_desktop.core.services.roles import Permission
 from cds_desktop.ui.background import BackgroundTasks
 from cds_desktop.ui.login_dialog import LoginDialog
-from cds_desktop.ui.main_window import DEFAULT_SIZE, MainWindow, restore_geometry, save_geometry
+from cds_desktop.ui.main_window import MainWindow, WindowLayout, remembered_layout, save_layout
 from cds_desktop.ui.pages.users_dialog import PasswordDialog, UsersDialog
 from cds_desktop.ui.qt_translator import QtLanguage
 from cds_desktop.ui.workspace import Workspace
@@ -106,19 +106,15 @@ class DesktopApp(QObject):
     def show(self, frame: MainWindow | None = None) -> MainWindow:
         """Show the main window; ``frame``: the window shown (empty) while the data was being opened, to fill in."""
         if frame is None:
-            self.window = self._new_window()
-            if self.remember_geometry:
-                restore_geometry(self.window)
-            else:
-                self.window.resize(*DEFAULT_SIZE)
+            self.window = self._new_window(remembered_layout() if self.remember_geometry else None)
         else:
             self.window = frame
             self._fill(frame)
         self.window.show()
         return self.window
 
-    def _new_window(self) -> MainWindow:
-        return self._fill(MainWindow())
+    def _new_window(self, layout: WindowLayout | None) -> MainWindow:
+        return self._fill(MainWindow(layout=layout))
 
     def _fill(self, window: MainWindow) -> MainWindow:
         window.open(self.workspace, self.tasks)
@@ -135,10 +131,7 @@ class DesktopApp(QObject):
         set_language(language)
         self.qt_language.apply(language)
         old, plan_id, period_id = self.window, self.workspace.plan_id, self.workspace.period_id
-        geometry = old.saveGeometry() if old else None
-        self.window = self._new_window()
-        if geometry is not None:
-            self.window.restoreGeometry(geometry)
+        self.window = self._new_window(WindowLayout(old.saveGeometry(), old.saveState()) if old else None)
         self.window.period_bar.choose(plan_id, period_id)
         self.window.show()
         if old is not None:
@@ -148,7 +141,7 @@ class DesktopApp(QObject):
     # --- geometry --------------------------------------------------------------------------
     def _save_geometry(self, window: MainWindow) -> None:
         if self.remember_geometry:
-            save_geometry(window)
+            save_layout(window)
 
     def _quitting(self) -> None:
         self.tasks.wait()

@@ -7,14 +7,17 @@ navigation (a problem → its cell, an item → its history or evidence) and sho
 Progressive start-up: ``MainWindow()`` without a workspace is the frame — title, menus, the period bar, the
 tab skeleton and the problems dock, disabled, saying that the data is being opened — which needs neither the
 service stack nor the pages (they are imported by ``open``); ``open(workspace, tasks)`` fills it in.
-``MainWindow(workspace, tasks)`` does both at once. The window's geometry is remembered in ``QSettings``.
+``MainWindow(workspace, tasks)`` does both at once. The window's geometry and dock layout are remembered in
+``QSettings`` (``save_layout``, ``remembered_layout``) and given back to a new window (``layout=``); the
+problems dock is placed from that layout with ``restoreDockWidget``, so the frame needs no ``Qt`` namespace
+enum (loading those takes ~20 ms) unless there is no layout to place it from.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
@@ -33,11 +36,22 @@ DEFAULT_SIZE = (1366, 740)
 PAGE_TITLES = ("ui.page.indicators", "ui.page.tasks", "ui.page.evidence")
 
 
+class WindowLayout(NamedTuple):
+    """``QMainWindow.saveGeometry()`` and ``saveState()`` (the docks)."""
+
+    geometry: QByteArray
+    state: QByteArray
+
+
 class MainWindow(QMainWindow):
     def __init__(self, workspace: Workspace | None = None, tasks: BackgroundTasks | None = None,
-                 title: str | None = None) -> None:
+                 title: str | None = None, layout: WindowLayout | None = None) -> None:
         super().__init__()
         self.workspace: Workspace | None = None
+        self.resize(*DEFAULT_SIZE)
+        if layout is not None:
+            self.restoreGeometry(layout.geometry)
+            self.restoreState(layout.state)  # before the dock exists: Qt keeps its place for restoreDockWidget
         self.setWindowTitle(title or translate("ui.app_title"))
         self.period_bar = PeriodBar()
         self.pages = QTabWidget()
@@ -57,8 +71,8 @@ class MainWindow(QMainWindow):
         self.problems_dock.setObjectName("problems_dock")
         self.problems_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
                                        | QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems_dock)
-        self.resizeDocks([self.problems_dock], [self.fontMetrics().height() * 12], Qt.Orientation.Vertical)
+        if not self.restoreDockWidget(self.problems_dock):
+            self._dock_problems_at_the_bottom()
 
         self.notice = QLabel(translate("ui.startup.opening"))
         self.notice.setObjectName("notice")
@@ -73,6 +87,12 @@ class MainWindow(QMainWindow):
         self.centralWidget().setEnabled(False)
         if workspace is not None:
             self.open(workspace, tasks)
+
+    def _dock_problems_at_the_bottom(self) -> None:
+        from PySide6.QtCore import Qt
+
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems_dock)
+        self.resizeDocks([self.problems_dock], [self.fontMetrics().height() * 12], Qt.Orientation.Vertical)
 
     @property
     def is_open(self) -> bool:
@@ -118,24 +138,30 @@ class MainWindow(QMainWindow):
     def _build_frame_menus(self) -> None:
         """The menus with what works before the data is open: Quit, the pages and the problems panel."""
         self.file_menu = self.menuBar().addMenu(translate("ui.menu.file"))
-        quit_action = QAction(translate("ui.menu.quit"), self)
-        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action = self._frame_action(translate("ui.menu.quit"), "Ctrl+Q")
         quit_action.triggered.connect(self.close)
         self.file_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu(translate("ui.menu.view"))
         for number, title in enumerate(PAGE_TITLES, start=1):
-            action = QAction(translate(title), self)
-            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action = self._frame_action(translate(title), f"Ctrl+{number}")
             action.triggered.connect(lambda checked=False, n=number - 1: self.pages.setCurrentIndex(n))
             view_menu.addAction(action)
         problems = self.problems_dock.toggleViewAction()
         problems.setText(translate("ui.menu.problems"))
-        problems.setShortcut(QKeySequence("F8"))
+        problems.setShortcuts([QKeySequence("F8")])
         view_menu.addSeparator()
         view_menu.addAction(problems)
         self.period_menu = self.menuBar().addMenu(translate("ui.menu.period"))
         self.period_menu.setObjectName("period_menu")
         self.period_menu.setEnabled(False)
+
+    def _frame_action(self, text: str, keys: str) -> QAction:
+        """An action built without the overloads that load ``QIcon``'s and the ``Qt`` namespace's enums
+        (``QAction(text, parent)``, ``setShortcut``): loading those adds ~25 ms to showing the frame."""
+        action = QAction(self)
+        action.setText(text)
+        action.setShortcuts([QKeySequence(keys)])
+        return action
 
     def _fill_menus(self) -> None:
         """Settings… above Quit, the workflow's actions in the Period menu."""
@@ -215,17 +241,16 @@ def window_title(unit_name: str, commune_code: str) -> str:
     return translate("ui.window_title", unit=unit_name, commune=commune_code)
 
 
-def restore_geometry(window: QMainWindow) -> None:
-    """The default size, then the size, place and dock layout remembered from the last run."""
-    window.resize(*DEFAULT_SIZE)
+def remembered_layout() -> WindowLayout | None:
+    """The size, place and dock layout remembered from the last run (None: never saved, or unreadable)."""
     settings = QSettings()
-    for key, restore in (("geometry", window.restoreGeometry), ("state", window.restoreState)):
-        value = settings.value(f"main_window/{key}")
-        if isinstance(value, QByteArray):
-            restore(value)
+    geometry, state = settings.value("main_window/geometry"), settings.value("main_window/state")
+    if isinstance(geometry, QByteArray) and isinstance(state, QByteArray):
+        return WindowLayout(geometry, state)
+    return None
 
 
-def save_geometry(window: QMainWindow) -> None:
+def save_layout(window: QMainWindow) -> None:
     settings = QSettings()
     settings.setValue("main_window/geometry", window.saveGeometry())
     settings.setValue("main_window/state", window.saveState())

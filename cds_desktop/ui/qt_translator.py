@@ -8,11 +8,12 @@ parented to the ``QApplication``) so that it is never garbage-collected while in
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Optional
 
-import yaml
 from PySide6.QtCore import QCoreApplication, QLocale, QObject, QTranslator
 
+from cds_desktop.core.parsed_cache import parsed_once
 from cds_desktop.core.resources import translations_dir
 from cds_desktop.core.text import nfc
 
@@ -21,8 +22,15 @@ QT_CATALOG_FILE = "qt_vi.yaml"
 
 @lru_cache(maxsize=1)
 def qt_catalog() -> dict[str, dict[str, str]]:
-    """{Qt context: {English source: Vietnamese}}."""
-    data = yaml.safe_load((translations_dir() / QT_CATALOG_FILE).read_text(encoding="utf-8")) or {}
+    """{Qt context: {English source: Vietnamese}} (parsed once, see ``parsed_cache.py``)."""
+    source = translations_dir() / QT_CATALOG_FILE
+    return parsed_once("qt-messages", source.parent, [source], lambda: _parse_qt_catalog(source))
+
+
+def _parse_qt_catalog(source: Path) -> dict[str, dict[str, str]]:
+    import yaml
+
+    data = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
     return {context: {source: nfc(text) for source, text in texts.items()} for context, texts in data.items()}
 
 
@@ -50,6 +58,6 @@ class QtLanguage(QObject):
         self._app.removeTranslator(self._translator)
         if language == "vi":
             self._app.installTranslator(self._translator)
-            QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
+            QLocale.setDefault(QLocale("vi_VN"))  # by name: QLocale's enums take milliseconds to load
         else:
-            QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+            QLocale.setDefault(QLocale("en_GB"))

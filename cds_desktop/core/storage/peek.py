@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Peek:
+class Peek(NamedTuple):
     unit_name: str | None  # None: the folder is not set up
     commune_code: str | None
     has_accounts: bool

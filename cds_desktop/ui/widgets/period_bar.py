@@ -4,7 +4,7 @@ Each choice in the period picker names the period, its deadline and its state (t
 see ``models/period_model.py``); overdue periods are marked and coloured.
 
 Built empty and disabled for the main window's frame (``PeriodBar()``), it shows the plans once ``attach``ed
-to the workspace; the period model and labels (which need the service stack) are imported then.
+to the workspace; the domain, the period model and labels (which need the service stack) are imported then.
 """
 
 from __future__ import annotations
@@ -12,10 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from cds_desktop.core.domain import PeriodState
 from cds_desktop.core.i18n import current_language, translate
 
 if TYPE_CHECKING:
@@ -30,6 +28,8 @@ DUE_SOON_DAYS = 7  # warn this many days before the deadline
 def default_period(periods: list[PeriodView], today: dt.date) -> PeriodView:
     """The period to open first: the earliest one not yet exported whose deadline is today or later,
     else the last period."""
+    from cds_desktop.core.domain import PeriodState
+
     upcoming = [p for p in periods if p.due_before >= today and p.state is not PeriodState.EXPORTED]
     return min(upcoming, key=lambda p: p.due_before) if upcoming else periods[-1]
 
@@ -69,6 +69,8 @@ class PeriodBar(QWidget):
 
     def attach(self, workspace: Workspace) -> None:
         """Offer the workspace's plans and open the first plan's default period."""
+        from PySide6.QtCore import Qt  # not for the frame: the Qt namespace's enums take ~20 ms to load
+
         from cds_desktop.ui.models.period_model import PeriodListModel
 
         self.workspace = workspace
@@ -114,6 +116,7 @@ class PeriodBar(QWidget):
         self._show_status()
 
     def _show_status(self) -> None:
+        from cds_desktop.core.domain import PeriodState
         from cds_desktop.ui.labels import date_text, deadline_text
         from cds_desktop.ui.models.period_model import period_state_text
 
