@@ -6,9 +6,11 @@ language → Qt → the set-up wizard on the first run (``setup.needs_setup``) �
 ``cds init``) opens straight on the main window with the operating-system login as the actor.
 
 Progressive start-up: when a first look at the database (``storage/peek.py``, ``sqlite3`` only) finds a
-set-up commune without accounts, the main window's frame is shown before anything heavy is imported; the
-service stack is imported and the data opened in a worker thread while the frame stays responsive, then the
-window is filled in. Otherwise (first run, accounts, demo, an unreadable file) the data is opened first.
+set-up commune, its first window is shown before anything heavy is imported: the sign-in dialog when it has
+accounts (the person types while the data opens), else the main window's frame. Once that window is on
+screen, a worker thread imports the service stack and opens the data while the window stays responsive;
+then the person is signed in and the window filled in. Otherwise (first run, demo, an unreadable file) the
+data is opened first.
 
 The language is ``--lang`` when given, else the ``language`` setting (Vietnamese by default).
 ``--demo`` builds the demonstration commune (``services/demo.py``) in a temporary folder, signs in as its
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
 
     from cds_desktop.core.services.commune import CommuneService
     from cds_desktop.core.services.demo import DemoCommune
+    from cds_desktop.ui.login_dialog import LoginDialog
     from cds_desktop.ui.main_window import MainWindow
     from cds_desktop.ui.qt_translator import QtLanguage
 
@@ -178,9 +181,9 @@ def _set_up(data_dir: DataDir, qt_language: "QtLanguage") -> tuple[CommuneServic
     return service, username
 
 
-def _open_existing(data_dir: DataDir, demo: DemoCommune | None, frame: MainWindow | None) -> CommuneService | None:
-    """The commune's service; with a frame shown, opened in a worker thread while the frame stays responsive
-    (which also sets up logging and imports the modules that fill the window in)."""
+def _open_existing(data_dir: DataDir, demo: DemoCommune | None, shown: QWidget | None) -> CommuneService | None:
+    """The commune's service; with a first window shown, opened in a worker thread while that window stays
+    responsive (which also sets up logging and imports the modules that fill the main window in)."""
 
     def open_service() -> CommuneService:
         from cds_desktop.core.services.commune import open_commune_service
@@ -200,8 +203,8 @@ def _open_existing(data_dir: DataDir, demo: DemoCommune | None, frame: MainWindo
         return open_service()
 
     try:
-        if frame is not None:
-            return _off_the_gui_thread(open_service_and_import_the_window, once_shown=frame)
+        if shown is not None:
+            return _off_the_gui_thread(open_service_and_import_the_window, once_shown=shown)
         _setup_logging(data_dir)
         return open_service()
     except CdsError as exc:
@@ -262,40 +265,56 @@ def _attempt(work: Callable[[], T]) -> T | BaseException:
         return exc
 
 
-def _show_frame(look: Peek | None, language: str | None, qt_language: "QtLanguage") -> MainWindow | None:
-    """The main window's frame, shown at once, for a set-up commune nobody has to sign in to."""
-    if look is None or look.unit_name is None or look.has_accounts:
-        return None
-    from cds_desktop.ui.main_window import MainWindow, remembered_layout, window_title
+class FirstWindow(NamedTuple):
+    """What is shown before the data is open: the main window's frame, or the sign-in dialog (or neither)."""
 
+    frame: MainWindow | None = None
+    login: LoginDialog | None = None
+
+
+def _show_first_window(look: Peek | None, language: str | None, qt_language: "QtLanguage") -> FirstWindow:
+    """For a set-up commune, shown at once: the sign-in dialog when it has accounts, else the main window's
+    frame (neither for a first run, the demo or a database the first look cannot read)."""
+    if look is None or look.unit_name is None:
+        return FirstWindow()
     set_language(language or look.language or DEFAULT_LANGUAGE)
     qt_language.apply(current_language())
-    frame = MainWindow(title=window_title(look.unit_name, look.commune_code or ""), layout=remembered_layout())
-    frame.show()
-    return frame
+    if look.has_accounts:
+        from cds_desktop.ui.login_dialog import LoginDialog
+
+        first = FirstWindow(login=LoginDialog(look.unit_name))
+    else:
+        from cds_desktop.ui.main_window import MainWindow, remembered_layout, window_title
+
+        frame = MainWindow(title=window_title(look.unit_name, look.commune_code or ""), layout=remembered_layout())
+        first = FirstWindow(frame=frame)
+    (first.frame or first.login).show()
+    return first
 
 
 def _run(app: "QApplication", qt_language: "QtLanguage", data_dir: DataDir, language: str | None,
          demo: DemoCommune | None) -> int:
     """One run of the UI on ``data_dir``: set up or open, sign in, the main window, the event loop."""
-    frame = _show_frame(peek(data_dir.database), language, qt_language) if demo is None else None
+    first = _show_first_window(peek(data_dir.database), language, qt_language) if demo is None else FirstWindow()
     try:
-        return _open_and_run(app, qt_language, data_dir, language, demo, frame)
+        return _open_and_run(app, qt_language, data_dir, language, demo, first)
     finally:
-        if frame is not None:
-            frame.deleteLater()
+        for window in first:
+            if window is not None:
+                window.deleteLater()
 
 
 def _open_and_run(app: "QApplication", qt_language: "QtLanguage", data_dir: DataDir, language: str | None,
-                  demo: DemoCommune | None, frame: MainWindow | None) -> int:
+                  demo: DemoCommune | None, first: FirstWindow) -> int:
     username = ""
-    if frame is None and demo is None and _needs_setup(data_dir):
+    shown = first.frame or first.login
+    if shown is None and demo is None and _needs_setup(data_dir):
         _setup_logging(data_dir)
         service, username = _set_up(data_dir, qt_language)
         if service is None:
             return 0  # cancelled, or a receiving office (its screens come later)
     else:
-        service = _open_existing(data_dir, demo, frame)
+        service = _open_existing(data_dir, demo, shown)
         if service is None:
             return 1
     from cds_desktop.core.services.accounts import Accounts
@@ -304,13 +323,13 @@ def _open_and_run(app: "QApplication", qt_language: "QtLanguage", data_dir: Data
 
     desktop = None
     try:
-        if frame is not None and not frame.isVisible():
+        if first.frame is not None and not first.frame.isVisible():
             return 0  # closed while the data was being opened
         set_language(language or service.setting("language"))
         desktop = DesktopApp(app, qt_language, service, actor=os_login())
         if demo is not None:
             Accounts(service).sign_in(demo.username, demo.password)
-        window = desktop.start(username, frame)
+        window = desktop.start(username, first.frame, first.login)
         if window is None:
             return 0
         if demo is not None:

@@ -227,7 +227,7 @@ def shoot_wizard(album: Album, qt_language: QtLanguage, demo: DemoCommune, keys:
 
 
 def shoot_login(album: Album, service: CommuneService, demo: DemoCommune) -> None:
-    dialog = LoginDialog(service, demo.username)
+    dialog = LoginDialog(service.unit().name, demo.username, Accounts(service).sign_in)
     dialog.show()
     try:
         album.save("login", composite(desktop_background(), dialog))

@@ -158,6 +158,23 @@ def test_with_accounts_the_login_dialog_comes_first_and_a_wrong_password_is_show
     assert seen[0][0] == LEADER[0]
 
 
+def test_with_accounts_the_login_dialog_shows_before_the_data_is_opened(tmp_path, monkeypatch):
+    import cds_desktop.app as app_module
+
+    data = _commune(tmp_path / "data", (ADMIN, {Role.ADMIN, Role.LEADER}))
+    opening_under = []
+    open_off_the_gui_thread = app_module._off_the_gui_thread
+
+    def watched(work, once_shown):
+        opening_under.append((type(once_shown).__name__, once_shown.isVisible()))
+        return open_off_the_gui_thread(work, once_shown)
+
+    monkeypatch.setattr(app_module, "_off_the_gui_thread", watched)
+    seen = []
+    assert run(["--data-dir", str(data.root)], [sign_in(ADMIN[1], ADMIN[0]), in_main_window(seen)]) == 0
+    assert opening_under == [("LoginDialog", True)] and seen[0][0] == ADMIN[0]
+
+
 def test_cancelling_the_login_quits(tmp_path):
     data = _commune(tmp_path / "data", (ADMIN, {Role.ADMIN, Role.LEADER}))
     assert run(["--data-dir", str(data.root)], [cancel_login]) == 0

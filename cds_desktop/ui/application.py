@@ -44,28 +44,42 @@ class DesktopApp(QObject):
         app.aboutToQuit.connect(self._quitting)
 
     # --- signing in and out ----------------------------------------------------------------
-    def start(self, username: str = "", frame: MainWindow | None = None) -> MainWindow | None:
+    def start(self, username: str = "", frame: MainWindow | None = None,
+              login: LoginDialog | None = None) -> MainWindow | None:
         """Sign in when the installation has accounts (None when the person cancels), then show the window
-        (``frame``: the one shown while the data was being opened)."""
-        if not self.sign_in(username):
+        (``frame``: the one shown while the data was being opened; ``login``: the sign-in dialog shown then)."""
+        if not self.sign_in(username, login):
             return None
         return self.show(frame)
 
-    def sign_in(self, username: str = "") -> bool:
-        """Ask for the password unless nobody needs to sign in (no accounts) or somebody already is."""
+    def sign_in(self, username: str = "", dialog: LoginDialog | None = None) -> bool:
+        """Ask for the password unless nobody needs to sign in (no accounts) or somebody already is.
+
+        ``dialog``: the sign-in dialog shown at start-up while the data was being opened; the person may
+        already have asked to sign in (done now), or cancelled."""
+        shown_early = dialog is not None  # then app.py owns it
         if self.workspace.service.principal is not None or not self.accounts.exist():
+            if dialog is not None:
+                dialog.close()
             return True
-        dialog = LoginDialog(self.workspace.service, username)
+        if dialog is None:
+            unit = self.workspace.service.unit()
+            dialog = LoginDialog(unit.name if unit else None, username)
         quits = self.app.quitOnLastWindowClosed()
         self.app.setQuitOnLastWindowClosed(False)  # the main window may be closed while the dialog is up
         try:
-            if dialog.exec() != QDialog.DialogCode.Accepted:
-                return False
+            dialog.attach(self.accounts.sign_in)
+            if dialog.principal is None:
+                if shown_early and not dialog.isVisible():
+                    return False  # cancelled while the data was being opened
+                if dialog.exec() != QDialog.DialogCode.Accepted:
+                    return False
             self.last_username = dialog.principal.username
             return True
         finally:
             self.app.setQuitOnLastWindowClosed(quits)
-            dialog.deleteLater()
+            if not shown_early:
+                dialog.deleteLater()
 
     def sign_out(self) -> None:
         """Close the window and ask who is there; the same plan period opens for the next person."""

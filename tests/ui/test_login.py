@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel
 
 from cds_desktop.core.domain import PeriodState
 from cds_desktop.core.i18n import set_language, translate
@@ -78,7 +78,7 @@ def signed_in_window(qtbot, desktop, username):
 
 
 def test_a_wrong_password_shows_the_error_and_the_dialog_stays_open(qtbot, service, accounts):
-    dialog = LoginDialog(service, "lanh.dao")
+    dialog = LoginDialog(service.unit().name, "lanh.dao", Accounts(service).sign_in)
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.username.text() == "lanh.dao"
@@ -90,6 +90,35 @@ def test_a_wrong_password_shows_the_error_and_the_dialog_stays_open(qtbot, servi
     qtbot.keyClicks(dialog.password, PASSWORDS["lanh.dao"])
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert not dialog.isVisible()
+    assert service.principal.username == "lanh.dao"
+
+
+def test_signing_in_before_the_data_is_open_waits_for_it(qtbot, service, accounts):
+    dialog = LoginDialog(service.unit().name, "")  # shown at start-up, before the service exists
+    qtbot.addWidget(dialog)
+    dialog.show()
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.keyClicks(dialog.username, "lanh.dao")
+    qtbot.keyClicks(dialog.password, "not the password")
+    ok.click()
+    assert dialog.isVisible() and not ok.isEnabled()
+    assert dialog.error.isVisible() and dialog.error.text() == translate("ui.startup.opening")
+    dialog.attach(Accounts(service).sign_in)  # the data is open: the waiting sign-in is tried now
+    assert dialog.isVisible() and ok.isEnabled()
+    assert dialog.error.text() == translate("error.auth.bad_credentials") and dialog.password.text() == ""
+    qtbot.keyClicks(dialog.password, PASSWORDS["lanh.dao"])
+    ok.click()
+    assert not dialog.isVisible() and dialog.principal.username == "lanh.dao"
+
+
+def test_a_sign_in_already_answered_before_the_data_opened_needs_no_second_click(qtbot, service, accounts):
+    dialog = LoginDialog(service.unit().name, "lanh.dao")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.password, PASSWORDS["lanh.dao"])
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    dialog.attach(Accounts(service).sign_in)
+    assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Accepted
     assert service.principal.username == "lanh.dao"
 
 
@@ -152,7 +181,7 @@ def test_the_login_dialog_is_translated(qtbot, service, accounts, language):
     qt_language = QtLanguage(QApplication.instance())
     qt_language.apply(language)
     try:
-        dialog = LoginDialog(service, "quan.tri")
+        dialog = LoginDialog(service.unit().name, "quan.tri", Accounts(service).sign_in)
         qtbot.addWidget(dialog)
         dialog.show()
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()  # an empty password: the error shows
