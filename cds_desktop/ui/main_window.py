@@ -109,13 +109,7 @@ class MainWindow(QMainWindow):
         self.indicators_page = IndicatorsPage(workspace)
         self.tasks_page = TasksPage(workspace)
         self.evidence_page = EvidencePage(workspace, tasks)
-        current = self.pages.currentIndex()
-        for index, page in enumerate((self.indicators_page, self.tasks_page, self.evidence_page)):
-            placeholder = self.pages.widget(index)
-            self.pages.removeTab(index)
-            self.pages.insertTab(index, page, translate(PAGE_TITLES[index]))
-            placeholder.deleteLater()
-        self.pages.setCurrentIndex(current)
+        self._replace_placeholders((self.indicators_page, self.tasks_page, self.evidence_page))
         self._layout.insertWidget(1, self.workflow)
         self.problems_panel = ProblemsPanel(workspace)
         self.problems_dock.setWidget(self.problems_panel)
@@ -130,6 +124,18 @@ class MainWindow(QMainWindow):
         for page in (self.indicators_page, self.tasks_page):
             page.actions.history_requested.connect(self.show_history)
             page.actions.evidence_requested.connect(self.show_evidence)
+
+    def _replace_placeholders(self, pages: tuple[QWidget, ...]) -> None:
+        """The frame's empty tabs give way to ``pages``, the current tab staying current. Only that page is
+        ever shown (and laid out, which asks its model for every row): the others wait until chosen."""
+        placeholders = [self.pages.widget(index) for index in range(self.pages.count())]
+        current = self.pages.currentIndex()
+        for page, message_id in zip(pages, PAGE_TITLES):
+            self.pages.addTab(page, translate(message_id))
+        self.pages.setCurrentWidget(pages[current])
+        for placeholder in placeholders:
+            self.pages.removeTab(self.pages.indexOf(placeholder))
+            placeholder.deleteLater()
 
     def _title(self) -> str:
         unit = self.workspace.service.unit()
