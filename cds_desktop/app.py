@@ -25,9 +25,8 @@ import logging
 import shutil
 import sys
 import tempfile
-import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, NamedTuple, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, NamedTuple, Sequence
 
 from cds_desktop.core.errors import CdsError
 from cds_desktop.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, current_language, set_language, translate
@@ -44,7 +43,6 @@ if TYPE_CHECKING:
     from cds_desktop.ui.qt_translator import QtLanguage
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 def _setup_logging(data_dir: DataDir) -> None:
@@ -183,7 +181,8 @@ def _set_up(data_dir: DataDir, qt_language: "QtLanguage") -> tuple[CommuneServic
 
 def _open_existing(data_dir: DataDir, demo: DemoCommune | None, shown: QWidget | None) -> CommuneService | None:
     """The commune's service; with a first window shown, opened in a worker thread while that window stays
-    responsive (which also sets up logging and imports the modules that fill the main window in)."""
+    responsive (which also sets up logging, imports the modules that fill the main window in and reads ahead
+    what it shows first, ``workspace.read_ahead``)."""
 
     def open_service() -> CommuneService:
         from cds_desktop.core.services.commune import open_commune_service
@@ -194,17 +193,22 @@ def _open_existing(data_dir: DataDir, demo: DemoCommune | None, shown: QWidget |
 
         return open_commune_service(data_dir.root, fixed_clock(demo.today))
 
-    def open_service_and_import_the_window() -> CommuneService:
+    def open_service_and_prepare_the_window() -> CommuneService:
         _setup_logging(data_dir)
         import cds_desktop.ui.application  # noqa: F401
         from cds_desktop.ui.main_window import window_contents
+        from cds_desktop.ui.workspace import read_ahead
 
         window_contents()
-        return open_service()
+        service = open_service()
+        read_ahead(service)
+        return service
 
     try:
-        if shown is not None:
-            return _off_the_gui_thread(open_service_and_import_the_window, once_shown=shown)
+        if shown is not None:  # the worker waits until the window is painted: it would compete for the GIL
+            from cds_desktop.ui.off_thread import wait_off_the_gui_thread
+
+            return wait_off_the_gui_thread(open_service_and_prepare_the_window, _on_screen(shown), SHOWN_WAIT_MS)
         _setup_logging(data_dir)
         return open_service()
     except CdsError as exc:
@@ -218,51 +222,12 @@ def _open_existing(data_dir: DataDir, demo: DemoCommune | None, shown: QWidget |
 SHOWN_WAIT_MS = 300  # start the work anyway when the window is not exposed by then (started minimised …)
 
 
-def _off_the_gui_thread(work: Callable[[], T], once_shown: QWidget) -> T:
-    """``work()`` in a worker thread, the event loop running meanwhile; its result, or its exception raised.
+def _on_screen(window: QWidget) -> Callable[[], bool]:
+    def exposed() -> bool:
+        handle = window.windowHandle()
+        return handle is not None and handle.isExposed()
 
-    The thread starts once ``once_shown`` is on screen (exposed, hence painted): until then it would compete
-    with the first paint for the interpreter lock."""
-    import time
-
-    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
-
-    outcome: list = []
-    loop = QEventLoop()
-    thread = threading.Thread(target=lambda: outcome.append(_attempt(work)), name="open-data", daemon=True)
-    deadline = time.monotonic() + SHOWN_WAIT_MS / 1000
-
-    def poll() -> None:
-        if thread.is_alive():
-            return
-        if thread.ident is not None:  # started and done
-            loop.quit()
-            return
-        handle = once_shown.windowHandle()
-        if (handle is not None and handle.isExposed()) or time.monotonic() > deadline:
-            thread.start()
-            timer.setInterval(10)
-
-    timer = QTimer(interval=1)
-    timer.timeout.connect(poll)
-    timer.start()
-    code = loop.exec()
-    timer.stop()
-    if thread.ident is None:  # the app was told to exit before the window showed
-        thread.start()
-    if thread.is_alive():  # the app was told to exit meanwhile: the main event loop ends at once, too
-        QTimer.singleShot(0, lambda: QCoreApplication.exit(code))
-    thread.join()
-    if isinstance(outcome[0], BaseException):
-        raise outcome[0]
-    return outcome[0]
-
-
-def _attempt(work: Callable[[], T]) -> T | BaseException:
-    try:
-        return work()
-    except BaseException as exc:  # noqa: BLE001 - raised again on the GUI thread
-        return exc
+    return exposed
 
 
 class FirstWindow(NamedTuple):

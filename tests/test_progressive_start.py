@@ -119,16 +119,17 @@ def test_a_new_window_places_the_problems_dock_where_the_last_one_had_it(qtbot):
 def test_the_data_is_opened_once_the_frame_is_on_screen_or_soon_anyway(qtbot):
     from PySide6.QtWidgets import QWidget
 
-    from cds_desktop.app import SHOWN_WAIT_MS, _off_the_gui_thread
+    from cds_desktop.app import SHOWN_WAIT_MS, _on_screen
+    from cds_desktop.ui.off_thread import wait_off_the_gui_thread
 
     frame = QWidget()
     qtbot.addWidget(frame)
     frame.show()
     # until the frame is painted, the worker would compete with the painting for the interpreter lock
-    assert _off_the_gui_thread(lambda: frame.windowHandle().isExposed(), once_shown=frame)
+    assert wait_off_the_gui_thread(lambda: frame.windowHandle().isExposed(), _on_screen(frame), SHOWN_WAIT_MS)
 
     never_shown = QWidget()
     qtbot.addWidget(never_shown)
     started = time.monotonic()
-    assert _off_the_gui_thread(lambda: "opened", once_shown=never_shown) == "opened"
+    assert wait_off_the_gui_thread(lambda: "opened", _on_screen(never_shown), SHOWN_WAIT_MS) == "opened"
     assert time.monotonic() - started >= SHOWN_WAIT_MS / 1000

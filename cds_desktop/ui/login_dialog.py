@@ -5,7 +5,8 @@ open with the password cleared; Cancel closes it (the app then quits).
 
 At start-up the dialog is the first window, shown before the data is open (``app.py``): it needs only the
 commune's name and no service. The person types meanwhile; "Sign in" pressed before ``attach(sign_in)``
-says that the data is being opened and signs in as soon as it is attached.
+says that the data is being opened and signs in as soon as it is attached. The password is checked on a
+worker thread (scrypt takes ~0.1 s), the window painting meanwhile.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class LoginDialog(QDialog):
         self.setObjectName("login_dialog")
         self._sign_in = sign_in
         self._waiting = False  # "Sign in" was pressed before sign_in was attached
+        self._checking = False  # a password is being checked
         self.principal: Principal | None = None
         self.setWindowTitle(translate("ui.login.title"))
         heading = QLabel(translate("ui.login.heading", unit=unit_name) if unit_name else translate("ui.app_title"))
@@ -77,14 +79,26 @@ class LoginDialog(QDialog):
             self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
             self._show_message(translate("ui.startup.opening"), failure=False)
             return
+        from cds_desktop.ui.off_thread import wait_off_the_gui_thread
+
+        username, password, sign_in = self.username.text().strip(), self.password.text(), self._sign_in
+        self._checking = True  # the password check takes ~0.1 s (scrypt): off the GUI thread, nothing clickable
+        self.buttons.setEnabled(False)
         try:
-            self.principal = self._sign_in(self.username.text().strip(), self.password.text())
+            self.principal = wait_off_the_gui_thread(lambda: sign_in(username, password))
         except CdsError as exc:
             self._show_message(exc.message())
             self.password.clear()
             self.password.setFocus()
             return
+        finally:
+            self._checking = False
+            self.buttons.setEnabled(True)
         super().accept()
+
+    def reject(self) -> None:
+        if not self._checking:  # Escape while the password is being checked waits for the answer
+            super().reject()
 
     def _show_message(self, text: str, failure: bool = True) -> None:
         self.error.setStyleSheet(ERROR_STYLE if failure else "")

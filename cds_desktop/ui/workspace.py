@@ -49,6 +49,34 @@ class PeriodSnapshot:
         return [p for p in self.problems if p.item_code == item_code]
 
 
+def read_snapshot(service: CommuneService, plan_id: str, period_id: str) -> PeriodSnapshot:
+    entries = service.entries(plan_id, period_id)
+    return PeriodSnapshot(
+        plan=service.plan(plan_id),
+        period=service.period(plan_id, period_id),
+        entries=entries,
+        problems=tuple(service.validate(plan_id, period_id, entries)),
+        evidence=tuple(service.evidence(plan_id, period_id)),
+    )
+
+
+def read_ahead(service: CommuneService) -> None:
+    """Read once, off the GUI thread (start-up's worker, ``app.py``), what the main window reads when it
+    opens: the same reads on the GUI thread then skip SQLAlchemy's first-time statement compilation and
+    mapper set-up, 5–30 ms each, which together stalled the window for ~60 ms."""
+    from cds_desktop.ui.widgets.period_bar import default_period, first_plan
+
+    service.setting("language")
+    service.has_accounts()
+    service.unit()
+    plans = service.plans()
+    if plans:
+        plan = first_plan(plans)
+        periods = service.periods(plan.id)
+        if periods:
+            _ = read_snapshot(service, plan.id, default_period(periods, service.today()).period_id).status
+
+
 def os_login() -> str:
     """The actor recorded in history of an installation without accounts: the operating-system login."""
     try:
@@ -89,15 +117,7 @@ class Workspace(QObject):
 
     def snapshot(self) -> PeriodSnapshot:
         if self._snapshot is None:
-            service, plan_id, period_id = self.service, self.plan_id, self.period_id
-            entries = service.entries(plan_id, period_id)
-            self._snapshot = PeriodSnapshot(
-                plan=service.plan(plan_id),
-                period=service.period(plan_id, period_id),
-                entries=entries,
-                problems=tuple(service.validate(plan_id, period_id, entries)),
-                evidence=tuple(service.evidence(plan_id, period_id)),
-            )
+            self._snapshot = read_snapshot(self.service, self.plan_id, self.period_id)
         return self._snapshot
 
     # --- changing things -------------------------------------------------------------------

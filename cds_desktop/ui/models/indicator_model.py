@@ -13,7 +13,7 @@ from enum import IntEnum
 from functools import cached_property
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QObject, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtGui import QFont
 
 from cds_desktop.core.domain import IndicatorEntry, TargetStatus
@@ -25,9 +25,8 @@ from cds_desktop.core.validation import Problem, indicator_result
 from cds_desktop.ui.labels import number_text
 from cds_desktop.ui.models.cells import GROUP_TINT, MUTED_TEXT, problem_tooltip, tint, worst_severity
 from cds_desktop.ui.models.roles import EditorKind, Role
+from cds_desktop.ui.models.row_table import Index, RowTableModel
 from cds_desktop.ui.workspace import Workspace
-
-Index = QModelIndex | QPersistentModelIndex
 
 
 class IndicatorColumn(IntEnum):
@@ -90,19 +89,19 @@ def column_of(indicator: Indicator, field: str) -> IndicatorColumn:
     return columns.get(field, IndicatorColumn.VALUE)
 
 
-class IndicatorTableModel(QAbstractTableModel):
+class IndicatorTableModel(RowTableModel[IndicatorRow]):
+    column_count = len(COLUMNS)
+
     def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
-        self._rows: list[IndicatorRow] = []
-        self._editable = False
         workspace.period_opened.connect(self.reload)
         workspace.changed.connect(self.reload)
         self.reload()
 
     # --- loading ---------------------------------------------------------------------------
     def reload(self) -> None:
-        """Re-read the open period; keeps the model (and any open editor) when the rows are the same."""
+        """Re-read the open period."""
         rows: list[IndicatorRow] = []
         editable = False
         if self.workspace.has_period:
@@ -121,18 +120,7 @@ class IndicatorTableModel(QAbstractTableModel):
                         tuple(snapshot.problems_of(indicator.code)),
                         snapshot.entries.evidence_counts.get(indicator.code, 0),
                     ))
-        same_shape = [r.key for r in rows] == [r.key for r in self._rows]
-        if same_shape:
-            self._rows, self._editable = rows, editable
-            if rows:
-                self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(IndicatorColumn) - 1))
-            return
-        self.beginResetModel()
-        self._rows, self._editable = rows, editable
-        self.endResetModel()
-
-    def row(self, row: int) -> IndicatorRow:
-        return self._rows[row]
+        self.set_rows(rows, editable)
 
     def index_for(self, item_code: str, field: str) -> QModelIndex:
         for number, row in enumerate(self._rows):
@@ -141,12 +129,6 @@ class IndicatorTableModel(QAbstractTableModel):
         return QModelIndex()
 
     # --- Qt model API ----------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return translate(HEADER_IDS[IndicatorColumn(section)])
@@ -161,10 +143,8 @@ class IndicatorTableModel(QAbstractTableModel):
             return base | Qt.ItemFlag.ItemIsEditable
         return base
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row, column = self._rows[index.row()], COLUMNS[index.column()]
+    def cell(self, row: IndicatorRow, column_number: int, role: int) -> Any:
+        column = COLUMNS[column_number]
         if row.indicator is None:
             return self._group_data(row, column, role)
         indicator = row.indicator

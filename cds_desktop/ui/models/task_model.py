@@ -11,7 +11,7 @@ from enum import IntEnum, StrEnum
 from functools import cached_property
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QObject, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt
 
 from cds_desktop.core.domain import TaskEntry, TaskStatus
 from cds_desktop.core.formatting import describe_deadline
@@ -22,9 +22,8 @@ from cds_desktop.core.validation import Problem
 from cds_desktop.ui.labels import date_text
 from cds_desktop.ui.models.cells import MUTED_TEXT, OVERDUE_TEXT, problem_tooltip, tint, worst_severity
 from cds_desktop.ui.models.roles import EditorKind, Role
+from cds_desktop.ui.models.row_table import Index, RowTableModel
 from cds_desktop.ui.workspace import Workspace
-
-Index = QModelIndex | QPersistentModelIndex
 
 
 class TaskColumn(IntEnum):
@@ -77,6 +76,10 @@ class TaskRow:
     evidence_count: int
 
     @property
+    def key(self) -> str:
+        return self.task.code
+
+    @property
     def overdue(self) -> bool:
         return any(p.code == "task.overdue" for p in self.problems)
 
@@ -89,18 +92,18 @@ class TaskRow:
         return cells
 
 
-class TaskTableModel(QAbstractTableModel):
+class TaskTableModel(RowTableModel[TaskRow]):
+    column_count = len(COLUMNS)
+
     def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
-        self._rows: list[TaskRow] = []
-        self._editable = False
         workspace.period_opened.connect(self.reload)
         workspace.changed.connect(self.reload)
         self.reload()
 
     def reload(self) -> None:
-        """Re-read the open period; keeps the model (and any open editor) when the rows are the same."""
+        """Re-read the open period."""
         rows: list[TaskRow] = []
         editable = False
         if self.workspace.has_period:
@@ -111,17 +114,7 @@ class TaskTableModel(QAbstractTableModel):
                         tuple(snapshot.problems_of(task.code)), snapshot.entries.evidence_counts.get(task.code, 0))
                 for task in snapshot.plan.commune_tasks()
             ]
-        if [r.task.code for r in rows] == [r.task.code for r in self._rows]:
-            self._rows, self._editable = rows, editable
-            if rows:
-                self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(TaskColumn) - 1))
-            return
-        self.beginResetModel()
-        self._rows, self._editable = rows, editable
-        self.endResetModel()
-
-    def row(self, row: int) -> TaskRow:
-        return self._rows[row]
+        self.set_rows(rows, editable)
 
     def lead_agencies(self) -> list[str]:
         language = current_language()
@@ -134,12 +127,6 @@ class TaskTableModel(QAbstractTableModel):
         return QModelIndex()
 
     # --- Qt model API ----------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return translate(HEADER_IDS[TaskColumn(section)])
@@ -151,10 +138,8 @@ class TaskTableModel(QAbstractTableModel):
             return base | Qt.ItemFlag.ItemIsEditable
         return base
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row, column = self._rows[index.row()], COLUMNS[index.column()]
+    def cell(self, row: TaskRow, column_number: int, role: int) -> Any:
+        column = COLUMNS[column_number]
         cell_problems = row.cell_problems.get(column, [])
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)

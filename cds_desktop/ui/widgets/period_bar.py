@@ -18,6 +18,7 @@ from cds_desktop.core.i18n import current_language, translate
 
 if TYPE_CHECKING:
     from cds_desktop.core.services.changes import Changes
+    from cds_desktop.core.plans.model import Plan
     from cds_desktop.core.services.commune import PeriodView
     from cds_desktop.ui.models.period_model import PeriodListModel
     from cds_desktop.ui.workspace import Workspace
@@ -32,6 +33,11 @@ def default_period(periods: list[PeriodView], today: dt.date) -> PeriodView:
 
     upcoming = [p for p in periods if p.due_before >= today and p.state is not PeriodState.EXPORTED]
     return min(upcoming, key=lambda p: p.due_before) if upcoming else periods[-1]
+
+
+def first_plan(plans: list[Plan]) -> Plan:
+    """The plan to open on: the first that asks communes for indicator values (task-only plans come later)."""
+    return next((plan for plan in plans if plan.commune_indicators()), plans[0])
 
 
 class PeriodBar(QWidget):
@@ -82,8 +88,7 @@ class PeriodBar(QWidget):
             self.plan_box.addItem(plan.plan.title.get(language), plan.id)
             self.plan_box.setItemData(self.plan_box.count() - 1, plan.plan.citation(language),
                                       Qt.ItemDataRole.ToolTipRole)
-        # open on the first plan that asks communes for indicator values (task-only plans come later)
-        self.plan_box.setCurrentIndex(next((i for i, p in enumerate(plans) if p.commune_indicators()), 0))
+        self.plan_box.setCurrentIndex(plans.index(first_plan(plans)) if plans else 0)
         self.plan_box.currentIndexChanged.connect(self._plan_chosen)
         self.period_box.currentIndexChanged.connect(self._period_chosen)
         workspace.changed.connect(self._changed)
