@@ -5,15 +5,14 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QObject, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
 
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.services.commune import EvidenceView
 from cds_desktop.ui.labels import datetime_text, size_text
 from cds_desktop.ui.models.roles import Role
+from cds_desktop.ui.models.row_table import Index, RowTableModel
 from cds_desktop.ui.workspace import Workspace
-
-Index = QModelIndex | QPersistentModelIndex
 
 
 class EvidenceColumn(IntEnum):
@@ -27,38 +26,29 @@ class EvidenceColumn(IntEnum):
 HEADER_IDS = {column: f"ui.evidence.column.{column.name.lower()}" for column in EvidenceColumn}
 
 
-class EvidenceTableModel(QAbstractTableModel):
+class EvidenceTableModel(RowTableModel[EvidenceView]):
+    column_count = len(EvidenceColumn)
+
     def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
-        self._files: list[EvidenceView] = []
         workspace.period_opened.connect(self.reload)
         workspace.changed.connect(self.reload)
         self.reload()
 
     def reload(self) -> None:
-        self.beginResetModel()
-        self._files = list(self.workspace.snapshot().evidence) if self.workspace.has_period else []
-        self.endResetModel()
+        self.set_rows(list(self.workspace.snapshot().evidence) if self.workspace.has_period else [])
 
-    def file(self, row: int) -> EvidenceView:
-        return self._files[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._files)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(EvidenceColumn)
+    def row_key(self, row: EvidenceView) -> int:
+        return row.link_id
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return translate(HEADER_IDS[EvidenceColumn(section)])
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        file, column = self._files[index.row()], EvidenceColumn(index.column())
+    def cell(self, file: EvidenceView, column_number: int, role: int) -> Any:
+        column = EvidenceColumn(column_number)
         if role == Qt.ItemDataRole.DisplayRole:
             return {
                 EvidenceColumn.ITEM: file.item_code,

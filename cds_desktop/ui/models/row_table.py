@@ -1,5 +1,5 @@
-"""The shared base of the form tables (``indicator_model.py``, ``task_model.py``): rows replaced as a whole,
-and each cell's values computed once.
+"""The shared base of the period's tables (``indicator_model.py``, ``task_model.py``, ``evidence_model.py``):
+rows replaced as a whole, and each cell's values computed once.
 
 Qt asks a model for the same cell many times — every role, for row heights, painting, tooltips, the
 delegate — and each answer is Python work, enough to stall the window when a page is first shown. ``data``
@@ -9,7 +9,7 @@ subclasses compute one value in ``cell(row, column, role)``.
 
 from __future__ import annotations
 
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Hashable, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex
 
@@ -17,12 +17,7 @@ Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = 0  # Qt.ItemDataRole.DisplayRole
 
 
-class Row(Protocol):
-    @property
-    def key(self) -> str: ...
-
-
-R = TypeVar("R", bound=Row)
+R = TypeVar("R")
 
 
 class RowTableModel(QAbstractTableModel, Generic[R]):
@@ -34,10 +29,14 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         self._editable = False
         self._cells: dict[tuple[int, int, Any], Any] = {}
 
-    def set_rows(self, rows: list[R], editable: bool) -> None:
-        """Show ``rows``; keeps the model (and any open editor) when they are the same rows (by ``key``)."""
+    def row_key(self, row: R) -> Hashable:
+        """What makes a row the same row after a reload (by default its ``key``)."""
+        return row.key
+
+    def set_rows(self, rows: list[R], editable: bool = False) -> None:
+        """Show ``rows``; keeps the model (and any open editor) when they are the same rows (``row_key``)."""
         self._cells.clear()
-        if [r.key for r in rows] == [r.key for r in self._rows]:
+        if [self.row_key(r) for r in rows] == [self.row_key(r) for r in self._rows]:
             self._rows, self._editable = rows, editable
             if rows:
                 self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, self.column_count - 1))

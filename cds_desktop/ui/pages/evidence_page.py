@@ -170,7 +170,7 @@ class EvidencePage(QWidget):
     # --- opening and removing --------------------------------------------------------------
     def _selected(self):
         rows = self.table.selectionModel().selectedRows()
-        return self.model.file(self.proxy.mapToSource(rows[0]).row()) if rows else None
+        return self.model.row(self.proxy.mapToSource(rows[0]).row()) if rows else None
 
     def open_selected(self) -> None:
         file = self._selected()
