@@ -46,7 +46,8 @@ log = logging.getLogger(__name__)
 
 
 def _setup_logging(data_dir: DataDir) -> None:
-    """The rotating log file in the data folder (once per process; after the frame is shown, see ``_run``)."""
+    """The rotating log file in the data folder (once per process). With a first window shown it is set up by
+    the worker that opens the data (``_open_existing``): importing ``logging.handlers`` costs ~10 ms."""
     import logging.handlers
 
     data_dir.logs.mkdir(parents=True, exist_ok=True)
@@ -209,7 +210,6 @@ def _open_existing(data_dir: DataDir, demo: DemoCommune | None, shown: QWidget |
             from cds_desktop.ui.off_thread import wait_off_the_gui_thread
 
             return wait_off_the_gui_thread(open_service_and_prepare_the_window, _on_screen(shown), SHOWN_WAIT_MS)
-        _setup_logging(data_dir)
         return open_service()
     except CdsError as exc:
         from PySide6.QtWidgets import QMessageBox
@@ -273,8 +273,9 @@ def _open_and_run(app: "QApplication", qt_language: "QtLanguage", data_dir: Data
                   demo: DemoCommune | None, first: FirstWindow) -> int:
     username = ""
     shown = first.frame or first.login
-    if shown is None and demo is None and _needs_setup(data_dir):
+    if shown is None:
         _setup_logging(data_dir)
+    if shown is None and demo is None and _needs_setup(data_dir):
         service, username = _set_up(data_dir, qt_language)
         if service is None:
             return 0  # cancelled, or a receiving office (its screens come later)

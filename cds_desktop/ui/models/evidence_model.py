@@ -5,14 +5,13 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 
-from cds_desktop.core.i18n import translate
 from cds_desktop.core.services.commune import EvidenceView
 from cds_desktop.ui.labels import datetime_text, size_text
 from cds_desktop.ui.models.roles import Role
 from cds_desktop.ui.models.row_table import Index, RowTableModel
-from cds_desktop.ui.workspace import Workspace
+from cds_desktop.ui.workspace import PeriodSnapshot
 
 
 class EvidenceColumn(IntEnum):
@@ -27,25 +26,13 @@ HEADER_IDS = {column: f"ui.evidence.column.{column.name.lower()}" for column in 
 
 
 class EvidenceTableModel(RowTableModel[EvidenceView]):
-    column_count = len(EvidenceColumn)
+    header_ids = HEADER_IDS
 
-    def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.workspace = workspace
-        workspace.period_opened.connect(self.reload)
-        workspace.changed.connect(self.reload)
-        self.reload()
-
-    def reload(self) -> None:
-        self.set_rows(list(self.workspace.snapshot().evidence) if self.workspace.has_period else [])
+    def rows_of(self, snapshot: PeriodSnapshot) -> list[EvidenceView]:
+        return list(snapshot.evidence)
 
     def row_key(self, row: EvidenceView) -> int:
         return row.link_id
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return translate(HEADER_IDS[EvidenceColumn(section)])
-        return None
 
     def cell(self, file: EvidenceView, column_number: int, role: int) -> Any:
         column = EvidenceColumn(column_number)

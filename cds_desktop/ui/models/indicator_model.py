@@ -13,7 +13,7 @@ from enum import IntEnum
 from functools import cached_property
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QFont
 
 from cds_desktop.core.domain import IndicatorEntry, TargetStatus
@@ -26,7 +26,7 @@ from cds_desktop.ui.labels import number_text
 from cds_desktop.ui.models.cells import GROUP_TINT, MUTED_TEXT, problem_tooltip, tint, worst_severity
 from cds_desktop.ui.models.roles import EditorKind, Role
 from cds_desktop.ui.models.row_table import Index, RowTableModel
-from cds_desktop.ui.workspace import Workspace
+from cds_desktop.ui.workspace import PeriodSnapshot
 
 
 class IndicatorColumn(IntEnum):
@@ -62,10 +62,12 @@ class IndicatorRow:
     evidence_count: int = 0
 
     @property
+
     def key(self) -> str:
         return self.indicator.code if self.indicator else f"group:{self.group_title}"
 
     @cached_property
+
     def cell_problems(self) -> dict[IndicatorColumn, list[Problem]]:
         """The row's problems by the column showing them (computed once: ``data`` asks for every cell)."""
         cells: dict[IndicatorColumn, list[Problem]] = {}
@@ -74,6 +76,7 @@ class IndicatorRow:
         return cells
 
     @cached_property
+
     def outcome(self):
         return indicator_result(self.indicator, self.entry, Level.COMMUNE)
 
@@ -90,37 +93,24 @@ def column_of(indicator: Indicator, field: str) -> IndicatorColumn:
 
 
 class IndicatorTableModel(RowTableModel[IndicatorRow]):
-    column_count = len(COLUMNS)
+    header_ids = HEADER_IDS
 
-    def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.workspace = workspace
-        workspace.period_opened.connect(self.reload)
-        workspace.changed.connect(self.reload)
-        self.reload()
-
-    # --- loading ---------------------------------------------------------------------------
-    def reload(self) -> None:
-        """Re-read the open period."""
+    def rows_of(self, snapshot: PeriodSnapshot) -> list[IndicatorRow]:
         rows: list[IndicatorRow] = []
-        editable = False
-        if self.workspace.has_period:
-            snapshot = self.workspace.snapshot()
-            editable = snapshot.editable
-            language = current_language()
-            for group in snapshot.plan.groups:
-                indicators = [i for i in group.indicators if i.applies_to_communes]
-                if not indicators:
-                    continue
-                rows.append(IndicatorRow(f"{group.code}. {group.title.get(language)}"))
-                for indicator in indicators:
-                    rows.append(IndicatorRow(
-                        group.title.get(language), indicator,
-                        snapshot.entries.indicators.get(indicator.code, IndicatorEntry(indicator.code)),
-                        tuple(snapshot.problems_of(indicator.code)),
-                        snapshot.entries.evidence_counts.get(indicator.code, 0),
-                    ))
-        self.set_rows(rows, editable)
+        language = current_language()
+        for group in snapshot.plan.groups:
+            indicators = [i for i in group.indicators if i.applies_to_communes]
+            if not indicators:
+                continue
+            rows.append(IndicatorRow(f"{group.code}. {group.title.get(language)}"))
+            for indicator in indicators:
+                rows.append(IndicatorRow(
+                    group.title.get(language), indicator,
+                    snapshot.entries.indicators.get(indicator.code, IndicatorEntry(indicator.code)),
+                    tuple(snapshot.problems_of(indicator.code)),
+                    snapshot.entries.evidence_counts.get(indicator.code, 0),
+                ))
+        return rows
 
     def index_for(self, item_code: str, field: str) -> QModelIndex:
         for number, row in enumerate(self._rows):
@@ -129,11 +119,6 @@ class IndicatorTableModel(RowTableModel[IndicatorRow]):
         return QModelIndex()
 
     # --- Qt model API ----------------------------------------------------------------------
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return translate(HEADER_IDS[IndicatorColumn(section)])
-        return None
-
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         row = self._rows[index.row()]
@@ -189,6 +174,7 @@ class IndicatorTableModel(RowTableModel[IndicatorRow]):
         return True
 
     # --- cells -----------------------------------------------------------------------------
+
     def _group_data(self, row: IndicatorRow, column: IndicatorColumn, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and column is IndicatorColumn.CODE:
             return row.group_title
@@ -254,6 +240,7 @@ class IndicatorTableModel(RowTableModel[IndicatorRow]):
         return None
 
     @staticmethod
+
     def _editor(indicator: Indicator, column: IndicatorColumn) -> EditorKind | None:
         field = field_of(indicator, column)
         if field is None:
@@ -265,6 +252,7 @@ class IndicatorTableModel(RowTableModel[IndicatorRow]):
         return EditorKind.NUMBER
 
     @staticmethod
+
     def _placeholder(indicator: Indicator, column: IndicatorColumn) -> str | None:
         language = current_language()
         if indicator.kind is IndicatorKind.RATIO and column is IndicatorColumn.VALUE:
@@ -278,6 +266,7 @@ class IndicatorTableModel(RowTableModel[IndicatorRow]):
         return None
 
     @staticmethod
+
     def _stored(indicator: Indicator, column: IndicatorColumn, value: Any) -> str | None:
         """What the editor gave → the stored form (canonical numbers, "1"/"0", trimmed text)."""
         if value is None:

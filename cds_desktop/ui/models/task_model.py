@@ -11,7 +11,7 @@ from enum import IntEnum, StrEnum
 from functools import cached_property
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 
 from cds_desktop.core.domain import TaskEntry, TaskStatus
 from cds_desktop.core.formatting import describe_deadline
@@ -23,7 +23,7 @@ from cds_desktop.ui.labels import date_text
 from cds_desktop.ui.models.cells import MUTED_TEXT, OVERDUE_TEXT, problem_tooltip, tint, worst_severity
 from cds_desktop.ui.models.roles import EditorKind, Role
 from cds_desktop.ui.models.row_table import Index, RowTableModel
-from cds_desktop.ui.workspace import Workspace
+from cds_desktop.ui.workspace import PeriodSnapshot
 
 
 class TaskColumn(IntEnum):
@@ -76,14 +76,17 @@ class TaskRow:
     evidence_count: int
 
     @property
+
     def key(self) -> str:
         return self.task.code
 
     @property
+
     def overdue(self) -> bool:
         return any(p.code == "task.overdue" for p in self.problems)
 
     @cached_property
+
     def cell_problems(self) -> dict[TaskColumn, list[Problem]]:
         """The row's problems by the column showing them (computed once: ``data`` asks for every cell)."""
         cells: dict[TaskColumn, list[Problem]] = {}
@@ -93,28 +96,14 @@ class TaskRow:
 
 
 class TaskTableModel(RowTableModel[TaskRow]):
-    column_count = len(COLUMNS)
+    header_ids = HEADER_IDS
 
-    def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.workspace = workspace
-        workspace.period_opened.connect(self.reload)
-        workspace.changed.connect(self.reload)
-        self.reload()
-
-    def reload(self) -> None:
-        """Re-read the open period."""
-        rows: list[TaskRow] = []
-        editable = False
-        if self.workspace.has_period:
-            snapshot = self.workspace.snapshot()
-            editable = snapshot.editable
-            rows = [
-                TaskRow(task, snapshot.entries.tasks.get(task.code, TaskEntry(task.code)),
-                        tuple(snapshot.problems_of(task.code)), snapshot.entries.evidence_counts.get(task.code, 0))
-                for task in snapshot.plan.commune_tasks()
-            ]
-        self.set_rows(rows, editable)
+    def rows_of(self, snapshot: PeriodSnapshot) -> list[TaskRow]:
+        return [
+            TaskRow(task, snapshot.entries.tasks.get(task.code, TaskEntry(task.code)),
+                    tuple(snapshot.problems_of(task.code)), snapshot.entries.evidence_counts.get(task.code, 0))
+            for task in snapshot.plan.commune_tasks()
+        ]
 
     def lead_agencies(self) -> list[str]:
         language = current_language()
@@ -127,11 +116,6 @@ class TaskTableModel(RowTableModel[TaskRow]):
         return QModelIndex()
 
     # --- Qt model API ----------------------------------------------------------------------
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return translate(HEADER_IDS[TaskColumn(section)])
-        return None
-
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if self._editable and COLUMNS[index.column()] in EDITORS:
@@ -182,6 +166,7 @@ class TaskTableModel(RowTableModel[TaskRow]):
         return True
 
     # --- cells -----------------------------------------------------------------------------
+
     def _display(self, row: TaskRow, column: TaskColumn) -> str:
         task, entry, language = row.task, row.entry, current_language()
         if column is TaskColumn.CODE:
@@ -216,6 +201,7 @@ class TaskTableModel(RowTableModel[TaskRow]):
         return None
 
     @staticmethod
+
     def _tooltip(row: TaskRow, column: TaskColumn) -> str | None:
         language = current_language()
         if column is TaskColumn.TITLE and row.task.description:

@@ -50,11 +50,6 @@ def with_document(data: CommuneReportData, **changes: object) -> CommuneReportDa
     return dataclasses.replace(data, document=dataclasses.replace(data.document, **changes))
 
 
-def with_document(data: CommuneReportData, **changes: object) -> CommuneReportData:
-    """``data`` with some document fields changed (number, date, signature …)."""
-    return dataclasses.replace(data, document=dataclasses.replace(data.document, **changes))
-
-
 @pytest.fixture
 def commune_data() -> CommuneReportData:
     """The sample commune report (18 indicators, 20 tasks) dated 05/02/2026, its first two rows pinned."""
