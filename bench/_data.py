@@ -13,7 +13,7 @@ from pathlib import Path
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import PlanCatalog, builtin_plans
 from cds_desktop.core.plans.model import IndicatorKind, Plan
-from cds_desktop.core.services.commune import CommuneService
+from cds_desktop.core.services.commune.service import CommuneService
 
 PLAN_ID = "dak-rlap-2023"
 YEARS = range(2019, 2024)

@@ -25,7 +25,7 @@ from cds_desktop.core.plans.loader import PlanCatalog, builtin_plans
 from cds_desktop.core.plans.model import IndicatorKind
 from cds_desktop.core.plans.schedule import plan_periods
 from cds_desktop.core.services.report_record import RECORD_NAME, IndicatorRecord, ReportRecord, TaskRecord, UnitRecord
-from cds_desktop.core.services.office import OfficeService
+from cds_desktop.core.services.office.service import OfficeService
 
 GOAL_PER_SECOND = 100
 PASSPHRASE = "bench passphrase"

@@ -34,9 +34,9 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from cds_desktop.core.i18n import set_language  # noqa: E402
-from cds_desktop.ui.application import DesktopApp  # noqa: E402
-from cds_desktop.ui.models.indicator_model import IndicatorColumn  # noqa: E402
-from cds_desktop.ui.qt_translator import QtLanguage  # noqa: E402
+from cds_desktop.ui.shell.application import DesktopApp  # noqa: E402
+from cds_desktop.ui.commune.models.indicator_model import IndicatorColumn  # noqa: E402
+from cds_desktop.ui.shell.qt_translator import QtLanguage  # noqa: E402
 
 TICK_MS = 5
 STEP_MS = 150

@@ -35,7 +35,7 @@ from pathlib import Path
 from _data import builtin_plan, commune_service, fill_history
 
 from cds_desktop.core.services.accounts import Accounts, NewUser
-from cds_desktop.core.services.commune import open_commune_service
+from cds_desktop.core.services.commune.service import open_commune_service
 from cds_desktop.core.services.roles import Role
 
 GOAL_RATIO = 1.3

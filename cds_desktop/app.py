@@ -15,7 +15,7 @@ data is opened first.
 The language is ``--lang`` when given, else the ``language`` setting (Vietnamese by default).
 ``--demo`` builds the demonstration commune (``services/demo.py``) in a temporary folder, signs in as its
 demo user and opens its current period; the folder is removed at exit.
-When the event loop ends with ``RESTART_EXIT_CODE`` (after a restore or a data-folder move, ``ui/restart.py``)
+When the event loop ends with ``RESTART_EXIT_CODE`` (after a restore or a data-folder move, ``ui/shell/restart.py``)
 the service is closed, the pending operation performed and the app starts again on the data folder.
 """
 
@@ -36,11 +36,11 @@ from cds_desktop.core.storage.peek import Peek, peek
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QWidget
 
-    from cds_desktop.core.services.commune import CommuneService
+    from cds_desktop.core.services.commune.service import CommuneService
     from cds_desktop.core.services.demo import DemoCommune
-    from cds_desktop.ui.login_dialog import LoginDialog
-    from cds_desktop.ui.main_window import MainWindow
-    from cds_desktop.ui.qt_translator import QtLanguage
+    from cds_desktop.ui.shared.login_dialog import LoginDialog
+    from cds_desktop.ui.commune.main_window import MainWindow
+    from cds_desktop.ui.shell.qt_translator import QtLanguage
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from cds_desktop.ui.qt_translator import QtLanguage
+    from cds_desktop.ui.shell.qt_translator import QtLanguage
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(APP_NAME)
@@ -126,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _restart_requested(code: int) -> bool:
-    from cds_desktop.ui.restart import RESTART_EXIT_CODE  # imports the backup service: only once it is loaded
+    from cds_desktop.ui.shell.restart import RESTART_EXIT_CODE  # imports the backup service: only once it is loaded
 
     return code == RESTART_EXIT_CODE
 
@@ -135,7 +135,7 @@ def _perform_pending(data_dir: DataDir) -> DataDir:
     """The restore or folder move asked for before the restart; on refusal, say why and reopen the same data."""
     from PySide6.QtWidgets import QMessageBox
 
-    from cds_desktop.ui.restart import perform_pending
+    from cds_desktop.ui.shell.restart import perform_pending
 
     try:
         return perform_pending(data_dir).ensure()
@@ -150,7 +150,7 @@ def _build_demo(root: Path) -> DemoCommune:
     from PySide6.QtCore import QEventLoop
 
     from cds_desktop.core.services.demo import build_demo
-    from cds_desktop.ui.background import BackgroundTasks
+    from cds_desktop.ui.shell.background import BackgroundTasks
 
     tasks, loop, outcome = BackgroundTasks(), QEventLoop(), []
 
@@ -186,7 +186,7 @@ def _open_existing(data_dir: DataDir, demo: DemoCommune | None, shown: QWidget |
     what it shows first, ``workspace.read_ahead``)."""
 
     def open_service() -> CommuneService:
-        from cds_desktop.core.services.commune import open_commune_service
+        from cds_desktop.core.services.commune.service import open_commune_service
 
         if demo is None:
             return open_commune_service(data_dir.root)
@@ -196,9 +196,9 @@ def _open_existing(data_dir: DataDir, demo: DemoCommune | None, shown: QWidget |
 
     def open_service_and_prepare_the_window() -> CommuneService:
         _setup_logging(data_dir)
-        import cds_desktop.ui.application  # noqa: F401
-        from cds_desktop.ui.main_window import window_contents
-        from cds_desktop.ui.workspace import read_ahead
+        import cds_desktop.ui.shell.application  # noqa: F401
+        from cds_desktop.ui.commune.main_window import window_contents
+        from cds_desktop.ui.commune.workspace import read_ahead
 
         window_contents()
         service = open_service()
@@ -207,7 +207,7 @@ def _open_existing(data_dir: DataDir, demo: DemoCommune | None, shown: QWidget |
 
     try:
         if shown is not None:  # the worker waits until the window is painted: it would compete for the GIL
-            from cds_desktop.ui.off_thread import wait_off_the_gui_thread
+            from cds_desktop.ui.shell.off_thread import wait_off_the_gui_thread
 
             return wait_off_the_gui_thread(open_service_and_prepare_the_window, _on_screen(shown), SHOWN_WAIT_MS)
         return open_service()
@@ -245,11 +245,11 @@ def _show_first_window(look: Peek | None, language: str | None, qt_language: "Qt
     set_language(language or look.language or DEFAULT_LANGUAGE)
     qt_language.apply(current_language())
     if look.has_accounts:
-        from cds_desktop.ui.login_dialog import LoginDialog
+        from cds_desktop.ui.shared.login_dialog import LoginDialog
 
         first = FirstWindow(login=LoginDialog(look.unit_name))
     else:
-        from cds_desktop.ui.main_window import MainWindow, remembered_layout, window_title
+        from cds_desktop.ui.commune.main_window import MainWindow, remembered_layout, window_title
 
         frame = MainWindow(title=window_title(look.unit_name, look.commune_code or ""), layout=remembered_layout())
         first = FirstWindow(frame=frame)
@@ -284,8 +284,8 @@ def _open_and_run(app: "QApplication", qt_language: "QtLanguage", data_dir: Data
         if service is None:
             return 1
     from cds_desktop.core.services.accounts import Accounts
-    from cds_desktop.ui.application import DesktopApp
-    from cds_desktop.ui.workspace import os_login
+    from cds_desktop.ui.shell.application import DesktopApp
+    from cds_desktop.ui.commune.workspace import os_login
 
     desktop = None
     try:

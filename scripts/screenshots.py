@@ -37,7 +37,7 @@ from cds_desktop.core.paths import DataDir  # noqa: E402
 from cds_desktop.core.plans.loader import PlanCatalog  # noqa: E402
 from cds_desktop.core.services.accounts import Accounts, NewUser  # noqa: E402
 from cds_desktop.core.services.changes import Changes  # noqa: E402
-from cds_desktop.core.services.commune import CommuneService, open_commune_service  # noqa: E402
+from cds_desktop.core.services.commune.service import CommuneService, open_commune_service  # noqa: E402
 from cds_desktop.core.services.demo import (  # noqa: E402
     COMMUNE_FOLDER,
     LEADER,
@@ -51,13 +51,13 @@ from cds_desktop.core.services.demo import (  # noqa: E402
     fill_past_period,
     fixed_clock,
 )
-from cds_desktop.core.services.office import OfficeService  # noqa: E402
+from cds_desktop.core.services.office.service import OfficeService  # noqa: E402
 from cds_desktop.core.services.roles import Role  # noqa: E402
-from cds_desktop.ui.application import DesktopApp  # noqa: E402
-from cds_desktop.ui.login_dialog import LoginDialog  # noqa: E402
-from cds_desktop.ui.main_window import MainWindow  # noqa: E402
-from cds_desktop.ui.pages.export_dialog import ExportDialog  # noqa: E402
-from cds_desktop.ui.qt_translator import QtLanguage  # noqa: E402
+from cds_desktop.ui.shell.application import DesktopApp  # noqa: E402
+from cds_desktop.ui.shared.login_dialog import LoginDialog  # noqa: E402
+from cds_desktop.ui.commune.main_window import MainWindow  # noqa: E402
+from cds_desktop.ui.commune.export_dialog import ExportDialog  # noqa: E402
+from cds_desktop.ui.shell.qt_translator import QtLanguage  # noqa: E402
 from cds_desktop.ui.setup_wizard.wizard import Page, SetupWizard  # noqa: E402
 
 SIZE = (1366, 768)

@@ -14,7 +14,7 @@ import pytest
 from cds_desktop.core.i18n import set_language
 from cds_desktop.core.paths import CACHE_DIR_ENV, DataDir
 from cds_desktop.core.plans.loader import PlanCatalog, load_plan_file
-from cds_desktop.core.services.commune import CommuneService
+from cds_desktop.core.services.commune.service import CommuneService
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # GUI tests never need a display
 if CACHE_DIR_ENV not in os.environ:  # tests (and the apps they start) never touch the real cache folder

@@ -14,14 +14,14 @@ from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QWidget, 
 from cds_desktop.app import main
 from cds_desktop.core.paths import CONFIG_DIR_ENV, DataDir
 from cds_desktop.core.services.accounts import Accounts, NewUser
-from cds_desktop.core.services.commune import open_commune_service
+from cds_desktop.core.services.commune.service import open_commune_service
 from cds_desktop.core.services.demo import CURRENT_PERIOD, PASSWORD, PLAN_ID, USERNAME
 from cds_desktop.core.services.roles import Role
 from cds_desktop.core.services.setup import needs_setup
-from cds_desktop.ui.login_dialog import LoginDialog
-from cds_desktop.ui.main_window import MainWindow
-from cds_desktop.ui.qt_translator import QtLanguage
-from cds_desktop.ui.restart import request_restart
+from cds_desktop.ui.shared.login_dialog import LoginDialog
+from cds_desktop.ui.commune.main_window import MainWindow
+from cds_desktop.ui.shell.qt_translator import QtLanguage
+from cds_desktop.ui.shell.restart import request_restart
 from cds_desktop.ui.setup_wizard.wizard import Page, SetupWizard
 
 GIVE_UP_S = 60
@@ -159,7 +159,7 @@ def test_with_accounts_the_login_dialog_comes_first_and_a_wrong_password_is_show
 
 
 def test_with_accounts_the_login_dialog_shows_before_the_data_is_opened(tmp_path, monkeypatch):
-    import cds_desktop.ui.off_thread as off_thread
+    import cds_desktop.ui.shell.off_thread as off_thread
 
     data = _commune(tmp_path / "data", (ADMIN, {Role.ADMIN, Role.LEADER}))
     opening_under = []

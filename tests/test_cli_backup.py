@@ -13,7 +13,7 @@ from cds_desktop.cli import backup_commands
 from cds_desktop.cli.context import CliContext, Parser
 from cds_desktop.core.errors import StorageError
 from cds_desktop.core.paths import CONFIG_DIR_ENV, remembered_data_dir
-from cds_desktop.core.services.commune import open_commune_service
+from cds_desktop.core.services.commune.service import open_commune_service
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -13,12 +13,12 @@ from cds_desktop.core.i18n import translate
 from cds_desktop.core.paths import CACHE_DIR_ENV, CONFIG_DIR_ENV, DataDir
 from cds_desktop.core.plans.loader import PlanCatalog
 from cds_desktop.core.services.accounts import Accounts, NewUser
-from cds_desktop.core.services.commune import CommuneService
+from cds_desktop.core.services.commune.service import CommuneService
 from cds_desktop.core.services.roles import Role
 from cds_desktop.core.storage.peek import Peek, peek
-from cds_desktop.ui.application import DesktopApp
-from cds_desktop.ui.main_window import PAGE_TITLES, MainWindow, WindowLayout
-from cds_desktop.ui.qt_translator import QtLanguage
+from cds_desktop.ui.shell.application import DesktopApp
+from cds_desktop.ui.commune.main_window import PAGE_TITLES, MainWindow, WindowLayout
+from cds_desktop.ui.shell.qt_translator import QtLanguage
 
 
 def test_peek_reads_the_unit_accounts_and_language_without_the_service(service, tmp_path, mini_plan, clock):
@@ -46,13 +46,13 @@ import sys
 from PySide6.QtWidgets import QApplication
 app = QApplication([]); app.setOrganizationName("CDS Desktop"); app.setApplicationName("CDS Desktop")
 import cds_desktop.app
-from cds_desktop.ui.main_window import MainWindow, remembered_layout, save_layout
+from cds_desktop.ui.commune.main_window import MainWindow, remembered_layout, save_layout
 layout = remembered_layout()
 frame = MainWindow(title="x", layout=layout)
 frame.show()
 app.processEvents()
 heavy = {"sqlalchemy", "sqlmodel", "pydantic", "cryptography", "reportlab", "alembic", "yaml", "dataclasses"}
-print(sorted({m.split(".")[0] for m in sys.modules} & heavy), "cds_desktop.ui.pages.indicators_page" in sys.modules,
+print(sorted({m.split(".")[0] for m in sys.modules} & heavy), "cds_desktop.ui.commune.indicators_page" in sys.modules,
       "Qt" in vars(sys.modules["PySide6.QtCore"]), layout is not None)
 save_layout(frame)
 """
@@ -120,7 +120,7 @@ def test_the_data_is_opened_once_the_frame_is_on_screen_or_soon_anyway(qtbot):
     from PySide6.QtWidgets import QWidget
 
     from cds_desktop.app import SHOWN_WAIT_MS, _on_screen
-    from cds_desktop.ui.off_thread import wait_off_the_gui_thread
+    from cds_desktop.ui.shell.off_thread import wait_off_the_gui_thread
 
     frame = QWidget()
     qtbot.addWidget(frame)

@@ -12,7 +12,7 @@ from cds_desktop.core.formatting import describe_deadline, describe_targets, sta
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.numbers import canonical, format_number, format_percent
 from cds_desktop.core.plans.model import Level, Plan
-from cds_desktop.core.services.commune import CommuneService, PeriodStatus
+from cds_desktop.core.services.commune.service import CommuneService, PeriodStatus
 from cds_desktop.core.validation import indicator_result
 
 _COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$")

@@ -18,8 +18,8 @@ from typing import Any, Callable, Sequence
 from cds_desktop.core.errors import CdsError, InputError
 from cds_desktop.core.i18n import set_language, translate
 from cds_desktop.core.services.accounts import Accounts
-from cds_desktop.core.services.commune import CommuneService, open_commune_service
-from cds_desktop.core.services.office import OfficeService, open_office_service
+from cds_desktop.core.services.commune.service import CommuneService, open_commune_service
+from cds_desktop.core.services.office.service import OfficeService, open_office_service
 
 
 PASSWORD_ENV = "CDS_PASSWORD"

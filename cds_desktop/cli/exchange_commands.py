@@ -16,8 +16,8 @@ from cds_desktop.core.bundle.keys import normalize_fingerprint
 from cds_desktop.core.errors import InputError
 from cds_desktop.core.formatting import state_label
 from cds_desktop.core.i18n import translate
-from cds_desktop.core.services.commune_exchange import CommuneExchange
-from cds_desktop.core.services.office import OfficeService
+from cds_desktop.core.services.commune.exchange import CommuneExchange
+from cds_desktop.core.services.office.service import OfficeService
 
 
 def register(commands: argparse._SubParsersAction, lang: str, init_kinds: argparse._SubParsersAction) -> None:

@@ -7,9 +7,9 @@ import argparse
 from pathlib import Path
 
 from cds_desktop.core.i18n import translate
-from cds_desktop.core.services.commune import parse_date
-from cds_desktop.core.services.commune_report import write_commune_report
-from cds_desktop.core.services.office_report import write_office_report
+from cds_desktop.core.services.commune.service import parse_date
+from cds_desktop.core.services.commune.report import write_commune_report
+from cds_desktop.core.services.office.report import write_office_report
 
 
 def register(commands: argparse._SubParsersAction, lang: str) -> None:

@@ -12,7 +12,7 @@ from cds_desktop.core.errors import InputError, PermissionDeniedError, StateErro
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.passwords import MIN_PASSWORD_LENGTH, hash_password, strength, verify_password
 from cds_desktop.core.services.accounts import LOCK_SECONDS, MAX_FAILED_ATTEMPTS, Accounts, NewUser
-from cds_desktop.core.services.commune_exchange import CommuneExchange
+from cds_desktop.core.services.commune.exchange import CommuneExchange
 from cds_desktop.core.services.roles import Permission, Principal, Role, permission_label, role_label
 
 P, Q1 = "mini-plan", "2023Q1"

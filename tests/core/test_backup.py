@@ -19,7 +19,7 @@ from cds_desktop.core.paths import CONFIG_DIR_ENV, DataDir, remember_data_dir, r
 from cds_desktop.core.plans.loader import PlanCatalog
 from cds_desktop.core.progress import CancelToken, Cancelled
 from cds_desktop.core.services.backup import backup, inspect_backup, move_data_dir, restore, switch_data_dir
-from cds_desktop.core.services.commune import CommuneService
+from cds_desktop.core.services.commune.service import CommuneService
 from cds_desktop.core.storage.database import head_revision, stamped_revision
 
 P, Q1 = "mini-plan", "2023Q1"

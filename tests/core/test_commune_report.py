@@ -7,7 +7,7 @@ from pypdf import PdfReader
 
 from cds_desktop.core.domain import TargetStatus, TaskStatus
 from cds_desktop.core.errors import InputError, ReportError
-from cds_desktop.core.services.commune_report import commune_report_data, write_commune_report
+from cds_desktop.core.services.commune.report import commune_report_data, write_commune_report
 
 P = "mini-plan"
 

@@ -10,7 +10,7 @@ from cds_desktop.core.domain import PeriodState, TaskStatus
 from cds_desktop.core.errors import InputError, StateError
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import PlanCatalog
-from cds_desktop.core.services.commune import CommuneService
+from cds_desktop.core.services.commune.service import CommuneService
 
 P, Q1 = "mini-plan", "2023Q1"
 

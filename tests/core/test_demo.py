@@ -8,9 +8,9 @@ from cds_desktop.core.domain import PeriodState
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import PlanCatalog
 from cds_desktop.core.services.accounts import Accounts
-from cds_desktop.core.services.commune import open_commune_service
+from cds_desktop.core.services.commune.service import open_commune_service
 from cds_desktop.core.services.demo import OFFICE_FOLDER, PAST_PERIOD, UNIT, build_demo, fixed_clock
-from cds_desktop.core.services.office import OfficeService
+from cds_desktop.core.services.office.service import OfficeService
 from cds_desktop.core.services.roles import Role
 
 

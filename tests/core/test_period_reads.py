@@ -2,7 +2,7 @@
 and plan periods worked out once per schedule."""
 
 from cds_desktop.core.plans.schedule import plan_periods, scheduled_period
-from cds_desktop.core.services.commune import period_status
+from cds_desktop.core.services.commune.service import period_status
 
 P, Q1 = "mini-plan", "2023Q1"
 

@@ -12,8 +12,8 @@ from cds_desktop.core.errors import BundleError, InputError, PermissionDeniedErr
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import PlanCatalog
 from cds_desktop.core.services.accounts import Accounts, NewUser
-from cds_desktop.core.services.commune_exchange import CommuneExchange
-from cds_desktop.core.services.office import OfficeService
+from cds_desktop.core.services.commune.exchange import CommuneExchange
+from cds_desktop.core.services.office.service import OfficeService
 from cds_desktop.core.services.roles import Role
 from cds_desktop.core.storage.database import open_database
 from tests.conftest import VN, FixedClock

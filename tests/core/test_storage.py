@@ -93,7 +93,7 @@ def test_every_released_schema_fixture_upgrades_with_its_data(tmp_path, mini_pla
 
     from cds_desktop.core.paths import DataDir
     from cds_desktop.core.plans.loader import PlanCatalog
-    from cds_desktop.core.services.commune import CommuneService
+    from cds_desktop.core.services.commune.service import CommuneService
 
     fixtures = sorted((Path(__file__).parents[1] / "fixtures" / "databases").glob("schema-*.sqlite"))
     assert fixtures, "no schema fixtures"

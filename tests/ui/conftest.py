@@ -6,8 +6,8 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from cds_desktop.core.i18n import set_language
-from cds_desktop.ui.application import DesktopApp
-from cds_desktop.ui.qt_translator import QtLanguage
+from cds_desktop.ui.shell.application import DesktopApp
+from cds_desktop.ui.shell.qt_translator import QtLanguage
 
 PLAN, PERIOD = "mini-plan", "2023Q2"
 

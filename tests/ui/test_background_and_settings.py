@@ -7,7 +7,7 @@ import threading
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QProgressDialog, QPushButton
 
 from cds_desktop.core.progress import Cancelled
-from cds_desktop.ui.background import BackgroundTasks
+from cds_desktop.ui.shell.background import BackgroundTasks
 
 
 def test_quick_work_shows_no_progress_dialog(qtbot):

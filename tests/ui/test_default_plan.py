@@ -4,9 +4,9 @@ from PySide6.QtWidgets import QApplication
 
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import PlanCatalog
-from cds_desktop.core.services.commune import CommuneService
-from cds_desktop.ui.application import DesktopApp
-from cds_desktop.ui.qt_translator import QtLanguage
+from cds_desktop.core.services.commune.service import CommuneService
+from cds_desktop.ui.shell.application import DesktopApp
+from cds_desktop.ui.shell.qt_translator import QtLanguage
 
 
 def test_task_only_plans_do_not_open_first(qtbot, tmp_path, mini_plan, clock):

@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from cds_desktop.ui.models.indicator_model import IndicatorColumn
-from cds_desktop.ui.models.roles import Role
+from cds_desktop.ui.commune.models.indicator_model import IndicatorColumn
+from cds_desktop.ui.shared.roles import Role
 from tests.ui.conftest import PERIOD, PLAN
 
 

@@ -15,7 +15,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
 
 from cds_desktop.core.plans.model import IndicatorKind
-from cds_desktop.ui.models.roles import Role
+from cds_desktop.ui.shared.roles import Role
 from tests.ui.conftest import PERIOD, PLAN
 from tests.ui.layout_checks import assert_no_clipped_text
 

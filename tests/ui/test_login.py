@@ -10,9 +10,9 @@ from cds_desktop.core.domain import PeriodState
 from cds_desktop.core.i18n import set_language, translate
 from cds_desktop.core.services.accounts import Accounts, NewUser
 from cds_desktop.core.services.roles import Permission, Role, permission_label
-from cds_desktop.ui.application import DesktopApp
-from cds_desktop.ui.login_dialog import LoginDialog
-from cds_desktop.ui.qt_translator import QtLanguage
+from cds_desktop.ui.shell.application import DesktopApp
+from cds_desktop.ui.shared.login_dialog import LoginDialog
+from cds_desktop.ui.shell.qt_translator import QtLanguage
 from tests.ui.conftest import PERIOD, PLAN
 from tests.ui.layout_checks import assert_no_clipped_text
 from tests.ui.test_translations import _untranslated, _visible_texts

@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader
 
 from cds_desktop.core.i18n import translate
-from cds_desktop.ui.pages.report_preview import ReportPreviewDialog
+from cds_desktop.ui.shared.report_preview import ReportPreviewDialog
 from tests.ui.conftest import PLAN
 from tests.ui.test_translations import _plan_texts, _untranslated, _visible_texts
 from tests.ui.test_workflow import fill

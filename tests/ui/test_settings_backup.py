@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QApplication, QPushButton
 from cds_desktop.core.paths import CONFIG_DIR_ENV, DataDir, remembered_data_dir
 from cds_desktop.core.plans.loader import PlanCatalog
 from cds_desktop.core.services.backup import backup
-from cds_desktop.core.services.commune import CommuneService
+from cds_desktop.core.services.commune.service import CommuneService
 from cds_desktop.core.services.roles import Principal, Role
-from cds_desktop.ui.restart import (
+from cds_desktop.ui.shell.restart import (
     RESTART_EXIT_CODE,
     RestartRequest,
     perform_pending,

@@ -13,11 +13,11 @@ from cds_desktop.core.i18n import translate
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import PlanCatalog
 from cds_desktop.core.services.accounts import Accounts
-from cds_desktop.core.services.commune_exchange import CommuneExchange
-from cds_desktop.core.services.office import OfficeService
+from cds_desktop.core.services.commune.exchange import CommuneExchange
+from cds_desktop.core.services.office.service import OfficeService
 from cds_desktop.core.services.roles import Role
 from cds_desktop.core.services.setup import needs_setup
-from cds_desktop.ui.qt_translator import QtLanguage
+from cds_desktop.ui.shell.qt_translator import QtLanguage
 from cds_desktop.ui.setup_wizard.kind_page import Kind
 from cds_desktop.ui.setup_wizard.wizard import Page, SetupWizard
 from tests.ui.layout_checks import assert_no_clipped_text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QMessageBox
 
-from cds_desktop.ui.models.task_model import TaskColumn, TaskFilter
+from cds_desktop.ui.commune.models.task_model import TaskColumn, TaskFilter
 from tests.ui.conftest import PERIOD, PLAN
 
 

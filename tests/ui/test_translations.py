@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from cds_desktop.core.i18n import catalog, translate
-from cds_desktop.ui.qt_translator import qt_catalog
+from cds_desktop.ui.shell.qt_translator import qt_catalog
 from tests.ui.conftest import PERIOD, PLAN
 
 _PLACEHOLDER = re.compile(r"\\\{[a-z_]+\\\}")

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from cds_desktop.core.i18n import set_language, translate
 from cds_desktop.core.services.accounts import Accounts
 from cds_desktop.core.services.roles import Role
-from cds_desktop.ui.pages.users_dialog import AddUserDialog, PasswordDialog, UsersDialog
-from cds_desktop.ui.qt_translator import QtLanguage
+from cds_desktop.ui.shared.users_dialog import AddUserDialog, PasswordDialog, UsersDialog
+from cds_desktop.ui.shell.qt_translator import QtLanguage
 from tests.ui.test_login import PASSWORDS, PEOPLE, accounts, answer_login, desktop, signed_in_window  # noqa: F401
 from tests.ui.layout_checks import assert_no_clipped_text
 from tests.ui.test_translations import _untranslated, _visible_texts

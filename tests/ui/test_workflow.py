@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 from cds_desktop.core.domain import PeriodState
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.services.roles import Principal, Role
-from cds_desktop.ui.pages.approve_dialog import ApproveDialog
-from cds_desktop.ui.pages.export_dialog import ExportDialog
+from cds_desktop.ui.commune.approve_dialog import ApproveDialog
+from cds_desktop.ui.commune.export_dialog import ExportDialog
 from tests.core.exchange.conftest import PASS_COMMUNE, PASS_OFFICE, exchange, office  # noqa: F401 - fixtures
 from tests.ui.conftest import PERIOD, PLAN
 from tests.ui.test_translations import _plan_texts, _untranslated, _visible_texts

@@ -25,7 +25,7 @@ from sqlmodel import Session, func, select
 
 from cds_desktop.core.errors import InputError, PermissionDeniedError, StateError
 from cds_desktop.core.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
-from cds_desktop.core.services.commune import CommuneService
+from cds_desktop.core.services.commune.service import CommuneService
 from cds_desktop.core.services.roles import Permission, Principal, Role
 from cds_desktop.core.storage.models import UserAccount
 from cds_desktop.core.text import clean, nfc

@@ -35,7 +35,7 @@ from cds_desktop.core.errors import InputError, SchemaTooNewError, StateError, S
 from cds_desktop.core.fileio import write_atomic
 from cds_desktop.core.paths import DataDir, remember_data_dir
 from cds_desktop.core.progress import CancelToken, ProgressCallback, check_cancelled
-from cds_desktop.core.services.commune import CommuneService
+from cds_desktop.core.services.commune.service import CommuneService
 from cds_desktop.core.services.roles import Permission
 from cds_desktop.core.storage.database import known_revisions, stamped_revision
 

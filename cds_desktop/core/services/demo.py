@@ -26,9 +26,9 @@ from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import PlanCatalog
 from cds_desktop.core.plans.model import IndicatorKind, Plan
 from cds_desktop.core.services.accounts import Accounts, NewUser
-from cds_desktop.core.services.commune import CommuneService
-from cds_desktop.core.services.commune_exchange import CommuneExchange
-from cds_desktop.core.services.office import OfficeService
+from cds_desktop.core.services.commune.service import CommuneService
+from cds_desktop.core.services.commune.exchange import CommuneExchange
+from cds_desktop.core.services.office.service import OfficeService
 from cds_desktop.core.services.roles import Role
 
 PLAN_ID = "dak-rlap-2023"

@@ -10,8 +10,8 @@ import tempfile
 from pathlib import Path
 
 from cds_desktop.core.progress import CancelToken, ProgressCallback
-from cds_desktop.core.services.commune import CommuneService
-from cds_desktop.core.services.commune_report import write_commune_report
+from cds_desktop.core.services.commune.service import CommuneService
+from cds_desktop.core.services.commune.report import write_commune_report
 
 
 def commune_report_pdf(service: CommuneService, plan_id: str, period_id: str, language: str = "vi",

@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QWidget, QWizard
 from cds_desktop.core.errors import CdsError
 from cds_desktop.core.i18n import set_language, translate
 from cds_desktop.core.paths import DataDir
-from cds_desktop.core.services.commune import CommuneService
+from cds_desktop.core.services.commune.service import CommuneService
 from cds_desktop.core.services.setup import CommuneSetup, set_up_commune
-from cds_desktop.ui.background import BackgroundTasks
-from cds_desktop.ui.qt_translator import QtLanguage
+from cds_desktop.ui.shell.background import BackgroundTasks
+from cds_desktop.ui.shell.qt_translator import QtLanguage
 from cds_desktop.ui.setup_wizard.accounts_page import AccountsPage
 from cds_desktop.ui.setup_wizard.identity_page import IdentityPage
 from cds_desktop.ui.setup_wizard.key_page import SigningKeyPage

@@ -8,9 +8,9 @@ import pytest
 
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import PlanCatalog
-from cds_desktop.core.services.commune import CommuneService
-from cds_desktop.core.services.commune_exchange import CommuneExchange
-from cds_desktop.core.services.office import OfficeService
+from cds_desktop.core.services.commune.service import CommuneService
+from cds_desktop.core.services.commune.exchange import CommuneExchange
+from cds_desktop.core.services.office.service import OfficeService
 
 PASS_OFFICE = "mật khẩu sở KHCN 2025"
 PASS_COMMUNE = "mật khẩu xã Nhân Cơ"

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from cds_desktop.core.errors import InputError, ReportError
 from cds_desktop.core.reports.data import SubmissionStatus
-from cds_desktop.core.services.office_report import office_report_data, write_office_report
+from cds_desktop.core.services.office.report import office_report_data, write_office_report
 
 from .conftest import P, PASS_COMMUNE, PASS_OFFICE, Q1, fill_and_approve
 
@@ -71,7 +71,7 @@ def test_unknown_or_empty_period_gives_a_clear_error(office, tmp_path):
 def test_an_office_without_communes_cannot_report(tmp_path, mini_plan, clock):
     from cds_desktop.core.paths import DataDir
     from cds_desktop.core.plans.loader import PlanCatalog
-    from cds_desktop.core.services.office import OfficeService
+    from cds_desktop.core.services.office.service import OfficeService
 
     bare = OfficeService(DataDir(tmp_path / "bare"), PlanCatalog([mini_plan]), clock)
     try:
@@ -87,7 +87,7 @@ def test_an_office_without_communes_cannot_report(tmp_path, mini_plan, clock):
 def test_on_time_means_first_received_strictly_before_the_deadline(mini_plan):
     """The first import counts (a later revision does not make a report late); the deadline day itself is late."""
     from cds_desktop.core.plans.schedule import scheduled_period
-    from cds_desktop.core.services.office_report import period_submissions
+    from cds_desktop.core.services.office.report import period_submissions
     from cds_desktop.core.storage.exchange_models import OfficeCommune, Submission
 
     def commune(code):

@@ -1,0 +1,310 @@
+"""The commune's side of bundle exchange: its signing key, the pinned office, export, receipts.
+
+- ``generate_key``: a new Ed25519 signing key sealed under a passphrase in ``keys/``; when a key already
+  exists this is a rotation: the new key's enrollment is also signed by the old key.
+- ``import_office_keys``: the office's org-keys file; the first time its root fingerprint must be the one
+  confirmed by phone, afterwards only newer lists signed by the same root are accepted.
+- ``approve``: the leader approves by unlocking the signing key with the passphrase.
+- ``export``: an approved, error-free period becomes one signed, encrypted bundle (``bundle.writer``).
+- ``import_receipt``: the office's signed receipt marks the period accepted, or returned for correction
+  (which starts the next revision so the commune can correct it).
+
+Permissions (``services/roles.py``): the signing key and enrollment need ``SIGNING_KEY``, the office's keys
+``MANAGE``, approval, export and receipts ``APPROVE``.
+
+The ``bundle`` package (cryptography) is imported by the methods that use it: the workflow screens hold a
+``CommuneExchange`` from start-up, but the first window needs none of it.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlmodel import select
+
+import cds_desktop
+from cds_desktop.core.domain import OfficeLevel, PeriodState
+from cds_desktop.core.errors import BundleError, InputError, StateError
+from cds_desktop.core.fileio import write_atomic
+from cds_desktop.core.progress import CancelToken, ProgressCallback
+from cds_desktop.core.services.changes import Changes
+from cds_desktop.core.services.commune.service import CommuneService
+from cds_desktop.core.services.roles import Permission
+from cds_desktop.core.services.report_record import (
+    RECORD_NAME,
+    EvidenceRecord,
+    HistoryRecord,
+    IndicatorRecord,
+    ReportRecord,
+    TaskRecord,
+    evidence_entry_name,
+    unit_record,
+)
+from cds_desktop.core.storage.exchange_models import CommuneKey, ExportRecord, OfficePin, ReceiptRecord
+
+if TYPE_CHECKING:
+    from cds_desktop.core.bundle.keyfiles import OrgKeys
+    from cds_desktop.core.bundle.keys import PublicKey, SigningKey
+    from cds_desktop.core.bundle.writer import AttachmentSource, WrittenBundle
+
+SCHEMA_VERSION = 1
+
+
+def read_key_file(path: Path) -> bytes:
+    """The bytes of a key or receipt file; ``InputError("keys.unreadable_file")`` when it cannot be read."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError("keys.unreadable_file", path=str(path), problem=exc.strerror or str(exc)) from None
+
+
+class CommuneExchange:
+    def __init__(self, service: CommuneService) -> None:
+        self.service = service
+        self.repo = service.repo
+
+    # --- the commune's signing key -----------------------------------------------------------
+    def active_key(self) -> CommuneKey | None:
+        with self.repo.reading() as session:
+            return session.exec(select(CommuneKey).where(CommuneKey.status == "active")).first()
+
+    def _require_key(self) -> CommuneKey:
+        key = self.active_key()
+        if key is None:
+            raise StateError("keys.no_signing_key")
+        return key
+
+    def unlock(self, passphrase: str) -> SigningKey:
+        """The active signing key; ``bundle.wrong_passphrase`` when the passphrase does not open it."""
+        from cds_desktop.core.bundle.private_keys import load_signing_key
+
+        record = self._require_key()
+        return load_signing_key(self.service.data_dir.keys / record.file_name, passphrase)
+
+    def generate_key(self, passphrase: str, old_passphrase: str | None = None) -> str:
+        """Create (or rotate) the commune's signing key; returns its fingerprint."""
+        from cds_desktop.core.bundle.keyfiles import make_enrollment
+        from cds_desktop.core.bundle.keys import SigningKey
+        from cds_desktop.core.bundle.private_keys import save_private_key
+
+        self.service.authorize(Permission.SIGNING_KEY)
+        unit = self.service.require_unit()
+        previous = self.active_key()
+        old_key = None
+        if previous is not None:
+            if old_passphrase is None:
+                raise InputError("keys.rotation_needs_old_passphrase")
+            old_key = self.unlock(old_passphrase)
+        key = SigningKey.generate()
+        now = self.service.clock()
+        file_name = f"commune-{key.public.key_id}.key"
+        save_private_key(self.service.data_dir.keys / file_name, key, passphrase)
+        enrollment = make_enrollment(key, org=unit.commune_code, org_name=unit.name, created_at=now,
+                                     previous_key=old_key)
+        write_atomic(self._enrollment_path(key.public.key_id), enrollment)
+        with self.repo.transaction() as session:
+            if previous is not None:
+                row = session.get(CommuneKey, previous.key_id)
+                row.status = "retired"
+                session.add(row)
+            session.add(CommuneKey(key_id=key.public.key_id, public_b64=base64.b64encode(key.public.raw).decode(), file_name=file_name,
+                                   previous_key_id=previous.key_id if previous else None, created_at=now))
+        return key.public.fingerprint
+
+    def _enrollment_path(self, key_id: str) -> Path:
+        return self.service.data_dir.keys / f"enrollment-{key_id}.json"
+
+    def export_enrollment(self, out: Path) -> str:
+        """Write the active key's enrollment file for the office; returns the key's fingerprint."""
+        self.service.authorize(Permission.SIGNING_KEY)
+        record = self._require_key()
+        write_atomic(Path(out), self._enrollment_path(record.key_id).read_bytes())
+        return _public(record).fingerprint
+
+    # --- the receiving office ----------------------------------------------------------------
+    def _pin(self) -> OfficePin | None:
+        with self.repo.reading() as session:
+            return session.get(OfficePin, 1)
+
+    def pinned_office(self) -> OrgKeys | None:
+        """The office's org-keys file as accepted (signature re-checked), or ``None`` before one was imported."""
+        from cds_desktop.core.bundle.keyfiles import verify_org_keys
+
+        pin = self._pin()
+        if pin is None:
+            return None
+        return verify_org_keys(pin.org_keys, pinned_root=pin.root_key_id, now=pin.updated_at)
+
+    @staticmethod
+    def office_keys_fingerprint(path: Path) -> str:
+        """The root fingerprint an org-keys file claims, to read out on the phone before importing it."""
+        from cds_desktop.core.bundle.keyfiles import org_keys_root_fingerprint
+
+        return org_keys_root_fingerprint(read_key_file(path))
+
+    def import_office_keys(self, path: Path, confirmed_fingerprint: str | None = None) -> OrgKeys:
+        """Pin the office root (first time: it must match ``confirmed_fingerprint``) or accept a newer list."""
+        from cds_desktop.core.bundle.keyfiles import verify_org_keys
+
+        self.service.authorize(Permission.MANAGE)
+        data = read_key_file(path)
+        now = self.service.clock()
+        unit = self.service.require_unit()
+        pin = self._pin()
+        if pin is None:
+            if not confirmed_fingerprint:
+                raise InputError("keys.fingerprint_required")
+            org_keys = verify_org_keys(data, pinned_root=confirmed_fingerprint, now=now)
+        else:
+            current = verify_org_keys(pin.org_keys, pinned_root=pin.root_key_id, now=pin.updated_at)
+            org_keys = verify_org_keys(data, pinned_root=pin.root_key_id, now=now, current=current)
+        office = org_keys.body.office
+        with self.repo.transaction() as session:  # the pin and the unit's receiving office change together
+            row = session.get(OfficePin, 1) or OfficePin(
+                office_code=office.code, root_key_id=org_keys.root.key_id,
+                root_public_b64=base64.b64encode(org_keys.root.raw).decode(),
+                list_version=0, org_keys=b"", pinned_at=now, updated_at=now)
+            row.office_code, row.list_version, row.org_keys, row.updated_at = (
+                office.code, org_keys.body.list_version, data, now)
+            session.add(row)
+            self.repo.save_unit(session, replace(unit, office_code=office.code, office_name=office.name,
+                                                 office_level=OfficeLevel(office.level.value)), now)
+        return org_keys
+
+    # --- approval and export -----------------------------------------------------------------
+    def approve(self, plan_id: str, period_id: str, passphrase: str, actor: str) -> Changes:
+        """The leader approves by unlocking the signing key (a wrong passphrase approves nothing)."""
+        self.service.authorize(Permission.APPROVE)
+        self.unlock(passphrase)
+        return self.service.approve(plan_id, period_id, actor)
+
+    def build_record(self, plan_id: str, period_id: str) -> tuple[ReportRecord, list[AttachmentSource]]:
+        """The report record and the evidence files of the period's current revision."""
+        from cds_desktop.core.bundle.writer import AttachmentSource
+
+        service = self.service
+        plan = service.plan(plan_id)
+        view = service.period(plan_id, period_id)
+        entries = service.entries(plan_id, view.period_id)
+        with self.repo.reading() as session:
+            period_row = self.repo.period(session, plan.id, view.period_id)
+        evidence = service.evidence(plan_id, view.period_id)
+        record = ReportRecord(
+            unit=unit_record(service.require_unit()),
+            plan_id=plan.id,
+            plan_version=plan.plan.plan_version,
+            period_id=view.period_id,
+            revision=view.revision,
+            submitted_at=period_row.submitted_at if period_row else None,
+            submitted_by=period_row.submitted_by if period_row else None,
+            approved_at=period_row.approved_at if period_row else None,
+            approved_by=period_row.approved_by if period_row else None,
+            indicators=tuple(IndicatorRecord(code=e.indicator_code, numerator=e.numerator, denominator=e.denominator,
+                                             value=e.value, note=e.note, data_source=e.data_source)
+                             for e in entries.indicators.values()),
+            tasks=tuple(TaskRecord(code=t.task_code, status=t.status, progress_pct=t.progress_pct,
+                                   completed_on=t.completed_on, result=t.result, difficulties=t.difficulties,
+                                   proposals=t.proposals) for t in entries.tasks.values()),
+            evidence=tuple(EvidenceRecord(item=e.item_code, name=e.name, sha256=e.sha256, size=e.size,
+                                          media_type=e.media_type) for e in evidence),
+            history=tuple(HistoryRecord(at=h.at, actor=h.actor, revision=h.revision, item=h.item_code, field=h.field,
+                                        old=h.old_value, new=h.new_value)
+                          for h in service.history(plan_id, view.period_id)),
+        )
+        attachments = {e.sha256: AttachmentSource(evidence_entry_name(e.sha256), e.path, e.size, e.sha256)
+                       for e in evidence}
+        return record, list(attachments.values())
+
+    def _previous_manifest(self, period_ref: int) -> str | None:
+        with self.repo.reading() as session:
+            last = session.exec(select(ExportRecord).where(ExportRecord.period_ref == period_ref)
+                                .order_by(ExportRecord.revision.desc())).first()
+        return last.manifest_hash if last else None
+
+    def export(self, plan_id: str, period_id: str, out_dir: Path, passphrase: str, actor: str,
+               progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> WrittenBundle:
+        """Write the approved period as a bundle into ``out_dir`` and mark it exported."""
+        from cds_desktop.core.bundle.errors import Code
+        from cds_desktop.core.bundle.fields import Series
+        from cds_desktop.core.bundle.writer import write_bundle
+
+        service = self.service
+        service.authorize(Permission.APPROVE)
+        actor = service.actor_name(actor)
+        view = service.period(plan_id, period_id)
+        if view.state is not PeriodState.APPROVED:
+            raise StateError("period.cannot_exported", period=view.period_id, state=view.state.value)
+        errors = [p for p in service.validate(plan_id, view.period_id) if p.is_error]
+        if errors:
+            raise StateError("period.has_errors", period=view.period_id, count=len(errors))
+        office = self.pinned_office()
+        if office is None:
+            raise StateError("keys.no_office")
+        if service.clock() >= office.body.expires_at:  # encrypting to keys the office may have replaced
+            raise BundleError(Code.ORG_KEYS_EXPIRED, office=office.body.office.code,
+                              expired=office.body.expires_at.date().isoformat())
+        signing_key = self.unlock(passphrase)
+        record, attachments = self.build_record(plan_id, view.period_id)
+        with self.repo.reading() as session:
+            period_ref = self.repo.period(session, plan_id, view.period_id).id
+        written = write_bundle(
+            Path(out_dir),
+            series=Series(commune=record.unit.commune_code, plan=plan_id, period=view.period_id),
+            revision=view.revision,
+            previous_manifest_sha256=self._previous_manifest(period_ref),
+            signing_key=signing_key,
+            recipients=office.recipients(),
+            records={RECORD_NAME: record.model_dump(mode="json")},
+            attachments=attachments,
+            app_version=cds_desktop.__version__,
+            schema_version=SCHEMA_VERSION,
+            created_at=service.clock(),
+            progress=progress,
+            cancel=cancel,
+        )
+        with self.repo.transaction() as session:
+            session.add(ExportRecord(period_ref=period_ref, revision=view.revision, bundle_id=written.bundle_id,
+                                     file_name=written.path.name, file_sha256=written.sha256,
+                                     manifest_hash=written.manifest_sha256, exported_at=service.clock(),
+                                     exported_by=actor))
+        service.mark_exported(plan_id, view.period_id, actor)
+        return written
+
+    # --- receipts ----------------------------------------------------------------------------
+    def import_receipt(self, path: Path, actor: str) -> Changes:
+        """Apply the office's signed receipt: accepted, or returned for correction (next revision starts)."""
+        from cds_desktop.core.bundle.receipts import ReceiptDecision, verify_receipt
+
+        self.service.authorize(Permission.APPROVE)
+        actor = self.service.actor_name(actor)
+        office = self.pinned_office()
+        if office is None:
+            raise StateError("keys.no_office")
+        unit = self.service.require_unit()
+        receipt = verify_receipt(read_key_file(path), root=office.root, commune=unit.commune_code)
+        body = receipt.body
+        service = self.service
+        now = service.clock()
+        with self.repo.transaction() as session:
+            record = self.repo.period(session, body.series.plan, body.series.period)
+            export = session.exec(select(ExportRecord).where(ExportRecord.bundle_id == body.bundle_id)).first()
+            if record is None or export is None or export.period_ref != record.id:
+                raise BundleError("receipt.unknown_bundle", period=body.series.period, revision=body.revision)
+            session.add(ReceiptRecord(period_ref=record.id, revision=body.revision, decision=body.decision.value,
+                                      reason=body.reason, issued_at=body.issued_at, imported_at=now))
+            returned = body.decision is ReceiptDecision.RETURNED
+            self.repo.set_state(session, record, PeriodState(record.state), actor, now,
+                                office_status=body.decision.value, office_reason=body.reason,
+                                office_revision=body.revision)
+            if returned and record.revision == body.revision and record.state == PeriodState.EXPORTED.value:
+                service.start_next_revision(session, record, actor, now)
+        return Changes(body.series.plan, body.series.period, period_state=True)
+
+
+def _public(record: CommuneKey) -> PublicKey:
+    from cds_desktop.core.bundle.keys import KeyKind, PublicKey
+
+    return PublicKey(KeyKind.ED25519, base64.b64decode(record.public_b64))

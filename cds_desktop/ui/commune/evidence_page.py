@@ -1,0 +1,195 @@
+"""Evidence files of the open period: add (file dialog or drag and drop), open with the system viewer, remove.
+
+Files are copied and hashed by the service on the background lane (a large scan can take a while); the
+size warning comes back as a notice. Stored files are named by their hash, so opening one copies it under
+its original name into a temporary folder first.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cds_desktop.core.errors import CdsError
+from cds_desktop.core.i18n import current_language, translate
+from cds_desktop.core.progress import CancelToken, ProgressCallback
+from cds_desktop.core.services.changes import Changes
+from cds_desktop.ui.shell.background import BackgroundTasks
+from cds_desktop.ui.commune.models.evidence_model import EvidenceColumn, EvidenceItemProxy, EvidenceTableModel
+from cds_desktop.ui.commune.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+
+class EvidencePage(QWidget):
+    def __init__(self, workspace: Workspace, tasks: BackgroundTasks, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace, self.tasks = workspace, tasks
+        self._open_copies = tempfile.TemporaryDirectory(prefix="cds-evidence-")
+        self.model = EvidenceTableModel(workspace, self)
+        self.proxy = EvidenceItemProxy(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.item_box = QComboBox()
+        self.item_box.setObjectName("evidence_item")
+        self.item_box.setMinimumContentsLength(60)
+        self.item_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.item_box.currentIndexChanged.connect(self._item_chosen)
+        item_label = QLabel(translate("ui.evidence.item"))
+        item_label.setBuddy(self.item_box)
+
+        self.table = QTableView()
+        self.table.setObjectName("evidence_table")
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(EvidenceColumn.NAME, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((EvidenceColumn.ITEM, 80), (EvidenceColumn.SIZE, 100),
+                              (EvidenceColumn.ADDED_AT, 140), (EvidenceColumn.ADDED_BY, 140)):
+            self.table.setColumnWidth(column, width)
+        self.table.doubleClicked.connect(self.open_selected)
+
+        self.drop_hint = QLabel(translate("ui.evidence.drop_hint"))
+        self.drop_hint.setObjectName("drop_hint")
+        self.drop_hint.setWordWrap(True)
+        self.add_button = QPushButton(translate("ui.evidence.add"))
+        self.open_button = QPushButton(translate("ui.evidence.open"))
+        self.remove_button = QPushButton(translate("ui.evidence.remove"))
+        self.add_button.clicked.connect(self.choose_files)
+        self.open_button.clicked.connect(self.open_selected)
+        self.remove_button.clicked.connect(self.remove_selected)
+
+        top = QHBoxLayout()
+        top.addWidget(item_label)
+        top.addWidget(self.item_box, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.drop_hint, 1)
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.remove_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self.setAcceptDrops(True)
+
+        workspace.period_opened.connect(self._fill_items)
+        self.model.modelReset.connect(self._update_buttons)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self._fill_items()
+
+    # --- which item ------------------------------------------------------------------------
+    def _fill_items(self) -> None:
+        chosen = self.item_box.currentData()
+        self.item_box.blockSignals(True)
+        self.item_box.clear()
+        self.item_box.addItem(translate("ui.evidence.all_items"), "")
+        if self.workspace.has_period:
+            plan, language = self.workspace.snapshot().plan, current_language()
+            for indicator in plan.commune_indicators():
+                self.item_box.addItem(f"{indicator.code} — {indicator.name.get(language)}", indicator.code)
+            for task in plan.commune_tasks():
+                self.item_box.addItem(f"{task.code} — {task.title.get(language)}", task.code)
+        self.item_box.blockSignals(False)
+        self.show_item(chosen or "")
+
+    def show_item(self, item_code: str) -> None:
+        self.item_box.setCurrentIndex(max(0, self.item_box.findData(item_code)))
+        self._item_chosen()
+
+    def _item_chosen(self) -> None:
+        self.proxy.set_item(self.item_box.currentData() or "")
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        editable = self.workspace.has_period and self.workspace.snapshot().editable
+        has_item = bool(self.item_box.currentData())
+        selected = bool(self.table.selectionModel().selectedRows())
+        self.add_button.setEnabled(editable and has_item)
+        self.open_button.setEnabled(selected)
+        self.remove_button.setEnabled(editable and selected)
+        self.drop_hint.setText(translate("ui.evidence.drop_hint" if has_item else "ui.evidence.choose_item_first"))
+
+    # --- adding ----------------------------------------------------------------------------
+    def choose_files(self) -> None:
+        dialog = QFileDialog(self, translate("ui.evidence.choose_title"))
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)  # the app's language, whatever the OS speaks
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dialog.setObjectName("evidence_file_dialog")
+        if dialog.exec():
+            self.add_files([Path(name) for name in dialog.selectedFiles()])
+
+    def add_files(self, files: list[Path]) -> None:
+        item_code = self.item_box.currentData()
+        if not item_code or not files:
+            return
+        service, workspace = self.workspace.service, self.workspace
+        plan_id, period_id, actor = workspace.plan_id, workspace.period_id, workspace.actor
+        for file in files:
+            def work(progress: ProgressCallback, cancel: CancelToken, file: Path = file) -> Changes:
+                return service.add_evidence(plan_id, period_id, item_code, file, actor)
+
+            self.tasks.run(work, workspace.publish, self._failed, translate("ui.evidence.adding", name=file.name), self)
+
+    def _failed(self, error: BaseException) -> None:
+        if isinstance(error, CdsError):
+            self.workspace.notice.emit(error.message(), True)
+            return
+        log.error("adding evidence failed", exc_info=error)
+        self.workspace.notice.emit(translate("ui.error.unexpected"), True)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if event.mimeData().hasUrls() and self.add_button.isEnabled():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        files = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        self.add_files([f for f in files if f.is_file()])
+        event.acceptProposedAction()
+
+    # --- opening and removing --------------------------------------------------------------
+    def _selected(self):
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row(self.proxy.mapToSource(rows[0]).row()) if rows else None
+
+    def open_selected(self) -> None:
+        file = self._selected()
+        if file is None:
+            return
+        copy = Path(self._open_copies.name) / file.sha256[:16] / file.name
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        if not copy.exists():
+            shutil.copyfile(file.path, copy)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy)))
+
+    def remove_selected(self) -> None:
+        file = self._selected()
+        if file is None:
+            return
+        answer = QMessageBox.question(
+            self, translate("ui.evidence.remove_title"), translate("ui.evidence.remove_confirm", name=file.name)
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            workspace = self.workspace
+            workspace.mutate(lambda: workspace.service.remove_evidence(
+                workspace.plan_id, workspace.period_id, file.link_id, workspace.actor))

@@ -1,0 +1,126 @@
+"""Settings: language, evidence size warning, the report's details, and the Data section (data folder, backup,
+restore; see ``backup_dialogs.py``).
+
+Saving writes only what changed, through the service, and publishes the ``Changes``; a language change
+rebuilds the window in the new language (see ``ui/shell/application.py``). While backup work runs the dialog
+stays open (its progress dialog has Cancel).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cds_desktop.core.i18n import translate
+from cds_desktop.core.settings import SETTINGS
+from cds_desktop.ui.shared.backup_dialogs import DataSection
+from cds_desktop.ui.commune.workspace import Workspace
+
+SIGNER_TITLES = ("chairman", "deputy")
+
+
+def line_up_labels(*boxes: QWidget) -> None:
+    """Make the label columns of the boxes' form layouts equally wide, so that their fields line up."""
+    labels = []
+    for box in boxes:
+        form = box.layout()
+        for row in range(form.rowCount()):
+            item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            if item is not None and item.widget() is not None:
+                labels.append(item.widget())
+    width = max(label.sizeHint().width() for label in labels)
+    for label in labels:
+        label.setMinimumWidth(width)
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.setWindowTitle(translate("ui.settings.title"))
+        values = workspace.service.settings()
+
+        self.language = QComboBox()
+        self.language.setObjectName("language")
+        self.language.addItem(translate("ui.settings.language.vi"), "vi")
+        self.language.addItem(translate("ui.settings.language.en"), "en")
+        self.language.setCurrentIndex(max(0, self.language.findData(values["language"])))
+        self.evidence_warn = QSpinBox()
+        self.evidence_warn.setObjectName("evidence_warn_mb")
+        limits = SETTINGS["evidence_warn_mb"]
+        self.evidence_warn.setRange(limits.minimum, limits.maximum)
+        self.evidence_warn.setValue(int(values["evidence_warn_mb"]))
+
+        self.number_pattern = QLineEdit(values["report_number_pattern"])
+        self.number_pattern.setToolTip(translate("ui.settings.number_pattern_tip"))
+        self.signer_name = QLineEdit(values["report_signer_name"])
+        self.signer_title = QComboBox()
+        for title in SIGNER_TITLES:
+            self.signer_title.addItem(translate(f"ui.settings.signer.{title}"), title)
+        self.signer_title.setCurrentIndex(max(0, self.signer_title.findData(values["report_signer_title"])))
+        self.place = QLineEdit(values["report_place"])
+        self.place.setPlaceholderText(translate("ui.settings.place_example"))
+        self.recipients = QPlainTextEdit(values["report_recipients"])
+        self.recipients.setTabChangesFocus(True)
+        self.recipients.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+
+        general = QGroupBox(translate("ui.settings.general"))
+        general_form = QFormLayout(general)
+        general_form.addRow(translate("setting.language"), self.language)
+        general_form.addRow(translate("setting.evidence_warn_mb"), self.evidence_warn)
+        report = QGroupBox(translate("ui.settings.report"))
+        report_form = QFormLayout(report)
+        report_form.addRow(translate("setting.report_number_pattern"), self.number_pattern)
+        report_form.addRow(translate("setting.report_signer_name"), self.signer_name)
+        report_form.addRow(translate("ui.settings.signer_title"), self.signer_title)
+        report_form.addRow(translate("setting.report_place"), self.place)
+        report_form.addRow(translate("setting.report_recipients"), self.recipients)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(general)
+        layout.addWidget(report)
+        self.data = DataSection(workspace, self)
+        layout.addWidget(self.data)
+        line_up_labels(general, report, self.data)
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+        self.resize(760, 600)
+        self._initial = self.values()
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "language": self.language.currentData(),
+            "evidence_warn_mb": self.evidence_warn.value(),
+            "report_number_pattern": self.number_pattern.text(),
+            "report_signer_name": self.signer_name.text(),
+            "report_signer_title": self.signer_title.currentData(),
+            "report_place": self.place.text(),
+            "report_recipients": self.recipients.toPlainText(),
+        }
+
+    def done(self, result: int) -> None:
+        if not self.data.busy:  # backup work in flight is cancelled from its progress dialog, not by closing
+            super().done(result)
+
+    def save(self) -> None:
+        service, workspace = self.workspace.service, self.workspace
+        changed = {key: value for key, value in self.values().items() if value != self._initial[key]}
+        for key, value in changed.items():
+            if workspace.mutate(lambda key=key, value=value: service.set_setting(key, value)) is None:
+                return  # the notice says why; the dialog stays open
+        self.accept()

@@ -1,0 +1,1 @@
+"""The application shell: QApplication set-up, background work, restart, Qt translations."""
