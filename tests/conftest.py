@@ -6,6 +6,7 @@ import atexit
 import datetime as dt
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from cds_desktop.core.paths import CACHE_DIR_ENV, DataDir
 from cds_desktop.core.plans.loader import PlanCatalog, load_plan_file
 from cds_desktop.core.services.commune.service import CommuneService
 
+sys.path.insert(0, str(Path(__file__).parent))  # ``support.*``: helpers shared by the test folders
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # GUI tests never need a display
 if CACHE_DIR_ENV not in os.environ:  # tests (and the apps they start) never touch the real cache folder
     os.environ[CACHE_DIR_ENV] = tempfile.mkdtemp(prefix="cds-test-cache-")
