@@ -1,4 +1,5 @@
-"""Makes the shared helper modules of this folder (``bundle_helpers``, ``bundle_golden``) importable by its tests."""
+"""Makes the shared helper modules of this folder (``bundle_helpers``, ``bundle_golden``, ``independent``,
+``external_vectors``) importable by its tests."""
 
 from __future__ import annotations
 
