@@ -31,8 +31,19 @@ class UsageError(Exception):
         self.detail = detail
 
 
+class HelpFormatter(argparse.HelpFormatter):
+    """Help texts are plain translated text: a ``%`` in them is a percent sign, not a ``%(name)s`` directive."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        return action.help.replace("%", "%%") if action.help else action.help
+
+
 class Parser(argparse.ArgumentParser):
     """An argument parser whose errors are raised (and then shown translated) instead of printed."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)  # sub-parsers too: they are made with this class
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(message)
