@@ -1,5 +1,10 @@
 """The command-line skeleton: global options, sign-in, translated argument errors, output, error handling.
 
+argparse's own words ("usage:", "invalid choice", "the following arguments are required" …) pass through the
+``_``/``ngettext`` functions of the ``argparse`` module; while ``main`` builds and runs the parser
+(``argparse_speaking``) those answer from the ``cli.argparse.*`` catalog entries, whose English is argparse's
+exact message id. Help texts are plain text (``HelpFormatter``): a ``%`` in a translation is printed as is.
+
 ``--user`` names who acts. When the installation has accounts, the CLI signs in as that user before the
 first command touches the commune's store, with the password from ``CDS_PASSWORD`` (scripts) or a hidden
 prompt; without accounts (single-operator mode) ``--user`` is only recorded in the history.
@@ -12,11 +17,13 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from cds_desktop.core.errors import CdsError, InputError
-from cds_desktop.core.i18n import set_language, translate
+from cds_desktop.core.i18n import catalog, set_language, translate
 from cds_desktop.core.services.accounts import Accounts
 from cds_desktop.core.services.commune.service import CommuneService, open_commune_service
 from cds_desktop.core.services.office.service import OfficeService, open_office_service
@@ -29,6 +36,28 @@ class UsageError(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
+
+
+ARGPARSE_MESSAGES = "cli.argparse."
+
+
+@contextmanager
+def argparse_speaking(language: str) -> Iterator[None]:
+    """argparse's messages in ``language`` while the block runs (its module-level gettext functions swapped)."""
+    words = {entry["en"]: entry[language] for key, entry in catalog().items() if key.startswith(ARGPARSE_MESSAGES)}
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+
+    def gettext(message: str) -> str:
+        return words.get(message, message)
+
+    def ngettext(singular: str, plural: str, count: int) -> str:
+        return gettext(singular if count == 1 else plural)
+
+    argparse._, argparse.ngettext = gettext, ngettext  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
 
 
 class HelpFormatter(argparse.HelpFormatter):
@@ -142,9 +171,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     language = _language_from_argv(argv)
     set_language(language)
-    parser = build_parser(language)
     try:
-        args = parser.parse_args(argv)
+        with argparse_speaking(language):
+            args = build_parser(language).parse_args(argv)
     except UsageError as exc:
         print(translate("cli.usage_error", language, detail=exc.detail), file=sys.stderr)
         return 2
