@@ -27,8 +27,9 @@ from cds_desktop.core.i18n import translate
 from cds_desktop.core.plans.model import PLAN_FORMAT_VERSION, Plan, PlanProblem, _loc_text
 from cds_desktop.core.resources import builtin_plans_dir
 from cds_desktop.core.yaml_strict import BaseLoader as _BaseLoader
-from cds_desktop.core.yaml_strict import DuplicateKeyError as _DuplicateKeyError
-from cds_desktop.core.yaml_strict import UniqueKeyLoader as _UniqueKeyLoader
+from cds_desktop.core.yaml_strict import YamlRefused, load_strict, os_problem_id, read_data_file
+
+MAX_PLAN_BYTES = 1 << 20  # 1 MiB: the largest built-in plan is under 100 KB
 
 
 class PlanFileError(PlanError):
@@ -132,24 +133,24 @@ def _invalid(source: str, text: str, loc: tuple, message_id: str, params: dict) 
     )
 
 
+def _refused(source: str, refusal: YamlRefused) -> PlanFileError:
+    """The ``PlanFileError`` for a file that ``yaml_strict`` refused (``plan.unreadable`` when not UTF-8)."""
+    line = refusal.line
+    code = "plan.unreadable" if refusal.reason == "encoding" else "plan.yaml"
+    return PlanFileError(
+        code, file=source, field=f"line {line}" if line else "(file)", line=line,
+        field_id="plan.where.line" if line else "plan.where.file",
+        problem=translate(refusal.problem_id, "en", **refusal.params), problem_id=refusal.problem_id,
+        **refusal.params,
+    )
+
+
 def parse_plan(text: str, source: str) -> Plan:
     """Parse and validate plan text; ``source`` names the file in error messages."""
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        common = dict(file=source, field=f"line {line}" if line else "(file)", line=line)
-        common["field_id"] = "plan.where.line" if line else "plan.where.file"
-        if isinstance(exc, _DuplicateKeyError):
-            raise PlanFileError(
-                "plan.yaml", **common, key=str(exc.key), problem=f"duplicate key {exc.key!r}",
-                problem_id="plan.problem.duplicate_key",
-            ) from exc
-        detail = str(getattr(exc, "problem", None) or exc)
-        raise PlanFileError(
-            "plan.yaml", **common, detail=detail, problem=detail, problem_id="plan.problem.yaml_syntax"
-        ) from exc
+        data = load_strict(text)
+    except YamlRefused as refusal:
+        raise _refused(source, refusal) from None
     if not isinstance(data, dict):
         raise _invalid(source, text, (), "plan.problem.not_mapping", {})
     version = data.get("format")
@@ -170,11 +171,16 @@ def parse_plan(text: str, source: str) -> Plan:
 
 
 def load_plan_file(path: Path) -> Plan:
+    """The plan in the file at ``path`` (at most ``MAX_PLAN_BYTES``); ``PlanError`` naming the file otherwise."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PlanError("plan.unreadable", file=str(path), problem=str(exc)) from exc
-    return parse_plan(text, str(path.name))
+        text = read_data_file(path, MAX_PLAN_BYTES)
+    except OSError as exc:
+        problem_id = os_problem_id(exc)
+        raise PlanFileError("plan.unreadable", file=path.name, problem=translate(problem_id, "en"),
+                            problem_id=problem_id, errno=exc.errno) from None
+    except YamlRefused as refusal:
+        raise _refused(path.name, refusal) from None
+    return parse_plan(text, path.name)
 
 
 @lru_cache(maxsize=1)
