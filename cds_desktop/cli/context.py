@@ -22,14 +22,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from cds_desktop.core.errors import CdsError, InputError
-from cds_desktop.core.i18n import catalog, set_language, translate
+from cds_desktop.core.errors import CdsError, DataFileError, InputError
+from cds_desktop.core.i18n import catalog, catalog_problems, set_language, translate
+from cds_desktop.core.paths import DataDir
 from cds_desktop.core.services.accounts import Accounts
 from cds_desktop.core.services.commune.service import CommuneService, open_commune_service
 from cds_desktop.core.services.office.service import OfficeService, open_office_service
+from cds_desktop.core.storage.peek import FolderKind
 
 
 PASSWORD_ENV = "CDS_PASSWORD"
+USABLE_FOLDERS = (FolderKind.NEW, FolderKind.COMMUNE, FolderKind.OFFICE)  # an office also keeps plans and backups
 
 
 class UsageError(Exception):
@@ -97,8 +100,21 @@ class CliContext:
     def t(self, message_id: str, **params: Any) -> str:
         return translate(message_id, self.language, **params)
 
+    def _checked_folder(self) -> None:
+        """Refuse, before anything is written there, a folder that is not a CDS one or is damaged, and for
+        ``cds init …`` (``initialises``: the kind it makes) a folder of the other kind or with data."""
+        from cds_desktop.core.services.setup import require_folder_kind, require_folder_to_initialise
+
+        data_dir = DataDir.resolve(self.args.data_dir)
+        initialises = getattr(self.args, "initialises", None)
+        if initialises is not None:
+            require_folder_to_initialise(data_dir, FolderKind(initialises))
+        else:
+            require_folder_kind(data_dir, *USABLE_FOLDERS)
+
     def commune(self) -> CommuneService:
         if self._commune is None:
+            self._checked_folder()
             self._commune = open_commune_service(self.args.data_dir)
             self._sign_in(self._commune)
         return self._commune
@@ -117,6 +133,7 @@ class CliContext:
 
     def office(self) -> OfficeService:
         if self._office is None:
+            self._checked_folder()
             self._office = open_office_service(self.args.data_dir)
         return self._office
 
@@ -171,6 +188,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     language = _language_from_argv(argv)
     set_language(language)
+    damaged = catalog_problems()
+    if damaged:  # messages would be missing: refuse to run rather than print message ids
+        file, problem_id, params = damaged[0]
+        error = DataFileError("catalog.damaged", **{**params, "file": file, "problem_id": problem_id})
+        print(translate("cli.error_prefix", language) + error.message(language), file=sys.stderr)
+        return error.exit_code
     try:
         with argparse_speaking(language):
             args = build_parser(language).parse_args(argv)

@@ -3,11 +3,18 @@
 Every failure is a ``PlanError`` (in fact a ``PlanFileError``, its subclass, whose ``{field}`` and
 ``{problem}`` are themselves translated, so that the Vietnamese message is Vietnamese throughout):
 
-- ``plan.yaml``: the text is not YAML, or a mapping repeats a key (``field`` is the line);
+A plan file is hostile input, built-in or imported: it is read through ``yaml_strict`` (at most
+``MAX_PLAN_BYTES``, UTF-8, no aliases, bounded nesting, no repeated keys), then validated.
+
+- ``plan.yaml``: ``yaml_strict`` refused the text (``field`` is the line, ``problem_id`` a
+  ``data_file.problem.*`` message: syntax, repeated key, alias, nesting, size …);
 - ``plan.invalid``: the YAML does not fit the plan format (``field`` is the path of the offending field,
   e.g. ``groups[1].indicators[0].target.low (line 42)``; ``problem`` says what is wrong);
 - ``plan.format_too_new``: the file's ``format`` is newer than this app reads;
 - ``plan.unreadable``: the file cannot be opened or is not UTF-8.
+
+``load_plan_folder`` loads a folder of plan files where one damaged file never stops the others: the files
+left out become the catalog's ``problems`` (listed by ``cds plans list`` and reported when the desktop starts).
 
 Error parameters stay machine-readable: ``file``, ``field`` (the path, untranslated), ``line`` when known,
 ``problem`` (the English text) and ``problem_id`` (the message id of the problem).
@@ -183,21 +190,59 @@ def load_plan_file(path: Path) -> Plan:
     return parse_plan(text, path.name)
 
 
+def load_plan_folder(folder: Path, taken: set[str] | frozenset[str] = frozenset()) -> tuple[list[Plan], list[PlanError]]:
+    """The plans of the ``*.yaml`` files in ``folder`` (file-name order), and a ``PlanError`` for each file left
+    out: damaged, or with the id of a plan in ``taken`` or of an earlier file. One bad file never stops the others.
+    """
+    plans: list[Plan] = []
+    problems: list[PlanError] = []
+    taken = set(taken)
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            plan = load_plan_file(path)
+        except PlanError as problem:
+            problems.append(problem)
+            continue
+        if plan.id in taken:
+            problems.append(PlanError("plan.duplicate_file", file=path.name, plan=plan.id))
+            continue
+        taken.add(plan.id)
+        plans.append(plan)
+    return plans, problems
+
+
 @lru_cache(maxsize=1)
+def _builtin() -> tuple[tuple[Plan, ...], tuple[PlanError, ...]]:
+    plans, problems = load_plan_folder(builtin_plans_dir())
+    return tuple(plans), tuple(problems)
+
+
 def builtin_plans() -> tuple[Plan, ...]:
-    """The plans shipped in ``resources/plans``, in file-name order."""
-    return tuple(load_plan_file(p) for p in sorted(builtin_plans_dir().glob("*.yaml")))
+    """The plans shipped in ``resources/plans``, in file-name order (a damaged file is left out)."""
+    return _builtin()[0]
+
+
+def installed_plans(user_folder: Path) -> "PlanCatalog":
+    """The built-in plans, then those of the plan files in ``user_folder``; the files left out are its problems."""
+    builtin, builtin_problems = _builtin()
+    imported, problems = load_plan_folder(user_folder, {plan.id for plan in builtin})
+    return PlanCatalog(builtin + tuple(imported), builtin_problems + tuple(problems))
 
 
 class PlanCatalog:
-    """The plans available to this installation, looked up by id."""
+    """The plans available to this installation, looked up by id, and the plan files left out (``problems``)."""
 
-    def __init__(self, plans: tuple[Plan, ...] | list[Plan]) -> None:
+    def __init__(self, plans: tuple[Plan, ...] | list[Plan], problems: tuple[PlanError, ...] | list[PlanError] = ()
+                 ) -> None:
         self._plans = {p.id: p for p in plans}
+        self.problems = tuple(problems)
 
     @classmethod
     def builtin(cls) -> "PlanCatalog":
-        return cls(builtin_plans())
+        return cls(*_builtin())
+
+    def with_plan(self, plan: Plan) -> "PlanCatalog":
+        return PlanCatalog([*self._plans.values(), plan], self.problems)
 
     def all(self) -> list[Plan]:
         return list(self._plans.values())
