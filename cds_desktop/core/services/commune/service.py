@@ -200,8 +200,7 @@ class CommuneService:
     def setting(self, key: str) -> Any:
         declared = spec(key)
         with self.repo.reading() as session:
-            stored = self.repo.setting(session, key)
-        return declared.default if stored is None else stored
+            return declared.read_back(self.repo.setting_json(session, key))
 
     def settings(self) -> dict[str, Any]:
         return {key: self.setting(key) for key in SETTINGS}
