@@ -29,8 +29,9 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, NamedTuple, Sequence
 
-from cds_desktop.core.errors import CdsError
-from cds_desktop.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, current_language, set_language, translate
+from cds_desktop.core.errors import CdsError, DataFileError
+from cds_desktop.core.i18n import (DEFAULT_LANGUAGE, LANGUAGES, catalog_problems, current_language, set_language,
+                                   translate)
 from cds_desktop.core.paths import APP_NAME, DataDir
 from cds_desktop.core.storage.peek import Peek, peek
 
@@ -132,13 +133,18 @@ def _commune_data_dir(override: str | None) -> DataDir | int:
     """The data folder to open, when the core says it is a commune's or a new one (``storage.peek.folder_kind``);
     otherwise say what it is and return the exit code (0 for an office's folder, whose screens come later; 1 for
     a foreign or damaged one) — never the commune's set-up over an office's or anyone's data.
-    A damaged remembered-folder file is reported and the default folder used instead."""
+    A damaged remembered-folder file or message catalog is reported, and the app goes on (the default folder; the
+    other catalogs)."""
     from PySide6.QtWidgets import QMessageBox
 
     from cds_desktop.core.paths import default_data_dir
     from cds_desktop.core.storage.peek import FolderKind, folder_kind
 
     title = translate("ui.app_title")
+    for file, problem_id, params in catalog_problems():  # its messages are missing: said once, the app goes on
+        log.error("message catalog %s left out: %s", file, problem_id)
+        damaged = DataFileError("catalog.damaged", **{**params, "file": file, "problem_id": problem_id})
+        QMessageBox.warning(None, title, damaged.message())
     try:
         data_dir = DataDir.resolve(override)
     except CdsError as exc:

@@ -92,3 +92,23 @@ def test_damaged_plan_files_are_shown_at_start_and_the_other_plans_load(tmp_path
     assert run(["--data-dir", str(data.root)], [answer_message_box(seen), in_main_window(windows)]) == 0
     assert seen[0][0] is QMessageBox.Icon.Warning and "hong.yaml" in seen[0][1]
     assert windows[0][1]  # a plan is open
+
+
+def test_a_damaged_message_catalog_is_reported_and_the_app_goes_on(tmp_path, monkeypatch):
+    from cds_desktop.core import i18n
+    from cds_desktop.core.resources import translations_dir
+
+    copy = tmp_path / "translations" / "messages"
+    copy.mkdir(parents=True)
+    for source in (translations_dir() / "messages").glob("*.yaml"):
+        (copy / source.name).write_bytes(source.read_bytes())
+    (copy / "office_report.yaml").write_bytes(b"\xff\xfe garbage")
+    monkeypatch.setattr(i18n, "translations_dir", lambda: copy.parent)
+    i18n._catalogs.cache_clear()
+    try:
+        data, boxes, windows = _commune(tmp_path / "data"), [], []
+        assert run(["--data-dir", str(data.root)], [answer_message_box(boxes), in_main_window(windows)]) == 0
+    finally:
+        monkeypatch.undo()
+        i18n._catalogs.cache_clear()
+    assert "office_report.yaml" in boxes[0][1] and "cài đặt lại" in boxes[0][1] and windows
