@@ -5,11 +5,10 @@ a damaged remembered-folder file and damaged plan files are reported and the app
 from __future__ import annotations
 
 import hashlib
-import json
 
 from PySide6.QtWidgets import QMessageBox
 
-from cds_desktop.core.paths import CONFIG_DIR_ENV, DataDir
+from cds_desktop.core.paths import CONFIG_DIR_ENV
 from cds_desktop.core.storage.peek import FolderKind, folder_kind
 from cds_desktop.ui.commune.main_window import MainWindow
 from cds_desktop.ui.setup_wizard.wizard import SetupWizard
