@@ -1,8 +1,9 @@
 """``cds-desktop``: the one place that knows both sides.
 
 Start-up order: arguments → data folder (``--data-dir``, else the remembered one, else the default) → logging →
-language → Qt → the set-up wizard on the first run (``setup.needs_setup``) → open the database (migrating it)
-→ sign in when the installation has accounts → main window. An installation without accounts (made with
+language → Qt → the kind of data folder (``storage.peek.folder_kind``: an office's, a foreign or a damaged folder
+is declined with a message) → the set-up wizard on a new folder (``setup.needs_setup``) → open the database
+(migrating it) → sign in when the installation has accounts → main window. An installation without accounts (made with
 ``cds init``) opens straight on the main window with the operating-system login as the actor.
 
 Progressive start-up: when a first look at the database (``storage/peek.py``, ``sqlite3`` only) finds a
@@ -28,8 +29,9 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, NamedTuple, Sequence
 
-from cds_desktop.core.errors import CdsError
-from cds_desktop.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, current_language, set_language, translate
+from cds_desktop.core.errors import CdsError, DataFileError
+from cds_desktop.core.i18n import (DEFAULT_LANGUAGE, LANGUAGES, catalog_problems, current_language, set_language,
+                                   translate)
 from cds_desktop.core.paths import APP_NAME, DataDir
 from cds_desktop.core.storage.peek import Peek, peek
 
@@ -113,7 +115,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo_root = Path(tempfile.mkdtemp(prefix="cds-demo-")) if args.demo else None
     try:
         demo = _build_demo(demo_root) if demo_root is not None else None
-        data_dir = (demo.data_dir if demo else DataDir.resolve(args.data_dir)).ensure()
+        data_dir = demo.data_dir.ensure() if demo else _commune_data_dir(args.data_dir)
+        if isinstance(data_dir, int):
+            return data_dir  # not a folder this app opens (it said so)
         while True:
             qt_language.apply(current_language())
             code = _run(app, qt_language, data_dir, args.lang, demo)
@@ -123,6 +127,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if demo_root is not None:
             shutil.rmtree(demo_root, ignore_errors=True)
+
+
+def _commune_data_dir(override: str | None) -> DataDir | int:
+    """The data folder to open, when the core says it is a commune's or a new one (``storage.peek.folder_kind``);
+    otherwise say what it is and return the exit code (0 for an office's folder, whose screens come later; 1 for
+    a foreign or damaged one) — never the commune's set-up over an office's or anyone's data.
+    A damaged remembered-folder file or message catalog is reported, and the app goes on (the default folder; the
+    other catalogs)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from cds_desktop.core.paths import default_data_dir
+    from cds_desktop.core.storage.peek import FolderKind, folder_kind
+
+    title = translate("ui.app_title")
+    for file, problem_id, params in catalog_problems():  # its messages are missing: said once, the app goes on
+        log.error("message catalog %s left out: %s", file, problem_id)
+        damaged = DataFileError("catalog.damaged", **{**params, "file": file, "problem_id": problem_id})
+        QMessageBox.warning(None, title, damaged.message())
+    try:
+        data_dir = DataDir.resolve(override)
+    except CdsError as exc:
+        data_dir = DataDir(default_data_dir())
+        log.error("remembered data folder refused: %s", exc.code)
+        QMessageBox.warning(None, title, translate("ui.startup.remembered_damaged", problem=exc.message(),
+                                                   folder=str(data_dir.root)))
+    kind = folder_kind(data_dir.root)
+    if kind in (FolderKind.NEW, FolderKind.COMMUNE):
+        return data_dir.ensure()
+    log.error("data folder %s refused: %s", data_dir.root, kind.value)
+    if kind is FolderKind.OFFICE:
+        QMessageBox.information(None, title, translate("ui.startup.office_folder", folder=str(data_dir.root)))
+        return 0
+    QMessageBox.critical(None, title, translate(f"error.folder.{kind.value}", folder=str(data_dir.root)))
+    return 1
 
 
 def _restart_requested(code: int) -> bool:
@@ -298,6 +336,7 @@ def _open_and_run(app: "QApplication", qt_language: "QtLanguage", data_dir: Data
         window = desktop.start(username, first.frame, first.login)
         if window is None:
             return 0
+        _report_plan_problems(service, window)
         if demo is not None:
             window.period_bar.choose(demo.plan_id, demo.period_id)
             # the newcomer needs the passphrase to try approving and exporting: kept in sight in the title
@@ -307,6 +346,18 @@ def _open_and_run(app: "QApplication", qt_language: "QtLanguage", data_dir: Data
         if desktop is not None:
             desktop.close()
         service.close()
+
+
+def _report_plan_problems(service: CommuneService, window: QWidget) -> None:
+    """The plan files left out because they are damaged (``PlanCatalog.problems``): logged and shown once."""
+    problems = service.catalog.problems
+    if problems:
+        from PySide6.QtWidgets import QMessageBox
+
+        for problem in problems:
+            log.warning("plan file left out: %s %s", problem.code, problem.params.get("file"))
+        text = "\n".join(f"• {problem.message()}" for problem in problems)
+        QMessageBox.warning(window, translate("ui.app_title"), translate("ui.startup.plan_problems", problems=text))
 
 
 def _needs_setup(data_dir: DataDir) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from pathlib import Path
 
 from cds_desktop.core.domain import IndicatorEntry
@@ -40,7 +41,7 @@ def register(commands: argparse._SubParsersAction, lang: str) -> argparse._SubPa
     commune.add_argument("--office-name", help=t("office_name"))
     commune.add_argument("--office-level", choices=["province", "district"], help=t("office_level"))
     commune.add_argument("--json", action="store_true")
-    commune.set_defaults(handler=init_commune)
+    commune.set_defaults(handler=init_commune, initialises="commune")
 
     plans = commands.add_parser("plans", help=t("plans"))
     plan_cmds = plans.add_subparsers(dest="plans_command", required=True, parser_class=type(plans))
@@ -128,13 +129,19 @@ def init_commune(ctx) -> int:
 
 
 def plans_list_cmd(ctx) -> int:
+    """The installed plans; the plan files left out because they are damaged are listed on stderr (exit 1)."""
     plans = ctx.commune().plans()
+    problems = ctx.commune().catalog.problems
+    if problems:
+        print(ctx.t("cli.out.plan_problems"), file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem.message(ctx.language)}", file=sys.stderr)
     data = [{"id": p.id, "title": p.plan.title.get(ctx.language), "citation": p.plan.citation_vi,
              "years": list(p.plan.years), "indicators": len(p.commune_indicators()), "tasks": len(p.commune_tasks())}
             for p in plans]
     ctx.emit(data, lambda: [f"{d['id']:<20} {d['title']}" + ("" if d["citation"] in d["title"] else f" — {d['citation']}")
                             for d in data])
-    return 0
+    return 1 if problems else 0
 
 
 def _with_subtasks(tasks):

@@ -1,5 +1,10 @@
 """The command-line skeleton: global options, sign-in, translated argument errors, output, error handling.
 
+argparse's own words ("usage:", "invalid choice", "the following arguments are required" …) pass through the
+``_``/``ngettext`` functions of the ``argparse`` module; while ``main`` builds and runs the parser
+(``argparse_speaking``) those answer from the ``cli.argparse.*`` catalog entries, whose English is argparse's
+exact message id. Help texts are plain text (``HelpFormatter``): a ``%`` in a translation is printed as is.
+
 ``--user`` names who acts. When the installation has accounts, the CLI signs in as that user before the
 first command touches the commune's store, with the password from ``CDS_PASSWORD`` (scripts) or a hidden
 prompt; without accounts (single-operator mode) ``--user`` is only recorded in the history.
@@ -12,17 +17,22 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from cds_desktop.core.errors import CdsError, InputError
-from cds_desktop.core.i18n import set_language, translate
+from cds_desktop.core.errors import CdsError, DataFileError, InputError
+from cds_desktop.core.i18n import catalog, catalog_problems, set_language, translate
+from cds_desktop.core.paths import DataDir
 from cds_desktop.core.services.accounts import Accounts
 from cds_desktop.core.services.commune.service import CommuneService, open_commune_service
 from cds_desktop.core.services.office.service import OfficeService, open_office_service
+from cds_desktop.core.storage.peek import FolderKind
 
 
 PASSWORD_ENV = "CDS_PASSWORD"
+USABLE_FOLDERS = (FolderKind.NEW, FolderKind.COMMUNE, FolderKind.OFFICE)  # an office also keeps plans and backups
 
 
 class UsageError(Exception):
@@ -31,8 +41,41 @@ class UsageError(Exception):
         self.detail = detail
 
 
+ARGPARSE_MESSAGES = "cli.argparse."
+
+
+@contextmanager
+def argparse_speaking(language: str) -> Iterator[None]:
+    """argparse's messages in ``language`` while the block runs (its module-level gettext functions swapped)."""
+    words = {entry["en"]: entry[language] for key, entry in catalog().items() if key.startswith(ARGPARSE_MESSAGES)}
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+
+    def gettext(message: str) -> str:
+        return words.get(message, message)
+
+    def ngettext(singular: str, plural: str, count: int) -> str:
+        return gettext(singular if count == 1 else plural)
+
+    argparse._, argparse.ngettext = gettext, ngettext  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """Help texts are plain translated text: a ``%`` in them is a percent sign, not a ``%(name)s`` directive."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        return action.help.replace("%", "%%") if action.help else action.help
+
+
 class Parser(argparse.ArgumentParser):
     """An argument parser whose errors are raised (and then shown translated) instead of printed."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)  # sub-parsers too: they are made with this class
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(message)
@@ -57,8 +100,21 @@ class CliContext:
     def t(self, message_id: str, **params: Any) -> str:
         return translate(message_id, self.language, **params)
 
+    def _checked_folder(self) -> None:
+        """Refuse, before anything is written there, a folder that is not a CDS one or is damaged, and for
+        ``cds init …`` (``initialises``: the kind it makes) a folder of the other kind or with data."""
+        from cds_desktop.core.services.setup import require_folder_kind, require_folder_to_initialise
+
+        data_dir = DataDir.resolve(self.args.data_dir)
+        initialises = getattr(self.args, "initialises", None)
+        if initialises is not None:
+            require_folder_to_initialise(data_dir, FolderKind(initialises))
+        else:
+            require_folder_kind(data_dir, *USABLE_FOLDERS)
+
     def commune(self) -> CommuneService:
         if self._commune is None:
+            self._checked_folder()
             self._commune = open_commune_service(self.args.data_dir)
             self._sign_in(self._commune)
         return self._commune
@@ -77,6 +133,7 @@ class CliContext:
 
     def office(self) -> OfficeService:
         if self._office is None:
+            self._checked_folder()
             self._office = open_office_service(self.args.data_dir)
         return self._office
 
@@ -131,9 +188,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     language = _language_from_argv(argv)
     set_language(language)
-    parser = build_parser(language)
+    damaged = catalog_problems()
+    if damaged:  # messages would be missing: refuse to run rather than print message ids
+        file, problem_id, params = damaged[0]
+        error = DataFileError("catalog.damaged", **{**params, "file": file, "problem_id": problem_id})
+        print(translate("cli.error_prefix", language) + error.message(language), file=sys.stderr)
+        return error.exit_code
     try:
-        args = parser.parse_args(argv)
+        with argparse_speaking(language):
+            args = build_parser(language).parse_args(argv)
     except UsageError as exc:
         print(translate("cli.usage_error", language, detail=exc.detail), file=sys.stderr)
         return 2

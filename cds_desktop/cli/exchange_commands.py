@@ -40,7 +40,7 @@ def register(commands: argparse._SubParsersAction, lang: str, init_kinds: argpar
     init_office.add_argument("--code", required=True, help=t("office_code"))
     init_office.add_argument("--name", required=True, help=t("office_name"))
     init_office.add_argument("--level", required=True, choices=["province", "district"], help=t("office_level"))
-    add(init_office, passphrase=True).set_defaults(handler=init_office_cmd)
+    add(init_office, passphrase=True).set_defaults(handler=init_office_cmd, initialises="office")
 
     office = commands.add_parser("office", help=t("office"))
     office_cmds = office.add_subparsers(dest="office_command", required=True, parser_class=type(office))

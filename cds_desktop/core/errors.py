@@ -88,3 +88,13 @@ class BundleError(CdsError):
 
 class ReportError(CdsError):
     pass
+
+
+class DataFileError(StorageError):
+    """A file the app reads was refused: ``params["problem_id"]`` names the message that fills ``{problem}``
+    (a ``data_file.problem.*`` id, rendered in the message's language with the same params)."""
+
+    def message(self, language: str | None = None) -> str:
+        params = dict(self.params)
+        params["problem"] = translate(params["problem_id"], language, **params)
+        return translate(f"error.{self.code}", language, **params)

@@ -6,16 +6,16 @@ with ``{name}`` placeholders. Vietnamese is the default language. Each area owns
 
 The catalog is loaded lazily, once, on first use — from the parsed cache (``parsed_cache.py``) while the
 files are unchanged, so that a start needs neither PyYAML nor parsing; ``set_language`` changes the
-process-wide default.
+process-wide default. The files are read as hostile input (``yaml_strict``): a damaged file or entry is left
+out and listed by ``catalog_problems`` (the CLI refuses to run with a damaged catalog, the desktop logs it).
 """
 
 from __future__ import annotations
 
 import string
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from cds_desktop.core.parsed_cache import parsed_once
 from cds_desktop.core.resources import translations_dir
@@ -38,28 +38,77 @@ def current_language() -> str:
     return _current_language
 
 
+MAX_CATALOG_BYTES = 1 << 20  # 1 MiB per catalog file; the largest is ~30 KB
+
+
+class CatalogProblem(NamedTuple):
+    """A catalog file, or one entry of it, left out: ``problem_id`` is a ``data_file.problem.*`` message."""
+
+    file: str
+    problem_id: str
+    params: dict[str, Any]
+
+
 @lru_cache(maxsize=1)
-def catalog() -> dict[str, dict[str, str]]:
-    """All message templates, keyed by message id. Raises on a duplicate key or a missing language."""
+def _catalogs() -> dict[str, Any]:
     folder = translations_dir() / "messages"
     sources = sorted(folder.glob("*.yaml"))
-    return parsed_once("messages", folder, sources, lambda: parse_catalogs(sources))
+    return parsed_once("messages", folder, sources, lambda: parse_catalogs(sources), valid=_is_parsed_catalog)
 
 
-def parse_catalogs(sources: list[Path]) -> dict[str, dict[str, str]]:
-    """The catalog files merged and checked (see ``catalog``)."""
-    from cds_desktop.core.yaml_strict import load_strict
+def catalog() -> dict[str, dict[str, str]]:
+    """All message templates, keyed by message id (what ``catalog_problems`` lists is left out)."""
+    return _catalogs()["messages"]
 
-    merged: dict[str, dict[str, str]] = {}
+
+def catalog_problems() -> list[CatalogProblem]:
+    """The catalog files and entries that were left out because they are damaged (normally none)."""
+    return [CatalogProblem(*problem) for problem in _catalogs()["problems"]]
+
+
+def parse_catalogs(sources: list[Path]) -> dict[str, Any]:
+    """``{"messages": {id: {vi, en}}, "problems": [[file, problem_id, params], …]}`` from the catalog files.
+
+    Each file is hostile input (``yaml_strict``): a file that cannot be read or is not a mapping is left out
+    whole; an entry without both languages as text, or whose id another file already defined, is left out alone.
+    """
+    from cds_desktop.core.yaml_strict import YamlRefused, load_strict, os_problem_id, read_data_file
+
+    messages: dict[str, dict[str, str]] = {}
+    problems: list[list] = []
     for path in sources:
-        data = load_strict(path.read_text(encoding="utf-8")) or {}
+        try:
+            data = load_strict(read_data_file(path, MAX_CATALOG_BYTES))
+        except OSError as exc:
+            problems.append([path.name, os_problem_id(exc), {}])
+            continue
+        except YamlRefused as refusal:
+            problems.append([path.name, refusal.problem_id, {"line": refusal.line, **refusal.params}])
+            continue
+        if not isinstance(data, dict):
+            problems.append([path.name, "data_file.problem.not_catalog", {}])
+            continue
         for key, entry in data.items():
-            if key in merged:
-                raise RuntimeError(f"message id {key!r} defined twice (second time in {path.name})")
-            if not isinstance(entry, dict) or any(lang not in entry for lang in LANGUAGES):
-                raise RuntimeError(f"message id {key!r} in {path.name} lacks a language")
-            merged[key] = {lang: unicodedata.normalize("NFC", str(entry[lang])) for lang in LANGUAGES}
-    return merged
+            if key in messages:
+                problems.append([path.name, "data_file.problem.message_twice", {"key": str(key)}])
+            elif not (isinstance(key, str) and isinstance(entry, dict)
+                      and all(isinstance(entry.get(language), str) for language in LANGUAGES)):
+                problems.append([path.name, "data_file.problem.message_incomplete", {"key": str(key)}])
+            else:
+                messages[key] = {language: entry[language] for language in LANGUAGES}
+    return {"messages": messages, "problems": problems}
+
+
+def _is_parsed_catalog(value: Any) -> bool:
+    """Whether a cached value has the shape ``parse_catalogs`` gives (the cache file is hostile input too)."""
+    if not isinstance(value, dict) or not isinstance(value.get("messages"), dict):
+        return False
+    problems = value.get("problems")
+    return (isinstance(problems, list)
+            and all(isinstance(p, list) and len(p) == 3 and isinstance(p[1], str) and isinstance(p[2], dict)
+                    for p in problems)
+            and all(isinstance(entry, dict) and all(isinstance(entry.get(language), str) for language in LANGUAGES)
+                    for entry in value["messages"].values()))
 
 
 class _Lenient(dict):
@@ -70,8 +119,13 @@ class _Lenient(dict):
 def translate(message_id: str, language: str | None = None, **params: Any) -> str:
     """The message ``message_id`` in ``language`` with ``params`` filled in.
 
-    An unknown id is a programming error and raises ``KeyError`` so that tests catch it.
+    An unknown id is a programming error and raises ``KeyError`` so that tests catch it — unless a damaged
+    catalog file was left out (``catalog_problems``): then the id and its params stand in for the message.
     """
-    entry = catalog()[message_id]
-    template = entry[language or _current_language]
-    return string.Formatter().vformat(template, (), _Lenient(params))
+    language = language or _current_language
+    entry = catalog().get(message_id)
+    if entry is None:
+        if not catalog_problems():
+            raise KeyError(message_id)
+        return message_id + "".join(f" {name}={value}" for name, value in params.items())
+    return string.Formatter().vformat(entry[language], (), _Lenient(params))

@@ -3,8 +3,10 @@
 Importing PyYAML and parsing the catalogs costs tens of milliseconds, paid before the first window can show.
 ``parsed_once`` keeps the parsed (and checked) value as JSON in the per-user cache folder
 (``paths.cache_dir``), stamped with the path, size and modification time of every source file. A different
-stamp, an unreadable or foreign cache file: the sources are parsed again and the cache rewritten atomically.
-The cache only saves time: failing to write it is not an error, and nothing else ever reads it.
+stamp, an unreadable, oversized, foreign or damaged cache file, or a cached value that the caller's ``valid``
+check refuses: the sources are parsed again and the cache rewritten atomically. The cache is hostile input
+like any file (anyone who can write the cache folder can write it): it only saves time, failing to read or
+write it is never an error, and nothing else ever reads it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from typing import Any, Callable, Sequence
 
 from cds_desktop.core.paths import cache_dir
 
-FORMAT = 1  # bump when the shape of a cached value changes without its sources changing
+FORMAT = 2  # bump when the shape of a cached value changes without its sources changing
+MAX_CACHE_BYTES = 16 << 20  # the message catalogs cache to ~0.3 MB
 
 
 def _stamp(sources: Sequence[Path]) -> list:
@@ -32,15 +35,29 @@ def cache_file(name: str, folder: Path) -> Path:
     return cache_dir() / f"{name}-{zlib.crc32(str(folder).encode('utf-8')):08x}.json"
 
 
-def parsed_once(name: str, folder: Path, sources: Sequence[Path], parse: Callable[[], Any]) -> Any:
-    """``parse()``'s JSON-able value, from the cache when ``sources`` (files in ``folder``) are unchanged."""
-    stamp, file = _stamp(sources), cache_file(name, folder)
+def _cached(file: Path, stamp: list, valid: Callable[[Any], bool]) -> tuple[bool, Any]:
+    """(True, value) when ``file`` holds a value for ``stamp`` that ``valid`` accepts, else (False, None)."""
     try:
-        cached = json.loads(file.read_text(encoding="utf-8"))
-        if isinstance(cached, dict) and cached.get("stamp") == stamp:
-            return cached["value"]
-    except (OSError, ValueError, KeyError):
-        pass
+        with open(file, "rb") as stream:
+            data = stream.read(MAX_CACHE_BYTES + 1)
+        if len(data) > MAX_CACHE_BYTES:
+            return False, None
+        cached = json.loads(data.decode("utf-8"))
+    except (OSError, ValueError, RecursionError):  # ValueError: not UTF-8, not JSON; RecursionError: too deep
+        return False, None
+    if not isinstance(cached, dict) or cached.get("stamp") != stamp or "value" not in cached:
+        return False, None
+    return (True, cached["value"]) if valid(cached["value"]) else (False, None)
+
+
+def parsed_once(name: str, folder: Path, sources: Sequence[Path], parse: Callable[[], Any],
+                valid: Callable[[Any], bool] = lambda value: True) -> Any:
+    """``parse()``'s JSON-able value, from the cache when ``sources`` (files in ``folder``) are unchanged and the
+    cached value passes ``valid``."""
+    stamp, file = _stamp(sources), cache_file(name, folder)
+    found, value = _cached(file, stamp, valid)
+    if found:
+        return value
     value = parse()
     _write(file, {"stamp": stamp, "value": value})
     return value

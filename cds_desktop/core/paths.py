@@ -4,6 +4,7 @@ Which folder: ``--data-dir`` when a front-end is given one (tests, portable inst
 folder the user chose in the settings (remembered in a small JSON file in the per-user *config* folder, so
 the choice lives outside the database it points to), else the platform's per-user data folder.
 The environment variable ``CDS_DESKTOP_CONFIG_DIR`` moves that config folder (tests never touch the real one).
+That remembered file is hostile input like any file the app reads (``remembered_data_dir``).
 The per-user *cache* folder holds what can be rebuilt at any time (``parsed_cache.py``);
 ``CDS_DESKTOP_CACHE_DIR`` moves it. ``platformdirs`` is imported only when a platform folder is needed.
 """
@@ -19,6 +20,7 @@ APP_NAME = "CDS Desktop"
 CONFIG_DIR_ENV = "CDS_DESKTOP_CONFIG_DIR"
 CACHE_DIR_ENV = "CDS_DESKTOP_CACHE_DIR"
 _LOCATION_FILE = "data-folder.json"
+_MAX_LOCATION_BYTES = 64 * 1024  # it holds one path
 
 
 def _platform_folder(kind: str, override_env: str | None = None) -> Path:
@@ -46,13 +48,36 @@ def cache_dir() -> Path:
 
 
 def remembered_data_dir() -> Path | None:
-    """The data folder chosen in the settings, or None (never chosen, or the file is unreadable)."""
+    """The data folder chosen in the settings, or None when none was ever chosen.
+
+    The file is hostile input: one that cannot be read, is larger than ``_MAX_LOCATION_BYTES``, is not a JSON
+    object naming an absolute folder path without NUL characters, raises
+    ``StorageError("data_folder.remembered_damaged")`` — never a silent switch to another folder.
+    """
+    file = config_dir() / _LOCATION_FILE
     try:
-        data = json.loads((config_dir() / _LOCATION_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        with open(file, "rb") as stream:
+            raw = stream.read(_MAX_LOCATION_BYTES + 1)
+    except FileNotFoundError:
         return None
+    except OSError as exc:
+        raise _damaged(file, "data_file.problem.cannot_read") from exc
+    if len(raw) > _MAX_LOCATION_BYTES:
+        raise _damaged(file, "data_file.problem.too_large", limit_kb=_MAX_LOCATION_BYTES // 1024)
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, nested too deep
+        raise _damaged(file, "data_file.problem.not_json") from None
     folder = data.get("data_dir") if isinstance(data, dict) else None
-    return Path(folder) if isinstance(folder, str) and folder else None
+    if not isinstance(folder, str) or not folder or "\x00" in folder or not Path(folder).is_absolute():
+        raise _damaged(file, "data_file.problem.no_folder_path")
+    return Path(folder)
+
+
+def _damaged(file: Path, problem_id: str, **params: object) -> Exception:
+    from cds_desktop.core.errors import DataFileError  # not at the top: errors → i18n → parsed_cache → paths
+
+    return DataFileError("data_folder.remembered_damaged", file=str(file), problem_id=problem_id, **params)
 
 
 def remember_data_dir(path: Path) -> None:

@@ -299,7 +299,9 @@ def test_the_remembered_data_folder_round_trips_outside_the_database(tmp_path, m
     assert DataDir.resolve(None).root == (tmp_path / "Dữ liệu CĐS").resolve()
     assert DataDir.resolve(tmp_path / "other").root == (tmp_path / "other").resolve()  # --data-dir wins
     (tmp_path / "config" / "data-folder.json").write_text("{broken", encoding="utf-8")
-    assert remembered_data_dir() is None
+    with pytest.raises(StorageError) as caught:  # damaged: said, never a silent switch to another folder
+        remembered_data_dir()
+    assert caught.value.code == "data_folder.remembered_damaged"
 
 
 def test_moving_the_data_folder_copies_it_remembers_it_and_leaves_the_old_one(service, tmp_path, mini_plan, clock):

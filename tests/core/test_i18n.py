@@ -3,10 +3,8 @@
 import string
 
 import pytest
-import yaml
-
 from cds_desktop.core.i18n import catalog, translate
-from cds_desktop.core.yaml_strict import load_strict
+from cds_desktop.core.yaml_strict import YamlRefused, load_strict
 
 
 def _placeholders(template: str) -> set[str]:
@@ -30,5 +28,6 @@ def test_vietnamese_is_the_default_and_english_is_complete():
 
 
 def test_a_repeated_message_id_in_one_file_is_refused():
-    with pytest.raises(yaml.YAMLError, match="duplicate key"):
+    with pytest.raises(YamlRefused) as refused:
         load_strict("a:\n  vi: x\n  en: y\na:\n  vi: z\n  en: w\n")
+    assert (refused.value.reason, refused.value.line, refused.value.params) == ("duplicate_key", 4, {"key": "a"})

@@ -92,4 +92,4 @@ def test_two_source_folders_keep_separate_caches(cache, tmp_path, source):
 
 def test_the_cached_message_catalog_is_the_parsed_one():
     folder = translations_dir() / "messages"
-    assert catalog() == parse_catalogs(sorted(folder.glob("*.yaml")))
+    assert catalog() == parse_catalogs(sorted(folder.glob("*.yaml")))["messages"]

@@ -3,11 +3,18 @@
 Every failure is a ``PlanError`` (in fact a ``PlanFileError``, its subclass, whose ``{field}`` and
 ``{problem}`` are themselves translated, so that the Vietnamese message is Vietnamese throughout):
 
-- ``plan.yaml``: the text is not YAML, or a mapping repeats a key (``field`` is the line);
+A plan file is hostile input, built-in or imported: it is read through ``yaml_strict`` (at most
+``MAX_PLAN_BYTES``, UTF-8, no aliases, bounded nesting, no repeated keys), then validated.
+
+- ``plan.yaml``: ``yaml_strict`` refused the text (``field`` is the line, ``problem_id`` a
+  ``data_file.problem.*`` message: syntax, repeated key, alias, nesting, size …);
 - ``plan.invalid``: the YAML does not fit the plan format (``field`` is the path of the offending field,
   e.g. ``groups[1].indicators[0].target.low (line 42)``; ``problem`` says what is wrong);
 - ``plan.format_too_new``: the file's ``format`` is newer than this app reads;
 - ``plan.unreadable``: the file cannot be opened or is not UTF-8.
+
+``load_plan_folder`` loads a folder of plan files where one damaged file never stops the others: the files
+left out become the catalog's ``problems`` (listed by ``cds plans list`` and reported when the desktop starts).
 
 Error parameters stay machine-readable: ``file``, ``field`` (the path, untranslated), ``line`` when known,
 ``problem`` (the English text) and ``problem_id`` (the message id of the problem).
@@ -27,8 +34,9 @@ from cds_desktop.core.i18n import translate
 from cds_desktop.core.plans.model import PLAN_FORMAT_VERSION, Plan, PlanProblem, _loc_text
 from cds_desktop.core.resources import builtin_plans_dir
 from cds_desktop.core.yaml_strict import BaseLoader as _BaseLoader
-from cds_desktop.core.yaml_strict import DuplicateKeyError as _DuplicateKeyError
-from cds_desktop.core.yaml_strict import UniqueKeyLoader as _UniqueKeyLoader
+from cds_desktop.core.yaml_strict import YamlRefused, load_strict, os_problem_id, read_data_file
+
+MAX_PLAN_BYTES = 1 << 20  # 1 MiB: the largest built-in plan is under 100 KB
 
 
 class PlanFileError(PlanError):
@@ -132,24 +140,24 @@ def _invalid(source: str, text: str, loc: tuple, message_id: str, params: dict) 
     )
 
 
+def _refused(source: str, refusal: YamlRefused) -> PlanFileError:
+    """The ``PlanFileError`` for a file that ``yaml_strict`` refused (``plan.unreadable`` when not UTF-8)."""
+    line = refusal.line
+    code = "plan.unreadable" if refusal.reason == "encoding" else "plan.yaml"
+    return PlanFileError(
+        code, file=source, field=f"line {line}" if line else "(file)", line=line,
+        field_id="plan.where.line" if line else "plan.where.file",
+        problem=translate(refusal.problem_id, "en", **refusal.params), problem_id=refusal.problem_id,
+        **refusal.params,
+    )
+
+
 def parse_plan(text: str, source: str) -> Plan:
     """Parse and validate plan text; ``source`` names the file in error messages."""
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        common = dict(file=source, field=f"line {line}" if line else "(file)", line=line)
-        common["field_id"] = "plan.where.line" if line else "plan.where.file"
-        if isinstance(exc, _DuplicateKeyError):
-            raise PlanFileError(
-                "plan.yaml", **common, key=str(exc.key), problem=f"duplicate key {exc.key!r}",
-                problem_id="plan.problem.duplicate_key",
-            ) from exc
-        detail = str(getattr(exc, "problem", None) or exc)
-        raise PlanFileError(
-            "plan.yaml", **common, detail=detail, problem=detail, problem_id="plan.problem.yaml_syntax"
-        ) from exc
+        data = load_strict(text)
+    except YamlRefused as refusal:
+        raise _refused(source, refusal) from None
     if not isinstance(data, dict):
         raise _invalid(source, text, (), "plan.problem.not_mapping", {})
     version = data.get("format")
@@ -170,28 +178,71 @@ def parse_plan(text: str, source: str) -> Plan:
 
 
 def load_plan_file(path: Path) -> Plan:
+    """The plan in the file at ``path`` (at most ``MAX_PLAN_BYTES``); ``PlanError`` naming the file otherwise."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PlanError("plan.unreadable", file=str(path), problem=str(exc)) from exc
-    return parse_plan(text, str(path.name))
+        text = read_data_file(path, MAX_PLAN_BYTES)
+    except OSError as exc:
+        problem_id = os_problem_id(exc)
+        raise PlanFileError("plan.unreadable", file=path.name, problem=translate(problem_id, "en"),
+                            problem_id=problem_id, errno=exc.errno) from None
+    except YamlRefused as refusal:
+        raise _refused(path.name, refusal) from None
+    return parse_plan(text, path.name)
+
+
+def load_plan_folder(folder: Path, taken: set[str] | frozenset[str] = frozenset()) -> tuple[list[Plan], list[PlanError]]:
+    """The plans of the ``*.yaml`` files in ``folder`` (file-name order), and a ``PlanError`` for each file left
+    out: damaged, or with the id of a plan in ``taken`` or of an earlier file. One bad file never stops the others.
+    """
+    plans: list[Plan] = []
+    problems: list[PlanError] = []
+    taken = set(taken)
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            plan = load_plan_file(path)
+        except PlanError as problem:
+            problems.append(problem)
+            continue
+        if plan.id in taken:
+            problems.append(PlanError("plan.duplicate_file", file=path.name, plan=plan.id))
+            continue
+        taken.add(plan.id)
+        plans.append(plan)
+    return plans, problems
 
 
 @lru_cache(maxsize=1)
+def _builtin() -> tuple[tuple[Plan, ...], tuple[PlanError, ...]]:
+    plans, problems = load_plan_folder(builtin_plans_dir())
+    return tuple(plans), tuple(problems)
+
+
 def builtin_plans() -> tuple[Plan, ...]:
-    """The plans shipped in ``resources/plans``, in file-name order."""
-    return tuple(load_plan_file(p) for p in sorted(builtin_plans_dir().glob("*.yaml")))
+    """The plans shipped in ``resources/plans``, in file-name order (a damaged file is left out)."""
+    return _builtin()[0]
+
+
+def installed_plans(user_folder: Path) -> "PlanCatalog":
+    """The built-in plans, then those of the plan files in ``user_folder``; the files left out are its problems."""
+    builtin, builtin_problems = _builtin()
+    imported, problems = load_plan_folder(user_folder, {plan.id for plan in builtin})
+    return PlanCatalog(builtin + tuple(imported), builtin_problems + tuple(problems))
 
 
 class PlanCatalog:
-    """The plans available to this installation, looked up by id."""
+    """The plans available to this installation, looked up by id, and the plan files left out (``problems``)."""
 
-    def __init__(self, plans: tuple[Plan, ...] | list[Plan]) -> None:
+    def __init__(self, plans: tuple[Plan, ...] | list[Plan], problems: tuple[PlanError, ...] | list[PlanError] = ()
+                 ) -> None:
         self._plans = {p.id: p for p in plans}
+        self.problems = tuple(problems)
 
     @classmethod
     def builtin(cls) -> "PlanCatalog":
-        return cls(builtin_plans())
+        return cls(*_builtin())
+
+    def with_plan(self, plan: Plan) -> "PlanCatalog":
+        return PlanCatalog([*self._plans.values(), plan], self.problems)
 
     def all(self) -> list[Plan]:
         return list(self._plans.values())

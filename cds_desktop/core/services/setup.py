@@ -5,6 +5,10 @@ key file and its fingerprint confirmed by phone, the accounts (at least one admi
 the same person) and the passphrase of the commune's signing key. Each step can be checked on its own
 (``check_identity``, ``check_new_user``, ``check_passphrase``, ``preview_office_keys``); ``check_setup``
 checks everything and ``set_up_commune`` writes it all, or nothing.
+
+Which folders may be set up is decided here from what is in them (``storage.peek.folder_kind``): only a new
+one. ``require_folder_kind`` and ``require_folder_to_initialise`` are what ``cds`` asks before it uses or
+initialises a folder.
 """
 
 from __future__ import annotations
@@ -30,8 +34,8 @@ from cds_desktop.core.services.accounts import Accounts, NewUser, check_new_user
 from cds_desktop.core.services.commune.service import Clock, CommuneService, check_unit, installed_catalog
 from cds_desktop.core.services.commune.exchange import CommuneExchange, read_key_file
 from cds_desktop.core.services.roles import Principal, Role
-from cds_desktop.core.storage.database import backup_sqlite, open_database
-from cds_desktop.core.storage.repository import CommuneRepository
+from cds_desktop.core.storage.database import backup_sqlite
+from cds_desktop.core.storage.peek import FolderKind, folder_kind, holds_data
 from cds_desktop.core.text import nfc
 
 STAGING = "setup-in-progress"  # inside the data folder; everything is built here first
@@ -140,16 +144,33 @@ def check_setup(setup: CommuneSetup, now: dt.datetime | None = None) -> None:
 # --- doing it ------------------------------------------------------------------------------------
 
 def needs_setup(data_dir: DataDir) -> bool:
-    """True when the data folder has no database yet, or a database without the commune's identity."""
-    if not data_dir.database.is_file():
-        return True
-    engine = open_database(data_dir.database, data_dir.backups)
-    try:
-        repo = CommuneRepository(engine)
-        with repo.reading() as session:
-            return repo.unit(session) is None
-    finally:
-        engine.dispose()
+    """True when the data folder is new (``FolderKind.NEW``): no identity, no data, nothing but CDS's own files.
+    Asking writes nothing."""
+    return folder_kind(data_dir.root) is FolderKind.NEW
+
+
+_REFUSED_KIND = {FolderKind.COMMUNE: "folder.commune", FolderKind.OFFICE: "folder.office",
+                 FolderKind.NOT_CDS: "folder.not_cds", FolderKind.DAMAGED: "folder.damaged"}
+
+
+def require_folder_kind(data_dir: DataDir, *allowed: FolderKind) -> FolderKind:
+    """The kind of ``data_dir`` (``storage.peek.folder_kind``); ``StateError`` naming what it is when the kind is
+    not ``allowed`` (a commune folder asked to be set up again: ``setup.already_done``)."""
+    kind = folder_kind(data_dir.root)
+    if kind not in allowed:
+        code = "setup.already_done" if kind is FolderKind.COMMUNE and allowed == (FolderKind.NEW,) else _REFUSED_KIND[kind]
+        raise StateError(code, folder=str(data_dir.root), kind=kind.value)
+    return kind
+
+
+def require_folder_to_initialise(data_dir: DataDir, kind: FolderKind) -> None:
+    """For ``cds init commune|office`` (``kind``): a new folder, or one of that kind that holds no data yet (its
+    identity may still be corrected); ``StateError`` otherwise, before anything is written."""
+    found = folder_kind(data_dir.root)
+    if found is FolderKind.NEW or (found is kind and not holds_data(data_dir.root)):
+        return
+    code = "folder.has_data" if found is kind else _REFUSED_KIND[found]
+    raise StateError(code, folder=str(data_dir.root), kind=found.value)
 
 
 def _unit_kind(name: str) -> UnitKind:
@@ -192,12 +213,12 @@ def set_up_commune(data_dir: DataDir, setup: CommuneSetup, clock: Clock | None =
     the database into place — that last rename is what makes ``needs_setup`` false. A failure on the way
     (disk full, a key file that cannot be written) removes the staging folder and leaves the data folder
     without an identity (at worst with unused key files in ``keys/``), so the wizard can simply run again.
-    A database already there without an identity (the app was opened before set-up) is copied aside into
-    ``backups/`` before it is replaced.
+    Only a new folder is set up (``require_folder_kind``): a commune's, an office's, a damaged one or one with
+    other files is refused before anything is written. A database already there without an identity or data
+    (the app was opened before set-up) is copied aside into ``backups/`` before it is replaced.
     """
     check_setup(setup, (clock or _now)())
-    if not needs_setup(data_dir):
-        raise StateError("setup.already_done")
+    require_folder_kind(data_dir, FolderKind.NEW)
     data_dir = data_dir.ensure()
     staging = DataDir(data_dir.root / STAGING)
     shutil.rmtree(staging.root, ignore_errors=True)  # left over from an interrupted attempt

@@ -85,9 +85,10 @@ class CommuneRepository:
         row.office_level = unit.office_level.value if unit.office_level else None
         session.add(row)
 
-    def setting(self, session: Session, key: str) -> Any:
+    def setting_json(self, session: Session, key: str) -> str | None:
+        """The stored JSON text of a setting, as it is (``settings.SettingSpec.read_back`` checks it)."""
         row = session.get(Setting, key)
-        return None if row is None else json.loads(row.value_json)
+        return None if row is None else row.value_json
 
     def save_setting(self, session: Session, key: str, value: Any) -> None:
         row = session.get(Setting, key) or Setting(key=key, value_json="null")

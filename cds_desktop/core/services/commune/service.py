@@ -34,7 +34,7 @@ from cds_desktop.core.errors import InputError, PermissionDeniedError, StateErro
 from cds_desktop.core.numbers import canonical, parse_decimal
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.fileio import write_atomic
-from cds_desktop.core.plans.loader import PlanCatalog, builtin_plans, load_plan_file
+from cds_desktop.core.plans.loader import PlanCatalog, installed_plans, load_plan_file
 from cds_desktop.core.plans.model import Indicator, IndicatorKind, Level, Plan, Task
 from cds_desktop.core.plans.schedule import ScheduledPeriod, plan_periods, scheduled_period
 from cds_desktop.core.services.changes import Changes
@@ -200,8 +200,7 @@ class CommuneService:
     def setting(self, key: str) -> Any:
         declared = spec(key)
         with self.repo.reading() as session:
-            stored = self.repo.setting(session, key)
-        return declared.default if stored is None else stored
+            return declared.read_back(self.repo.setting_json(session, key))
 
     def settings(self) -> dict[str, Any]:
         return {key: self.setting(key) for key in SETTINGS}
@@ -224,7 +223,7 @@ class CommuneService:
         """Install a plan file into the data folder (``import_plan_file``) and offer it from now on (admin)."""
         self.authorize(Permission.MANAGE)
         plan = import_plan_file(self.data_dir, source)
-        self.catalog = PlanCatalog(self.catalog.all() + [plan])
+        self.catalog = self.catalog.with_plan(plan)
         return plan
 
     def _view(self, plan: Plan, scheduled: ScheduledPeriod, record: PeriodRecord | None) -> PeriodView:
@@ -542,9 +541,8 @@ def parse_date(text: str) -> dt.date:
 
 
 def installed_catalog(data_dir: DataDir) -> PlanCatalog:
-    """The built-in plans plus the plan files imported into the data folder."""
-    imported = tuple(load_plan_file(path) for path in sorted(data_dir.plans.glob("*.yaml")))
-    return PlanCatalog(builtin_plans() + imported)
+    """The built-in plans plus the plan files imported into the data folder (damaged files: its ``problems``)."""
+    return installed_plans(data_dir.plans)
 
 
 def import_plan_file(data_dir: DataDir, source: Path) -> Plan:
