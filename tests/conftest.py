@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from cds_desktop.core.i18n import set_language
 from cds_desktop.core.paths import CACHE_DIR_ENV, DataDir
@@ -22,6 +23,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # GUI tests never need a 
 if CACHE_DIR_ENV not in os.environ:  # tests (and the apps they start) never touch the real cache folder
     os.environ[CACHE_DIR_ENV] = tempfile.mkdtemp(prefix="cds-test-cache-")
     atexit.register(shutil.rmtree, os.environ[CACHE_DIR_ENV], ignore_errors=True)
+
+# No per-example deadline: on a loaded machine a slow example is not a failing one (timing is for bench/).
+settings.register_profile("cds", deadline=None)
+settings.load_profile("cds")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VN = dt.timezone(dt.timedelta(hours=7))
