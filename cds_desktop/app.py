@@ -127,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo_root = Path(tempfile.mkdtemp(prefix="cds-demo-")) if args.demo else None
     try:
         demo = _build_demo(demo_root) if demo_root is not None else None
-        data_dir = (demo.data_dir if demo else DataDir.resolve(args.data_dir)).ensure()
+        data_dir = _usable(demo.data_dir if demo else DataDir.resolve(args.data_dir))
         while True:
             crash.logs = data_dir.logs
             qt_language.apply(current_language())
@@ -135,6 +135,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not _restart_requested(code):
                 return code
             data_dir = _perform_pending(data_dir)
+    except CdsError as exc:  # e.g. a data folder that cannot be created, a demo that cannot be built
+        from PySide6.QtWidgets import QMessageBox
+
+        log.error("cannot start: %s", exc.code)
+        QMessageBox.critical(None, translate("ui.app_title"), exc.message())
+        return 1
     except Exception as exc:  # noqa: BLE001 - a bug outside the event loop: the person sees its report first
         crash.handle(exc)
         crash.wait_for_dialogs()
@@ -144,6 +150,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         crash.deleteLater()
         if demo_root is not None:
             shutil.rmtree(demo_root, ignore_errors=True)
+
+
+def _usable(data_dir: DataDir) -> DataDir:
+    """The data folder with its subfolders made; a folder that cannot be made is a ``StorageError``."""
+    from cds_desktop.core.fileio import storage_error
+
+    try:
+        return data_dir.ensure()
+    except OSError as exc:
+        raise storage_error(exc, data_dir.root) from exc
 
 
 def _restart_requested(code: int) -> bool:

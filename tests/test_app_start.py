@@ -11,14 +11,14 @@ import time
 from typing import Callable
 
 import pytest
-from PySide6.QtCore import QObject, QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QProgressDialog, QWidget, QWizard
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox, QProgressDialog, QWidget, QWizard
 
 import cds_desktop.app as app_module
 import cds_desktop.ui.shell.restart as restart_module
 from cds_desktop.app import CRASH_EXIT_CODE, main
 from cds_desktop.core.i18n import translate
-from cds_desktop.core.paths import CONFIG_DIR_ENV, DataDir
+from cds_desktop.core.paths import DataDir
 from cds_desktop.core.services.accounts import Accounts, NewUser
 from cds_desktop.core.services.backup import backup
 from cds_desktop.core.services.commune.service import open_commune_service
@@ -127,15 +127,11 @@ def run(args: list[str], steps: list[Step]) -> int:
 
 
 @pytest.fixture(autouse=True)
-def _isolated(qtbot, tmp_path, monkeypatch):
-    """Window geometry and the remembered data folder go to tmp_path. Afterwards, whatever a failed run left
-    (windows, a restart request, Qt's "quit now" flag, Qt's Vietnamese) is cleared, so that one failure does not
-    break the next tests; a crash report nobody expected fails the test."""
-    monkeypatch.setenv(CONFIG_DIR_ENV, str(tmp_path / "config"))
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+def _isolated(qtbot, tmp_path):
+    """Afterwards, whatever a failed run left (windows, a restart request, Qt's "quit now" flag, Qt's Vietnamese)
+    is cleared, so that one failure does not break the next tests; a crash report nobody expected fails the test.
+    (Window geometry and the remembered data folder go to tmp_path: ``tests/conftest.py``.)"""
     yield
-    QSettings.setDefaultFormat(QSettings.Format.NativeFormat)
     app = QApplication.instance()
     for language in app.findChildren(QtLanguage):
         language.apply("en")
@@ -378,3 +374,19 @@ def test_a_restore_runs_off_the_gui_thread_with_a_progress_dialog_then_the_data_
         assert reopened.setting("evidence_warn_mb") == 20
     finally:
         reopened.close()
+
+
+def test_a_data_folder_that_cannot_be_made_is_a_message_not_a_traceback(tmp_path):
+    (tmp_path / "taken").write_text("a file where the data folder should be", encoding="utf-8")
+    messages = []
+
+    def message_step() -> bool:
+        box = shown(QMessageBox)
+        if box is None:
+            return False
+        messages.append(box.text())
+        box.accept()
+        return True
+
+    assert run(["--data-dir", str(tmp_path / "taken")], [message_step]) == 1
+    assert messages and str(tmp_path / "taken") in messages[0]
