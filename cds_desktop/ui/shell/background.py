@@ -78,14 +78,17 @@ class RunningTask(QObject):
         self.relay.progressed.connect(self._show_progress)
 
     def _show_progress(self, done: int, total: int) -> None:
+        if not isValid(self.dialog):  # deleted with the window it belonged to while the work went on
+            return
         scale = max(1, total // 1_000_000)  # QProgressDialog takes int32
         self.dialog.setMaximum(total // scale)
         self.dialog.setValue(min(done, total) // scale)
 
     def finish(self) -> None:
         self._timer.stop()
-        self.dialog.hide()
-        self.dialog.deleteLater()
+        if isValid(self.dialog):
+            self.dialog.hide()
+            self.dialog.deleteLater()
         self.deleteLater()
 
 
