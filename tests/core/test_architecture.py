@@ -50,7 +50,8 @@ RULES = [
     Rule("core never imports Qt, ui, app or cli", ("cds_desktop.core",),
          ("PySide6", "shiboken6", "PyQt5", "PyQt6", "cds_desktop.ui", "cds_desktop.app", "cds_desktop.cli")),
     Rule("ui never imports storage", ("cds_desktop.ui",), ("cds_desktop.core.storage",)),
-    Rule("ui never opens sessions or writes SQL", ("cds_desktop.ui",), ("sqlalchemy", "sqlmodel", "alembic", "sqlite3")),
+    Rule("ui never opens sessions or writes SQL", ("cds_desktop.ui",),
+         ("sqlalchemy", "sqlmodel", "alembic", "sqlite3")),
     Rule("commune services never import office services", ("cds_desktop.core.services.commune",),
          ("cds_desktop.core.services.office",)),
     Rule("office services never import commune services", ("cds_desktop.core.services.office",),
@@ -193,7 +194,9 @@ SAMPLES = {
     "core/errors.py": "",
     "core/storage/__init__.py": "",
     "core/storage/relative.py": "from ...ui import window\nfrom ..bundle import reader\nfrom . import models\n",
-    "core/storage/lazy.py": "def later():\n    from cds_desktop.core.services import backup\n    import PySide6.QtCore\n",
+    "core/storage/lazy.py": (
+        "def later():\n    from cds_desktop.core.services import backup\n    import PySide6.QtCore\n"
+    ),
     "core/storage/dynamic.py": (
         "import importlib\nfrom importlib import import_module\n"
         "def load(name):\n"
@@ -204,7 +207,9 @@ SAMPLES = {
     ),
     "core/plans.py": "from .errors import CdsError\n",
     "ui/__init__.py": "",
-    "ui/page.py": "from ..core.storage import models\nfrom sqlmodel import select\nfrom cds_desktop.core.errors import CdsError\n",
+    "ui/page.py": (
+        "from ..core.storage import models\nfrom sqlmodel import select\nfrom cds_desktop.core.errors import CdsError\n"
+    ),
     "cli/__init__.py": "def run():\n    from cds_desktop.ui import page\n",
 }
 
@@ -237,13 +242,14 @@ def test_the_checker_sees_relative_lazy_and_dynamic_imports(tmp_path):
 
 def test_the_checker_reports_each_form_of_a_forbidden_import(tmp_path):
     imports = all_imports(_sample_package(tmp_path), PACKAGE)
+    core, ui, cli = "core never imports Qt, ui, app or cli", "ui never imports storage", "cli never imports ui or Qt"
     assert sorted(rule_violations(imports)) == sorted([
-        "core never imports Qt, ui, app or cli: cds_desktop.core.storage.relative (line 1) imports cds_desktop.ui.window",
-        "core never imports Qt, ui, app or cli: cds_desktop.core.storage.lazy (line 3) imports PySide6.QtCore",
-        "core never imports Qt, ui, app or cli: cds_desktop.core.storage.dynamic (line 4) imports cds_desktop.ui.shell",
-        "ui never imports storage: cds_desktop.ui.page (line 1) imports cds_desktop.core.storage.models",
+        f"{core}: cds_desktop.core.storage.relative (line 1) imports cds_desktop.ui.window",
+        f"{core}: cds_desktop.core.storage.lazy (line 3) imports PySide6.QtCore",
+        f"{core}: cds_desktop.core.storage.dynamic (line 4) imports cds_desktop.ui.shell",
+        f"{ui}: cds_desktop.ui.page (line 1) imports cds_desktop.core.storage.models",
         "ui never opens sessions or writes SQL: cds_desktop.ui.page (line 2) imports sqlmodel.select",
-        "cli never imports ui or Qt: cds_desktop.cli (line 2) imports cds_desktop.ui.page",
+        f"{cli}: cds_desktop.cli (line 2) imports cds_desktop.ui.page",
     ])
     assert sorted(layer_violations(imports)) == sorted([
         "between siblings: cds_desktop.core.storage.relative (line 2) imports cds_desktop.core.bundle.reader",

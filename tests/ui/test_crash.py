@@ -27,7 +27,7 @@ WHEN = dt.datetime(2025, 3, 4, 5, 6, 7)
 def hook(tmp_path):
     """The crash hook installed for one test (over pytest-qt's own, which it puts back), logs in tmp_path."""
     logs = tmp_path / "data" / "logs"
-    logs.mkdir(parents=True)
+    logs.mkdir(parents=True, exist_ok=True)
     (logs / LOG_FILE_NAME).write_text("".join(f"2025-03-04 05:06:0{n} INFO cds: step {n}\n" for n in range(5)),
                                       encoding="utf-8")
     crash = CrashHook(logs, clock=lambda: WHEN)
@@ -179,9 +179,15 @@ def test_a_cds_error_of_background_work_is_its_message_in_a_message_box(qtbot, h
 def test_a_cds_error_goes_where_the_caller_shows_errors_and_cancelling_is_no_failure(qtbot, hook):
     tasks = BackgroundTasks()
     shown, cancelled = [], []
+
+    def until_cancelled(progress, cancel):
+        while not cancel.cancelled:
+            threading.Event().wait(0.01)
+        cancel.raise_if_cancelled()
+
     tasks.run(lambda progress, cancel: province("99"), print, "…", show_error=shown.append)
-    task = tasks.run(lambda progress, cancel: cancel.raise_if_cancelled(), print, "…",
-                     on_cancelled=lambda: cancelled.append(True), show_error=shown.append)
+    task = tasks.run(until_cancelled, print, "…", on_cancelled=lambda: cancelled.append(True),
+                     show_error=shown.append)
     task.cancel_token.cancel()
     qtbot.waitUntil(lambda: len(shown) == 1 and cancelled == [True], timeout=WAIT_MS)
     assert shown == ['Không có tỉnh, thành phố mã "99" trong danh sách 34 tỉnh, thành phố năm 2025.']
@@ -192,3 +198,19 @@ def test_run_and_wait_returns_the_result_or_raises_the_failure(qtbot):
     assert run_and_wait(lambda progress, cancel: 6 * 7, "…") == 42
     with pytest.raises(ZeroDivisionError):
         run_and_wait(lambda progress, cancel: 1 / 0, "…")
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_crash_dialog_speaks_the_persons_language(qtbot, open_window, hook, language):
+    from tests.ui.test_translations import _untranslated, _visible_texts
+
+    open_window(language)  # Qt's own buttons translated, as in the app
+    try:
+        raise OSError(SECRET)
+    except OSError as exc:
+        report = hook.handle(exc)
+    [dialog] = hook.open_dialogs()
+    dialog.status.setText(translate("ui.crash.copied"))
+    texts = _visible_texts(dialog)
+    assert len(texts) >= 7 and _untranslated(texts, language, {str(report.path)}) == []
+    assert dialog.windowTitle() == translate("ui.crash.title", language)
