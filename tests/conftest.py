@@ -79,3 +79,11 @@ def service(tmp_path, mini_plan, clock):
     svc.init_commune("68", "24751", "Xã Nhân Cơ")
     yield svc
     svc.close()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The random order's seed, also after ``-q`` (which hides pytest-randomly's header): a failure that depends
+    on the order is rerun with it."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if config.pluginmanager.hasplugin("randomly") and isinstance(seed, int):
+        terminalreporter.write_line(f"test order: -p randomly --randomly-seed={seed}")
