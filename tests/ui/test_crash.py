@@ -201,7 +201,8 @@ def test_run_and_wait_returns_the_result_or_raises_the_failure(qtbot):
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
-def test_the_crash_dialog_speaks_the_persons_language(qtbot, open_window, hook, language):
+def test_the_crash_dialog_speaks_the_persons_language_without_clipped_text(qtbot, open_window, hook, language):
+    from tests.ui.layout_checks import assert_no_clipped_text
     from tests.ui.test_translations import _untranslated, _visible_texts
 
     open_window(language)  # Qt's own buttons translated, as in the app
@@ -214,3 +215,5 @@ def test_the_crash_dialog_speaks_the_persons_language(qtbot, open_window, hook, 
     texts = _visible_texts(dialog)
     assert len(texts) >= 7 and _untranslated(texts, language, {str(report.path)}) == []
     assert dialog.windowTitle() == translate("ui.crash.title", language)
+    qtbot.waitExposed(dialog)
+    assert_no_clipped_text(dialog)
