@@ -17,7 +17,12 @@ The language is ``--lang`` when given, else the ``language`` setting (Vietnamese
 ``--demo`` builds the demonstration commune (``services/demo.py``) in a temporary folder, signs in as its
 demo user and opens its current period; the folder is removed at exit.
 When the event loop ends with ``RESTART_EXIT_CODE`` (after a restore or a data-folder move, ``ui/shell/restart.py``)
-the service is closed, the pending operation performed and the app starts again on the data folder.
+the service is closed, the pending operation performed off the GUI thread with a progress dialog, and the app
+starts again on the data folder.
+
+No crash path: the crash hook (``ui/shell/crash.py``) is installed for the whole run. A bug in a slot, a
+thread or background work writes ``logs/crash-<time>.txt`` and shows it while the app goes on; a bug that
+ends ``main`` is shown the same way before the app exits with ``CRASH_EXIT_CODE``.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from cds_desktop.core.errors import CdsError, DataFileError
 from cds_desktop.core.i18n import (DEFAULT_LANGUAGE, LANGUAGES, catalog_problems, current_language, set_language,
                                    translate)
 from cds_desktop.core.paths import APP_NAME, DataDir
+from cds_desktop.core.progress import Cancelled
 from cds_desktop.core.storage.peek import Peek, peek
 
 if TYPE_CHECKING:
@@ -52,9 +58,11 @@ def _setup_logging(data_dir: DataDir) -> None:
     the worker that opens the data (``_open_existing``): importing ``logging.handlers`` costs ~10 ms."""
     import logging.handlers
 
+    from cds_desktop.ui.shell.crash import LOG_FILE_NAME
+
     data_dir.logs.mkdir(parents=True, exist_ok=True)
     handler = logging.handlers.RotatingFileHandler(
-        data_dir.logs / "cds-desktop.log", maxBytes=1_000_000, backupCount=5, encoding="utf-8"
+        data_dir.logs / LOG_FILE_NAME, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
     )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=logging.INFO, handlers=[handler])
@@ -99,32 +107,51 @@ def parse_args(argv: Sequence[str] | None) -> Arguments:
     return Arguments(given.get("--data-dir"), given.get("--lang"), "--demo" in given)
 
 
+CRASH_EXIT_CODE = 70  # EX_SOFTWARE: a bug ended the app (after its report was shown)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     set_language(args.lang or DEFAULT_LANGUAGE)
 
     from PySide6.QtWidgets import QApplication
 
+    from cds_desktop.ui.shell.crash import CrashHook
     from cds_desktop.ui.shell.qt_translator import QtLanguage
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(APP_NAME)
     app.setApplicationName(APP_NAME)
+    crash = CrashHook(parent=app)  # reports go to the data folder's logs once it is known
+    crash.install()
     qt_language = QtLanguage(app)  # parented to the app: stays installed while it lives
     qt_language.apply(current_language())
     demo_root = Path(tempfile.mkdtemp(prefix="cds-demo-")) if args.demo else None
     try:
         demo = _build_demo(demo_root) if demo_root is not None else None
-        data_dir = demo.data_dir.ensure() if demo else _commune_data_dir(args.data_dir)
+        data_dir = _usable(demo.data_dir) if demo else _commune_data_dir(args.data_dir)
         if isinstance(data_dir, int):
             return data_dir  # not a folder this app opens (it said so)
         while True:
+            crash.logs = data_dir.logs
             qt_language.apply(current_language())
             code = _run(app, qt_language, data_dir, args.lang, demo)
             if not _restart_requested(code):
                 return code
             data_dir = _perform_pending(data_dir)
+    except CdsError as exc:  # e.g. a data folder that cannot be created, a demo that cannot be built
+        from PySide6.QtWidgets import QMessageBox
+
+        log.error("cannot start: %s", exc.code)
+        QMessageBox.critical(None, translate("ui.app_title"), exc.message())
+        return 1
+    except Exception as exc:  # noqa: BLE001 - a bug outside the event loop: the person sees its report first
+        crash.handle(exc)
+        crash.wait_for_dialogs()
+        return CRASH_EXIT_CODE
     finally:
+        crash.uninstall()
+        crash.deleteLater()
         if demo_root is not None:
             shutil.rmtree(demo_root, ignore_errors=True)
 
@@ -154,13 +181,23 @@ def _commune_data_dir(override: str | None) -> DataDir | int:
                                                    folder=str(data_dir.root)))
     kind = folder_kind(data_dir.root)
     if kind in (FolderKind.NEW, FolderKind.COMMUNE):
-        return data_dir.ensure()
+        return _usable(data_dir)
     log.error("data folder %s refused: %s", data_dir.root, kind.value)
     if kind is FolderKind.OFFICE:
         QMessageBox.information(None, title, translate("ui.startup.office_folder", folder=str(data_dir.root)))
         return 0
     QMessageBox.critical(None, title, translate(f"error.folder.{kind.value}", folder=str(data_dir.root)))
     return 1
+
+
+def _usable(data_dir: DataDir) -> DataDir:
+    """The data folder with its subfolders made; a folder that cannot be made is a ``StorageError``."""
+    from cds_desktop.core.fileio import storage_error
+
+    try:
+        return data_dir.ensure()
+    except OSError as exc:
+        raise storage_error(exc, data_dir.root) from exc
 
 
 def _restart_requested(code: int) -> bool:
@@ -170,13 +207,19 @@ def _restart_requested(code: int) -> bool:
 
 
 def _perform_pending(data_dir: DataDir) -> DataDir:
-    """The restore or folder move asked for before the restart; on refusal, say why and reopen the same data."""
+    """The restore or folder move asked for before the restart, off the GUI thread with a progress dialog
+    (Cancel stops a restore before anything is replaced); on refusal, say why and reopen the same data."""
     from PySide6.QtWidgets import QMessageBox
 
+    from cds_desktop.ui.shell.background import run_and_wait
     from cds_desktop.ui.shell.restart import perform_pending
 
     try:
-        return perform_pending(data_dir).ensure()
+        return run_and_wait(lambda progress, cancel: perform_pending(data_dir, progress, cancel),
+                            translate("ui.restart.working")).ensure()
+    except Cancelled:
+        log.info("restore cancelled")
+        return data_dir
     except CdsError as exc:
         log.error("restart request refused: %s", exc.code)
         QMessageBox.critical(None, translate("ui.app_title"), exc.message())
@@ -184,25 +227,12 @@ def _perform_pending(data_dir: DataDir) -> DataDir:
 
 
 def _build_demo(root: Path) -> DemoCommune:
-    """``build_demo`` off the GUI thread (it takes a few seconds), with a busy indicator."""
-    from PySide6.QtCore import QEventLoop
-
+    """``build_demo`` off the GUI thread (it takes a few seconds), with a busy indicator (no Cancel: the demo
+    cannot stop half-way)."""
     from cds_desktop.core.services.demo import build_demo
-    from cds_desktop.ui.shell.background import BackgroundTasks
+    from cds_desktop.ui.shell.background import run_and_wait
 
-    tasks, loop, outcome = BackgroundTasks(), QEventLoop(), []
-
-    def settle(result: object) -> None:
-        outcome.append(result)
-        loop.quit()
-
-    task = tasks.run(lambda progress, cancel: build_demo(root), settle, settle, translate("ui.demo.building"))
-    task.dialog.setCancelButton(None)  # the demo cannot stop half-way
-    loop.exec()
-    tasks.deleteLater()
-    if isinstance(outcome[0], BaseException):
-        raise outcome[0]
-    return outcome[0]
+    return run_and_wait(lambda progress, cancel: build_demo(root), translate("ui.demo.building"), cancellable=False)
 
 
 def _set_up(data_dir: DataDir, qt_language: "QtLanguage") -> tuple[CommuneService | None, str]:

@@ -307,7 +307,7 @@ def shoot_road(album: Album, window: MainWindow, demo: DemoCommune, folder: Path
     export.folder.setText(str(usb))
     album.save("export-form", composite(background, export))
     gate = threading.Event()  # holds the background lane so that the export shows its progress first
-    window.workflow.tasks.run(lambda progress, cancel: gate.wait(WAIT_SECONDS), lambda _: None, lambda _: None, "")
+    window.workflow.tasks.run(lambda progress, cancel: gate.wait(WAIT_SECONDS), lambda _: None, "")
     running = export.start()
     running.dialog.setRange(0, 100)
     running.dialog.setValue(40)

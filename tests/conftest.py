@@ -1,4 +1,5 @@
-"""Shared fixtures: a fixed clock, a fresh data folder per test, the mini test plan."""
+"""Shared fixtures: a fixed clock, a fresh data folder per test, the mini test plan; each test's own config
+folder and Qt settings, and the Vietnamese language, whatever ran before it (the suite runs in random order)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+from PySide6.QtCore import QCoreApplication, QSettings
 
 from cds_desktop.core.i18n import set_language
-from cds_desktop.core.paths import CACHE_DIR_ENV, DataDir
+from cds_desktop.core.paths import APP_NAME, CACHE_DIR_ENV, CONFIG_DIR_ENV, DataDir
 from cds_desktop.core.plans.loader import PlanCatalog, load_plan_file
 from cds_desktop.core.services.commune.service import CommuneService
 
@@ -22,9 +25,24 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # GUI tests never need a 
 if CACHE_DIR_ENV not in os.environ:  # tests (and the apps they start) never touch the real cache folder
     os.environ[CACHE_DIR_ENV] = tempfile.mkdtemp(prefix="cds-test-cache-")
     atexit.register(shutil.rmtree, os.environ[CACHE_DIR_ENV], ignore_errors=True)
+QCoreApplication.setOrganizationName(APP_NAME)  # as app.main names it: QSettings() means the same file in every test
+QCoreApplication.setApplicationName(APP_NAME)
+
+# No per-example deadline: on a loaded machine a slow example is not a failing one (timing is for bench/).
+settings.register_profile("cds", deadline=None)
+settings.load_profile("cds")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VN = dt.timezone(dt.timedelta(hours=7))
+
+
+@pytest.fixture(autouse=True)
+def _own_config(tmp_path, monkeypatch):
+    """What a test remembers (the data folder, the window layout) stays in its tmp_path: it reaches neither
+    another test nor the real user's settings."""
+    monkeypatch.setenv(CONFIG_DIR_ENV, str(tmp_path / "config"))
+    for kind in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(kind, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
 
 
 @pytest.fixture(autouse=True)
@@ -61,3 +79,11 @@ def service(tmp_path, mini_plan, clock):
     svc.init_commune("68", "24751", "Xã Nhân Cơ")
     yield svc
     svc.close()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The random order's seed, also after ``-q`` (which hides pytest-randomly's header): a failure that depends
+    on the order is rerun with it."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if config.pluginmanager.hasplugin("randomly") and isinstance(seed, int):
+        terminalreporter.write_line(f"test order: -p randomly --randomly-seed={seed}")

@@ -106,7 +106,7 @@ def test_a_new_window_places_the_problems_dock_where_the_last_one_had_it(qtbot):
     first.show()
     first.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, first.problems_dock)
     first.problems_dock.hide()
-    qtbot.waitUntil(lambda: not first.problems_dock.isVisible())
+    qtbot.waitUntil(lambda: not first.problems_dock.isVisible(), timeout=30_000)
 
     second = MainWindow(title="x", layout=WindowLayout(first.saveGeometry(), first.saveState()))
     qtbot.addWidget(second)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import unicodedata
 
 import pytest
@@ -48,9 +47,7 @@ def refused(call, *args, **kwargs) -> PermissionDeniedError:
 # --- passwords -----------------------------------------------------------------------------------
 
 def test_password_hash_is_self_describing_salted_and_checked():
-    started = time.perf_counter()
     encoded = hash_password("mật khẩu của xã")
-    assert time.perf_counter() - started < 1.0
     name, log_n, r, p, salt, digest = encoded.split("$")
     assert (name, log_n, r, p) == ("scrypt", "15", "8", "1") and salt and digest
     assert encoded != hash_password("mật khẩu của xã")  # a fresh salt each time

@@ -86,7 +86,7 @@ def test_backup_while_another_connection_writes_is_a_consistent_snapshot(service
 
     def keep_writing():
         number = 0
-        copying.wait(5)
+        copying.wait(60)
         while not stop.is_set():
             _evidence(writer, tmp_path, f"new-{number}.pdf", f"new {number}".encode() * 100, item="1a")
             writer.set_indicator(P, Q1, "1a", {"numerator": str(number)}, "b")
@@ -96,7 +96,7 @@ def test_backup_while_another_connection_writes_is_a_consistent_snapshot(service
     def progress(done, total):
         if not copying.is_set():  # the snapshot is taken: let the other connection write meanwhile
             copying.set()
-            assert written.acquire(timeout=5) and written.acquire(timeout=5)
+            assert written.acquire(timeout=60) and written.acquire(timeout=60)
 
     thread = threading.Thread(target=keep_writing)
     thread.start()

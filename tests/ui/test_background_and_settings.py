@@ -3,43 +3,88 @@
 from __future__ import annotations
 
 import threading
+import time
 
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QProgressDialog, QPushButton
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QDialogButtonBox, QPushButton, QWidget
+from shiboken6 import isValid
 
-from cds_desktop.core.progress import Cancelled
+import cds_desktop.ui.shell.background as background
 from cds_desktop.ui.shell.background import BackgroundTasks
 
+WAIT_MS = 30_000  # generous: the condition is what the test waits for, the timeout only stops a broken run
 
-def test_quick_work_shows_no_progress_dialog(qtbot):
+
+class ShowTimes(QObject):
+    """When a widget was shown (an event filter: the test does not rely on how fast its own waits are)."""
+
+    def __init__(self, widget) -> None:
+        super().__init__()
+        self.times: list[float] = []
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Show:
+            self.times.append(time.monotonic())
+        return False
+
+
+def test_quick_work_shows_no_progress_dialog(qtbot, monkeypatch):
+    monkeypatch.setattr(background, "PROGRESS_DELAY_MS", 5_000)  # "quick" even on a loaded machine
     tasks = BackgroundTasks()
     results = []
-    tasks.run(lambda progress, cancel: 42, results.append, results.append, "…")
-    qtbot.waitUntil(lambda: results == [42], timeout=2000)
-    qtbot.wait(600)
-    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog) and w.isVisible()]
+    task = tasks.run(lambda progress, cancel: 42, results.append, "…")
+    dialog = task.dialog
+    shows = ShowTimes(dialog)
+    qtbot.waitUntil(lambda: not isValid(dialog), timeout=WAIT_MS)  # done: the dialog is gone, it never will show
+    assert results == [42] and shows.times == []
 
 
 def test_slow_work_shows_progress_after_half_a_second_and_can_be_cancelled(qtbot):
     tasks = BackgroundTasks()
-    outcome = []
-    started = threading.Event()
+    outcome, cancelled = [], []
 
     def slow(progress, cancel):
-        started.set()
-        for step in range(400):
-            progress(step, 400)
+        for step in range(60_000):  # until cancelled (a minute at most)
+            progress(step, 60_000)
             cancel.raise_if_cancelled()
-            threading.Event().wait(0.01)
+            threading.Event().wait(0.001)
         return "finished"
 
-    task = tasks.run(slow, outcome.append, outcome.append, "Đang xuất…")
-    started.wait(2)
-    qtbot.wait(200)
-    assert not task.dialog.isVisible()
-    qtbot.waitUntil(task.dialog.isVisible, timeout=2000)
-    task.dialog.findChild(QPushButton).click()
-    qtbot.waitUntil(lambda: bool(outcome), timeout=3000)
-    assert isinstance(outcome[0], Cancelled)
+    started = time.monotonic()
+    task = tasks.run(slow, outcome.append, "Đang xuất…", on_cancelled=lambda: cancelled.append(True))
+    try:
+        shows = ShowTimes(task.dialog)
+        assert not task.dialog.isVisible()
+        qtbot.waitUntil(task.dialog.isVisible, timeout=WAIT_MS)
+        # Qt's (coarse) timers may fire up to 5% early
+        assert shows.times[0] - started >= 0.95 * background.PROGRESS_DELAY_MS / 1000
+        qtbot.waitUntil(lambda: task.dialog.value() > 0, timeout=WAIT_MS)  # the progress reaches the dialog
+        task.dialog.findChild(QPushButton).click()
+        qtbot.waitUntil(lambda: bool(cancelled), timeout=WAIT_MS)
+        assert outcome == [] and task not in tasks.running
+    finally:  # a failed run leaves no worker behind to disturb the next tests
+        task.cancel_token.cancel()
+        tasks.wait()
+
+
+def test_the_progress_dialog_may_go_with_its_window_while_the_work_goes_on(qtbot):
+    window = QWidget()
+    tasks = BackgroundTasks()
+    gate, results = threading.Event(), []
+
+    def work(progress, cancel):
+        gate.wait(60)
+        for step in range(3):
+            progress(step, 3)
+        return "done"
+
+    task = tasks.run(work, results.append, "…", window)
+    dialog = task.dialog
+    window.deleteLater()  # the window closes (and its child, the progress dialog, goes) before the work ends
+    qtbot.waitUntil(lambda: not isValid(dialog), timeout=WAIT_MS)
+    gate.set()
+    qtbot.waitUntil(lambda: results == ["done"], timeout=WAIT_MS)  # and no error in a slot (pytest-qt fails those)
 
 
 def test_settings_are_saved_through_the_service(qtbot, window, service):
@@ -59,7 +104,7 @@ def test_choosing_english_rebuilds_the_window_in_english(qtbot, open_window, ser
     dialog.language.setCurrentIndex(dialog.language.findData("en"))
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
     desktop = window.workspace.parent()
-    qtbot.waitUntil(lambda: desktop.window is not window, timeout=2000)
+    qtbot.waitUntil(lambda: desktop.window is not window, timeout=WAIT_MS)
     qtbot.addWidget(desktop.window)
     assert desktop.window.pages.tabText(0) == "Indicators"
     assert desktop.window.workspace.period_id == "2023Q2"

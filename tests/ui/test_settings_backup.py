@@ -42,7 +42,7 @@ def data(qtbot, window):
 
 
 def _confirm(qtbot, section) -> None:
-    qtbot.waitUntil(lambda: section.prompt is not None and section.prompt.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: section.prompt is not None and section.prompt.isVisible(), timeout=30_000)
     section.prompt.findChild(QPushButton, "confirm").click()
 
 
@@ -52,7 +52,7 @@ def test_the_data_section_shows_the_folder_and_backs_up_in_the_background(qtbot,
     monkeypatch.setattr(data, "choose_folder", lambda title: tmp_path / "usb")
     data.backup_button.click()
     assert not data.backup_button.isEnabled()  # busy until the background work reports back
-    qtbot.waitUntil(lambda: not data.busy, timeout=5000)
+    qtbot.waitUntil(lambda: not data.busy, timeout=30_000)
     [made] = list((tmp_path / "usb").iterdir())
     assert made.name.startswith("CDS-backup-24751-") and (made / "manifest.json").is_file()
     assert str(made) in data.status.text() and data.backup_button.isEnabled()
@@ -61,7 +61,7 @@ def test_the_data_section_shows_the_folder_and_backs_up_in_the_background(qtbot,
 def test_a_failed_backup_is_explained_in_place(qtbot, data, tmp_path):
     (tmp_path / "not-a-folder").write_text("x")
     data.start_backup(tmp_path / "not-a-folder")
-    qtbot.waitUntil(lambda: not data.busy, timeout=5000)
+    qtbot.waitUntil(lambda: not data.busy, timeout=30_000)
     assert data.status.property("failure") is True and "not-a-folder" in data.status.text()
 
 
@@ -86,7 +86,7 @@ def test_restore_is_checked_confirmed_and_done_after_the_restart(qtbot, data, se
 def test_the_restore_prompt_names_the_backup_and_where_the_current_data_goes(qtbot, data, service, tmp_path):
     info = backup(service, tmp_path / "usb")
     data.start_restore(info.folder)
-    qtbot.waitUntil(lambda: data.prompt is not None, timeout=5000)
+    qtbot.waitUntil(lambda: data.prompt is not None, timeout=30_000)
     details = data.prompt.informativeText()
     assert "Xã Nhân Cơ (24751)" in details and str(service.data_dir.backups) in details
     data.prompt.reject()
@@ -96,7 +96,7 @@ def test_the_restore_prompt_names_the_backup_and_where_the_current_data_goes(qtb
 def test_changing_to_an_empty_folder_copies_the_data_then_restarts_there(qtbot, data, service, tmp_path):
     data.start_change(tmp_path / "D" / "CDS")
     _confirm(qtbot, data)  # copy the data
-    qtbot.waitUntil(lambda: not data.busy and data.prompt.objectName() == "information", timeout=5000)
+    qtbot.waitUntil(lambda: not data.busy and data.prompt.objectName() == "information", timeout=30_000)
     new_root = (tmp_path / "D" / "CDS").resolve()
     assert (new_root / "cds.sqlite").is_file() and remembered_data_dir() == new_root
     assert take_restart_request() is None  # not before the user has read where the old folder is
@@ -139,7 +139,7 @@ def test_every_text_of_the_data_section_and_its_prompts_is_translated(qtbot, ope
     section._backed_up(info)
     texts += _visible_texts(section)
     section.start_restore(info.folder)
-    qtbot.waitUntil(lambda: section.prompt is not None, timeout=5000)
+    qtbot.waitUntil(lambda: section.prompt is not None, timeout=30_000)
     prompts = [section.prompt]
     for folder in (tmp_path / "new", info.folder):
         section.start_change(folder)

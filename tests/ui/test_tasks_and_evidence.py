@@ -60,7 +60,7 @@ def test_evidence_is_added_in_the_background_and_warns_when_large(qtbot, window,
     page = window.evidence_page
     window.show_evidence("T1")
     assert page.add_button.isEnabled()
-    with qtbot.waitSignal(window.workspace.changed, timeout=5000):
+    with qtbot.waitSignal(window.workspace.changed, timeout=30_000):
         page.add_files([big])
     assert page.proxy.rowCount() == 1
     assert page.proxy.index(0, 1).data() == "Biên bản kiểm tra.pdf"

@@ -112,7 +112,7 @@ def test_cancelling_the_export_leaves_no_file(qtbot, window, service, exchange, 
     dialog.folder.setText(str(usb))
     dialog.passphrase.setText(PASS_COMMUNE)
     gate = threading.Event()  # hold the background lane so that Cancel is pressed before the export runs
-    window.workflow.tasks.run(lambda progress, cancel: gate.wait(10), lambda _: None, lambda _: None, "wait")
+    window.workflow.tasks.run(lambda progress, cancel: gate.wait(10), lambda _: None, "wait")
     running = dialog.start()
     (cancel,) = running.dialog.findChildren(QPushButton)
     assert cancel.text() == "Hủy"

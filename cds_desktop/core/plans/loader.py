@@ -31,6 +31,7 @@ from pydantic import ValidationError
 
 from cds_desktop.core.errors import PlanError
 from cds_desktop.core.i18n import translate
+from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.model import PLAN_FORMAT_VERSION, Plan, PlanProblem, _loc_text
 from cds_desktop.core.resources import builtin_plans_dir
 from cds_desktop.core.yaml_strict import BaseLoader as _BaseLoader
@@ -252,3 +253,9 @@ class PlanCatalog:
             return self._plans[plan_id]
         except KeyError:
             raise PlanError("plan.unknown", plan=plan_id, known=", ".join(sorted(self._plans))) from None
+
+
+def installed_catalog(data_dir: DataDir) -> PlanCatalog:
+    """The built-in plans plus the plan files imported into the data folder, commune and office alike
+    (damaged files: the catalog's ``problems``)."""
+    return installed_plans(data_dir.plans)

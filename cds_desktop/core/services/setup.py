@@ -28,10 +28,10 @@ from cds_desktop.core.domain import UnitKind
 from cds_desktop.core.errors import InputError, StateError
 from cds_desktop.core.i18n import LANGUAGES
 from cds_desktop.core.paths import DataDir
-from cds_desktop.core.plans.loader import PlanCatalog
+from cds_desktop.core.plans.loader import PlanCatalog, installed_catalog
 from cds_desktop.core.provinces import province
 from cds_desktop.core.services.accounts import Accounts, NewUser, check_new_user as check_account, username_key
-from cds_desktop.core.services.commune.service import Clock, CommuneService, check_unit, installed_catalog
+from cds_desktop.core.services.commune.service import Clock, CommuneService, check_unit
 from cds_desktop.core.services.commune.exchange import CommuneExchange, read_key_file
 from cds_desktop.core.services.roles import Principal, Role
 from cds_desktop.core.storage.database import backup_sqlite

@@ -7,12 +7,9 @@ export the bundle right away, so that it is typed only once (it is never stored)
 
 from __future__ import annotations
 
-import logging
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from cds_desktop.core.errors import CdsError
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.progress import CancelToken, ProgressCallback
 from cds_desktop.core.services.changes import Changes
@@ -21,7 +18,6 @@ from cds_desktop.ui.shell.background import BackgroundTasks
 from cds_desktop.ui.shared.labels import period_name
 from cds_desktop.ui.commune.workspace import Workspace
 
-log = logging.getLogger(__name__)
 ERROR_STYLE = "color: #a11d16;"
 
 
@@ -40,14 +36,6 @@ def error_label() -> QLabel:
     label.setStyleSheet(ERROR_STYLE)
     label.hide()
     return label
-
-
-def failure_text(error: BaseException) -> str:
-    """The message shown for a failed background step (unexpected failures are logged, not shown raw)."""
-    if isinstance(error, CdsError):
-        return error.message()
-    log.error("workflow step failed", exc_info=error)
-    return translate("ui.error.unexpected")
 
 
 class ApproveDialog(QDialog):
@@ -104,7 +92,8 @@ class ApproveDialog(QDialog):
         self.setEnabled(False)
         self.error.hide()
         self.running = True
-        self.tasks.run(work, self._done, self._failed, translate("ui.workflow.approving"), self)
+        self.tasks.run(work, self._done, translate("ui.workflow.approving"), self, on_failed=self._failed,
+                       show_error=self._show_error)
 
     def _done(self, changes: Changes) -> None:
         self.running = False
@@ -114,10 +103,9 @@ class ApproveDialog(QDialog):
         self.accept()
         self.approved.emit(passphrase, export_next)
 
-    def _failed(self, error: BaseException) -> None:
+    def _failed(self) -> None:
         self.running = False
         self.setEnabled(True)
-        self._show_error(failure_text(error))
         self.passphrase.selectAll()
         self.passphrase.setFocus()
 

@@ -7,7 +7,6 @@ its original name into a temporary folder first.
 
 from __future__ import annotations
 
-import logging
 import shutil
 import tempfile
 from pathlib import Path
@@ -28,15 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cds_desktop.core.errors import CdsError
 from cds_desktop.core.i18n import current_language, translate
 from cds_desktop.core.progress import CancelToken, ProgressCallback
 from cds_desktop.core.services.changes import Changes
 from cds_desktop.ui.shell.background import BackgroundTasks
 from cds_desktop.ui.commune.models.evidence_model import EvidenceColumn, EvidenceItemProxy, EvidenceTableModel
 from cds_desktop.ui.commune.workspace import Workspace
-
-log = logging.getLogger(__name__)
 
 
 class EvidencePage(QWidget):
@@ -149,14 +145,8 @@ class EvidencePage(QWidget):
             def work(progress: ProgressCallback, cancel: CancelToken, file: Path = file) -> Changes:
                 return service.add_evidence(plan_id, period_id, item_code, file, actor)
 
-            self.tasks.run(work, workspace.publish, self._failed, translate("ui.evidence.adding", name=file.name), self)
-
-    def _failed(self, error: BaseException) -> None:
-        if isinstance(error, CdsError):
-            self.workspace.notice.emit(error.message(), True)
-            return
-        log.error("adding evidence failed", exc_info=error)
-        self.workspace.notice.emit(translate("ui.error.unexpected"), True)
+            self.tasks.run(work, workspace.publish, translate("ui.evidence.adding", name=file.name), self,
+                           show_error=lambda message: workspace.notice.emit(message, True))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
         if event.mimeData().hasUrls() and self.add_button.isEnabled():

@@ -27,12 +27,12 @@ from PySide6.QtWidgets import (
 
 from cds_desktop.core.bundle.writer import WrittenBundle
 from cds_desktop.core.i18n import translate
-from cds_desktop.core.progress import CancelToken, Cancelled, ProgressCallback
+from cds_desktop.core.progress import CancelToken, ProgressCallback
 from cds_desktop.core.services.commune.exchange import CommuneExchange
 from cds_desktop.core.services.changes import Changes
 from cds_desktop.ui.shell.background import BackgroundTasks, RunningTask
 from cds_desktop.ui.shared.labels import period_name, size_text
-from cds_desktop.ui.commune.approve_dialog import error_label, failure_text, passphrase_field
+from cds_desktop.ui.commune.approve_dialog import error_label, passphrase_field
 from cds_desktop.ui.commune.workspace import Workspace
 
 
@@ -130,7 +130,10 @@ class ExportDialog(QDialog):
         self.folder_chosen.emit(folder)
         self.pages.setEnabled(False)
         self.error.hide()
-        self.running = self.tasks.run(work, self._done, self._failed, translate("ui.workflow.exporting"), self)
+        self.running = self.tasks.run(
+            work, self._done, translate("ui.workflow.exporting"), self, on_failed=self._failed,
+            show_error=self._show_error,
+            on_cancelled=lambda: self._show_error(translate("ui.workflow.export_cancelled")))
         return self.running
 
     def _done(self, written: WrittenBundle) -> None:
@@ -146,11 +149,9 @@ class ExportDialog(QDialog):
         self.pages.setCurrentIndex(1)
         self.close_button.setFocus()
 
-    def _failed(self, error: BaseException) -> None:
+    def _failed(self) -> None:
         self.running = None
         self.pages.setEnabled(True)
-        cancelled = isinstance(error, Cancelled)
-        self._show_error(translate("ui.workflow.export_cancelled") if cancelled else failure_text(error))
 
     def _show_error(self, text: str) -> None:
         self.error.setText(text)

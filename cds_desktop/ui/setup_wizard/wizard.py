@@ -8,13 +8,11 @@ button texts included). The office branch stops on the second page (its screens 
 
 from __future__ import annotations
 
-import logging
 from enum import IntEnum
 from typing import Callable
 
 from PySide6.QtWidgets import QWidget, QWizard
 
-from cds_desktop.core.errors import CdsError
 from cds_desktop.core.i18n import set_language, translate
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.services.commune.service import CommuneService
@@ -29,7 +27,6 @@ from cds_desktop.ui.setup_wizard.language_page import LanguagePage
 from cds_desktop.ui.setup_wizard.office_page import OfficeKeysPage
 from cds_desktop.ui.setup_wizard.summary_page import SummaryPage
 
-log = logging.getLogger(__name__)
 WIZARD_SIZE = (860, 620)  # fits a 1366×768 screen with the taskbar
 
 
@@ -126,7 +123,8 @@ class SetupWizard(QWizard):
         setup = self.commune_setup()
         self._set_busy(True)
         task = self.tasks.run(lambda progress, cancel: set_up_commune(self.data_dir, setup, self.clock),
-                              self._done, self._failed, translate("ui.setup.working"), self)
+                              self._done, translate("ui.setup.working"), self,
+                              on_failed=lambda: self._set_busy(False), show_error=self.summary_page.show_error)
         task.dialog.setCancelButton(None)  # a set-up cannot stop half-way
         return False
 
@@ -134,14 +132,6 @@ class SetupWizard(QWizard):
         self._set_busy(False)
         self.service = service
         self.accept()
-
-    def _failed(self, error: BaseException) -> None:
-        self._set_busy(False)
-        if isinstance(error, CdsError):
-            self.summary_page.show_error(error.message())
-        else:
-            log.error("set-up failed", exc_info=error)
-            self.summary_page.show_error(translate("ui.error.unexpected"))
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 from cds_desktop.core.errors import CdsError
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.paths import DataDir
-from cds_desktop.core.progress import Cancelled
 from cds_desktop.core.services.backup import (
     BackupInfo,
     backup,
@@ -229,17 +228,10 @@ class DataSection(QGroupBox):
             self._set_busy(False)
             on_done(result)
 
-        self.running = self.tasks.run(work, done, self._failed, title, self.window())
+        self.running = self.tasks.run(work, done, title, self.window(), on_failed=lambda: self._set_busy(False),
+                                      show_error=lambda message: self._say(message, failure=True),
+                                      on_cancelled=lambda: self._say(translate("ui.backup.cancelled")))
         self.running.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-
-    def _failed(self, error: BaseException) -> None:
-        self._set_busy(False)
-        if isinstance(error, Cancelled):
-            self._say(translate("ui.backup.cancelled"))
-        elif isinstance(error, CdsError):
-            self._say(error.message(), failure=True)
-        else:
-            raise error
 
     def _set_busy(self, busy: bool) -> None:
         if not busy:

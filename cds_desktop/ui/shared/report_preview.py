@@ -30,10 +30,9 @@ from PySide6.QtWidgets import (
 from cds_desktop.core.errors import CdsError
 from cds_desktop.core.fileio import write_atomic
 from cds_desktop.core.i18n import current_language, translate
-from cds_desktop.core.progress import CancelToken, Cancelled, ProgressCallback, check_cancelled
+from cds_desktop.core.progress import CancelToken, ProgressCallback, check_cancelled
 from cds_desktop.core.services.report_file import commune_report_pdf, report_file_name
 from cds_desktop.ui.shell.background import BackgroundTasks, RunningTask
-from cds_desktop.ui.commune.approve_dialog import failure_text
 from cds_desktop.ui.commune.workspace import Workspace
 
 ZOOM_STEPS = (0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0)  # × the view's width
@@ -160,8 +159,9 @@ class ReportPreviewDialog(QDialog):
             made = pdf or commune_report_pdf(service, plan_id, period_id, language, cancel=cancel)
             return Rendered(made, render_pages(made, width, cancel), ratio)
 
-        task = self.tasks.run(work, lambda result: self._rendered(task, result), lambda error: self._failed(task, error),
-                              translate("ui.report.making"), self)
+        task = self.tasks.run(work, lambda result: self._rendered(task, result), translate("ui.report.making"), self,
+                              on_failed=lambda: self._ended(task),
+                              show_error=lambda message: self._cannot_make(task, message))
         self.running = task
         return task
 
@@ -182,12 +182,16 @@ class ReportPreviewDialog(QDialog):
         self.page_count.setText(translate("ui.report.page_count", count=len(result.pages)))
         self._show_tools()
 
-    def _failed(self, task: RunningTask, error: BaseException) -> None:
-        if self._closed or task is not self.running or isinstance(error, Cancelled):
+    def _ended(self, task: RunningTask) -> None:
+        """The rendering stopped without pages (cancelled, refused or a bug): the tools come back."""
+        if self._closed or task is not self.running:
             return
         self.running = None
-        self.message.setText(translate("ui.report.cannot_make", reason=failure_text(error)))
         self._show_tools()
+
+    def _cannot_make(self, task: RunningTask, reason: str) -> None:
+        if not self._closed and self.running is None:
+            self.message.setText(translate("ui.report.cannot_make", reason=reason))
 
     def pages(self) -> list[QLabel]:
         return [w for w in self.page_list.findChildren(QLabel) if w.objectName().startswith("report_page_")]

@@ -1,21 +1,33 @@
 """Long work off the GUI thread: one serial lane for database work, results delivered on the GUI thread.
 
 ``BackgroundTasks.run`` takes a function ``work(progress, cancel)`` (the core's progress-callback and
-``CancelToken`` convention), runs it on a worker thread and calls ``on_done(result)`` or
-``on_error(exception)`` back on the GUI thread. A progress dialog appears only when the work is still
-running after ``PROGRESS_DELAY_MS``; its Cancel button sets the token (the work stops at its next check and
-raises ``Cancelled``, reported through ``on_error``).
+``CancelToken`` convention), runs it on a worker thread and calls ``on_done(result)`` back on the GUI thread.
+A progress dialog appears only when the work is still running after ``PROGRESS_DELAY_MS``; its Cancel button
+sets the token (the work stops at its next check and raises ``Cancelled``).
+
+When the work raises, ``on_failed()`` lets the caller re-enable what it disabled, then ``report_failure``,
+the one failure handler of all background work, says what happened: ``Cancelled`` is not a failure
+(``on_cancelled()``, if given); a ``CdsError`` is its translated message, shown by ``show_error`` where the
+caller wants it (an error line in its dialog) or else in a message box; anything else is a bug and goes to
+the crash hook (``crash.py``, through ``sys.excepthook``), which writes and shows a crash report.
+
+``run_and_wait`` runs one piece of work the same way while the caller waits (a local event loop keeps the
+progress dialog alive): for the steps of app.py that happen outside the main event loop (building the
+demonstration, restoring a backup).
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from shiboken6 import isValid
 
+from cds_desktop.core.errors import CdsError
 from cds_desktop.core.i18n import translate
-from cds_desktop.core.progress import CancelToken, ProgressCallback
+from cds_desktop.core.progress import Cancelled, CancelToken, ProgressCallback
 
 PROGRESS_DELAY_MS = 500
 Work = Callable[[ProgressCallback, CancelToken], Any]
@@ -66,14 +78,17 @@ class RunningTask(QObject):
         self.relay.progressed.connect(self._show_progress)
 
     def _show_progress(self, done: int, total: int) -> None:
+        if not isValid(self.dialog):  # deleted with the window it belonged to while the work went on
+            return
         scale = max(1, total // 1_000_000)  # QProgressDialog takes int32
         self.dialog.setMaximum(total // scale)
         self.dialog.setValue(min(done, total) // scale)
 
     def finish(self) -> None:
         self._timer.stop()
-        self.dialog.hide()
-        self.dialog.deleteLater()
+        if isValid(self.dialog):
+            self.dialog.hide()
+            self.dialog.deleteLater()
         self.deleteLater()
 
 
@@ -84,19 +99,34 @@ class BackgroundTasks(QObject):
         self.database_lane.setMaxThreadCount(1)
         self.running: list[RunningTask] = []
 
-    def run(self, work: Work, on_done: Callable[[Any], None], on_error: Callable[[BaseException], None],
-            title: str, parent_widget: QWidget | None = None) -> RunningTask:
+    def run(self, work: Work, on_done: Callable[[Any], None], title: str, parent_widget: QWidget | None = None, *,
+            on_failed: Callable[[], None] | None = None, show_error: Callable[[str], None] | None = None,
+            on_cancelled: Callable[[], None] | None = None) -> RunningTask:
+        """Run ``work`` on the lane; see the module's docstring for what happens when it fails."""
         task = RunningTask(title, parent_widget, self)
         task.dialog.setCancelButtonText(translate("ui.action.cancel"))
         self.running.append(task)
 
-        def settle(callback: Callable[[Any], None], value: Any) -> None:
+        def settle() -> None:
             self.running.remove(task)
             task.finish()
-            callback(value)
 
-        task.relay.finished.connect(lambda result: settle(on_done, result))
-        task.relay.failed.connect(lambda error: settle(on_error, error))
+        def done(result: Any) -> None:
+            settle()
+            on_done(result)
+
+        def failed(error: BaseException) -> None:
+            settle()
+            if on_failed is not None:
+                on_failed()
+            if isinstance(error, Cancelled):
+                if on_cancelled is not None:
+                    on_cancelled()
+                return
+            report_failure(error, title, parent_widget, show_error)
+
+        task.relay.finished.connect(done)
+        task.relay.failed.connect(failed)
         self.database_lane.start(_Job(work, task.relay, task.cancel_token))
         return task
 
@@ -104,3 +134,51 @@ class BackgroundTasks(QObject):
         """Block until the lane is idle (shutdown and tests)."""
         return self.database_lane.waitForDone(msecs)
 
+
+def report_failure(error: BaseException, title: str, parent: QWidget | None = None,
+                   show_error: Callable[[str], None] | None = None) -> None:
+    """The one failure handler of background work: a ``CdsError`` is its message (in ``show_error``, else in a
+    message box titled ``title``); anything else is a bug, reported by the crash hook."""
+    if not isinstance(error, CdsError):
+        sys.excepthook(type(error), error, error.__traceback__)
+        return
+    if show_error is not None:
+        show_error(error.message())
+        return
+    box = QMessageBox(QMessageBox.Icon.Warning, title, error.message(), QMessageBox.StandardButton.Ok,
+                      parent if parent is not None and isValid(parent) else None)
+    box.setObjectName("failure_message")
+    box.finished.connect(box.deleteLater)
+    box.open()
+
+
+def run_and_wait(work: Work, title: str, cancellable: bool = True) -> Any:
+    """``work``'s result once it is done, or its exception raised, while a local event loop shows its progress."""
+    tasks, loop, outcome = BackgroundTasks(), QEventLoop(), []
+
+    def settle(result: object) -> None:
+        outcome.append(result)
+        loop.quit()
+
+    def keep(progress: ProgressCallback, cancel: CancelToken) -> Any:
+        try:
+            return work(progress, cancel)
+        except BaseException as exc:  # noqa: BLE001 - raised again to the caller, who decides
+            return _Raised(exc)
+
+    task = tasks.run(keep, settle, title)
+    if not cancellable:
+        task.dialog.setCancelButton(None)
+    loop.exec()  # the result comes back queued: never before the loop runs
+    tasks.wait()
+    tasks.deleteLater()
+    if isinstance(outcome[0], _Raised):
+        raise outcome[0].error
+    return outcome[0]
+
+
+class _Raised:
+    """An exception carried back as a result: ``run_and_wait`` raises it to its caller."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error

@@ -1,13 +1,15 @@
 """Restarting the desktop UI to use another data folder or to restore a backup.
 
 A screen calls ``request_restart``: the request is stored and the event loop ends with ``RESTART_EXIT_CODE``.
-``app.py`` then closes the service (nothing may hold the database while it is replaced), calls
-``perform_pending`` and opens the UI again on the folder it returns::
+``app.py`` then closes the service (nothing may hold the database while it is replaced), runs
+``perform_pending`` off the GUI thread with a progress dialog (``background.run_and_wait``) and opens the UI
+again on the folder it returns::
 
     code = app.exec()
     service.close()
     if code == RESTART_EXIT_CODE:
-        data_dir = perform_pending(data_dir)   # CdsError: show it, reopen data_dir (nothing was changed)
+        data_dir = run_and_wait(lambda progress, cancel: perform_pending(data_dir, progress, cancel), …)
+        # CdsError: show it, reopen data_dir (nothing was changed); Cancelled: reopen data_dir
         ...open the service and the window again...
 """
 
@@ -19,7 +21,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 
 from cds_desktop.core.paths import DataDir
-from cds_desktop.core.progress import ProgressCallback
+from cds_desktop.core.progress import CancelToken, ProgressCallback
 from cds_desktop.core.services.backup import restore
 
 RESTART_EXIT_CODE = 75
@@ -48,15 +50,16 @@ def take_restart_request() -> RestartRequest | None:
     return request
 
 
-def perform_pending(data_dir: DataDir, progress: ProgressCallback | None = None) -> DataDir:
+def perform_pending(data_dir: DataDir, progress: ProgressCallback | None = None,
+                    cancel: CancelToken | None = None) -> DataDir:
     """Carry out the pending request with the service closed; returns the data folder to open next.
 
-    A failed restore raises its ``CdsError`` and leaves the data as it was.
+    A failed restore raises its ``CdsError`` and a cancelled one ``Cancelled``; both leave the data as it was.
     """
     request = take_restart_request()
     if request is None:
         return data_dir
     target = DataDir(request.data_dir) if request.data_dir else data_dir
     if request.restore_from is not None:
-        restore(target, request.restore_from, progress)
+        restore(target, request.restore_from, progress, cancel)
     return target

@@ -34,7 +34,7 @@ from cds_desktop.core.errors import InputError, PermissionDeniedError, StateErro
 from cds_desktop.core.numbers import canonical, parse_decimal
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.fileio import write_atomic
-from cds_desktop.core.plans.loader import PlanCatalog, installed_plans, load_plan_file
+from cds_desktop.core.plans.loader import PlanCatalog, installed_catalog, load_plan_file
 from cds_desktop.core.plans.model import Indicator, IndicatorKind, Level, Plan, Task
 from cds_desktop.core.plans.schedule import ScheduledPeriod, plan_periods, scheduled_period
 from cds_desktop.core.services.changes import Changes
@@ -538,11 +538,6 @@ def parse_date(text: str) -> dt.date:
         except ValueError:
             continue
     raise InputError("input.bad_date", value=text)
-
-
-def installed_catalog(data_dir: DataDir) -> PlanCatalog:
-    """The built-in plans plus the plan files imported into the data folder (damaged files: its ``problems``)."""
-    return installed_plans(data_dir.plans)
 
 
 def import_plan_file(data_dir: DataDir, source: Path) -> Plan:

@@ -41,11 +41,10 @@ from cds_desktop.core.bundle.sequence import SeriesState
 from cds_desktop.core.errors import BundleError, CdsError, InputError, StateError
 from cds_desktop.core.fileio import write_atomic
 from cds_desktop.core.paths import DataDir
-from cds_desktop.core.plans.loader import PlanCatalog
+from cds_desktop.core.plans.loader import PlanCatalog, installed_catalog
 from cds_desktop.core.plans.model import Level
 from cds_desktop.core.plans.schedule import scheduled_period
 from cds_desktop.core.progress import CancelToken
-from cds_desktop.core.services.commune.service import installed_catalog
 from cds_desktop.core.services.report_record import RECORD_NAME, ReportRecord, evidence_entry_name
 from cds_desktop.core.storage.database import open_database
 from cds_desktop.core.storage.evidence_store import EvidenceStore
