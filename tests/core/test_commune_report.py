@@ -47,3 +47,19 @@ def test_empty_or_unknown_period_gives_a_clear_error(service, tmp_path):
     with pytest.raises(InputError):
         write_commune_report(service, P, "2023Q7", tmp_path / "x.pdf")
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_an_answer_with_an_error_is_never_met_in_the_report(service, tmp_path):
+    """150 of 100 (and a draft's "1e400") are kept as typed, shown as wrong data, and not counted as met."""
+    service.set_indicator(P, "2023Q1", "1a", {"numerator": "150", "denominator": "100"}, "a")
+    service.set_indicator(P, "2023Q1", "1c", {"numerator": "1e400", "denominator": "100"}, "a")
+    service.set_indicator(P, "2023Q1", "2a", {"value": "NaN"}, "a")
+    data = commune_report_data(service, P, "2023Q1", date=dt.date(2023, 4, 1))
+    rows = {row.code: row for row in data.indicators}
+    assert {rows[code].status for code in ("1a", "1c", "2a")} == {TargetStatus.INVALID}
+    assert data.targets_met == 0 and data.targets_judged == 0
+    write_commune_report(service, P, "2023Q1", tmp_path / "bao-cao.pdf", date=dt.date(2023, 4, 5))
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(tmp_path / "bao-cao.pdf").pages).split())
+    assert "150% (150/100) Số liệu sai" in text
+    assert "Đạt" not in text.replace("Số chỉ tiêu đạt", "")
+    assert "Số chỉ tiêu đạt mục tiêu: 0 trên tổng số 0 chỉ tiêu được đánh giá." in text

@@ -206,7 +206,9 @@ class PeriodSubmissions(_NfcText):
 
 @dataclass(frozen=True)
 class IndicatorSummaryRow(_NfcText):
-    """How the communes that report to an office did on one indicator (counts of communes)."""
+    """How the communes that report to an office did on one indicator (counts of communes).
+
+    ``invalid`` counts answers with an error (150 of 100 …): never met, and not a valid answer."""
 
     code: str
     name: str
@@ -217,10 +219,17 @@ class IndicatorSummaryRow(_NfcText):
     not_met: int
     not_applicable: int
     no_data: int
+    invalid: int = 0
 
     @property
     def answered(self) -> int:
+        """Communes with a valid answer."""
         return self.met + self.not_met + self.not_applicable
+
+    @property
+    def without_valid_data(self) -> int:
+        """Communes with no answer or an answer with an error."""
+        return self.no_data + self.invalid
 
     @property
     def judged(self) -> int:

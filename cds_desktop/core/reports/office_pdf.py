@@ -98,7 +98,7 @@ def _indicator_table(data: OfficeReportData) -> Flowable:
                 str(row.answered),
                 count_with_share(row.met, row.judged, language),
                 count_with_share(row.not_met, row.judged, language),
-                str(row.no_data),
+                str(row.without_valid_data),
             ),
         )
         for number, row in enumerate(data.indicators, start=1)
