@@ -35,7 +35,8 @@ def test_report_data_comes_from_entries_and_settings(service):
 def test_pdf_is_written_with_the_commune_values(service, tmp_path):
     service.set_indicator(P, "2023Q1", "1a", {"numerator": "812", "denominator": "1000"}, "a")
     out = write_commune_report(service, P, "2023Q1", tmp_path / "bao-cao.pdf", date=dt.date(2023, 4, 5))
-    text = "\n".join(page.extract_text() for page in PdfReader(out).pages)
+    assert out.path == tmp_path / "bao-cao.pdf" and out.warnings == ()
+    text = "\n".join(page.extract_text() for page in PdfReader(out.path).pages)
     assert "Nhân Cơ, ngày 05 tháng 4 năm 2023" in text
     assert "Tỷ lệ dân số có điện thoại thông minh" in text and "81,2%" in text
 

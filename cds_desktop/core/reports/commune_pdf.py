@@ -14,7 +14,7 @@ from reportlab.platypus import Flowable
 from cds_desktop.core.errors import ReportError
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.reports.blocks import Column, bullet_lines, data_table, grouped, heading, narrative, opening
-from cds_desktop.core.reports.data import CommuneReportData
+from cds_desktop.core.reports.data import CommuneReportData, ReportWarning, undrawable_warnings
 from cds_desktop.core.reports.formatting import (
     count_with_share,
     format_deadline,
@@ -24,6 +24,7 @@ from cds_desktop.core.reports.formatting import (
     period_label,
 )
 from cds_desktop.core.progress import CancelToken, ProgressCallback
+from cds_desktop.core.reports.glyphs import counting_replacements
 from cds_desktop.core.reports.official import write_official_pdf
 
 _INDICATOR_COLUMNS = (
@@ -124,11 +125,14 @@ def render_commune_report(
     out_path: Path | str,
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
-) -> None:
-    """Write the commune's report for ``data.period`` as a PDF at ``out_path`` (atomically).
+) -> tuple[ReportWarning, ...]:
+    """Write the commune's report for ``data.period`` as a PDF at ``out_path`` (atomically); returns what the
+    maker should be told (characters the font cannot draw, replaced by ``[U+XXXX]``).
 
     Raises ``ReportError("report.empty")`` when there is neither an indicator nor a task to report on.
     """
     if not data.indicators and not data.tasks:
         raise ReportError("report.empty", subject=data.document.subject)
-    write_official_pdf(out_path, data.document, data.language, commune_report_body(data), progress, cancel)
+    with counting_replacements() as replaced:
+        write_official_pdf(out_path, data.document, data.language, commune_report_body(data), progress, cancel)
+    return undrawable_warnings(replaced)

@@ -12,12 +12,14 @@ Counts that can be derived from the rows (answered, met, done, on time …) are 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from enum import StrEnum
+from pathlib import Path
+from typing import Any
 
 from cds_desktop.core.domain import TargetStatus, TaskStatus
-from cds_desktop.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from cds_desktop.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from cds_desktop.core.plans.model import IndicatorKind, Target, TaskDeadline
 from cds_desktop.core.plans.schedule import Period
 from cds_desktop.core.text import nfc
@@ -256,3 +258,38 @@ class OfficeReportData(_Report):
     @property
     def period(self) -> Period:
         return self.current.period
+
+
+@dataclass(frozen=True)
+class ReportWarning:
+    """Something the person who made a report should know although the PDF was written (message
+    ``<code>`` in the catalogs), e.g. ``report.warning.undrawable``: characters replaced by ``[U+XXXX]``."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def message(self, language: str | None = None) -> str:
+        return translate(self.code, language, **self.params)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Machine-readable form for ``--json`` output."""
+        return {"code": self.code, "params": {key: str(value) for key, value in self.params.items()},
+                "message_vi": self.message("vi"), "message_en": self.message("en")}
+
+
+def undrawable_warnings(replaced: list[str], shown: int = 5) -> tuple[ReportWarning, ...]:
+    """The warning for the characters a report build replaced (none when it replaced nothing)."""
+    if not replaced:
+        return ()
+    distinct = list(dict.fromkeys(replaced))
+    examples = ", ".join(f"U+{ord(character):04X}" for character in distinct[:shown])
+    return (ReportWarning("report.warning.undrawable", {"count": len(replaced),
+                                                        "examples": examples + (", …" if len(distinct) > shown else "")}),)
+
+
+@dataclass(frozen=True)
+class WrittenReport:
+    """A report written to ``path``, with what its maker should be told (``warnings``, often none)."""
+
+    path: Path
+    warnings: tuple[ReportWarning, ...] = ()

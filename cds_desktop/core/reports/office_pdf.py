@@ -29,8 +29,15 @@ from cds_desktop.core.reports.blocks import (
     opening,
 )
 from cds_desktop.core.reports.charts import target_results_chart
-from cds_desktop.core.reports.data import OfficeReportData, PeriodSubmissions, SubmissionStatus
+from cds_desktop.core.reports.data import (
+    OfficeReportData,
+    PeriodSubmissions,
+    ReportWarning,
+    SubmissionStatus,
+    undrawable_warnings,
+)
 from cds_desktop.core.reports.formatting import count_with_share, format_date, format_target, period_label
+from cds_desktop.core.reports.glyphs import counting_replacements
 from cds_desktop.core.reports.official import write_official_pdf
 from cds_desktop.core.reports.styles import FRAME_WIDTH
 
@@ -178,11 +185,14 @@ def render_office_report(
     out_path: Path | str,
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
-) -> None:
-    """Write the office's consolidated report for ``data.period`` as a PDF at ``out_path`` (atomically).
+) -> tuple[ReportWarning, ...]:
+    """Write the office's consolidated report for ``data.period`` as a PDF at ``out_path`` (atomically); returns
+    what the maker should be told (characters the font cannot draw, replaced by ``[U+XXXX]``).
 
     Raises ``ReportError("report.empty")`` when there is neither an indicator nor a commune to report on.
     """
     if not data.indicators and not data.current.submissions:
         raise ReportError("report.empty", subject=data.document.subject)
-    write_official_pdf(out_path, data.document, data.language, office_report_body(data), progress, cancel)
+    with counting_replacements() as replaced:
+        write_official_pdf(out_path, data.document, data.language, office_report_body(data), progress, cancel)
+    return undrawable_warnings(replaced)

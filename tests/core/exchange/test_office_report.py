@@ -44,7 +44,8 @@ def test_one_commune_on_time_and_one_missing(service, exchange, office, clock, t
 
     out = write_office_report(office, P, Q1, tmp_path / "tong-hop.pdf", number="15/BC-SKHCN",
                               date=dt.date(2023, 3, 10), place="Lâm Đồng", signer="Trần Thị Mai")
-    text = _text(out)
+    assert out.warnings == ()
+    text = _text(out.path)
     assert "BÁO CÁO" in text and "Số: 15/BC-SKHCN" in text and "Lâm Đồng, ngày 10 tháng 3 năm 2023" in text
     assert ("Trong Quý I năm 2023, 2 xã phải gửi báo cáo (hạn gửi trước ngày 03/03/2023): 1 xã gửi đúng hạn, "
             "0 xã gửi trễ hạn, 1 xã chưa gửi.") in text
@@ -167,3 +168,29 @@ def test_an_old_office_database_that_stored_met_for_an_error_is_judged_again(ser
                      .values(numerator="150", result="150.00", target_status="met"))
     rows = {row.code: row for row in office_report_data(office, P, Q1).indicators}
     assert (rows["1a"].met, rows["1a"].invalid) == (0, 1)
+
+
+HOSTILE = ('<font color="red" size="40">Hỗ trợ</font> &amp; <b>kinh phí</b> & <para>x</para> <img src="x.png"/> '
+           '<br/> &nbsp; &#x41; <i>chưa đóng <b')
+
+
+def test_difficulties_and_proposals_of_the_communes_reach_the_pdf_literally(service, exchange, office, tmp_path):
+    """They read "None." although the communes' tasks carried them; bundle text is printed as text, never markup."""
+    service.set_task(P, Q1, "T1", {"status": "in_progress", "difficulties": "Thiếu kinh phí\nThiếu nhân lực",
+                                   "proposals": HOSTILE}, "lan")
+    service.set_task(P, Q1, "T2a", {"difficulties": "Chưa có phần mềm"}, "lan")
+    fill_and_approve(service, exchange)
+    exchange.export(P, Q1, tmp_path / "usb", PASS_COMMUNE, "chu_tich")
+    office.import_bundles([tmp_path / "usb"], PASS_OFFICE)
+
+    data = office_report_data(office, P, Q1)
+    assert data.difficulties == ("Xã Nhân Cơ (nhiệm vụ T1): Thiếu kinh phí Thiếu nhân lực\n"
+                                 "Xã Nhân Cơ (nhiệm vụ T2a): Chưa có phần mềm")
+    assert data.proposals == f"Xã Nhân Cơ (nhiệm vụ T1): {HOSTILE}"
+    out = tmp_path / "tong-hop.pdf"
+    write_office_report(office, P, Q1, out)
+    text = _text(out)
+    difficulties = text[text.index("V. KHÓ KHĂN, VƯỚNG MẮC"):text.index("VI. ĐỀ XUẤT, KIẾN NGHỊ")]
+    assert "Xã Nhân Cơ (nhiệm vụ T1): Thiếu kinh phí Thiếu nhân lực" in difficulties
+    assert "Không có." not in difficulties
+    assert f"Xã Nhân Cơ (nhiệm vụ T1): {HOSTILE}./." in text
