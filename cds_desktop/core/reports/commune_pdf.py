@@ -105,14 +105,16 @@ def _task_table(data: CommuneReportData) -> Flowable:
 def commune_report_body(data: CommuneReportData) -> list[Flowable]:
     """The report's body, between the title and the signature."""
     language = data.language
+    indicators = _indicator_table(data) if data.indicators else None
+    tasks = _task_table(data) if data.tasks else None
     return [
         opening(data.document, "report.commune.opening", language, period=period_label(data.period, language)),
         *heading("report.commune.section.summary", language),
         *_summary(data),
-        *heading("report.commune.section.indicators", language),
-        *([_indicator_table(data)] if data.indicators else narrative("", language)),
-        *heading("report.commune.section.tasks", language),
-        *([_task_table(data)] if data.tasks else narrative("", language)),
+        *heading("report.commune.section.indicators", language, followed_by=indicators),
+        *([indicators] if indicators else narrative("", language)),
+        *heading("report.commune.section.tasks", language, followed_by=tasks),
+        *([tasks] if tasks else narrative("", language)),
         *heading("report.commune.section.difficulties", language),
         *narrative(data.difficulties, language),
         *heading("report.commune.section.proposals", language),

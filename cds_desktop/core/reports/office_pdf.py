@@ -161,18 +161,20 @@ def _late_or_missing(current: PeriodSubmissions, language: str) -> list[Flowable
 def office_report_body(data: OfficeReportData) -> list[Flowable]:
     """The report's body, between the title and the signature."""
     language = data.language
-    indicators = [_indicator_table(data), _indicator_chart(data)] if data.indicators else narrative("", language)
+    table = _indicator_table(data) if data.indicators else None
+    indicators = [table, _indicator_chart(data)] if table else narrative("", language)
+    late_or_missing = _late_or_missing(data.current, language)
     return [
         opening(data.document, "report.office.opening", language, period=period_label(data.period, language)),
         *heading("report.office.section.submissions", language),
         _submission_summary(data.current, language),
         _submission_table(data),
-        *heading("report.office.section.indicators", language),
+        *heading("report.office.section.indicators", language, followed_by=table),
         *indicators,
         *heading("report.office.section.below_target", language),
         *_most_often_below_target(data),
-        *heading("report.office.section.late_missing", language),
-        *_late_or_missing(data.current, language),
+        *heading("report.office.section.late_missing", language, followed_by=late_or_missing[0]),
+        *late_or_missing,
         *heading("report.office.section.difficulties", language),
         *narrative(data.difficulties, language),
         *heading("report.office.section.proposals", language),
