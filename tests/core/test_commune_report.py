@@ -64,3 +64,25 @@ def test_an_answer_with_an_error_is_never_met_in_the_report(service, tmp_path):
     assert "150% (150/100) Số liệu sai" in text
     assert "Đạt" not in text.replace("Số chỉ tiêu đạt", "")
     assert "Số chỉ tiêu đạt mục tiêu: 0 trên tổng số 0 chỉ tiêu được đánh giá." in text
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+STORED = st.one_of(st.text(min_size=1, max_size=30).filter(str.strip),
+                   st.sampled_from(["1e400", "NaN", "-Infinity", "1E+2", "9" * 40, "0.0000001", "-0"]),
+                   st.from_regex(r"-?[0-9]{1,17}(\.[0-9]{1,7})?", fullmatch=True))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(numerator=STORED, denominator=STORED, count=STORED)
+def test_any_typed_draft_gives_problems_and_a_report_never_an_exception(service, numerator, denominator, count):
+    service.set_indicator(P, "2023Q1", "1a", {"numerator": numerator, "denominator": denominator}, "a")
+    service.set_indicator(P, "2023Q1", "2a", {"value": count}, "a")
+    problems = {p.item_code: p for p in service.validate(P, "2023Q1") if p.is_error and p.code.startswith("value.")}
+    status = service.status(P, "2023Q1")
+    data = commune_report_data(service, P, "2023Q1", date=dt.date(2023, 4, 1))
+    rows = {row.code: row for row in data.indicators}
+    for code in ("1a", "2a"):
+        assert (rows[code].status is TargetStatus.INVALID) == (code in problems)
+    assert status.targets_met == data.targets_met

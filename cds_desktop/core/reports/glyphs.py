@@ -28,6 +28,7 @@ from cds_desktop.core.reports.fonts import BOLD, BOLD_ITALIC, ITALIC, REGULAR, r
 
 _VARIATION_SELECTORS = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 _LINE_BREAKS = re.compile("\r\n?")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _replaced: ContextVar[list[str] | None] = ContextVar("replaced_characters", default=None)
 
 
@@ -69,6 +70,12 @@ def drawable(text: str) -> str:
     if sink is not None:
         sink.extend(character for run in _undrawable().findall(text) for character in run)
     return _undrawable().sub(_stand_in, text)
+
+
+def encodable(text: str) -> str:
+    """Text for the PDF's document information (title, author, subject), which is not drawn: every character is
+    kept but lone surrogates (from a JSON escape), which cannot be written, become U+FFFD."""
+    return _SURROGATES.sub("\ufffd", text)
 
 
 @contextmanager

@@ -27,6 +27,7 @@ from cds_desktop.core.progress import CancelToken, ProgressCallback, check_cance
 from cds_desktop.core.reports.blocks import PageAwareTable
 from cds_desktop.core.reports.data import DocumentInfo
 from cds_desktop.core.reports.fonts import BOLD, REGULAR
+from cds_desktop.core.reports.glyphs import encodable
 from cds_desktop.core.reports.formatting import place_date_line
 from cds_desktop.core.reports.styles import (
     BODY_SIZE,
@@ -195,9 +196,9 @@ def write_official_pdf(
             pageTemplates=[_page_template()],
             initialFontName=REGULAR,  # not reportlab's default Helvetica, which is not embedded
             initialFontSize=BODY_SIZE,
-            title=f"{translate('report.title', language)} {document.subject}",
-            author=document.issuer.name,
-            subject=document.subject,
+            title=encodable(f"{translate('report.title', language)} {document.subject}"),
+            author=encodable(document.issuer.name),
+            subject=encodable(document.subject),
             creator="CDS Desktop",
             lang=language,
         )

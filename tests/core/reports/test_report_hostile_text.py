@@ -9,6 +9,8 @@ from enum import Enum
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cds_desktop.core.reports.commune_pdf import render_commune_report
 from cds_desktop.core.reports.data import CommuneReportData, OfficeReportData
@@ -134,3 +136,29 @@ def test_replacements_are_counted_only_inside_the_block() -> None:
         drawable("a 😀 b 中")
     drawable("😀")
     assert replaced == ["😀", "中"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a\ud800b\udfff", "\x00\x1b[31m\x7f", "\u202e\u2066đảo chiều", "(\\) ( \\\\ %PDF-1.4 endobj", "x" * 5000,
+     "Dòng 1\r\nDòng 2\rDòng 3\n\n\tDòng 4", ""],
+    ids=["surrogates", "controls", "bidi-overrides", "pdf-syntax", "very-long", "line-breaks", "empty"],
+)
+@pytest.mark.parametrize("render", ["commune", "office"])
+def test_any_text_in_every_field_gives_a_pdf(render, text, tmp_path: Path, read_pdf) -> None:
+    path = tmp_path / "any.pdf"
+    if render == "commune":
+        render_commune_report(_short_commune_report(text), path)
+    else:
+        render_office_report(_short_office_report(text), path)
+    assert read_pdf(path).pages
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=60))
+def test_arbitrary_text_is_drawn_or_replaced_never_an_exception(text, tmp_path: Path) -> None:
+    warnings = render_commune_report(_short_commune_report(text), tmp_path / "h.pdf")
+    replaced = [character for character in drawable(text) if ord(character) not in drawable_characters()]
+    assert replaced == [character for character in replaced if character in "\n"]  # only line breaks are left
+    assert bool(warnings) == any(ord(c) not in drawable_characters() and c not in "\t\r\n"
+                                 and not 0xFE00 <= ord(c) <= 0xFE0F and not 0xE0100 <= ord(c) <= 0xE01EF for c in text)
