@@ -7,6 +7,7 @@ line, translated labels) happens in the renderers. Every text field is NFC-norma
 
 Statuses are the domain's (``TargetStatus``, ``TaskStatus`` from ``core.domain``) plus ``SubmissionStatus``.
 Counts that can be derived from the rows (answered, met, done, on time …) are properties, never fields.
+What a build tells its caller is here too: ``ReportWarning`` (e.g. characters replaced) and ``WrittenReport``.
 """
 
 from __future__ import annotations
