@@ -22,14 +22,18 @@ from cds_desktop.core.errors import InputError
 
 MAX_INTEGER_DIGITS = 15  # 999 nghìn tỷ: more than any commune's population, records or money amount in đồng
 MAX_FRACTION_DIGITS = 6
-_MAX_TEXT = 40  # longer text is refused before it is looked at (the grouped maximum is 28 characters)
+_MAX_TEXT = 40  # longer text is refused before it is looked at (sign, 15 grouped digits, 6 decimals: 27)
 _SHOWN_TEXT = 40  # how much of refused text an error message repeats
 
 _CANONICAL = re.compile(r"(?P<sign>[+-]?)(?P<integer>[0-9]+)(?:\.(?P<fraction>[0-9]+))?")
 _VI_NUMBER = re.compile(r"(?P<sign>[+-]?)(?P<integer>[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,(?P<fraction>[0-9]+))?")
 _EN_NUMBER = re.compile(r"(?P<sign>[+-]?)(?P<integer>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<fraction>[0-9]+))?")
 _EXPONENT = re.compile(r"[+-]?[0-9.,]*[0-9][eE][+-]?[0-9]+")
-_PEOPLE_PATTERNS = {"vi": (_VI_NUMBER, _CANONICAL), "en": (_EN_NUMBER,)}
+_READINGS = {  # language → the forms accepted, each with its thousands separator
+    "vi": ((_VI_NUMBER, "."), (_CANONICAL, "")),
+    "en": ((_EN_NUMBER, ","),),
+    None: ((_CANONICAL, ""),),
+}
 _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009")  # spaces people (and spreadsheets) put between groups
 
 
@@ -61,15 +65,13 @@ def parse_quantity(text: str | None, language: str | None = None) -> str | None:
         raise QuantityError("number.too_many_digits", text=_shown(raw), max=MAX_INTEGER_DIGITS)
     if _EXPONENT.fullmatch(raw):
         raise QuantityError("number.exponent", text=raw)
-    group = {"vi": ".", "en": ","}.get(language or "", "")
-    for pattern in _PEOPLE_PATTERNS.get(language or "", (_CANONICAL,)):
+    for pattern, separator in _READINGS.get(language, _READINGS[None]):
         match = pattern.fullmatch(raw)
         if match:
             break
     else:
         raise QuantityError("number.not_numeric", text=raw)
-    integer = match["integer"].replace(group, "") if pattern is not _CANONICAL else match["integer"]
-    integer = integer.lstrip("0")
+    integer = (match["integer"].replace(separator, "") if separator else match["integer"]).lstrip("0")
     fraction = (match["fraction"] or "").rstrip("0")
     if len(integer) > MAX_INTEGER_DIGITS:
         raise QuantityError("number.too_many_digits", text=raw, max=MAX_INTEGER_DIGITS)

@@ -86,7 +86,7 @@ def _height(cells: Sequence[Paragraph], widths: Sequence[float]) -> float:
 
 
 class PageAwareTable(Table):
-    """A ruled table that splits inside a row only when that row cannot fit on a page of its own.
+    """A table that splits inside a row only when that row cannot fit on a page of its own.
 
     reportlab's ``splitInRow`` otherwise also splits a row that merely does not fit in what is left of the
     page: the rest of the table is laid out there again, so a second header (or half a group title) appears
@@ -123,7 +123,7 @@ class PageAwareTable(Table):
 
 def data_table(
     columns: Sequence[Column], groups: Sequence[tuple[str, Sequence[Sequence[str]]]], language: str
-) -> Table:
+) -> PageAwareTable:
     """A ruled table with a repeated header row; each group with a title gets a full-width title row, kept on
     the page of the group's first row (unless that row is so tall that it must split).
 
