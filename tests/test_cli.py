@@ -77,6 +77,11 @@ def test_task_and_evidence(cds, tmp_path):
          "không được lớn hơn mẫu số"),
         (("entry", "set", "mini-plan", "2023Q1", "1a", "--numerator", "-5", "--denominator", "10"), "không được âm"),
         (("entry", "set", "mini-plan", "2023Q1", "1a", "--numerator", "abc", "--denominator", "10"), "không phải là số"),
+        (("entry", "set", "mini-plan", "2023Q1", "1a", "--numerator", "1e400", "--denominator", "10"),
+         "không dùng dạng lũy thừa"),
+        (("entry", "set", "mini-plan", "2023Q1", "1a", "--numerator", "NaN", "--denominator", "10"), "không phải là số"),
+        (("entry", "set", "mini-plan", "2023Q1", "2a", "--value", "1" + "0" * 20), "quá nhiều chữ số"),
+        (("task", "set", "mini-plan", "2023Q1", "T1", "--progress", "1e400"), "không phải là số nguyên"),
         (("entry", "set", "mini-plan", "2023Q9", "1a", "--value", "5"), "không đúng dạng"),
         (("entry", "set", "nope", "2023Q1", "1a", "--value", "5"), "Không có kế hoạch mã nope"),
         (("entry", "set", "mini-plan", "2023Q1", "1a"), "Không có giá trị nào để lưu"),
@@ -91,6 +96,14 @@ def test_bad_input_exits_2_with_a_clear_message_and_writes_nothing(cds, args, me
     assert code == 2 and message in err
     _, out, _ = cds("history", "mini-plan", "2023Q1", "--json")
     assert json.loads(out) == []
+
+
+def test_numbers_from_the_command_line_are_stored_canonical(cds):
+    code, out, _ = cds("entry", "set", "mini-plan", "2023Q1", "1a", "--numerator", "0812", "--denominator", "+1000.0",
+                       "--json")
+    assert code == 0 and json.loads(out)["result"] == "81.2"
+    _, out, _ = cds("history", "mini-plan", "2023Q1", "--json")
+    assert [h["new"] for h in json.loads(out)] == ["812", "1000"]
 
 
 def test_english_messages(cds):

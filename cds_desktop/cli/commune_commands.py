@@ -11,7 +11,7 @@ from cds_desktop.core.domain import IndicatorEntry
 from cds_desktop.core.errors import InputError
 from cds_desktop.core.formatting import describe_deadline, describe_targets, state_label
 from cds_desktop.core.i18n import translate
-from cds_desktop.core.numbers import canonical, format_number, format_percent
+from cds_desktop.core.numbers import canonical, format_number, format_percent, to_canonical
 from cds_desktop.core.plans.model import Level, Plan
 from cds_desktop.core.services.commune.service import CommuneService, PeriodStatus
 from cds_desktop.core.validation import indicator_result
@@ -20,9 +20,10 @@ _COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$")
 
 
 def cli_number(text: str) -> str:
-    """Command-line numbers are canonical (``75.5``); a lone decimal comma (``75,5``) is accepted too."""
+    """Command-line numbers are canonical (``75.5``); a lone decimal comma (``75,5``) is accepted too. A number
+    is stored canonical (``0812`` → ``812``); other text is passed on as typed, for validation to name the problem."""
     text = text.strip()
-    return text.replace(",", ".") if _COMMA_DECIMAL.match(text) else text
+    return to_canonical(text.replace(",", ".") if _COMMA_DECIMAL.match(text) else text, None) or text
 
 
 def register(commands: argparse._SubParsersAction, lang: str) -> argparse._SubParsersAction:

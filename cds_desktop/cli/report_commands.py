@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 
 from cds_desktop.core.i18n import translate
+from cds_desktop.core.reports.data import WrittenReport
 from cds_desktop.core.services.commune.service import parse_date
 from cds_desktop.core.services.commune.report import write_commune_report
 from cds_desktop.core.services.office.report import write_office_report
@@ -29,9 +30,17 @@ def register(commands: argparse._SubParsersAction, lang: str) -> None:
 def report_cmd(ctx) -> int:
     a = ctx.args
     date = parse_date(a.date) if a.date else None
-    path = write_commune_report(ctx.commune(), a.plan, a.period, a.out, ctx.language, a.number, date)
-    ctx.emit({"file": str(path)}, lambda: [ctx.t("cli.out.report_written", file=str(path))])
+    written = write_commune_report(ctx.commune(), a.plan, a.period, a.out, ctx.language, a.number, date)
+    _emit_written(ctx, written, "cli.out.report_written")
     return 0
+
+
+def _emit_written(ctx, written: WrittenReport, message_id: str) -> None:
+    """The file written and, after it, what its maker should know (characters replaced …)."""
+    severity = translate("severity.warning", ctx.language)
+    ctx.emit({"file": str(written.path), "warnings": [warning.to_dict() for warning in written.warnings]},
+             lambda: [ctx.t(message_id, file=str(written.path)),
+                      *(f"[{severity}] {warning.message(ctx.language)}" for warning in written.warnings)])
 
 
 def register_office(office_cmds: argparse._SubParsersAction, lang: str) -> None:
@@ -55,7 +64,7 @@ def register_office(office_cmds: argparse._SubParsersAction, lang: str) -> None:
 def office_report_cmd(ctx) -> int:
     a = ctx.args
     date = parse_date(a.date) if a.date else None
-    path = write_office_report(ctx.office(), a.plan, a.period, a.out, ctx.language, number=a.number, date=date,
-                               place=a.place, signer=a.signer)
-    ctx.emit({"file": str(path)}, lambda: [ctx.t("cli.out.office_report_written", file=str(path))])
+    written = write_office_report(ctx.office(), a.plan, a.period, a.out, ctx.language, number=a.number, date=date,
+                                  place=a.place, signer=a.signer)
+    _emit_written(ctx, written, "cli.out.office_report_written")
     return 0

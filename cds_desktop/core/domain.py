@@ -45,6 +45,7 @@ class TargetStatus(StrEnum):
     NOT_MET = "not_met"
     NOT_APPLICABLE = "not_applicable"  # no target, or a text indicator
     NO_DATA = "no_data"  # not answered
+    INVALID = "invalid"  # answered, but the answer has an error (150 of 100, not a number …): never judged met
 
 
 @dataclass(frozen=True)

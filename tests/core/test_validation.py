@@ -129,3 +129,85 @@ def test_target_not_met_is_a_warning_and_evidence_clears_expectation(mini_plan):
     (shortfall,) = [p for p in problems if p.item_code == "1a"]
     assert shortfall.code == "indicator.target_not_met" and shortfall.severity is Severity.WARNING
     assert not [p for p in problems if p.item_code == "T1"]
+
+
+# --- stored text from an old database or a draft: always a problem, never an exception --------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("stored", "code"),
+    [
+        ("1e400", "value.exponent"),
+        ("NaN", "value.not_numeric"),
+        ("Infinity", "value.not_numeric"),
+        ("abc", "value.not_numeric"),
+        ("9" * 400, "value.too_many_digits"),
+        ("0.1234567", "value.too_many_decimals"),
+    ],
+)
+def test_a_stored_value_that_is_not_a_quantity_is_a_problem(mini_plan, stored, code):
+    for indicator, entry in (
+        ("1a", IndicatorEntry("1a", numerator=stored, denominator="100")),
+        ("1a", IndicatorEntry("1a", numerator="5", denominator=stored)),
+        ("1b", IndicatorEntry("1b", value=stored)),
+        ("2a", IndicatorEntry("2a", value=stored)),
+    ):
+        problems = check_indicator(mini_plan.indicator(indicator), entry)
+        assert code in codes(problems)
+        assert all(p.message("vi") and p.message("en") for p in problems)
+        outcome = indicator_result(mini_plan.indicator(indicator), entry, Level.COMMUNE)
+        assert outcome.status is TargetStatus.INVALID and not outcome.met
+
+
+@pytest.mark.parametrize(
+    ("indicator", "fields"),
+    [
+        ("1a", {"numerator": "150", "denominator": "100"}),  # 150 %: far above the ≥ 80 % target, and impossible
+        ("1b", {"value": "101"}),
+        ("1a", {"numerator": "-5", "denominator": "-10"}),  # 50 %, from two negative counts
+        ("1c", {"numerator": "60.5", "denominator": "100"}),  # half a record
+        ("2a", {"value": "-3"}),  # a count below the ≤ 5 target, but negative
+        ("2b", {"value": "2"}),
+        ("1a", {"numerator": "80", "denominator": "100", "value": "90"}),
+    ],
+)
+def test_a_value_with_an_error_is_never_met(mini_plan, indicator, fields):
+    outcome = indicator_result(mini_plan.indicator(indicator), IndicatorEntry(indicator, **fields), Level.COMMUNE)
+    assert any(p.is_error for p in outcome.problems)
+    assert outcome.status is TargetStatus.INVALID and not outcome.met
+
+
+def test_the_outcome_carries_the_problems_and_a_clean_answer_is_judged(mini_plan):
+    outcome = indicator_result(mini_plan.indicator("1a"), IndicatorEntry("1a", numerator="85", denominator="100"),
+                               Level.COMMUNE)
+    assert outcome.problems == () and outcome.status is TargetStatus.MET and outcome.met
+    blank = indicator_result(mini_plan.indicator("1a"), IndicatorEntry("1a"), Level.COMMUNE)
+    assert blank.status is TargetStatus.NO_DATA and codes(blank.problems) == ["indicator.missing_needs_comment"]
+    assert indicator_result(mini_plan.indicator("1a"), None, Level.COMMUNE).status is TargetStatus.NO_DATA
+
+
+def test_an_invalid_answer_is_not_also_reported_as_a_shortfall(mini_plan):
+    entries = PeriodEntries(indicators={"1a": IndicatorEntry("1a", numerator="150", denominator="100")})
+    problems = [p for p in validate_period(mini_plan, entries, dt.date(2023, 3, 31), dt.date(2023, 4, 1))
+                if p.item_code == "1a"]
+    assert codes(problems) == ["value.numerator_exceeds"]
+
+
+STORED = st.one_of(st.none(), st.text(max_size=25), st.sampled_from(["1e400", "NaN", "-Infinity", "0", "-0", "1E+2"]),
+                   st.from_regex(r"-?[0-9]{1,18}(\.[0-9]{1,8})?", fullmatch=True))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(code=st.sampled_from(["1a", "1b", "1c", "2a", "2b", "2c", "2d"]), numerator=STORED, denominator=STORED,
+       value=STORED)
+def test_any_stored_text_gives_problems_never_an_exception(mini_plan, code, numerator, denominator, value):
+    entry = IndicatorEntry(code, numerator=numerator, denominator=denominator, value=value)
+    outcome = indicator_result(mini_plan.indicator(code), entry, Level.COMMUNE)
+    for problem in outcome.problems:
+        assert problem.message("vi") and problem.message("en")
+    if any(p.is_error for p in outcome.problems if p.field != "note"):
+        assert outcome.status is TargetStatus.INVALID
+    validate_period(mini_plan, PeriodEntries(indicators={code: entry}), dt.date(2023, 3, 31), dt.date(2023, 4, 1))

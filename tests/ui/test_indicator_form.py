@@ -104,3 +104,19 @@ def test_a_yes_no_indicator_uses_a_choice(qtbot, window, service):
     combo.setCurrentIndex(combo.findText("Có"))
     qtbot.keyClick(combo, Qt.Key.Key_Tab)
     assert service.entries(PLAN, PERIOD).indicators["2b"].value == "1"
+
+
+def test_a_value_with_an_error_never_shows_met(qtbot, window):
+    """150 of 100 is far above the ≥ 80 % target, and impossible: the badge says the data is wrong, not "Đạt"."""
+    from cds_desktop.ui.commune.models.cells import BADGE_COLOURS
+
+    _type_into(qtbot, window, "1a", IndicatorColumn.VALUE, "150")
+    _type_into(qtbot, window, "1a", IndicatorColumn.DENOMINATOR, "100")
+    assert ("1a", "value.numerator_exceeds") in _problem_codes(window)
+    status = window.indicators_page.model.index(_row(window, "1a"), IndicatorColumn.STATUS)
+    assert status.data() == "Số liệu sai" and status.data(Role.BADGE) == "invalid"
+    assert BADGE_COLOURS["invalid"] != BADGE_COLOURS["met"]
+    _type_into(qtbot, window, "1a", IndicatorColumn.VALUE, "1e400")
+    assert status.data() == "Số liệu sai" and ("1a", "value.exponent") in _problem_codes(window)
+    _type_into(qtbot, window, "1a", IndicatorColumn.VALUE, "90")
+    assert status.data() == "Đạt" and status.data(Role.BADGE) == "met"

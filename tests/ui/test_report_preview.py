@@ -3,6 +3,8 @@ when the report cannot be made; its texts are translated."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from pypdf import PdfReader
 
@@ -56,3 +58,19 @@ def test_the_preview_is_translated(qtbot, open_window, service, language):
     dialog = preview(qtbot, window)
     data = _plan_texts(service.plan(PLAN).model_dump(mode="json"))
     assert _untranslated(_visible_texts(dialog), language, data) == []
+
+
+def test_characters_the_font_cannot_draw_are_reported_above_the_pages(qtbot, window):
+    fill(window)
+    window.workspace.set_task("T1", "result", "Đã lắp 😀 中文")
+    dialog = preview(qtbot, window)
+    assert dialog.pages() and dialog.warning.isVisible()
+    assert dialog.warning.text().startswith("Có 3 ký tự mà phông chữ của báo cáo không thể hiện được")
+    assert "U+1F600, U+4E2D, U+6587." in dialog.warning.text()
+    assert "[U+1F600]" in " ".join(page.extract_text() for page in PdfReader(io.BytesIO(dialog.pdf)).pages)
+
+
+def test_no_warning_bar_when_every_character_is_drawn(qtbot, window):
+    fill(window)
+    dialog = preview(qtbot, window)
+    assert dialog.pages() and not dialog.warning.isVisible()

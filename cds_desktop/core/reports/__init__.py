@@ -5,7 +5,8 @@ A service assembles a ``CommuneReportData`` or an ``OfficeReportData`` (``report
 PDF atomically. This package file imports nothing, so that using the report data does not load reportlab.
 
 Modules: ``data`` (the report data), ``formatting`` (dates, targets, results, periods as printed),
-``fonts`` and ``styles`` (Liberation Serif, page geometry, paragraph styles), ``official`` (the decree's page
+``fonts`` and ``styles`` (Liberation Serif, page geometry, paragraph styles), ``glyphs`` (what the font draws,
+``[U+XXXX]`` for the rest, counted into a ``ReportWarning``), ``official`` (the decree's page
 furniture and PDF writing), ``blocks`` (headings, prose and tables shared by both reports), ``charts``,
 ``commune_pdf``, ``office_pdf``, ``samples`` (realistic sample data for the render script, bench and tests).
 """

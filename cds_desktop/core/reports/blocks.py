@@ -34,10 +34,19 @@ class Column:
     centered: bool = False
 
 
-def heading(message_id: str, language: str) -> list[Flowable]:
+def heading(message_id: str, language: str, followed_by: Flowable | None = None) -> list[Flowable]:
     """A section heading from the catalog, e.g. "I. TÓM TẮT KẾT QUẢ", moved to the next page when fewer than
-    a few lines would follow it on this one."""
-    return [CondPageBreak(_ROOM_AFTER_HEADING), paragraph(translate(message_id, language), styles().heading)]
+    a few lines would follow it on this one — or, before a table, when the table's header and first row
+    would not (they would move on alone, leaving the heading at the foot of the page)."""
+    style = styles().heading
+    title = paragraph(translate(message_id, language), style)
+    room = _ROOM_AFTER_HEADING
+    if isinstance(followed_by, PageAwareTable):
+        spacing = style.spaceBefore + style.spaceAfter
+        needed = title.wrap(FRAME_WIDTH, FRAME_HEIGHT)[1] + spacing + followed_by.opening_height()
+        if needed < FRAME_HEIGHT:  # a first row taller than a page is split across pages wherever it starts
+            room = max(room, needed)
+    return [CondPageBreak(room), title]
 
 
 def body_text(text: str) -> Paragraph:
@@ -76,9 +85,45 @@ def _height(cells: Sequence[Paragraph], widths: Sequence[float]) -> float:
     return max(cell.wrap(width - 2 * _CELL_PADDING, FRAME_HEIGHT)[1] for cell, width in zip(cells, widths))
 
 
+class PageAwareTable(Table):
+    """A table that splits inside a row only when that row cannot fit on a page of its own.
+
+    reportlab's ``splitInRow`` otherwise also splits a row that merely does not fit in what is left of the
+    page: the rest of the table is laid out there again, so a second header (or half a group title) appears
+    in the middle of the page above a row cut in two. Such a row now starts the next page instead.
+    ``opening_rows`` is how many rows (header, group title, first row) must start on the same page.
+    """
+
+    opening_rows = 2
+
+    def opening_height(self) -> float:
+        """The height of the header, the first group title and the first row."""
+        self.wrap(FRAME_WIDTH, FRAME_HEIGHT)
+        return sum(self._rowHeights[: self.opening_rows])
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803 (reportlab's names)
+        self._calc(availWidth, availHeight)
+        self.splitInRow = 0
+        parts = super().split(availWidth, availHeight)
+        if parts:
+            return parts
+        heights = self._rowHeights
+        used, first_left_out = 0.0, len(heights)
+        for index, height in enumerate(heights):
+            if used + height > availHeight:
+                first_left_out = index
+                break
+            used += height
+        header = sum(heights[: self.repeatRows])
+        if first_left_out < len(heights) and header + heights[first_left_out] > FRAME_HEIGHT:
+            self.splitInRow = 1
+            return super().split(availWidth, availHeight)
+        return []
+
+
 def data_table(
     columns: Sequence[Column], groups: Sequence[tuple[str, Sequence[Sequence[str]]]], language: str
-) -> Table:
+) -> PageAwareTable:
     """A ruled table with a repeated header row; each group with a title gets a full-width title row, kept on
     the page of the group's first row (unless that row is so tall that it must split).
 
@@ -99,6 +144,7 @@ def data_table(
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
     widths = [FRAME_WIDTH * column.share for column in columns]
+    opening_rows = 3 if groups and groups[0][0] else 2
     for title, rows in groups:
         cells = [
             [
@@ -114,7 +160,9 @@ def data_table(
             if cells and _height(cells[0], widths) < FRAME_HEIGHT / 3:
                 commands.append(("NOSPLIT", (0, index), (-1, index + 1)))  # the title stays with the first row
         table_rows += cells
-    return Table(table_rows, colWidths=widths, repeatRows=1, splitInRow=1, style=TableStyle(commands))
+    table = PageAwareTable(table_rows, colWidths=widths, repeatRows=1, splitInRow=1, style=TableStyle(commands))
+    table.opening_rows = opening_rows
+    return table
 
 
 def caption(text: str) -> Paragraph:

@@ -1,7 +1,7 @@
 """Charts drawn with reportlab graphics (vector, embedded fonts): how many communes meet each indicator's target.
 
 A stacked bar per indicator, numbered as in the indicator table: communes meeting the target, below it, and
-without data. Communes whose answer cannot be judged (no target) are left out of the bars; the table counts them.
+without valid data (no answer, or an answer with an error). Communes whose answer cannot be judged (no target) are left out of the bars; the table counts them.
 Colours differ in lightness too, so the chart still reads on a black-and-white printout.
 """
 
@@ -21,7 +21,7 @@ from cds_desktop.core.reports.fonts import REGULAR
 _SERIES = (  # (message id of the legend label, colour, count of communes)
     ("report.target_status.met", colors.Color(0.18, 0.45, 0.27), lambda row: row.met),
     ("report.target_status.not_met", colors.Color(0.85, 0.42, 0.30), lambda row: row.not_met),
-    ("report.target_status.no_data", colors.Color(0.85, 0.85, 0.85), lambda row: row.no_data),
+    ("report.column.no_data", colors.Color(0.85, 0.85, 0.85), lambda row: row.without_valid_data),
 )
 _FONT_SIZE = 9
 _CHART_HEIGHT = 170

@@ -14,7 +14,7 @@ from reportlab.platypus import Flowable
 from cds_desktop.core.errors import ReportError
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.reports.blocks import Column, bullet_lines, data_table, grouped, heading, narrative, opening
-from cds_desktop.core.reports.data import CommuneReportData
+from cds_desktop.core.reports.data import CommuneReportData, ReportWarning, undrawable_warnings
 from cds_desktop.core.reports.formatting import (
     count_with_share,
     format_deadline,
@@ -24,6 +24,7 @@ from cds_desktop.core.reports.formatting import (
     period_label,
 )
 from cds_desktop.core.progress import CancelToken, ProgressCallback
+from cds_desktop.core.reports.glyphs import counting_replacements
 from cds_desktop.core.reports.official import write_official_pdf
 
 _INDICATOR_COLUMNS = (
@@ -104,14 +105,16 @@ def _task_table(data: CommuneReportData) -> Flowable:
 def commune_report_body(data: CommuneReportData) -> list[Flowable]:
     """The report's body, between the title and the signature."""
     language = data.language
+    indicators = _indicator_table(data) if data.indicators else None
+    tasks = _task_table(data) if data.tasks else None
     return [
         opening(data.document, "report.commune.opening", language, period=period_label(data.period, language)),
         *heading("report.commune.section.summary", language),
         *_summary(data),
-        *heading("report.commune.section.indicators", language),
-        *([_indicator_table(data)] if data.indicators else narrative("", language)),
-        *heading("report.commune.section.tasks", language),
-        *([_task_table(data)] if data.tasks else narrative("", language)),
+        *heading("report.commune.section.indicators", language, followed_by=indicators),
+        *([indicators] if indicators else narrative("", language)),
+        *heading("report.commune.section.tasks", language, followed_by=tasks),
+        *([tasks] if tasks else narrative("", language)),
         *heading("report.commune.section.difficulties", language),
         *narrative(data.difficulties, language),
         *heading("report.commune.section.proposals", language),
@@ -124,11 +127,14 @@ def render_commune_report(
     out_path: Path | str,
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
-) -> None:
-    """Write the commune's report for ``data.period`` as a PDF at ``out_path`` (atomically).
+) -> tuple[ReportWarning, ...]:
+    """Write the commune's report for ``data.period`` as a PDF at ``out_path`` (atomically); returns what the
+    maker should be told (characters the font cannot draw, replaced by ``[U+XXXX]``).
 
     Raises ``ReportError("report.empty")`` when there is neither an indicator nor a task to report on.
     """
     if not data.indicators and not data.tasks:
         raise ReportError("report.empty", subject=data.document.subject)
-    write_official_pdf(out_path, data.document, data.language, commune_report_body(data), progress, cancel)
+    with counting_replacements() as replaced:
+        write_official_pdf(out_path, data.document, data.language, commune_report_body(data), progress, cancel)
+    return undrawable_warnings(replaced)

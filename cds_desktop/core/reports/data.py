@@ -7,17 +7,20 @@ line, translated labels) happens in the renderers. Every text field is NFC-norma
 
 Statuses are the domain's (``TargetStatus``, ``TaskStatus`` from ``core.domain``) plus ``SubmissionStatus``.
 Counts that can be derived from the rows (answered, met, done, on time …) are properties, never fields.
+What a build tells its caller is here too: ``ReportWarning`` (e.g. characters replaced) and ``WrittenReport``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from enum import StrEnum
+from pathlib import Path
+from typing import Any
 
 from cds_desktop.core.domain import TargetStatus, TaskStatus
-from cds_desktop.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from cds_desktop.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from cds_desktop.core.plans.model import IndicatorKind, Target, TaskDeadline
 from cds_desktop.core.plans.schedule import Period
 from cds_desktop.core.text import nfc
@@ -206,7 +209,9 @@ class PeriodSubmissions(_NfcText):
 
 @dataclass(frozen=True)
 class IndicatorSummaryRow(_NfcText):
-    """How the communes that report to an office did on one indicator (counts of communes)."""
+    """How the communes that report to an office did on one indicator (counts of communes).
+
+    ``invalid`` counts answers with an error (150 of 100 …): never met, and not a valid answer."""
 
     code: str
     name: str
@@ -217,10 +222,17 @@ class IndicatorSummaryRow(_NfcText):
     not_met: int
     not_applicable: int
     no_data: int
+    invalid: int = 0
 
     @property
     def answered(self) -> int:
+        """Communes with a valid answer."""
         return self.met + self.not_met + self.not_applicable
+
+    @property
+    def without_valid_data(self) -> int:
+        """Communes with no answer or an answer with an error."""
+        return self.no_data + self.invalid
 
     @property
     def judged(self) -> int:
@@ -247,3 +259,38 @@ class OfficeReportData(_Report):
     @property
     def period(self) -> Period:
         return self.current.period
+
+
+@dataclass(frozen=True)
+class ReportWarning:
+    """Something the person who made a report should know although the PDF was written (message
+    ``<code>`` in the catalogs), e.g. ``report.warning.undrawable``: characters replaced by ``[U+XXXX]``."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def message(self, language: str | None = None) -> str:
+        return translate(self.code, language, **self.params)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Machine-readable form for ``--json`` output."""
+        return {"code": self.code, "params": {key: str(value) for key, value in self.params.items()},
+                "message_vi": self.message("vi"), "message_en": self.message("en")}
+
+
+def undrawable_warnings(replaced: list[str], shown: int = 5) -> tuple[ReportWarning, ...]:
+    """The warning for the characters a report build replaced (none when it replaced nothing)."""
+    if not replaced:
+        return ()
+    distinct = list(dict.fromkeys(replaced))
+    examples = ", ".join(f"U+{ord(character):04X}" for character in distinct[:shown])
+    return (ReportWarning("report.warning.undrawable", {"count": len(replaced),
+                                                        "examples": examples + (", …" if len(distinct) > shown else "")}),)
+
+
+@dataclass(frozen=True)
+class WrittenReport:
+    """A report written to ``path``, with what its maker should be told (``warnings``, often none)."""
+
+    path: Path
+    warnings: tuple[ReportWarning, ...] = ()

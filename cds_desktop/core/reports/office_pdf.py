@@ -29,8 +29,15 @@ from cds_desktop.core.reports.blocks import (
     opening,
 )
 from cds_desktop.core.reports.charts import target_results_chart
-from cds_desktop.core.reports.data import OfficeReportData, PeriodSubmissions, SubmissionStatus
+from cds_desktop.core.reports.data import (
+    OfficeReportData,
+    PeriodSubmissions,
+    ReportWarning,
+    SubmissionStatus,
+    undrawable_warnings,
+)
 from cds_desktop.core.reports.formatting import count_with_share, format_date, format_target, period_label
+from cds_desktop.core.reports.glyphs import counting_replacements
 from cds_desktop.core.reports.official import write_official_pdf
 from cds_desktop.core.reports.styles import FRAME_WIDTH
 
@@ -98,7 +105,7 @@ def _indicator_table(data: OfficeReportData) -> Flowable:
                 str(row.answered),
                 count_with_share(row.met, row.judged, language),
                 count_with_share(row.not_met, row.judged, language),
-                str(row.no_data),
+                str(row.without_valid_data),
             ),
         )
         for number, row in enumerate(data.indicators, start=1)
@@ -154,18 +161,20 @@ def _late_or_missing(current: PeriodSubmissions, language: str) -> list[Flowable
 def office_report_body(data: OfficeReportData) -> list[Flowable]:
     """The report's body, between the title and the signature."""
     language = data.language
-    indicators = [_indicator_table(data), _indicator_chart(data)] if data.indicators else narrative("", language)
+    table = _indicator_table(data) if data.indicators else None
+    indicators = [table, _indicator_chart(data)] if table else narrative("", language)
+    late_or_missing = _late_or_missing(data.current, language)
     return [
         opening(data.document, "report.office.opening", language, period=period_label(data.period, language)),
         *heading("report.office.section.submissions", language),
         _submission_summary(data.current, language),
         _submission_table(data),
-        *heading("report.office.section.indicators", language),
+        *heading("report.office.section.indicators", language, followed_by=table),
         *indicators,
         *heading("report.office.section.below_target", language),
         *_most_often_below_target(data),
-        *heading("report.office.section.late_missing", language),
-        *_late_or_missing(data.current, language),
+        *heading("report.office.section.late_missing", language, followed_by=late_or_missing[0]),
+        *late_or_missing,
         *heading("report.office.section.difficulties", language),
         *narrative(data.difficulties, language),
         *heading("report.office.section.proposals", language),
@@ -178,11 +187,14 @@ def render_office_report(
     out_path: Path | str,
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
-) -> None:
-    """Write the office's consolidated report for ``data.period`` as a PDF at ``out_path`` (atomically).
+) -> tuple[ReportWarning, ...]:
+    """Write the office's consolidated report for ``data.period`` as a PDF at ``out_path`` (atomically); returns
+    what the maker should be told (characters the font cannot draw, replaced by ``[U+XXXX]``).
 
     Raises ``ReportError("report.empty")`` when there is neither an indicator nor a commune to report on.
     """
     if not data.indicators and not data.current.submissions:
         raise ReportError("report.empty", subject=data.document.subject)
-    write_official_pdf(out_path, data.document, data.language, office_report_body(data), progress, cancel)
+    with counting_replacements() as replaced:
+        write_official_pdf(out_path, data.document, data.language, office_report_body(data), progress, cancel)
+    return undrawable_warnings(replaced)

@@ -17,15 +17,17 @@ from typing import Callable, Sequence
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer, TableStyle
 from reportlab.platypus.doctemplate import LayoutError
 
 from cds_desktop.core.errors import ReportError
 from cds_desktop.core.fileio import atomic_writer
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.progress import CancelToken, ProgressCallback, check_cancelled
+from cds_desktop.core.reports.blocks import PageAwareTable
 from cds_desktop.core.reports.data import DocumentInfo
 from cds_desktop.core.reports.fonts import BOLD, REGULAR
+from cds_desktop.core.reports.glyphs import encodable
 from cds_desktop.core.reports.formatting import place_date_line
 from cds_desktop.core.reports.styles import (
     BODY_SIZE,
@@ -70,8 +72,9 @@ class HorizontalRule(Flowable):
         self.canv.line(start, self.space_below, start + self.length, self.space_below)
 
 
-def _table(rows: list[list[object]], widths: Sequence[float], top_padding: Sequence[float]) -> Table:
-    """A borderless layout table: cells top-aligned, no side padding, ``top_padding`` per row."""
+def _table(rows: list[list[object]], widths: Sequence[float], top_padding: Sequence[float]) -> PageAwareTable:
+    """A borderless layout table: cells top-aligned, no side padding, ``top_padding`` per row; a row taller than
+    a page (a very long list of recipients) continues on the next page instead of failing."""
     commands: list[tuple] = [
         ("FONT", (0, 0), (-1, -1), REGULAR, BODY_SIZE),  # tables otherwise select Helvetica, unembedded
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -80,10 +83,10 @@ def _table(rows: list[list[object]], widths: Sequence[float], top_padding: Seque
         ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
     ]
     commands += [("TOPPADDING", (0, row), (-1, row), padding) for row, padding in enumerate(top_padding)]
-    return Table(rows, colWidths=list(widths), style=TableStyle(commands))
+    return PageAwareTable(rows, colWidths=list(widths), splitInRow=1, style=TableStyle(commands))
 
 
-def header_block(document: DocumentInfo, language: str) -> Table:
+def header_block(document: DocumentInfo, language: str) -> PageAwareTable:
     """The two-column header: issuer and number on the left, national title, motto and date on the right."""
     style = styles()
     left_width = FRAME_WIDTH * _HEADER_LEFT_SHARE
@@ -117,7 +120,7 @@ def title_block(document: DocumentInfo, language: str) -> list[Flowable]:
     ]
 
 
-def closing_block(document: DocumentInfo, language: str) -> Table:
+def closing_block(document: DocumentInfo, language: str) -> PageAwareTable:
     """"Nơi nhận:" with its list (ending "- Lưu: VT.") on the left, the signature block on the right."""
     style = styles()
     recipients: list[Flowable] = [paragraph(translate("report.recipients", language), style.recipients_title)]
@@ -193,9 +196,9 @@ def write_official_pdf(
             pageTemplates=[_page_template()],
             initialFontName=REGULAR,  # not reportlab's default Helvetica, which is not embedded
             initialFontSize=BODY_SIZE,
-            title=f"{translate('report.title', language)} {document.subject}",
-            author=document.issuer.name,
-            subject=document.subject,
+            title=encodable(f"{translate('report.title', language)} {document.subject}"),
+            author=encodable(document.issuer.name),
+            subject=encodable(document.subject),
             creator="CDS Desktop",
             lang=language,
         )

@@ -2,8 +2,9 @@
 
 A4 portrait; margins top 20 mm, bottom 20 mm, left 30 mm, right 15 mm; Liberation Serif (Times-compatible);
 body 13 pt justified with a first-line indent; tables 11 pt; "Nơi nhận" 12 pt bold italic over an 11 pt list.
-``paragraph`` is the one way report text becomes a Paragraph: it escapes the text, so "Sở KH&CN" or "<5%" in
-the data cannot break reportlab's markup.
+``paragraph`` is the one way report text becomes a Paragraph: it escapes the text, so "Sở KH&CN", "<5%" or
+"<font …>" in the data is printed as typed and cannot break or drive reportlab's markup, and it replaces what
+the font cannot draw by a visible ``[U+XXXX]`` (``glyphs``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph
 
 from cds_desktop.core.reports.fonts import BOLD, BOLD_ITALIC, ITALIC, REGULAR, register_fonts
+from cds_desktop.core.reports.glyphs import drawable
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_TOP = 20 * mm
@@ -95,5 +97,6 @@ def styles() -> Styles:
 
 
 def paragraph(text: str, style: ParagraphStyle) -> Paragraph:
-    """``text`` (plain, from the data or the catalog) as a Paragraph; line breaks are kept."""
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    """``text`` (plain, from the data or the catalog) as a Paragraph, printed literally: markup characters are
+    escaped, characters the font cannot draw replaced by ``[U+XXXX]`` (``glyphs.drawable``); line breaks are kept."""
+    return Paragraph(escape(drawable(text)).replace("\n", "<br/>"), style)

@@ -7,20 +7,30 @@ temporary folder that is removed afterwards, so a preview never leaves a file be
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from cds_desktop.core.progress import CancelToken, ProgressCallback
-from cds_desktop.core.services.commune.service import CommuneService
+from cds_desktop.core.reports.data import ReportWarning
 from cds_desktop.core.services.commune.report import write_commune_report
+from cds_desktop.core.services.commune.service import CommuneService
+
+
+@dataclass(frozen=True)
+class ReportPdf:
+    """A report made in memory: the PDF and what to tell its maker (``ReportWarning``s, often none)."""
+
+    content: bytes
+    warnings: tuple[ReportWarning, ...] = ()
 
 
 def commune_report_pdf(service: CommuneService, plan_id: str, period_id: str, language: str = "vi",
-                       progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> bytes:
+                       progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> ReportPdf:
     """The report of ``period_id`` as PDF bytes; ``ReportError`` when it cannot be made (e.g. nothing entered)."""
     with tempfile.TemporaryDirectory(prefix="cds-report-") as folder:
-        path = write_commune_report(service, plan_id, period_id, Path(folder) / "report.pdf", language,
-                                    progress=progress, cancel=cancel)
-        return path.read_bytes()
+        written = write_commune_report(service, plan_id, period_id, Path(folder) / "report.pdf", language,
+                                       progress=progress, cancel=cancel)
+        return ReportPdf(written.path.read_bytes(), written.warnings)
 
 
 def report_file_name(service: CommuneService, plan_id: str, period_id: str) -> str:

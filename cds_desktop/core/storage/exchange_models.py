@@ -144,7 +144,7 @@ class SubmissionIndicator(SQLModel, table=True):
     note: str | None = None
     data_source: str | None = None
     result: str | None = None  # comparable result (percent for ratios)
-    target_status: str  # met | not_met | not_applicable | no_data
+    target_status: str  # met | not_met | not_applicable | no_data | invalid (validation.indicator_result)
 
 
 class SubmissionTask(SQLModel, table=True):

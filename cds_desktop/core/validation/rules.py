@@ -3,7 +3,8 @@
 Field rules (codes ``value.*``): required together, numeric, not negative, whole numbers for counted units,
 numerator ≤ denominator, a directly reported percentage within 0–100 %, yes/no values.
 Target rules: ``evaluate_target`` gives met / not met / not applicable / no data for every comparator,
-ranges and per-level targets included.
+ranges and per-level targets included; ``indicator_result`` is the one judgement of an answer (an answer with
+an error is invalid, never met).
 Completeness (codes ``indicator.*``, ``task.*``): every applicable indicator answered or explained; a done
 task needs a completion date and a result; a task past its deadline and not done is overdue.
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from cds_desktop.core.domain import IndicatorEntry, PeriodEntries, TargetStatus, TaskEntry, TaskStatus
-from cds_desktop.core.numbers import format_number, parse_decimal, percentage
+from cds_desktop.core.numbers import QuantityError, format_number, parse_decimal, percentage
 from cds_desktop.core.plans.model import (
     Comparator,
     Indicator,
@@ -31,7 +32,8 @@ E, W = Severity.ERROR, Severity.WARNING
 
 
 def evaluate_target(target: Target | None, value: Decimal | None) -> TargetStatus:
-    """Compare ``value`` (a percentage for ratios) with ``target``."""
+    """Compare ``value`` (a percentage for ratios) with ``target``; this alone does not know whether the
+    value is valid — ``indicator_result`` is the judgement the app shows and counts."""
     if target is None:
         return TargetStatus.NOT_APPLICABLE
     if value is None:
@@ -50,25 +52,43 @@ def evaluate_target(target: Target | None, value: Decimal | None) -> TargetStatu
 
 @dataclass(frozen=True)
 class IndicatorResult:
-    """An indicator's answer as a number (percentage for ratios) and its target status at a level."""
+    """An indicator's answer as a number (percentage for ratios), its target status at a level, and the field
+    problems of the answer. An answer with an error is ``INVALID``: never met, whatever its number."""
 
     result: Decimal | None
     target: Target | None
     status: TargetStatus
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def met(self) -> bool:
+        return self.status is TargetStatus.MET
+
+
+_VALUE_FIELDS = ("numerator", "denominator", "value")
 
 
 def indicator_result(indicator: Indicator, entry: IndicatorEntry | None, level: Level) -> IndicatorResult:
-    """The comparable result of ``entry`` and how it stands against the target at ``level``.
+    """The one judgement of an answer: its comparable result, its problems (``check_indicator``) and how it
+    stands against the target at ``level``. The screen's badge, both PDF reports, the office's stored status
+    and its figures all come from here.
 
-    A range target ("55–60 %") is met when the result reaches its lower bound: the plan sets the band
-    it expects to reach, and exceeding it is not a failure.
+    An answer with an error in a value field is ``INVALID`` (not met, not a shortfall); a blank one is
+    ``NO_DATA``. A range target ("55–60 %") is met when the result reaches its lower bound: the plan sets the
+    band it expects to reach, and exceeding it is not a failure.
     """
     target = indicator.target_for(level) if indicator.kind is not IndicatorKind.TEXT else None
-    result = _numeric_result(indicator, entry) if entry is not None else None
-    return IndicatorResult(result, target, evaluate_target(target, result))
+    if entry is None:
+        return IndicatorResult(None, target, evaluate_target(target, None))
+    problems = tuple(check_indicator(indicator, entry))
+    result = _numeric_result(indicator, entry)
+    if any(p.is_error and p.field in _VALUE_FIELDS for p in problems):
+        return IndicatorResult(result, target, TargetStatus.INVALID, problems)
+    return IndicatorResult(result, target, evaluate_target(target, result), problems)
 
 
 def _numeric_result(indicator: Indicator, entry: IndicatorEntry) -> Decimal | None:
+    """The answer as a number, or None when it has none (or none that can be read: the problems say why)."""
     try:
         if indicator.kind is IndicatorKind.RATIO:
             numerator, denominator = parse_decimal(entry.numerator), parse_decimal(entry.denominator)
@@ -77,7 +97,7 @@ def _numeric_result(indicator: Indicator, entry: IndicatorEntry) -> Decimal | No
             return parse_decimal(entry.value)
         if indicator.kind in (IndicatorKind.COUNT, IndicatorKind.BOOLEAN):
             return parse_decimal(entry.value)
-    except ValueError:
+    except QuantityError:
         return None
     return None
 
@@ -87,7 +107,10 @@ def _number(problems: list[Problem], item: str, field: str, text: str | None, *,
         return None
     try:
         value = parse_decimal(text)
-    except ValueError:
+    except QuantityError as error:  # number.not_numeric → value.not_numeric, number.exponent → value.exponent …
+        problems.append(Problem(error.code.replace("number.", "value.", 1), E, item, field, dict(error.params)))
+        return None
+    if value is None:  # blank text where the store keeps None for "not answered"
         problems.append(Problem("value.not_numeric", E, item, field, {"text": text}))
         return None
     if value < 0:
@@ -175,8 +198,8 @@ def validate_period(
         if level is Level.COMMUNE and not indicator.applies_to_communes:
             continue
         entry = entries.indicators.get(indicator.code, IndicatorEntry(indicator.code))
-        problems.extend(check_indicator(indicator, entry))
         outcome = indicator_result(indicator, entry, level)
+        problems.extend(outcome.problems)
         if outcome.status is TargetStatus.NOT_MET:
             problems.append(Problem("indicator.target_not_met", W, indicator.code, "value"))
     tasks = plan.commune_tasks() if level is Level.COMMUNE else list(plan.reportable_tasks())

@@ -3,7 +3,9 @@
 The PDF is made and its pages rasterised with pypdfium2 on the background lane, never on the GUI thread;
 pages are rendered to fit the view's width times the zoom, at the screen's device pixel ratio so that text
 stays sharp on high-DPI screens, and rendered again (debounced) when the zoom or the width changes. When the
-report cannot be made (e.g. nothing has been entered yet) the dialog says why and offers nothing to save.
+report cannot be made (e.g. nothing has been entered yet) the dialog says why and offers nothing to save; when
+it was made with a warning (characters the report font cannot draw, replaced by ``[U+…]``) a bar above the
+pages says so.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from cds_desktop.core.errors import CdsError
 from cds_desktop.core.fileio import write_atomic
 from cds_desktop.core.i18n import current_language, translate
 from cds_desktop.core.progress import CancelToken, ProgressCallback, check_cancelled
-from cds_desktop.core.services.report_file import commune_report_pdf, report_file_name
+from cds_desktop.core.services.report_file import ReportPdf, commune_report_pdf, report_file_name
 from cds_desktop.ui.shell.background import BackgroundTasks, RunningTask
 from cds_desktop.ui.commune.workspace import Workspace
 
@@ -60,7 +62,7 @@ def render_pages(pdf: bytes, width_px: int, cancel: CancelToken | None = None) -
 
 @dataclass(frozen=True)
 class Rendered:
-    pdf: bytes
+    report: ReportPdf
     pages: list[QImage]
     device_pixel_ratio: float
 
@@ -72,6 +74,7 @@ class ReportPreviewDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.workspace, self.tasks = workspace, tasks
         self.plan_id, self.period_id = workspace.plan_id, workspace.period_id
+        self.made: ReportPdf | None = None
         self.pdf: bytes | None = None
         self.zoom_index = ZOOM_STEPS.index(1.0)
         self.running: RunningTask | None = None
@@ -91,6 +94,11 @@ class ReportPreviewDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setStyleSheet("color: white; font-size: 12pt;")
+        self.warning = QLabel()  # what the report build says the reader should know (characters replaced …)
+        self.warning.setObjectName("report_warning")
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("background: #fff4d6; color: #5c3d00; padding: 6px;")
+        self.warning.hide()
 
         self.page_list = QWidget()
         self.page_list.setObjectName("report_pages")
@@ -119,6 +127,7 @@ class ReportPreviewDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(tools)
+        layout.addWidget(self.warning)
         layout.addWidget(self.scroll, 1)
         layout.addWidget(buttons)
         self._rerender = QTimer(self)
@@ -152,12 +161,12 @@ class ReportPreviewDialog(QDialog):
         """Make the PDF (first time) and rasterise its pages at the current width, in the background."""
         if self.running is not None:
             self.running.cancel_token.cancel()
-        service, plan_id, period_id, pdf = self.workspace.service, self.plan_id, self.period_id, self.pdf
+        service, plan_id, period_id, made = self.workspace.service, self.plan_id, self.period_id, self.made
         width, ratio, language = self.page_width(), self.devicePixelRatioF(), current_language()
 
         def work(progress: ProgressCallback, cancel: CancelToken) -> Rendered:
-            made = pdf or commune_report_pdf(service, plan_id, period_id, language, cancel=cancel)
-            return Rendered(made, render_pages(made, width, cancel), ratio)
+            report = made or commune_report_pdf(service, plan_id, period_id, language, cancel=cancel)
+            return Rendered(report, render_pages(report.content, width, cancel), ratio)
 
         task = self.tasks.run(work, lambda result: self._rendered(task, result), translate("ui.report.making"), self,
                               on_failed=lambda: self._ended(task),
@@ -169,7 +178,10 @@ class ReportPreviewDialog(QDialog):
         if self._closed or task is not self.running:
             return  # a newer rendering replaced this one
         self.running = None
-        self.pdf = result.pdf
+        self.made = result.report
+        self.pdf = result.report.content
+        self.warning.setText("\n".join(warning.message() for warning in result.report.warnings))
+        self.warning.setVisible(bool(result.report.warnings))
         self._clear_pages()
         for number, image in enumerate(result.pages, start=1):
             pixmap = QPixmap.fromImage(image)

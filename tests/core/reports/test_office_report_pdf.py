@@ -119,7 +119,7 @@ def test_indicator_summary_rows(small_office_pdf) -> None:
     text = small_office_pdf.text
     assert "1 Tỷ lệ dân số có điện thoại thông minh ≥ 80% 2 1 (50%) 1 (50%) 1" in text
     assert "2 Tỷ lệ hộ gia đình có cáp quang băng rộng ≥ 75% 2 0 (0%) 2 (100%) 1" in text
-    assert "Biểu đồ: số xã đạt, không đạt và chưa có số liệu theo từng chỉ tiêu" in text
+    assert "Biểu đồ: số xã đạt, không đạt và chưa có số liệu hợp lệ theo từng chỉ tiêu" in text
 
 
 def test_indicators_most_often_below_target_come_first(small_office_pdf) -> None:
@@ -195,10 +195,12 @@ def test_an_office_report_with_nothing_to_report_is_refused(
 
 
 def test_chart_stacks_met_not_met_and_no_data(small_office_data: OfficeReportData) -> None:
-    drawing = target_results_chart(small_office_data.indicators, 400, "vi")
+    first, second = small_office_data.indicators
+    rows = (first, dataclasses.replace(second, invalid=2))  # answers with an error stack with no data
+    drawing = target_results_chart(rows, 400, "vi")
     chart, legend = drawing.contents
-    assert chart.data == [[1, 0], [1, 2], [1, 1]]
+    assert chart.data == [[1, 0], [1, 2], [1, 3]]
     assert chart.categoryAxis.categoryNames == ["1", "2"]
     assert chart.categoryAxis.style == "stacked"
-    assert [label for _, label in legend.colorNamePairs] == ["Đạt", "Không đạt", "Chưa có số liệu"]
+    assert [label for _, label in legend.colorNamePairs] == ["Đạt", "Không đạt", "Chưa có số liệu hợp lệ"]
     assert chart.valueAxis.valueMax >= 3

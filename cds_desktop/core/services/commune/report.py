@@ -17,7 +17,15 @@ from cds_desktop.core.numbers import parse_decimal
 from cds_desktop.core.plans.model import Indicator, IndicatorKind, Level, Plan
 from cds_desktop.core.plans.schedule import Period
 from cds_desktop.core.progress import CancelToken, ProgressCallback
-from cds_desktop.core.reports.data import CommuneReportData, DocumentInfo, IndicatorRow, Issuer, Signature, TaskRow
+from cds_desktop.core.reports.data import (
+    CommuneReportData,
+    DocumentInfo,
+    IndicatorRow,
+    Issuer,
+    Signature,
+    TaskRow,
+    WrittenReport,
+)
 from cds_desktop.core.reports.formatting import period_label
 from cds_desktop.core.services.commune.service import CommuneService
 from cds_desktop.core.validation import indicator_result
@@ -140,10 +148,12 @@ def write_commune_report(
     service: CommuneService, plan_id: str, period_id: str, out: Path, language: str = "vi",
     number: str | None = None, date: dt.date | None = None, progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
-) -> Path:
+) -> WrittenReport:
+    """Assemble the report of ``period_id`` (see ``commune_report_data``) and write it as a PDF at ``out``; the
+    result names the file and what to tell its maker (e.g. characters replaced because the font lacks them)."""
     from cds_desktop.core.reports.commune_pdf import render_commune_report  # reportlab: loaded when a PDF is made
 
     data = commune_report_data(service, plan_id, period_id, language, number, date)
-    render_commune_report(data, Path(out), progress=progress, cancel=cancel)
-    return Path(out)
+    warnings = render_commune_report(data, Path(out), progress=progress, cancel=cancel)
+    return WrittenReport(Path(out), warnings)
 

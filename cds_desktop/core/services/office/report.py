@@ -10,12 +10,15 @@ holds no submission at all.
 
 The completeness table adds the plan's earlier periods of the same kind in the same year (oldest first), so a
 fourth-quarter report also shows the first three quarters. The indicator summary counts, for each indicator
-communes report on, the ``target_status`` of each commune's current submission as judged at import (the
-commune rules); a commune with no submission, or whose submission lacks the indicator, counts as no data.
+communes report on, how each commune's current submission stands: its stored answers judged again with the one
+rule (``validation.indicator_result``, as at import and on the commune's screen), so that a status stored by an
+older version cannot count an answer with an error as met. A commune with no submission, or whose submission
+lacks the indicator, counts as no data; an answer with an error counts as invalid (no valid data).
 
-The office has no report settings yet: number, date, place, signer, capacity and recipients are arguments.
-The issuing body is the office's registered name, printed in upper case; no governing body is printed above
-it, since the name alone does not tell it reliably.
+Difficulties and proposals are the communes' own, from the tasks of their current submissions, one line per
+commune and task. The office has no report settings yet: number, date, place, signer, capacity and recipients
+are arguments. The issuing body is the office's registered name, printed in upper case; no governing body is
+printed above it, since the name alone does not tell it reliably.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from cds_desktop.core.domain import TargetStatus
+from cds_desktop.core.domain import IndicatorEntry, TargetStatus
 from cds_desktop.core.errors import ReportError
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.plans.model import Level, Plan
@@ -40,11 +43,19 @@ from cds_desktop.core.reports.data import (
     PeriodSubmissions,
     Signature,
     SubmissionStatus,
+    WrittenReport,
 )
 from cds_desktop.core.reports.formatting import period_label
 from cds_desktop.core.reports.office_pdf import render_office_report
 from cds_desktop.core.services.office.service import OfficeService
-from cds_desktop.core.storage.exchange_models import OfficeCommune, OfficeIdentity, Submission, SubmissionIndicator
+from cds_desktop.core.storage.exchange_models import (
+    OfficeCommune,
+    OfficeIdentity,
+    Submission,
+    SubmissionIndicator,
+    SubmissionTask,
+)
+from cds_desktop.core.validation import indicator_result
 
 BLANK_NUMBER = "\u2002\u2002\u2002/BC"  # the number is written in by hand when none is given
 _CAPACITY = {"province": ("GIÁM ĐỐC",), "district": ("TRƯỞNG PHÒNG",)}  # head of a Sở / of a Phòng
@@ -87,17 +98,27 @@ def _earlier_periods(plan: Plan, current: Period) -> list[ScheduledPeriod]:
     ]  # fmt: skip
 
 
-def _target_statuses(office: OfficeService, submission_ids: list[int]) -> dict[int, dict[str, TargetStatus]]:
-    """Submission id → {indicator code: target status as judged at import}."""
+_REPORTED = ("numerator", "denominator", "value", "note", "data_source")
+
+
+def _target_statuses(
+    office: OfficeService, plan: Plan, submission_ids: list[int]
+) -> dict[int, dict[str, TargetStatus]]:
+    """Submission id → {indicator code: target status}, judged again from the stored answers with the same rule
+    as everywhere (``indicator_result``): a status stored by an older version is not trusted."""
     if not submission_ids:
         return {}
     with office.repo.reading() as session:
         rows = session.exec(
             select(SubmissionIndicator).where(SubmissionIndicator.submission_id.in_(submission_ids))
         ).all()
+    known = {indicator.code: indicator for indicator in plan.indicators()}
     statuses: dict[int, dict[str, TargetStatus]] = {sid: {} for sid in submission_ids}
     for row in rows:
-        statuses[row.submission_id][row.indicator_code] = TargetStatus(row.target_status)
+        if row.indicator_code in known:
+            entry = IndicatorEntry(row.indicator_code, **{field: getattr(row, field) for field in _REPORTED})
+            statuses[row.submission_id][row.indicator_code] = indicator_result(
+                known[row.indicator_code], entry, Level.COMMUNE).status
     return statuses
 
 
@@ -125,8 +146,40 @@ def _indicator_summary(
                 not_met=counts[TargetStatus.NOT_MET],
                 not_applicable=counts[TargetStatus.NOT_APPLICABLE],
                 no_data=counts[TargetStatus.NO_DATA],
+                invalid=counts[TargetStatus.INVALID],
             ))
     return tuple(rows)
+
+
+def _remarks(
+    plan: Plan, communes: list[OfficeCommune], tasks: dict[int, dict[str, SubmissionTask]],
+    current: dict[str, Submission], field: str, language: str,
+) -> str:
+    """The communes' ``difficulties`` or ``proposals`` from their current submissions, one line per commune and
+    task (in the office's commune order, then plan order): "Xã Nhân Cơ (nhiệm vụ T1): …"."""
+    lines = []
+    for commune in communes:
+        submission = current.get(commune.code)
+        reported = tasks.get(submission.id, {}) if submission is not None else {}
+        for task in plan.commune_tasks():
+            text = getattr(reported[task.code], field) if task.code in reported else None
+            text = " ".join(line.strip() for line in (text or "").splitlines() if line.strip())
+            if text:
+                lines.append(translate("office_report.remark_line", language, commune=commune.name,
+                                       task=task.code, text=text))
+    return "\n".join(lines)
+
+
+def _submitted_tasks(office: OfficeService, submission_ids: list[int]) -> dict[int, dict[str, SubmissionTask]]:
+    """Submission id → {task code: the task's progress as the commune sent it}."""
+    if not submission_ids:
+        return {}
+    with office.repo.reading() as session:
+        rows = session.exec(select(SubmissionTask).where(SubmissionTask.submission_id.in_(submission_ids))).all()
+    tasks: dict[int, dict[str, SubmissionTask]] = {sid: {} for sid in submission_ids}
+    for row in rows:
+        tasks[row.submission_id][row.task_code] = row
+    return tasks
 
 
 def _document(
@@ -177,13 +230,16 @@ def office_report_data(
                              if row.commune_code in expected])
         for previous in _earlier_periods(plan, period)
     )
-    statuses = _target_statuses(office, [row.id for row in current.values()])
+    statuses = _target_statuses(office, plan, [row.id for row in current.values()])
+    tasks = _submitted_tasks(office, [row.id for row in current.values()])
     return OfficeReportData(
         document=_document(identity, plan, period, language, number, date or office.clock().date(), place,
                            signer, capacity_lines, recipients),
         current=period_submissions(scheduled, communes, submissions),
         indicators=_indicator_summary(plan, communes, current, statuses, language),
         earlier_periods=earlier,
+        difficulties=_remarks(plan, communes, tasks, current, "difficulties", language),
+        proposals=_remarks(plan, communes, tasks, current, "proposals", language),
         language=language,
     )
 
@@ -193,9 +249,10 @@ def write_office_report(
     number: str | None = None, date: dt.date | None = None, place: str | None = None, signer: str = "",
     capacity_lines: tuple[str, ...] | None = None, recipients: tuple[str, ...] = (),
     progress: ProgressCallback | None = None, cancel: CancelToken | None = None,
-) -> Path:
-    """Assemble the report of ``period_id`` (see ``office_report_data``) and write it as a PDF at ``out``."""
+) -> WrittenReport:
+    """Assemble the report of ``period_id`` (see ``office_report_data``) and write it as a PDF at ``out``; the
+    result names the file and what to tell its maker (e.g. characters replaced because the font lacks them)."""
     data = office_report_data(office, plan_id, period_id, language, number=number, date=date, place=place,
                               signer=signer, capacity_lines=capacity_lines, recipients=recipients)
-    render_office_report(data, Path(out), progress=progress, cancel=cancel)
-    return Path(out)
+    warnings = render_office_report(data, Path(out), progress=progress, cancel=cancel)
+    return WrittenReport(Path(out), warnings)

@@ -16,6 +16,7 @@ BADGE_COLOURS = {  # status value → (background, text)
     "met": ("#dcf2e3", "#17633a"),
     "not_met": ("#fde2e1", "#a11d16"),
     "no_data": ("#eef0f3", "#4b5563"),
+    "invalid": ("#fde2e1", "#7f1d1d"),  # an answer with an error: as the error tint, never the "met" green
     "not_applicable": ("#f5f6f8", "#6b7280"),
     "done": ("#dcf2e3", "#17633a"),
     "in_progress": ("#e0ecfb", "#1d4f91"),
