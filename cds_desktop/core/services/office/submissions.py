@@ -11,6 +11,7 @@ from cds_desktop.core.errors import InputError
 from cds_desktop.core.services.office.base import OfficeBase
 from cds_desktop.core.storage.exchange_models import (
     Submission,
+    SubmissionEvidence,
     SubmissionIndicator,
     SubmissionProblem,
     SubmissionTask,
@@ -62,6 +63,12 @@ class Submissions(OfficeBase):
             values[row.task_code] = {f: None if getattr(row, f) is None else str(getattr(row, f))
                                      for f in TASK_FIELDS}
         return values
+
+    def submission_evidence(self, submission_id: int) -> list[SubmissionEvidence]:
+        """The evidence files of a submission (each stored under its SHA-256 in ``evidence_store``)."""
+        with self.repo.reading() as session:
+            return list(session.exec(select(SubmissionEvidence).where(
+                SubmissionEvidence.submission_id == submission_id).order_by(SubmissionEvidence.id)).all())
 
     def problems(self, submission_id: int) -> list[SubmissionProblem]:
         with self.repo.reading() as session:
