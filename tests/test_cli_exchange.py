@@ -205,3 +205,20 @@ def test_import_prints_a_summary_and_never_a_traceback(two_sides, monkeypatch):
     assert "software fault" in out
     log = (tmp / "office" / "logs" / "cds-cli.log").read_text(encoding="utf-8")
     assert "Traceback" in log and "RuntimeError: a bug in validation" in log
+
+
+def test_hostile_key_and_list_files_get_exit_code_1_or_2_and_no_traceback(two_sides):
+    from support.hostile import FIXED_CASES
+
+    s = two_sides
+    office, commune, tmp = s["office"], s["commune"], s["tmp"]
+    commands = [(office, ("office", "import-communes")), (office, ("office", "enroll")),
+                (commune, ("keys", "import-office")), (commune, ("receipt", "import"))]
+    for case, content in FIXED_CASES.items():
+        path = tmp / f"hostile-{case}.json"
+        path.write_bytes(content)
+        for side, command in commands:
+            extra = ("--fingerprint", "AAAA BBBB") if command[-1] in ("enroll", "import-office") else ()
+            code, out, err = side(*command, str(path), *extra)
+            assert code in (1, 2), (case, command, code, out, err)
+            assert "Traceback" not in out + err and err.strip(), (case, command, err)

@@ -53,10 +53,15 @@ if TYPE_CHECKING:
     from cds_desktop.core.bundle.writer import AttachmentSource, WrittenBundle
 
 
-def read_key_file(path: Path) -> bytes:
-    """The bytes of a key or receipt file; ``InputError("keys.unreadable_file")`` when it cannot be read."""
+MAX_KEY_FILE_READ = 1024 * 1024  # the largest key file (org-keys); readers refuse anything larger by its size
+
+
+def read_key_file(path: Path, limit: int = MAX_KEY_FILE_READ) -> bytes:
+    """At most ``limit`` + 1 bytes of a key, receipt or list file (enough for its reader to refuse a larger one);
+    ``InputError("keys.unreadable_file")`` when it cannot be read."""
     try:
-        return Path(path).read_bytes()
+        with open(path, "rb") as stream:
+            return stream.read(limit + 1)
     except OSError as exc:
         raise InputError("keys.unreadable_file", path=str(path), problem=exc.strerror or str(exc)) from None
 

@@ -7,9 +7,7 @@ intake, submissions, receipts — each built on ``OfficeBase``.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
-
-from cds_desktop.core.errors import InputError, StateError
+from cds_desktop.core.errors import StateError
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import PlanCatalog
 from cds_desktop.core.storage.database import open_database
@@ -40,12 +38,3 @@ class OfficeBase:
             raise StateError("office.not_initialized")
         return office
 
-
-def read_small_file(path: Path, limit: int) -> bytes:
-    """At most ``limit`` + 1 bytes of the file at ``path`` (enough for the reader to refuse a larger file);
-    ``InputError("keys.unreadable_file")`` when it cannot be read."""
-    try:
-        with open(path, "rb") as stream:
-            return stream.read(limit + 1)
-    except OSError as exc:
-        raise InputError("keys.unreadable_file", path=str(path), problem=exc.strerror or str(exc)) from None

@@ -19,7 +19,8 @@ from sqlmodel import select
 
 from cds_desktop.core.bundle.keyfiles import MAX_COMMUNES
 from cds_desktop.core.errors import InputError
-from cds_desktop.core.services.office.base import OfficeBase, read_small_file
+from cds_desktop.core.services.commune.exchange import read_key_file
+from cds_desktop.core.services.office.base import OfficeBase
 from cds_desktop.core.storage.exchange_models import OfficeCommune
 from cds_desktop.core.text import clean
 
@@ -57,7 +58,7 @@ def _column_indices(header: list[str], path: Path) -> dict[str, int]:
 
 def read_commune_list(path: Path) -> list[dict[str, str]]:
     """The rows of the commune list at ``path`` as ``{"code", "name", "province"}``, checked; ``InputError``."""
-    data = read_small_file(path, MAX_LIST_SIZE)
+    data = read_key_file(path, MAX_LIST_SIZE)
     if len(data) > MAX_LIST_SIZE:
         raise InputError("office.communes_too_large", path=str(path), limit=MAX_LIST_SIZE // (1024 * 1024))
     try:

@@ -22,7 +22,8 @@ from cds_desktop.core.bundle.keyfiles import MAX_ENROLLMENT_SIZE, read_enrollmen
 from cds_desktop.core.bundle.keys import EnrolledKey as LibEnrolledKey
 from cds_desktop.core.bundle.keys import KeyKind, KeyStatus, PublicKey, normalize_fingerprint
 from cds_desktop.core.errors import BundleError, InputError, StateError
-from cds_desktop.core.services.office.base import OfficeBase, read_small_file
+from cds_desktop.core.services.commune.exchange import read_key_file
+from cds_desktop.core.services.office.base import OfficeBase
 from cds_desktop.core.storage.exchange_models import EnrolledKey, OfficeCommune
 
 ROTATION_OVERLAP = dt.timedelta(days=30)
@@ -60,14 +61,14 @@ class Enrolment(OfficeBase):
         Shown before ``enroll`` so the fingerprint of a first key can be compared on the phone. Only the
         self-signature is checked here; ``enroll`` checks a rotation against the office's enrolled keys.
         """
-        _, body, key = read_enrollment(read_small_file(path, MAX_ENROLLMENT_SIZE))
+        _, body, key = read_enrollment(read_key_file(path, MAX_ENROLLMENT_SIZE))
         return body.org, body.org_name, key.fingerprint, body.previous_key_id is not None
 
     def enroll(self, path: Path, confirmed_fingerprint: str | None = None) -> str:
         """Register a commune's signing key; a first key must match the fingerprint confirmed by phone,
         a rotated key is vouched for by the commune's previous, active key. Enrolling a key already
         enrolled changes nothing. Returns the commune code."""
-        data = read_small_file(path, MAX_ENROLLMENT_SIZE)
+        data = read_key_file(path, MAX_ENROLLMENT_SIZE)
         _, body, key = read_enrollment(data)
         if body.previous_key_id is None and (
                 not confirmed_fingerprint or normalize_fingerprint(confirmed_fingerprint) != key.key_id):
