@@ -135,5 +135,8 @@ def build_world(root: Path) -> World:
     photo = root / "anh-chup.jpg"
     photo.write_bytes(b"\xff\xd8\xff\xe0 anh chup hien truong " * 30)
     service.add_evidence(P, Q1, "T1", photo, "lan")
+    service.set_task(P, Q1, "T1", {"status": "in_progress", "progress_pct": 60, "difficulties": "Thiếu kinh phí"},
+                     "lan")
+    service.set_task(P, Q1, "T2a", {"status": "not_started", "proposals": "Hỗ trợ phần mềm diệt virus"}, "lan")
     fill_and_approve(service, exchange)
     return World(service, exchange, office, RecordForge(exchange, P, Q1))
