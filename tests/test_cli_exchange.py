@@ -78,6 +78,8 @@ def test_full_exchange(two_sides):
 
     code, out, _ = office("import", str(tmp / "usb1"), "--passphrase-file", str(s["secret"]), "--json")
     assert code == 0 and [r["status"] for r in json.loads(out)] == ["accepted"]
+    assert set(json.loads(out)[0]) == {  # docs/bundle-format.md §17 (checked against the document there)
+        "file", "status", "commune", "plan", "period", "revision", "problems", "error"}
     code, out, _ = office("import", str(tmp / "usb1"), "--passphrase-file", str(s["secret"]))
     assert code == 0 and "đã có (bỏ qua)" in out
 

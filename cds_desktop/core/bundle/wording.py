@@ -69,7 +69,7 @@ def reason_of(error: ErrorDetails | Mapping[str, Any]) -> tuple[str, dict[str, A
         params[_LIMITS.get(name, name)] = value if isinstance(value, int) else str(value)
     if kind in ("too_long", "too_short") and ctx.get("field_type") not in _COLLECTIONS:  # constrained text
         reason = "too_long" if kind == "too_long" else "too_short"
-    if reason == "too_short" and params.get("limit") == 1:
+    if reason in ("too_short", "too_few") and params.get("limit") == 1:
         reason = "empty"
     if reason == "not_allowed":
         expected = str(ctx.get("expected", ""))

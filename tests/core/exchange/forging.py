@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,8 +47,13 @@ class RecordForge:
     def sign(self, out: Path, *, record: Any = None, records: dict[str, Any] | None = None,
              attachments: list[AttachmentSource] | None = None, revision: int | None = None,
              previous: str | None = None, schema_version: int = SCHEMA_VERSION,
-             series: Series | None = None) -> WrittenBundle:
+             series: Series | None = None, bundle_id: str | None = None) -> WrittenBundle:
         record = self.record if record is None else record
+        chosen = [bytes.fromhex(bundle_id)] if bundle_id else []
+
+        def entropy(size: int) -> bytes:  # the bundle id is drawn first, then the file key
+            return chosen.pop() if chosen else os.urandom(size)
+
         revision = revision if revision is not None else self.record["revision"]
         return write_bundle(
             out,
@@ -61,6 +67,7 @@ class RecordForge:
             app_version="forged-1",
             schema_version=schema_version,
             created_at=dt.datetime(2023, 5, 20, 2, 0, tzinfo=dt.timezone.utc),
+            entropy=entropy,
         )
 
 

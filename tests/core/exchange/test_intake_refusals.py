@@ -241,3 +241,17 @@ def test_unreadable_files_still_get_their_refusal(forge, office, tmp_path):
         ("0-broken.cdsb", "rejected", Code.HEADER_TRUNCATED),
         ("a-text.cdsb", "rejected", Code.BAD_MAGIC),
     ]
+
+
+def test_a_bundle_id_used_by_another_accepted_bundle_is_refused(forge, office, tmp_path):
+    first = forge.sign(tmp_path / "q1")
+    assert office.import_bundles([first.path], PASS_OFFICE)[0].status == "accepted"
+    other = forge.copy()
+    other.period_id = "2023Q2"
+    other.record.update(period_id="2023Q2", evidence=[])
+    second = other.sign(tmp_path / "q2", attachments=[], bundle_id=first.bundle_id)
+    assert second.bundle_id == first.bundle_id
+    before = office_digest(office)
+    (outcome,) = office.import_bundles([second.path], PASS_OFFICE)
+    assert (outcome.status, outcome.error.code) == ("rejected", Code.BUNDLE_ID_REUSED)
+    assert office_digest(office) == before
