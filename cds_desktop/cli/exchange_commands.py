@@ -106,8 +106,10 @@ def passphrase(ctx, file: Path | None, prompt_id: str = "cli.prompt.passphrase",
         try:
             lines = file.read_text(encoding="utf-8").splitlines()
             return lines[0] if lines else ""
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError("keys.unreadable_file", path=str(file), problem=str(exc)) from None
+        except OSError as exc:
+            raise InputError("keys.unreadable_file", path=str(file), problem=exc.strerror or str(exc)) from None
+        except UnicodeDecodeError:
+            raise InputError("keys.passphrase_file_not_utf8", path=str(file)) from None
     if not sys.stdin.isatty():
         raise InputError("cli.passphrase_needed")
     value = getpass.getpass(ctx.t(prompt_id))
