@@ -55,6 +55,7 @@ _TYPE_REASONS = {
     "literal_error": "not_allowed",
     "enum": "not_allowed",
 }
+_PARSER_CONTEXT = {"pattern", "field_type", "actual_length", "expected", "error"}  # pydantic's own wording: dropped
 _COLLECTIONS = ("List", "Tuple", "Set", "Frozenset", "Dict")
 _LIMITS = {"max_length": "limit", "min_length": "limit", "ge": "limit", "gt": "limit", "le": "limit", "lt": "limit"}
 
@@ -66,7 +67,8 @@ def reason_of(error: ErrorDetails | Mapping[str, Any]) -> tuple[str, dict[str, A
     reason = _TYPE_REASONS.get(kind, kind if _known(REASON_PREFIX + kind) else FALLBACK_REASON)
     params: dict[str, Any] = {}
     for name, value in ctx.items():
-        params[_LIMITS.get(name, name)] = value if isinstance(value, int) else str(value)
+        if name not in _PARSER_CONTEXT:
+            params[_LIMITS.get(name, name)] = value if isinstance(value, int) else str(value)
     if kind in ("too_long", "too_short") and ctx.get("field_type") not in _COLLECTIONS:  # constrained text
         reason = "too_long" if kind == "too_long" else "too_short"
     if reason in ("too_short", "too_few") and params.get("limit") == 1:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import re
 import unicodedata
 
@@ -45,6 +46,8 @@ def refused(mutate) -> DocumentError:
         text = caught.value.message(language)
         assert not re.search(r"\{[a-z_]+\}", text), text
         assert "pydantic" not in text and "http" not in text and "Input should" not in text, text
+    machine = json.dumps(caught.value.to_dict(), ensure_ascii=False)  # the --json form: no parser text either
+    assert "http" not in machine and "Input should" not in machine and " or " not in machine, machine
     return caught.value
 
 
