@@ -98,7 +98,7 @@ def open_private_key(data: bytes, passphrase: str) -> PrivateKey:
         raise BundleError(Code.WRONG_PASSPHRASE) from None
     try:
         key = private_key_from_seed(keyfile.kind, seed)
-    except ValueError as exc:
+    except ValueError:
         raise DocumentError(Code.KEYFILE_INVALID, reason="sealed_key_unusable", field="sealed") from None
     if key.public.key_id != keyfile.key_id:
         raise DocumentError(Code.KEYFILE_INVALID, reason="key_id_mismatch", field="key_id")
