@@ -147,3 +147,20 @@ def build_world(root: Path) -> World:
     service.set_task(P, Q1, "T2a", {"status": "not_started", "proposals": "Hỗ trợ phần mềm diệt virus"}, "lan")
     fill_and_approve(service, exchange)
     return World(service, exchange, office, RecordForge(exchange, P, Q1))
+
+
+def unfilled(error, language: str) -> set[str]:
+    """The placeholders of ``error``'s message (and of its reason, for a ``DocumentError``) its parameters leave
+    empty. (Checking the text for braces would not do: a hostile member name may hold some.)"""
+    import string
+
+    from cds_desktop.core.bundle.errors import DocumentError
+    from cds_desktop.core.i18n import catalog
+
+    def placeholders(template: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+    needed = placeholders(catalog()[f"error.{error.code}"][language])
+    if isinstance(error, DocumentError):
+        needed = (needed - {"problem"}) | placeholders(catalog()[f"bundle.reason.{error.params['reason']}"][language])
+    return needed - set(error.params)
