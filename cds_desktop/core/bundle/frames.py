@@ -135,7 +135,7 @@ class PayloadReader:
     def _on_name_length(self, data: bytes) -> None:
         (length,) = NAME_LENGTH.unpack(data)
         if length > MAX_NAME_BYTES:
-            raise BundleError(Code.ENTRY_NOT_IN_MANIFEST, name=f"({length} bytes)")
+            raise BundleError(Code.ENTRY_NOT_IN_MANIFEST, name=f"<{length} B>")  # the name itself is not read
         self._expect(length, self._on_name)
 
     def _on_name(self, data: bytes) -> None:

@@ -255,3 +255,25 @@ def test_a_bundle_id_used_by_another_accepted_bundle_is_refused(forge, office, t
     (outcome,) = office.import_bundles([second.path], PASS_OFFICE)
     assert (outcome.status, outcome.error.code) == ("rejected", Code.BUNDLE_ID_REUSED)
     assert office_digest(office) == before
+
+
+def test_a_database_locked_by_another_writer_refuses_the_file_as_busy_and_the_batch_goes_on(
+        forge, office, tmp_path, monkeypatch):
+    import sqlite3
+
+    monkeypatch.setattr(intake, "STORE_ATTEMPTS", 2)  # each attempt waits for SQLite's busy timeout (5 s)
+    monkeypatch.setattr(intake, "RETRY_PAUSE_SECONDS", 0.01)
+    forge.sign(tmp_path / "usb")
+    (tmp_path / "usb" / "junk.cdsb").write_bytes(b"junk")
+    other_writer = sqlite3.connect(office.data_dir.database)
+    other_writer.execute("BEGIN IMMEDIATE")  # another process holds the write lock the whole time
+    try:
+        first, second = office.import_bundles([tmp_path / "usb"], PASS_OFFICE)
+    finally:
+        other_writer.rollback()
+        other_writer.close()
+    assert (first.status, first.error.code) == ("rejected", "office.busy")
+    assert "cds_desktop" not in first.error.message("en") and first.file.name in first.error.message("vi")
+    assert (second.status, second.error.code) == ("rejected", Code.BAD_MAGIC)
+    (again,) = office.import_bundles([first.file], PASS_OFFICE)  # once the lock is gone: imported
+    assert again.status == "accepted"
