@@ -212,8 +212,10 @@ class Intake(OfficeKeys, Enrolment):
         series = manifest.series
         record, plan = report.record, report.plan
         check_sequence(manifest, self._series_state(series, session))  # re-checked inside the transaction
-        reused = session.exec(select(Submission.id).where(Submission.bundle_id == manifest.bundle_id)).first()
-        if reused is not None:  # the same bundle id under another series
+        stored = session.exec(select(Submission).where(Submission.bundle_id == manifest.bundle_id)).first()
+        if stored is not None:  # stored meanwhile by another import (a duplicate), or the id of another series
+            if (stored.commune_code, stored.plan_id, stored.period_id) == (series.commune, series.plan, series.period):
+                raise DuplicateBundleError(manifest.bundle_id)
             raise BundleError(Code.BUNDLE_ID_REUSED, bundle_id=manifest.bundle_id)
         session.exec(update(Submission).where(
             Submission.commune_code == series.commune, Submission.plan_id == series.plan,
