@@ -33,11 +33,11 @@ from cds_desktop.core.bundle.fields import PeriodId, PlanId, Revision, Sha256Hex
 from cds_desktop.core.bundle.format import MAX_ENTRIES
 from cds_desktop.core.bundle.names import printable
 from cds_desktop.core.bundle.wording import first_problem
+from cds_desktop.core.domain import IndicatorEntry, PeriodEntries, TaskEntry, TaskStatus, UnitIdentity, UnitKind
 from cds_desktop.core.errors import BundleError, CdsError
 from cds_desktop.core.i18n import current_language, translate
-from cds_desktop.core.plans.schedule import Period
-from cds_desktop.core.domain import IndicatorEntry, PeriodEntries, TaskEntry, TaskStatus, UnitIdentity, UnitKind
 from cds_desktop.core.plans.model import CODE_PATTERN
+from cds_desktop.core.plans.schedule import Period
 from cds_desktop.core.text import nfc
 
 RECORD_NAME = "report.json"

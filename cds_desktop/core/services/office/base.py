@@ -7,6 +7,7 @@ intake, submissions, receipts — each built on ``OfficeBase``.
 from __future__ import annotations
 
 import datetime as dt
+
 from cds_desktop.core.errors import StateError
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import PlanCatalog

@@ -44,7 +44,7 @@ from cds_desktop.core.bundle.reader import (
 from cds_desktop.core.bundle.sequence import SeriesState, check_sequence
 from cds_desktop.core.errors import BundleError, CdsError, StorageError
 from cds_desktop.core.plans.model import Level
-from cds_desktop.core.progress import CancelToken, Cancelled
+from cds_desktop.core.progress import Cancelled, CancelToken
 from cds_desktop.core.services.office.enrolment import Enrolment
 from cds_desktop.core.services.office.keys import OfficeKeys
 from cds_desktop.core.services.office.record_checks import CheckedReport, check_report
