@@ -78,6 +78,8 @@ def test_full_exchange(two_sides):
 
     code, out, _ = office("import", str(tmp / "usb1"), "--passphrase-file", str(s["secret"]), "--json")
     assert code == 0 and [r["status"] for r in json.loads(out)] == ["accepted"]
+    assert set(json.loads(out)[0]) == {  # docs/bundle-format.md §17 (checked against the document there)
+        "file", "status", "commune", "plan", "period", "revision", "problems", "error"}
     code, out, _ = office("import", str(tmp / "usb1"), "--passphrase-file", str(s["secret"]))
     assert code == 0 and "đã có (bỏ qua)" in out
 
@@ -128,3 +130,97 @@ def test_missing_files_give_clear_errors(two_sides):
     assert code == 2 and "Không đọc được tệp" in err
     code, _, err = two_sides["commune"]("receipt", "import", "/no/such/receipt.json")
     assert code == 2 and "Không đọc được tệp" in err
+
+
+def test_commune_key_rotation_end_to_end(two_sides):
+    """Defect 2: after a rotation, ``cds office enroll`` refused the new key as enrollment_previous_unknown."""
+    s = two_sides
+    commune, office, tmp = s["commune"], s["office"], s["tmp"]
+    _fill(commune)
+    old_bundle = _approve_and_export(s, tmp / "old-key")  # made before the rotation, still on its way
+    new_secret = tmp / "new-pass.txt"
+    new_secret.write_text("khóa mới của xã 2026\n", encoding="utf-8")
+    code, out, err = commune("keys", "generate", "--passphrase-file", str(new_secret),
+                             "--old-passphrase-file", str(s["commune_secret"]), "--json")
+    assert code == 0, err
+    new_fingerprint = json.loads(out)["fingerprint"]
+    assert commune("keys", "export-enrollment", str(tmp / "rotation.json"))[0] == 0
+
+    code, out, err = office("office", "enroll", str(tmp / "rotation.json"), "--json")  # no phone call needed
+    assert code == 0, err
+    assert json.loads(out)["fingerprint"] == new_fingerprint
+
+    code, out, _ = office("import", str(tmp / "old-key"), "--passphrase-file", str(s["secret"]), "--json")
+    assert code == 0 and json.loads(out)[0]["status"] == "accepted"  # within the overlap
+    assert commune("entry", "set", "mini-plan", "2023Q1", "1a", "--numerator", "85")[0] == 0  # revision 2
+    s["commune_secret"] = new_secret
+    _approve_and_export(s, tmp / "new-key")
+    code, out, _ = office("import", str(tmp / "new-key"), "--passphrase-file", str(s["secret"]), "--json")
+    assert code == 0 and [(r["status"], r["revision"]) for r in json.loads(out)] == [("accepted", 2)]
+    assert old_bundle["fingerprint"]
+
+
+def test_diff_and_lists_print_what_a_commune_typed_escaped(two_sides):
+    """Defect 9: ESC sequences and U+202E from a commune's record reached the terminal raw."""
+    s = two_sides
+    commune, office, tmp = s["commune"], s["office"], s["tmp"]
+    _fill(commune)
+    hostile = "Mô hình \x1b[2J\x1b[31mđỏ\u202eabc\x07"
+    assert commune("entry", "set", "mini-plan", "2023Q1", "2c", "--value", "Chợ 4.0")[0] == 0
+    evidence = tmp / "bien-ban-\x1b[31m.pdf"
+    evidence.write_bytes(b"%PDF-1.4 bien ban")
+    code, out, _ = commune("evidence", "add", "mini-plan", "2023Q1", "1a", str(evidence))
+    assert code == 0 and "\x1b" not in out and "\\u001b[31m" in out
+    code, out, _ = commune("evidence", "list", "mini-plan", "2023Q1")
+    assert "\x1b" not in out and "\\u001b[31m" in out
+    _approve_and_export(s, tmp / "usb1")
+    assert office("import", str(tmp / "usb1"), "--passphrase-file", str(s["secret"]))[0] == 0
+    assert commune("entry", "set", "mini-plan", "2023Q1", "2c", "--value", hostile)[0] == 0
+    code, out, _ = commune("history", "mini-plan", "2023Q1")
+    assert code == 0 and "\x1b" not in out and "\u202e" not in out and "\\u202e" in out
+    _approve_and_export(s, tmp / "usb2")
+    assert office("import", str(tmp / "usb2"), "--passphrase-file", str(s["secret"]))[0] == 0
+
+    code, out, _ = office("diff", "24751", "mini-plan", "2023Q1", "1", "2")
+    assert code == 0
+    assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+    assert "Mô hình \\u001b[2J\\u001b[31mđỏ\\u202eabc\\u0007" in out
+    code, out, _ = office("diff", "24751", "mini-plan", "2023Q1", "1", "2", "--json")
+    assert hostile in [c["new"] for c in json.loads(out)]  # JSON keeps the value, escaped by JSON itself
+
+
+def test_import_prints_a_summary_and_never_a_traceback(two_sides, monkeypatch):
+    s = two_sides
+    commune, office, tmp = s["commune"], s["office"], s["tmp"]
+    _fill(commune)
+    _approve_and_export(s, tmp / "usb")
+    (tmp / "usb" / "junk.cdsb").write_bytes(b"not a bundle")
+    from cds_desktop.core.services.office import intake
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in validation")
+
+    monkeypatch.setattr(intake, "validate_period", broken)
+    code, out, err = office("import", str(tmp / "usb"), "--passphrase-file", str(s["secret"]), lang="en")
+    assert code == 1 and "Traceback" not in out + err and "RuntimeError" not in out + err
+    assert "2 files: 0 imported, 0 already there, 2 refused." in out
+    assert "software fault" in out
+    log = (tmp / "office" / "logs" / "cds-cli.log").read_text(encoding="utf-8")
+    assert "Traceback" in log and "RuntimeError: a bug in validation" in log
+
+
+def test_hostile_key_and_list_files_get_exit_code_1_or_2_and_no_traceback(two_sides):
+    from support.hostile import FIXED_CASES
+
+    s = two_sides
+    office, commune, tmp = s["office"], s["commune"], s["tmp"]
+    commands = [(office, ("office", "import-communes")), (office, ("office", "enroll")),
+                (commune, ("keys", "import-office")), (commune, ("receipt", "import"))]
+    for case, content in FIXED_CASES.items():
+        path = tmp / f"hostile-{case}.json"
+        path.write_bytes(content)
+        for side, command in commands:
+            extra = ("--fingerprint", "AAAA BBBB") if command[-1] in ("enroll", "import-office") else ()
+            code, out, err = side(*command, str(path), *extra)
+            assert code in (1, 2), (case, command, code, out, err)
+            assert "Traceback" not in out + err and err.strip(), (case, command, err)

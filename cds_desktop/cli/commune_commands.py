@@ -7,6 +7,7 @@ import re
 import sys
 from pathlib import Path
 
+from cds_desktop.cli.terminal import terminal_safe
 from cds_desktop.core.domain import IndicatorEntry
 from cds_desktop.core.errors import InputError
 from cds_desktop.core.formatting import describe_deadline, describe_targets, state_label
@@ -276,7 +277,8 @@ def evidence_add_cmd(ctx) -> int:
     added = [e for e in service.evidence(a.plan, a.period) if e.item_code == a.item][-1]
     data = {"id": added.link_id, "item": a.item, "name": added.name, "sha256": added.sha256, "size": added.size,
             "warnings": [translate(w, ctx.language) for w in changes.warnings]}
-    ctx.emit(data, lambda: [ctx.t("cli.out.evidence_added", name=added.name, item=a.item, sha=added.sha256[:16],
+    ctx.emit(data, lambda: [ctx.t("cli.out.evidence_added", name=terminal_safe(added.name), item=a.item,
+                                  sha=added.sha256[:16],
                                   size=format_number(added.size, ctx.language))]
              + [f"⚠ {w}" for w in data["warnings"]])
     return 0
@@ -286,7 +288,8 @@ def evidence_list_cmd(ctx) -> int:
     items = ctx.commune().evidence(ctx.args.plan, ctx.args.period)
     data = [{"id": e.link_id, "item": e.item_code, "name": e.name, "sha256": e.sha256, "size": e.size,
              "media_type": e.media_type} for e in items]
-    ctx.emit(data, lambda: [f"{e.link_id:>4} {e.item_code:<6} {e.name} ({format_number(e.size, ctx.language)} B)"
+    ctx.emit(data, lambda: [f"{e.link_id:>4} {e.item_code:<6} {terminal_safe(e.name)} "
+                            f"({format_number(e.size, ctx.language)} B)"
                             for e in items])
     return 0
 
@@ -326,8 +329,9 @@ def history_cmd(ctx) -> int:
     rows = ctx.commune().history(ctx.args.plan, ctx.args.period, ctx.args.item)
     data = [{"at": r.at.isoformat(), "actor": r.actor, "revision": r.revision, "item": r.item_code,
              "field": r.field, "old": r.old_value, "new": r.new_value} for r in rows]
-    ctx.emit(data, lambda: [f"{r.at.astimezone():%d/%m/%Y %H:%M} {r.actor:<12} r{r.revision} {r.item_code:<6} "
-                            f"{r.field}: {r.old_value or '∅'} → {r.new_value or '∅'}" for r in rows])
+    ctx.emit(data, lambda: [f"{r.at.astimezone():%d/%m/%Y %H:%M} {terminal_safe(r.actor):<12} r{r.revision} "
+                            f"{r.item_code:<6} {r.field}: {terminal_safe(r.old_value) or '∅'} → "
+                            f"{terminal_safe(r.new_value) or '∅'}" for r in rows])
     return 0
 
 

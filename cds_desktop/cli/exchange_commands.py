@@ -2,6 +2,13 @@
 
 Passphrases come from a prompt, or from ``--passphrase-file`` for automation, never from the command line.
 Fingerprints are confirmed interactively, or given with ``--fingerprint`` in scripts (refused on mismatch).
+Everything printed that came from a file or a bundle (names, reasons, reported values, file names) goes through
+``terminal.terminal_safe``.
+
+``cds import`` prints one line per file and a summary; with ``--json`` a list with one object per file
+(``file``, ``status`` = accepted | duplicate | rejected, ``commune``, ``plan``, ``period``, ``revision``,
+``problems``, ``error`` = null or ``{code, params, message_vi, message_en}``). Exit code 0 when every file was
+accepted or already there, 1 when any was refused, 2 for bad arguments (docs/bundle-format.md §14).
 """
 
 from __future__ import annotations
@@ -12,6 +19,8 @@ import sys
 from pathlib import Path
 
 from cds_desktop.cli import report_commands
+from cds_desktop.cli.log_file import log_to_data_folder
+from cds_desktop.cli.terminal import terminal_safe
 from cds_desktop.core.bundle.keys import normalize_fingerprint
 from cds_desktop.core.errors import InputError
 from cds_desktop.core.formatting import state_label
@@ -97,8 +106,10 @@ def passphrase(ctx, file: Path | None, prompt_id: str = "cli.prompt.passphrase",
         try:
             lines = file.read_text(encoding="utf-8").splitlines()
             return lines[0] if lines else ""
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError("keys.unreadable_file", path=str(file), problem=str(exc)) from None
+        except OSError as exc:
+            raise InputError("keys.unreadable_file", path=str(file), problem=exc.strerror or str(exc)) from None
+        except UnicodeDecodeError:
+            raise InputError("keys.passphrase_file_not_utf8", path=str(file)) from None
     if not sys.stdin.isatty():
         raise InputError("cli.passphrase_needed")
     value = getpass.getpass(ctx.t(prompt_id))
@@ -156,7 +167,7 @@ def enroll_cmd(ctx) -> int:
     confirmed = None if rotation else confirm_fingerprint(ctx, fingerprint, ctx.args.fingerprint)
     code = office.enroll(Path(ctx.args.file), confirmed)
     ctx.emit({"commune": code, "name": name, "fingerprint": fingerprint},
-             lambda: [ctx.t("cli.out.enrolled", commune=code, name=name, fingerprint=fingerprint)])
+             lambda: [ctx.t("cli.out.enrolled", commune=code, name=terminal_safe(name), fingerprint=fingerprint)])
     return 0
 
 
@@ -193,16 +204,19 @@ def submissions_cmd(ctx) -> int:
     rows = _office(ctx).submissions(ctx.args.plan, ctx.args.period)
     data = [{"commune": s.commune_code, "revision": s.revision, "current": s.is_current,
              "received_at": s.received_at.isoformat(), "file": s.file_name} for s in rows]
-    ctx.emit(data, lambda: [f"{d['commune']} r{d['revision']} {'*' if d['current'] else ' '} {d['file']}"
-                            for d in data])
+    ctx.emit(data, lambda: [f"{d['commune']} r{d['revision']} {'*' if d['current'] else ' '} "
+                            f"{terminal_safe(d['file'])}" for d in data])
     return 0
 
 
 def import_cmd(ctx) -> int:
-    outcomes = _office(ctx).import_bundles(ctx.args.files, passphrase(ctx, ctx.args.passphrase_file))
+    office = _office(ctx)
+    log_to_data_folder(office.data_dir)  # a bug's traceback goes to the log, never to the terminal
+    outcomes = office.import_bundles(ctx.args.files, passphrase(ctx, ctx.args.passphrase_file))
     data = [{"file": str(o.file), "status": o.status, "commune": o.commune, "plan": o.plan, "period": o.period,
              "revision": o.revision, "problems": o.problems, "error": o.error.to_dict() if o.error else None}
             for o in outcomes]
+    counts = {status: sum(o.status == status for o in outcomes) for status in ("accepted", "duplicate", "rejected")}
 
     def lines():
         out = []
@@ -210,11 +224,11 @@ def import_cmd(ctx) -> int:
             detail = o.error.message(ctx.language) if o.error else ctx.t(
                 "cli.out.import_accepted", commune=o.commune, period=o.period, revision=o.revision,
                 problems=o.problems)
-            out.append(f"{o.file.name}: {ctx.t('cli.import.' + o.status)} — {detail}")
-        return out
+            out.append(terminal_safe(f"{o.file.name}: {ctx.t('cli.import.' + o.status)} — {detail}"))
+        return out + [ctx.t("exchange.import_summary", files=len(outcomes), **counts)]
 
     ctx.emit(data, lines)
-    return 1 if any(o.status == "rejected" for o in outcomes) else 0
+    return 1 if counts["rejected"] else 0
 
 
 def diff_cmd(ctx) -> int:
@@ -225,7 +239,8 @@ def diff_cmd(ctx) -> int:
         raise InputError("cli.bad_revision", value=f"{a.rev_a} {a.rev_b}") from None
     changes = _office(ctx).diff(a.commune, a.plan, a.period, rev_a, rev_b)
     ctx.emit([c.__dict__ for c in changes],
-             lambda: [f"{c.item:<8} {c.field:<14} {c.old or '∅'} → {c.new or '∅'}" for c in changes]
+             lambda: [f"{terminal_safe(c.item):<8} {c.field:<14} {terminal_safe(c.old) or '∅'} → "
+                      f"{terminal_safe(c.new) or '∅'}" for c in changes]
              or [ctx.t("cli.out.no_changes")])
     return 0
 
@@ -254,7 +269,8 @@ def import_office_cmd(ctx) -> int:
     org_keys = exchange.import_office_keys(Path(ctx.args.file), confirmed)
     office = org_keys.body.office
     ctx.emit({"office": office.code, "name": office.name, "list_version": org_keys.body.list_version},
-             lambda: [ctx.t("cli.out.office_pinned", name=office.name, version=org_keys.body.list_version)])
+             lambda: [ctx.t("cli.out.office_pinned", name=terminal_safe(office.name),
+                            version=org_keys.body.list_version)])
     return 0
 
 
@@ -299,5 +315,6 @@ def receipt_import_cmd(ctx) -> int:
     ctx.emit({"period": view.period_id, "office_status": view.office_status, "reason": view.office_reason,
               "state": view.state.value, "revision": view.revision},
              lambda: [ctx.t("cli.out.receipt_applied", period=view.period_id,
-                            status=state_label(view.office_status, ctx.language), reason=view.office_reason or "")])
+                            status=state_label(view.office_status, ctx.language),
+                            reason=terminal_safe(view.office_reason))])
     return 0

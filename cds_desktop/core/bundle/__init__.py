@@ -2,7 +2,8 @@
 
 Pure library: no database, no Qt. ``docs/bundle-format.md`` is the specification. Modules:
 
-- ``errors``       every error code (``Code``) and ``DuplicateBundleError``
+- ``errors``       every error code (``Code``), ``DuplicateBundleError`` and ``DocumentError``
+- ``wording``      refusals of malformed documents in plain words: reasons and field names, both languages
 - ``canonical``    canonical JSON and strict parsing of documents into models
 - ``fields``       field types shared by the documents (base64, timestamps, key ids, org codes, series)
 - ``keys``         key kinds, key ids, fingerprints, signing and encryption keys, enrolled keys, recipients
@@ -20,7 +21,7 @@ Pure library: no database, no Qt. ``docs/bundle-format.md`` is the specification
 - ``sequence``     replay / rollback / chain checks over the receiver's state
 """
 
-from cds_desktop.core.bundle.errors import Code, DuplicateBundleError
+from cds_desktop.core.bundle.errors import Code, DocumentError, DuplicateBundleError
 from cds_desktop.core.bundle.fields import Series
 from cds_desktop.core.bundle.format import DEFAULT_SUITE, SUITES, BundleHeader, HeaderCore
 from cds_desktop.core.bundle.frames import QuarantinedFile
@@ -33,6 +34,7 @@ from cds_desktop.core.bundle.keyfiles import (
     OrgKeys,
     make_enrollment,
     org_keys_root_fingerprint,
+    read_enrollment,
     sign_org_keys,
     verify_enrollment,
     verify_org_keys,
@@ -76,6 +78,7 @@ __all__ = [
     "BundleHeader",
     "Code",
     "Commune",
+    "DocumentError",
     "DuplicateBundleError",
     "EncryptionKey",
     "EncryptionKeyStatus",
@@ -116,6 +119,7 @@ __all__ = [
     "normalize_fingerprint",
     "open_private_key",
     "org_keys_root_fingerprint",
+    "read_enrollment",
     "save_private_key",
     "seal_private_key",
     "sign_org_keys",

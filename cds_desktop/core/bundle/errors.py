@@ -5,7 +5,8 @@ templates are ``error.<code>`` in ``translations/messages/bundle.yaml`` (Vietnam
 exists so callers can tell a harmless repeat from a refusal without looking at codes::
 
     BundleError
-    └── DuplicateBundleError    code bundle.duplicate: the bundle was already accepted; importing it is a no-op
+    ├── DuplicateBundleError    code bundle.duplicate: the bundle was already accepted; importing it is a no-op
+    └── DocumentError           a malformed document or record: names the field and the reason in plain words
 
 ``docs/bundle-format.md`` lists each code with the case it stands for.
 """
@@ -14,7 +15,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from typing import Any
+
 from cds_desktop.core.errors import BundleError
+from cds_desktop.core.i18n import translate
 
 
 class Code(StrEnum):
@@ -70,8 +74,34 @@ class Code(StrEnum):
     ENTRY_SIZE_MISMATCH = "bundle.entry_size_mismatch"
     ENTRY_HASH_MISMATCH = "bundle.entry_hash_mismatch"
     RECORD_INVALID = "bundle.record_invalid"
+    # The report record and its attachments, checked by the receiving office (docs/bundle-format.md §16)
+    SCHEMA_VERSION_UNKNOWN = "bundle.schema_version_unknown"
+    RECORD_MISSING = "bundle.record_missing"
+    RECORD_UNKNOWN = "bundle.record_unknown"
+    RECORD_VERSION_UNKNOWN = "bundle.record_version_unknown"
+    RECORD_UNKNOWN_FIELD = "bundle.record_unknown_field"
+    RECORD_FIELD_INVALID = "bundle.record_field_invalid"
+    RECORD_QUANTITY_INVALID = "bundle.record_quantity_invalid"
+    RECORD_OTHER_COMMUNE = "bundle.record_other_commune"
+    RECORD_UNIT_MISMATCH = "bundle.record_unit_mismatch"
+    RECORD_SERIES_MISMATCH = "bundle.record_series_mismatch"
+    RECORD_REVISION_MISMATCH = "bundle.record_revision_mismatch"
+    PLAN_UNKNOWN = "bundle.plan_unknown"
+    PLAN_VERSION_MISMATCH = "bundle.plan_version_mismatch"
+    PERIOD_UNKNOWN = "bundle.period_unknown"
+    RECORD_INDICATOR_UNKNOWN = "bundle.record_indicator_unknown"
+    RECORD_TASK_UNKNOWN = "bundle.record_task_unknown"
+    RECORD_EVIDENCE_ITEM_UNKNOWN = "bundle.record_evidence_item_unknown"
+    RECORD_DUPLICATE_ITEM = "bundle.record_duplicate_item"
+    RECORD_EVIDENCE_MISSING = "bundle.record_evidence_missing"
+    RECORD_EVIDENCE_SIZE_MISMATCH = "bundle.record_evidence_size_mismatch"
+    ATTACHMENT_NAME_INVALID = "bundle.attachment_name_invalid"
+    ATTACHMENT_NAME_MISMATCH = "bundle.attachment_name_mismatch"
+    ATTACHMENT_UNREFERENCED = "bundle.attachment_unreferenced"
+    IMPORT_FAILED = "bundle.import_failed"
     # Ordering against what the receiver already holds
     DUPLICATE = "bundle.duplicate"
+    BUNDLE_ID_REUSED = "bundle.bundle_id_reused"
     ROLLBACK = "bundle.rollback"
     BROKEN_CHAIN = "bundle.broken_chain"
     RECORD_OLDER = "bundle.record_older"
@@ -101,6 +131,7 @@ class Code(StrEnum):
     ENROLLMENT_BAD_SIGNATURE = "bundle.enrollment_bad_signature"
     ENROLLMENT_PREVIOUS_UNKNOWN = "bundle.enrollment_previous_unknown"
     ENROLLMENT_PREVIOUS_REVOKED = "bundle.enrollment_previous_revoked"
+    ENROLLMENT_PREVIOUS_RETIRED = "bundle.enrollment_previous_retired"
     ENROLLMENT_ROTATION_BAD_SIGNATURE = "bundle.enrollment_rotation_bad_signature"
     # Receipts
     RECEIPT_INVALID = "bundle.receipt_invalid"
@@ -113,3 +144,25 @@ class DuplicateBundleError(BundleError):
 
     def __init__(self, bundle_id: str) -> None:
         super().__init__(Code.DUPLICATE, bundle_id=bundle_id)
+
+
+class DocumentError(BundleError):
+    """A document (header core, manifest, key file, record …) that breaks its schema, worded for people.
+
+    ``params``: ``reason``, a key of the ``bundle.reason.*`` messages (``too_long``, ``expected_integer``,
+    ``not_utf8`` …); ``field``, the dotted path of the field (``indicators.3.numerator``), absent when the
+    document as a whole is at fault; and the values the reason's message names (limits, positions).
+    Message templates use ``{problem}``: the field in plain words followed by the reason, in the message's
+    language — never a parser's own (English) text.
+    """
+
+    def __init__(self, code: str, /, *, reason: str, field: str | None = None, **params: Any) -> None:
+        if field is not None:
+            params["field"] = field
+        super().__init__(code, reason=reason, **params)
+
+    def message(self, language: str | None = None) -> str:
+        from cds_desktop.core.bundle.wording import describe_problem
+
+        return translate(f"error.{self.code}", language, **{**self.params,
+                                                             "problem": describe_problem(self.params, language)})

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer
+from pydantic_core import PydanticCustomError
 
 from cds_desktop.core.bundle.canonical import Document
 from cds_desktop.core.plans.model import period_pattern
@@ -26,9 +27,9 @@ def _decode_base64(value: Any) -> Any:
     try:
         raw = base64.b64decode(value.encode("ascii"), validate=True)
     except (binascii.Error, UnicodeEncodeError):
-        raise ValueError("not base64") from None
+        raise PydanticCustomError("not_base64", "not base64") from None
     if b64(raw) != value:
-        raise ValueError("base64 is not in canonical form")
+        raise PydanticCustomError("base64_not_canonical", "base64 not canonical")
     return raw
 
 
@@ -42,7 +43,7 @@ Base64Bytes = Annotated[bytes, BeforeValidator(_decode_base64), PlainSerializer(
 
 def _check_nfc(value: str) -> str:
     if not is_nfc(value):
-        raise ValueError("text is not NFC-normalized")
+        raise PydanticCustomError("not_nfc", "text not NFC")
     return value
 
 
@@ -63,15 +64,15 @@ def _parse_timestamp(value: Any) -> Any:
     try:
         parsed = dt.datetime.strptime(value, TIMESTAMP_FORMAT).replace(tzinfo=dt.timezone.utc)
     except ValueError:
-        raise ValueError("timestamp must look like 2024-01-31T08:00:00Z") from None
+        raise PydanticCustomError("timestamp_form", "not a timestamp") from None
     if format_timestamp(parsed) != value:
-        raise ValueError("timestamp is not in canonical form")
+        raise PydanticCustomError("timestamp_form", "timestamp not canonical")
     return parsed
 
 
 def _require_aware(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None:
-        raise ValueError("timestamp needs a time zone")
+        raise PydanticCustomError("timestamp_form", "timestamp without zone")
     return value.astimezone(dt.timezone.utc).replace(microsecond=0)
 
 
@@ -122,6 +123,6 @@ class OrgKey(Document):
 def check_addressing(sender: OrgKey, recipients: list[OrgKey], series: Series) -> None:
     """The rules shared by the header core and the manifest: each recipient key once; a commune sends its own series."""
     if len({r.key_id for r in recipients}) != len(recipients):
-        raise ValueError("a recipient key is listed twice")
+        raise PydanticCustomError("recipient_twice", "recipient twice")
     if series.commune != sender.org:
-        raise ValueError("the series belongs to another commune than the sender")
+        raise PydanticCustomError("series_other_commune", "series of another commune")

@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives import hpke
 from pydantic import Field, model_validator
 
 from cds_desktop.core.bundle.canonical import MAX_SAFE_INTEGER, Document, DocumentCodes, parse_model
-from cds_desktop.core.bundle.errors import Code
+from cds_desktop.core.bundle.errors import Code, DocumentError
 from cds_desktop.core.bundle.fields import BundleId, OrgKey, Revision, Series, check_addressing
 from cds_desktop.core.bundle.keys import KeyKind, decode_key_id, encode_key_id
 from cds_desktop.core.errors import BundleError
@@ -229,16 +229,18 @@ def read_header(stream: BinaryIO, *, allowed_suites: Collection[int] | None = No
     if count > MAX_RECIPIENTS:
         raise BundleError(Code.HEADER_TOO_LARGE, size=count, limit=MAX_RECIPIENTS)
     if count != len(core.recipients):
-        raise BundleError(Code.RECIPIENT_MALFORMED, detail=f"{count} entries for {len(core.recipients)} recipients")
+        raise DocumentError(Code.RECIPIENT_MALFORMED, reason="recipient_count", count=count,
+                            listed=len(core.recipients))
     recipients = []
     parts = [fixed, core_bytes, RECIPIENT_COUNT.pack(count)]
     for listed in core.recipients:
         prefix = _read_exact(stream, RECIPIENT_PREFIX.size)
         key_id, wrapped_length = RECIPIENT_PREFIX.unpack(prefix)
         if key_id != decode_key_id(listed.key_id):
-            raise BundleError(Code.RECIPIENT_MALFORMED, detail=f"entry for key {encode_key_id(key_id)} out of place")
+            raise DocumentError(Code.RECIPIENT_MALFORMED, reason="recipient_out_of_place", key_id=encode_key_id(key_id))
         if wrapped_length != suite.wrapped_key_size:
-            raise BundleError(Code.RECIPIENT_MALFORMED, detail=f"wrapped key of {wrapped_length} bytes")
+            raise DocumentError(Code.RECIPIENT_MALFORMED, reason="wrapped_key_size", size=wrapped_length,
+                                expected=suite.wrapped_key_size)
         wrapped_key = _read_exact(stream, wrapped_length)
         recipients.append(RecipientEntry(key_id, wrapped_key))
         parts += [prefix, wrapped_key]

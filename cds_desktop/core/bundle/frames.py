@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Callable
 
 from cds_desktop.core.bundle.canonical import JsonSyntaxError, loads_strict
-from cds_desktop.core.bundle.errors import Code
+from cds_desktop.core.bundle.errors import Code, DocumentError
 from cds_desktop.core.bundle.format import FRAME_PREFIX, MAX_MANIFEST_SIZE, NAME_LENGTH, FrameType
 from cds_desktop.core.bundle.manifest import EntryKind, Manifest, ManifestEntry
 from cds_desktop.core.bundle.names import MAX_NAME_BYTES, printable
@@ -135,7 +135,7 @@ class PayloadReader:
     def _on_name_length(self, data: bytes) -> None:
         (length,) = NAME_LENGTH.unpack(data)
         if length > MAX_NAME_BYTES:
-            raise BundleError(Code.ENTRY_NOT_IN_MANIFEST, name=f"({length} bytes)")
+            raise BundleError(Code.ENTRY_NOT_IN_MANIFEST, name=f"<{length} B>")  # the name itself is not read
         self._expect(length, self._on_name)
 
     def _on_name(self, data: bytes) -> None:
@@ -166,7 +166,7 @@ class PayloadReader:
             try:
                 self.records[name] = loads_strict(bytes(entry.record), allow_floats=True)
             except JsonSyntaxError as exc:
-                raise BundleError(Code.RECORD_INVALID, name=name, detail=str(exc)) from None
+                raise DocumentError(Code.RECORD_INVALID, reason=exc.reason, name=name, **exc.params) from None
         else:
             self.attachments.append(QuarantinedFile(name, entry.path, entry.listed.size, entry.listed.sha256))
         self._expect(FRAME_PREFIX.size, self._on_frame_prefix)

@@ -19,9 +19,10 @@ from enum import StrEnum
 from typing import Annotated, Literal, Sequence
 
 from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from cds_desktop.core.bundle.canonical import Document, DocumentCodes, validate_model
-from cds_desktop.core.bundle.errors import Code
+from cds_desktop.core.bundle.errors import Code, DocumentError
 from cds_desktop.core.bundle.fields import Base64Bytes, KeyIdText, NfcText, OrgCode, Timestamp
 from cds_desktop.core.bundle.keys import (
     EnrolledKey,
@@ -66,10 +67,12 @@ class Commune(Document):
 
 
 def _public_key(kind: KeyKind, raw: bytes, key_id: str | None = None) -> PublicKey:
-    """``raw`` as a ``kind`` public key, checked against ``key_id`` when given (``ValueError`` otherwise)."""
+    """``raw`` as a ``kind`` public key, checked against ``key_id`` when given (a validation error otherwise)."""
+    if len(raw) != kind.public_size:
+        raise PydanticCustomError("wrong_size", "wrong size", {"limit": kind.public_size})
     key = PublicKey(kind, raw)
     if key_id is not None and key.key_id != key_id:
-        raise ValueError("key_id does not match the public key")
+        raise PydanticCustomError("key_id_mismatch", "key id mismatch")
     return key
 
 
@@ -103,13 +106,13 @@ class OrgKeysBody(SignedBody):
     @model_validator(mode="after")
     def _consistent(self) -> OrgKeysBody:
         if self.expires_at <= self.issued_at:
-            raise ValueError("expires before it is issued")
+            raise PydanticCustomError("expires_before_issued", "expires before issued")
         if len({k.key_id for k in self.encryption_keys}) != len(self.encryption_keys):
-            raise ValueError("an encryption key is listed twice")
+            raise PydanticCustomError("encryption_key_twice", "encryption key twice")
         if not any(k.status is EncryptionKeyStatus.ACTIVE for k in self.encryption_keys):
-            raise ValueError("no active encryption key")
+            raise PydanticCustomError("no_active_key", "no active key")
         if len({c.code for c in self.communes}) != len(self.communes):
-            raise ValueError("a commune is listed twice")
+            raise PydanticCustomError("commune_twice", "commune twice")
         return self
 
 
@@ -164,7 +167,7 @@ def sign_org_keys(
 
 def _open_org_keys(data: bytes) -> tuple[Envelope, OrgKeysBody]:
     if len(data) > MAX_ORG_KEYS_SIZE:
-        raise BundleError(Code.ORG_KEYS_INVALID, field="(document)", detail="file too large")
+        raise DocumentError(Code.ORG_KEYS_INVALID, reason="file_too_large", limit=MAX_ORG_KEYS_SIZE)
     envelope = open_envelope(data, ORG_KEYS_CODES)
     return envelope, envelope.body_as(OrgKeysBody, ORG_KEYS_CODES)
 
@@ -214,7 +217,7 @@ class EnrollmentBody(SignedBody):
     def _matches(self) -> EnrollmentBody:
         _public_key(KeyKind.ED25519, self.public_key, self.key_id)
         if self.previous_key_id == self.key_id:
-            raise ValueError("a key cannot replace itself")
+            raise PydanticCustomError("key_replaces_itself", "key replaces itself")
         return self
 
 
@@ -251,20 +254,33 @@ def make_enrollment(
     return seal(body, [key] if previous_key is None else [key, previous_key])
 
 
-def verify_enrollment(data: bytes, *, lookup_key: SenderLookup | None = None) -> Enrollment:
-    """The enrollment in ``data``, self-signature checked; on rotation, also the previous key's signature.
+def read_enrollment(data: bytes) -> tuple[Envelope, EnrollmentBody, PublicKey]:
+    """What an enrollment claims, its self-signature checked — but not, for a rotation, the previous key's.
 
-    ``lookup_key(org, key_id)`` finds the previous key among the office's enrolled keys.
+    Enough to show the commune, its name and the key's fingerprint before enrolling; ``verify_enrollment`` is
+    what decides.
     """
     if len(data) > MAX_ENROLLMENT_SIZE:
-        raise BundleError(Code.ENROLLMENT_INVALID, field="(document)", detail="file too large")
+        raise DocumentError(Code.ENROLLMENT_INVALID, reason="file_too_large", limit=MAX_ENROLLMENT_SIZE)
     envelope = open_envelope(data, ENROLLMENT_CODES)
     body = envelope.body_as(EnrollmentBody, ENROLLMENT_CODES)
     key = PublicKey(KeyKind.ED25519, body.public_key)
     if len(envelope.signatures) != (1 if body.previous_key_id is None else 2):
-        raise BundleError(Code.ENROLLMENT_INVALID, field="signatures", detail="unexpected number of signatures")
+        raise DocumentError(Code.ENROLLMENT_INVALID, reason="signature_count", field="signatures",
+                            count=len(envelope.signatures), expected=1 if body.previous_key_id is None else 2)
     if not envelope.is_signed_by(key, EnrollmentBody):
         raise BundleError(Code.ENROLLMENT_BAD_SIGNATURE, org=body.org, fingerprint=key.fingerprint)
+    return envelope, body, key
+
+
+def verify_enrollment(data: bytes, *, lookup_key: SenderLookup | None = None) -> Enrollment:
+    """The enrollment in ``data``, self-signature checked; on rotation, also the previous key's signature.
+
+    ``lookup_key(org, key_id)`` finds the previous key among the office's enrolled keys (without it a rotation
+    is refused as ``enrollment_previous_unknown``). Only an active key can vouch for its successor: a revoked
+    one cannot, and a retired one has already been replaced (a second successor would fork the commune's keys).
+    """
+    envelope, body, key = read_enrollment(data)
     if body.previous_key_id is None:
         return Enrollment(body=body, key=key, previous=None)
     previous = lookup_key(body.org, body.previous_key_id) if lookup_key is not None else None
@@ -272,6 +288,8 @@ def verify_enrollment(data: bytes, *, lookup_key: SenderLookup | None = None) ->
         raise BundleError(Code.ENROLLMENT_PREVIOUS_UNKNOWN, org=body.org, key_id=body.previous_key_id)
     if previous.status is KeyStatus.REVOKED:
         raise BundleError(Code.ENROLLMENT_PREVIOUS_REVOKED, org=body.org, fingerprint=previous.key.fingerprint)
+    if previous.status is KeyStatus.RETIRED:
+        raise BundleError(Code.ENROLLMENT_PREVIOUS_RETIRED, org=body.org, fingerprint=previous.key.fingerprint)
     if not envelope.is_signed_by(previous.key, EnrollmentBody):
         raise BundleError(Code.ENROLLMENT_ROTATION_BAD_SIGNATURE, org=body.org, fingerprint=previous.key.fingerprint)
     return Enrollment(body=body, key=key, previous=previous)

@@ -14,12 +14,15 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from cds_desktop.core.bundle.canonical import MAX_SAFE_INTEGER, Document, DocumentCodes
 from cds_desktop.core.bundle.errors import Code
 from cds_desktop.core.bundle.fields import BundleId, OrgKey, Revision, Series, Sha256Hex, Timestamp, check_addressing
 from cds_desktop.core.bundle.format import MAX_ENTRIES, MAX_RECIPIENTS, MAX_RECORD_SIZE, MAX_RECORDS_TOTAL, HeaderCore
 from cds_desktop.core.bundle.signed import SignedBody
+
+MAX_NAME_LENGTH = 4096  # characters; the real limit, 255 bytes of UTF-8, is checked with a code of its own
 
 MANIFEST_CODES = DocumentCodes(
     not_json=Code.MANIFEST_NOT_JSON,
@@ -36,7 +39,7 @@ class EntryKind(StrEnum):
 
 
 class ManifestEntry(Document):
-    name: Annotated[str, Field(min_length=1, max_length=255)]
+    name: Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH)]  # 255 bytes: names.check_entry_name
     kind: Annotated[EntryKind, Field(strict=False)]
     size: Annotated[int, Field(ge=0, le=MAX_SAFE_INTEGER)]
     sha256: Sha256Hex
@@ -44,7 +47,7 @@ class ManifestEntry(Document):
     @model_validator(mode="after")
     def _record_fits_in_memory(self) -> ManifestEntry:
         if self.kind is EntryKind.RECORD and self.size > MAX_RECORD_SIZE:
-            raise ValueError(f"a record may have at most {MAX_RECORD_SIZE} bytes")
+            raise PydanticCustomError("record_too_large", "record too large", {"limit": MAX_RECORD_SIZE})
         return self
 
 
@@ -66,7 +69,7 @@ class Manifest(SignedBody):
     def _consistent(self) -> Manifest:
         check_addressing(self.sender, self.recipients, self.series)
         if sum(e.size for e in self.entries if e.kind is EntryKind.RECORD) > MAX_RECORDS_TOTAL:
-            raise ValueError(f"records may have at most {MAX_RECORDS_TOTAL} bytes in all")
+            raise PydanticCustomError("records_too_large", "records too large", {"limit": MAX_RECORDS_TOTAL})
         return self
 
     def header_differences(self, core: HeaderCore) -> list[str]:

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from pydantic import Field
 
 from cds_desktop.core.bundle.canonical import Document, DocumentCodes, encode, parse_model
-from cds_desktop.core.bundle.errors import Code
+from cds_desktop.core.bundle.errors import Code, DocumentError
 from cds_desktop.core.bundle.fields import Base64Bytes, KeyIdText
 from cds_desktop.core.bundle.keys import EncryptionKey, KeyKind, PrivateKey, SigningKey, private_key_from_seed
 from cds_desktop.core.errors import BundleError
@@ -89,7 +89,7 @@ def seal_private_key(
 def open_private_key(data: bytes, passphrase: str) -> PrivateKey:
     """The key sealed in a key file; ``bundle.wrong_passphrase`` if ``passphrase`` does not open it."""
     if len(data) > MAX_KEY_FILE_SIZE:
-        raise BundleError(Code.KEYFILE_INVALID, field="(document)", detail="file too large")
+        raise DocumentError(Code.KEYFILE_INVALID, reason="file_too_large", limit=MAX_KEY_FILE_SIZE)
     keyfile = parse_model(data, _KeyFile, _CODES)
     sealing_key = keyfile.kdf.derive(passphrase)
     try:
@@ -98,10 +98,10 @@ def open_private_key(data: bytes, passphrase: str) -> PrivateKey:
         raise BundleError(Code.WRONG_PASSPHRASE) from None
     try:
         key = private_key_from_seed(keyfile.kind, seed)
-    except ValueError as exc:
-        raise BundleError(Code.KEYFILE_INVALID, field="sealed", detail=str(exc)) from None
+    except ValueError:
+        raise DocumentError(Code.KEYFILE_INVALID, reason="sealed_key_unusable", field="sealed") from None
     if key.public.key_id != keyfile.key_id:
-        raise BundleError(Code.KEYFILE_INVALID, field="key_id", detail="does not match the sealed key")
+        raise DocumentError(Code.KEYFILE_INVALID, reason="key_id_mismatch", field="key_id")
     return key
 
 

@@ -23,7 +23,7 @@ from typing import Any, Callable, Collection, Iterator, Mapping, Sequence
 from cryptography.cobblestone import Cobblestone256Decryptor
 from cryptography.exceptions import InvalidTag
 
-from cds_desktop.core.bundle.errors import Code
+from cds_desktop.core.bundle.errors import Code, DocumentError
 from cds_desktop.core.bundle.fields import Series
 from cds_desktop.core.bundle.format import BundleHeader, HeaderCore, read_header, wrap_info
 from cds_desktop.core.bundle.frames import PayloadReader, QuarantinedFile
@@ -303,7 +303,8 @@ def _verify_manifest(
     """The signed manifest, checked against the enrolled sender key, the header and the receiver's state."""
     envelope = open_envelope(data, MANIFEST_CODES)
     if len(envelope.signatures) != 1:
-        raise BundleError(Code.MANIFEST_INVALID, field="signatures", detail="exactly one signature is required")
+        raise DocumentError(Code.MANIFEST_INVALID, reason="signature_count", field="signatures",
+                            count=len(envelope.signatures), expected=1)
     (signature,) = envelope.signatures
     if signature.alg != sender.key.kind.value:
         raise BundleError(Code.SIGNATURE_ALG_MISMATCH, alg=signature.alg, kind=sender.key.kind.value)

@@ -13,9 +13,10 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from cds_desktop.core.bundle.canonical import DocumentCodes, validate_model
-from cds_desktop.core.bundle.errors import Code
+from cds_desktop.core.bundle.errors import Code, DocumentError
 from cds_desktop.core.bundle.fields import BundleId, OrgCode, Revision, Series, Sha256Hex, Timestamp
 from cds_desktop.core.bundle.keys import PublicKey, SigningKey
 from cds_desktop.core.bundle.signed import SignedBody, open_envelope, seal
@@ -46,9 +47,9 @@ class ReceiptBody(SignedBody):
     @model_validator(mode="after")
     def _reason_when_returned(self) -> ReceiptBody:
         if self.decision is ReceiptDecision.RETURNED and self.reason is None:
-            raise ValueError("a returned bundle needs a reason")
+            raise PydanticCustomError("reason_needed", "reason needed")
         if self.reason is not None and not is_nfc(self.reason):
-            raise ValueError("reason is not NFC-normalized")
+            raise PydanticCustomError("not_nfc", "reason not NFC")
         return self
 
 
@@ -91,7 +92,7 @@ def make_receipt(
 def verify_receipt(data: bytes, *, root: PublicKey, commune: str) -> Receipt:
     """The receipt in ``data`` if the office ``root`` (from the verified org-keys file) signed it for ``commune``."""
     if len(data) > MAX_RECEIPT_SIZE:
-        raise BundleError(Code.RECEIPT_INVALID, field="(document)", detail="file too large")
+        raise DocumentError(Code.RECEIPT_INVALID, reason="file_too_large", limit=MAX_RECEIPT_SIZE)
     envelope = open_envelope(data, RECEIPT_CODES)
     body = envelope.body_as(ReceiptBody, RECEIPT_CODES)
     if not envelope.is_signed_by(root, ReceiptBody):

@@ -21,7 +21,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cds_desktop.core.bundle.keyfiles import OfficeLevel, org_keys_root_fingerprint, verify_org_keys
+from cds_desktop.core.bundle.keyfiles import (
+    OfficeLevel,
+    org_keys_root_fingerprint,
+    verify_org_keys,
+)
 from cds_desktop.core.bundle.keys import normalize_fingerprint
 from cds_desktop.core.bundle.private_keys import MIN_PASSPHRASE_LENGTH
 from cds_desktop.core.domain import UnitKind
@@ -30,9 +34,11 @@ from cds_desktop.core.i18n import LANGUAGES
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import PlanCatalog, installed_catalog
 from cds_desktop.core.provinces import province
-from cds_desktop.core.services.accounts import Accounts, NewUser, check_new_user as check_account, username_key
+from cds_desktop.core.services.accounts import Accounts, NewUser, username_key
+from cds_desktop.core.services.accounts import check_new_user as check_account
+from cds_desktop.core.services.commune.exchange import CommuneExchange
 from cds_desktop.core.services.commune.service import Clock, CommuneService, check_unit
-from cds_desktop.core.services.commune.exchange import CommuneExchange, read_key_file
+from cds_desktop.core.services.key_files import read_key_file
 from cds_desktop.core.services.roles import Principal, Role
 from cds_desktop.core.storage.database import backup_sqlite
 from cds_desktop.core.storage.peek import FolderKind, folder_kind, holds_data

@@ -198,6 +198,12 @@ def test_revoked_key_cannot_vouch_for_a_new_one() -> None:
     assert error.code == Code.ENROLLMENT_PREVIOUS_REVOKED
 
 
+def test_a_retired_key_cannot_vouch_for_another_successor() -> None:
+    error = refusal(verify_enrollment, rotation(), lookup_key=enrolled(COMMUNE_KEY, KeyStatus.RETIRED))
+
+    assert error.code == Code.ENROLLMENT_PREVIOUS_RETIRED
+
+
 def test_rotation_signed_by_a_key_other_than_the_named_one() -> None:
     """A forger holding the new key names the enrolled key as the previous one but cannot sign with it."""
     body = EnrollmentBody.model_validate(json.loads(rotation())["body"])

@@ -32,33 +32,31 @@ from cds_desktop.core.fileio import write_atomic
 from cds_desktop.core.progress import CancelToken, ProgressCallback
 from cds_desktop.core.services.changes import Changes
 from cds_desktop.core.services.commune.service import CommuneService
-from cds_desktop.core.services.roles import Permission
+from cds_desktop.core.services.key_files import read_key_file
 from cds_desktop.core.services.report_record import (
     RECORD_NAME,
+    SCHEMA_VERSION,
     EvidenceRecord,
     HistoryRecord,
     IndicatorRecord,
     ReportRecord,
     TaskRecord,
+    building_record,
     evidence_entry_name,
     unit_record,
 )
-from cds_desktop.core.storage.exchange_models import CommuneKey, ExportRecord, OfficePin, ReceiptRecord
+from cds_desktop.core.services.roles import Permission
+from cds_desktop.core.storage.exchange_models import (
+    CommuneKey,
+    ExportRecord,
+    OfficePin,
+    ReceiptRecord,
+)
 
 if TYPE_CHECKING:
     from cds_desktop.core.bundle.keyfiles import OrgKeys
     from cds_desktop.core.bundle.keys import PublicKey, SigningKey
     from cds_desktop.core.bundle.writer import AttachmentSource, WrittenBundle
-
-SCHEMA_VERSION = 1
-
-
-def read_key_file(path: Path) -> bytes:
-    """The bytes of a key or receipt file; ``InputError("keys.unreadable_file")`` when it cannot be read."""
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError("keys.unreadable_file", path=str(path), problem=exc.strerror or str(exc)) from None
 
 
 class CommuneExchange:
@@ -192,28 +190,29 @@ class CommuneExchange:
         with self.repo.reading() as session:
             period_row = self.repo.period(session, plan.id, view.period_id)
         evidence = service.evidence(plan_id, view.period_id)
-        record = ReportRecord(
-            unit=unit_record(service.require_unit()),
-            plan_id=plan.id,
-            plan_version=plan.plan.plan_version,
-            period_id=view.period_id,
-            revision=view.revision,
-            submitted_at=period_row.submitted_at if period_row else None,
-            submitted_by=period_row.submitted_by if period_row else None,
-            approved_at=period_row.approved_at if period_row else None,
-            approved_by=period_row.approved_by if period_row else None,
-            indicators=tuple(IndicatorRecord(code=e.indicator_code, numerator=e.numerator, denominator=e.denominator,
-                                             value=e.value, note=e.note, data_source=e.data_source)
-                             for e in entries.indicators.values()),
-            tasks=tuple(TaskRecord(code=t.task_code, status=t.status, progress_pct=t.progress_pct,
-                                   completed_on=t.completed_on, result=t.result, difficulties=t.difficulties,
-                                   proposals=t.proposals) for t in entries.tasks.values()),
-            evidence=tuple(EvidenceRecord(item=e.item_code, name=e.name, sha256=e.sha256, size=e.size,
-                                          media_type=e.media_type) for e in evidence),
-            history=tuple(HistoryRecord(at=h.at, actor=h.actor, revision=h.revision, item=h.item_code, field=h.field,
-                                        old=h.old_value, new=h.new_value)
-                          for h in service.history(plan_id, view.period_id)),
-        )
+        with building_record():  # a stored value the record schema refuses: a typed error, not a crash
+            record = ReportRecord(
+                unit=unit_record(service.require_unit()),
+                plan_id=plan.id,
+                plan_version=plan.plan.plan_version,
+                period_id=view.period_id,
+                revision=view.revision,
+                submitted_at=period_row.submitted_at if period_row else None,
+                submitted_by=period_row.submitted_by if period_row else None,
+                approved_at=period_row.approved_at if period_row else None,
+                approved_by=period_row.approved_by if period_row else None,
+                indicators=tuple(IndicatorRecord(code=e.indicator_code, numerator=e.numerator, denominator=e.denominator,
+                                                 value=e.value, note=e.note, data_source=e.data_source)
+                                 for e in entries.indicators.values()),
+                tasks=tuple(TaskRecord(code=t.task_code, status=t.status, progress_pct=t.progress_pct,
+                                       completed_on=t.completed_on, result=t.result, difficulties=t.difficulties,
+                                       proposals=t.proposals) for t in entries.tasks.values()),
+                evidence=tuple(EvidenceRecord(item=e.item_code, name=e.name, sha256=e.sha256, size=e.size,
+                                              media_type=e.media_type) for e in evidence),
+                history=tuple(HistoryRecord(at=h.at, actor=h.actor, revision=h.revision, item=h.item_code, field=h.field,
+                                            old=h.old_value, new=h.new_value)
+                              for h in service.history(plan_id, view.period_id)),
+            )
         attachments = {e.sha256: AttachmentSource(evidence_entry_name(e.sha256), e.path, e.size, e.sha256)
                        for e in evidence}
         return record, list(attachments.values())

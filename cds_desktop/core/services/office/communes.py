@@ -1,0 +1,116 @@
+"""The office's communes: the list it receives reports from, loaded from a CSV file (hostile input).
+
+The CSV is UTF-8 (a byte-order mark is allowed) with a header naming the columns code, name and province
+(Vietnamese headers too: ``Mã số``, ``Tên``, ``Mã tỉnh``), in any order, each exactly once. Every row must
+give a 5-digit commune code, a name of 1–200 characters without control characters (it travels in the signed
+org-keys file) and a 2-digit province code; a code may appear once. Anything else — another encoding, a file
+too large, a broken quote, a row with too many cells — is refused with its own ``InputError`` and nothing is
+written; a valid file replaces the names and provinces of the communes it lists, in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+from sqlmodel import select
+
+from cds_desktop.core.bundle.keyfiles import MAX_COMMUNES
+from cds_desktop.core.errors import InputError
+from cds_desktop.core.services.key_files import read_key_file
+from cds_desktop.core.services.office.base import OfficeBase
+from cds_desktop.core.storage.exchange_models import OfficeCommune
+from cds_desktop.core.text import clean
+
+MAX_LIST_SIZE = 4 * 1024 * 1024  # all of Viet Nam's 3,321 communes take about 200 KB
+MAX_NAME_LENGTH = 200
+_CODE = re.compile(r"^\d{5}$")
+_PROVINCE = re.compile(r"^\d{2}$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+COLUMNS = {
+    "code": ("code", "mã số", "ma", "mã xã"),
+    "name": ("name", "tên", "tên đơn vị hành chính"),
+    "province": ("province", "province_code", "mã tỉnh"),
+}
+
+
+def _kind_of(name: str) -> str:
+    lowered = name.lower()
+    if lowered.startswith("phường"):
+        return "phuong"
+    if lowered.startswith("đặc khu"):
+        return "dac_khu"
+    return "xa"
+
+
+def _column_indices(header: list[str], path: Path) -> dict[str, int]:
+    cells = [clean(cell.lower()) or "" for cell in header]
+    indices = {}
+    for column, aliases in COLUMNS.items():
+        found = [i for i, cell in enumerate(cells) if cell in aliases]
+        if len(found) != 1:
+            raise InputError("office.communes_bad_header", path=str(path))
+        indices[column] = found[0]
+    return indices
+
+
+def read_commune_list(path: Path) -> list[dict[str, str]]:
+    """The rows of the commune list at ``path`` as ``{"code", "name", "province"}``, checked; ``InputError``."""
+    data = read_key_file(path, MAX_LIST_SIZE)
+    if len(data) > MAX_LIST_SIZE:
+        raise InputError("office.communes_too_large", path=str(path), limit=MAX_LIST_SIZE // (1024 * 1024))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("office.communes_not_utf8", path=str(path)) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise InputError("office.communes_empty", path=str(path))
+        indices = _column_indices(header, path)
+        communes: list[dict[str, str]] = []
+        seen: set[str] = set()
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) > len(header):
+                raise InputError("office.communes_bad_row", path=str(path), line=line)
+            value = {key: (row[i] if i < len(row) else "").strip() for key, i in indices.items()}
+            name = clean(value["name"]) or ""
+            if (not _CODE.match(value["code"]) or not _PROVINCE.match(value["province"])
+                    or not 0 < len(name) <= MAX_NAME_LENGTH or _CONTROL.search(name)):
+                raise InputError("office.communes_bad_row", path=str(path), line=line)
+            if value["code"] in seen:
+                raise InputError("office.communes_duplicate", path=str(path), line=line, code=value["code"])
+            seen.add(value["code"])
+            communes.append({**value, "name": name})
+    except csv.Error:
+        raise InputError("office.communes_bad_csv", path=str(path), line=reader.line_num) from None
+    if not communes:
+        raise InputError("office.communes_empty", path=str(path))
+    return communes
+
+
+class OfficeCommunes(OfficeBase):
+    def import_communes(self, path: Path) -> int:
+        """Load the office's communes from a UTF-8 CSV (see the module); returns how many rows it had."""
+        communes = read_commune_list(Path(path))
+        now = self.clock()
+        with self.repo.transaction() as session:
+            known = set(session.exec(select(OfficeCommune.code)).all())
+            if len(known | {c["code"] for c in communes}) > MAX_COMMUNES:
+                raise InputError("office.communes_too_many", path=str(path), limit=MAX_COMMUNES)
+            for value in communes:
+                row = session.get(OfficeCommune, value["code"]) or OfficeCommune(
+                    code=value["code"], province_code=value["province"], name="", kind="xa", added_at=now)
+                row.name, row.province_code, row.kind = value["name"], value["province"], _kind_of(value["name"])
+                session.add(row)
+        return len(communes)
+
+    def communes(self) -> list[OfficeCommune]:
+        with self.repo.reading() as session:
+            return list(session.exec(select(OfficeCommune).order_by(OfficeCommune.code)).all())

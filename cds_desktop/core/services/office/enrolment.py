@@ -1,0 +1,131 @@
+"""Enrolment of commune signing keys at the office: first keys (fingerprint confirmed by phone), rotations
+(vouched for by the previous key), revocation, and which key may sign a bundle today.
+
+Rotation and its overlap: when the office enrols a rotated key, the previous key becomes *retired*. Bundles the
+commune signed with it before rotating may still be on their way (a USB stick, an e-mail), so for
+``ROTATION_OVERLAP`` after the office enrolled the successor — by the office's clock, never the commune's —
+a bundle signed by the retired key is still accepted; after that it is refused as ``bundle.sender_key_retired``.
+A retired key never vouches for another rotation, and a revoked key is refused at once.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from cds_desktop.core.bundle.errors import Code
+from cds_desktop.core.bundle.keyfiles import (
+    MAX_ENROLLMENT_SIZE,
+    read_enrollment,
+    verify_enrollment,
+)
+from cds_desktop.core.bundle.keys import EnrolledKey as LibEnrolledKey
+from cds_desktop.core.bundle.keys import (
+    KeyKind,
+    KeyStatus,
+    PublicKey,
+    normalize_fingerprint,
+)
+from cds_desktop.core.errors import BundleError, InputError, StateError
+from cds_desktop.core.services.key_files import read_key_file
+from cds_desktop.core.services.office.base import OfficeBase
+from cds_desktop.core.storage.exchange_models import EnrolledKey, OfficeCommune
+
+ROTATION_OVERLAP = dt.timedelta(days=30)
+
+
+class Enrolment(OfficeBase):
+    def _enrolled(self, org: str, key_id: str, *, overlap: bool) -> LibEnrolledKey | None:
+        """The enrolled key ``key_id`` of commune ``org``; with ``overlap``, a key retired by a rotation less
+        than ``ROTATION_OVERLAP`` ago counts as active (it may still sign bundles made before the rotation)."""
+        with self.repo.reading() as session:
+            row = session.get(EnrolledKey, key_id)
+            if row is None or row.commune_code != org:
+                return None
+            status = KeyStatus(row.status)
+            if overlap and status is KeyStatus.RETIRED and self._within_overlap(session, key_id):
+                status = KeyStatus.ACTIVE
+        return LibEnrolledKey(org, PublicKey(KeyKind.ED25519, base64.b64decode(row.public_b64)), status)
+
+    def _within_overlap(self, session: Session, key_id: str) -> bool:
+        successor = session.exec(select(EnrolledKey).where(EnrolledKey.previous_key_id == key_id)
+                                 .order_by(EnrolledKey.enrolled_at)).first()
+        return successor is not None and self.clock() < successor.enrolled_at + ROTATION_OVERLAP
+
+    def _lookup_sender(self, org: str, key_id: str) -> LibEnrolledKey | None:
+        """The key that may sign a bundle of ``org`` now (for ``bundle.reader.verify_bundle``)."""
+        return self._enrolled(org, key_id, overlap=True)
+
+    def _lookup_voucher(self, org: str, key_id: str) -> LibEnrolledKey | None:
+        """The key that may vouch for a rotation: its stored status, no overlap."""
+        return self._enrolled(org, key_id, overlap=False)
+
+    def enrollment_claims(self, path: Path) -> tuple[str, str, str, bool]:
+        """(commune code, commune name, key fingerprint, is a rotation) an enrollment file claims.
+
+        Shown before ``enroll`` so the fingerprint of a first key can be compared on the phone. Only the
+        self-signature is checked here; ``enroll`` checks a rotation against the office's enrolled keys.
+        """
+        _, body, key = read_enrollment(read_key_file(path, MAX_ENROLLMENT_SIZE))
+        return body.org, body.org_name, key.fingerprint, body.previous_key_id is not None
+
+    def enroll(self, path: Path, confirmed_fingerprint: str | None = None) -> str:
+        """Register a commune's signing key; a first key must match the fingerprint confirmed by phone,
+        a rotated key is vouched for by the commune's previous, active key. Enrolling a key already
+        enrolled changes nothing. Returns the commune code."""
+        data = read_key_file(path, MAX_ENROLLMENT_SIZE)
+        _, body, key = read_enrollment(data)
+        if body.previous_key_id is None and (
+                not confirmed_fingerprint or normalize_fingerprint(confirmed_fingerprint) != key.key_id):
+            raise InputError("keys.fingerprint_mismatch", expected=key.fingerprint)
+        if self._already_enrolled(body.org, key):
+            return body.org
+        with self.repo.reading() as session:
+            commune = session.get(OfficeCommune, body.org)
+        if commune is None:
+            raise InputError("office.unknown_commune", commune=body.org)
+        enrollment = verify_enrollment(data, lookup_key=self._lookup_voucher)
+        try:
+            with self.repo.transaction() as session:
+                if enrollment.previous is not None:
+                    previous = session.get(EnrolledKey, body.previous_key_id)
+                    if previous.status != KeyStatus.ACTIVE.value:  # another rotation won the race
+                        raise BundleError(Code.ENROLLMENT_PREVIOUS_RETIRED, org=body.org,
+                                          fingerprint=enrollment.previous.key.fingerprint)
+                    previous.status = KeyStatus.RETIRED.value
+                    session.add(previous)
+                session.add(EnrolledKey(key_id=key.key_id, commune_code=body.org,
+                                        public_b64=base64.b64encode(key.raw).decode(),
+                                        previous_key_id=body.previous_key_id, enrolled_at=self.clock()))
+        except IntegrityError:  # the same file enrolled at the same moment by another process
+            if not self._already_enrolled(body.org, key):
+                raise
+        return body.org
+
+    def _already_enrolled(self, org: str, key: PublicKey) -> bool:
+        """True when ``key`` is already enrolled for ``org``; refuses a key enrolled for another commune or revoked."""
+        with self.repo.reading() as session:
+            row = session.get(EnrolledKey, key.key_id)
+        if row is None:
+            return False
+        if row.commune_code != org:
+            raise InputError("office.key_of_another_commune", fingerprint=key.fingerprint, commune=row.commune_code)
+        if row.status == KeyStatus.REVOKED.value:
+            raise StateError("office.key_revoked", commune=org, fingerprint=key.fingerprint)
+        return True
+
+    def revoke(self, commune_code: str) -> int:
+        """Revoke every key of a commune; its bundles are refused from now on. Returns how many keys."""
+        with self.repo.transaction() as session:
+            rows = session.exec(select(EnrolledKey).where(EnrolledKey.commune_code == commune_code,
+                                                          EnrolledKey.status != "revoked")).all()
+            if not rows and session.get(OfficeCommune, commune_code) is None:
+                raise InputError("office.unknown_commune", commune=commune_code)
+            for row in rows:
+                row.status, row.revoked_at = "revoked", self.clock()
+                session.add(row)
+        return len(rows)

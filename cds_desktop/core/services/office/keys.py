@@ -1,0 +1,114 @@
+"""The office's own keys: creating the office (root and first encryption key), rotating and retiring
+encryption keys, and the signed org-keys file that communes pin (``export_keys``)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Iterable
+
+from sqlmodel import select
+
+from cds_desktop.core.bundle.keyfiles import Commune, EncryptionKeyStatus, Office, sign_org_keys
+from cds_desktop.core.bundle.keys import EncryptionKey, KeyKind, PublicKey, SigningKey
+from cds_desktop.core.bundle.private_keys import load_encryption_key, load_signing_key, save_private_key
+from cds_desktop.core.errors import InputError, StateError
+from cds_desktop.core.fileio import write_atomic
+from cds_desktop.core.services.office.base import OfficeBase
+from cds_desktop.core.storage.exchange_models import OfficeCommune, OfficeIdentity, OfficeKey
+from cds_desktop.core.text import clean
+
+ORG_KEYS_VALID_DAYS = 365
+
+
+class OfficeKeys(OfficeBase):
+    def init_office(self, code: str, name: str, level: str, passphrase: str) -> str:
+        """Create the office: its root signing key and a first encryption key; returns the root fingerprint."""
+        if self.identity() is not None:
+            raise StateError("office.already_initialized")
+        code, name = (code or "").strip(), clean(name)
+        if not re.match(r"^\d{2}(\d{3})?$", code):
+            raise InputError("office.bad_code", code=code)
+        if not name:
+            raise InputError("unit.name_required")
+        if level not in ("province", "district"):
+            raise InputError("unit.bad_kind", value=level)
+        root, encryption = SigningKey.generate(), EncryptionKey.generate()
+        now = self.clock()
+        with self.repo.transaction() as session:
+            session.add(OfficeIdentity(code=code, name=name, level=level, created_at=now))
+            session.add(self._key_row(root, "root", passphrase, now))
+            session.add(self._key_row(encryption, "encryption", passphrase, now))
+        return root.public.fingerprint
+
+    def _key_row(self, key, role: str, passphrase: str, now: dt.datetime) -> OfficeKey:
+        file_name = f"office-{role}-{key.public.key_id}.key"
+        save_private_key(self.data_dir.keys / file_name, key, passphrase)
+        return OfficeKey(key_id=key.public.key_id, role=role, public_b64=base64.b64encode(key.public.raw).decode(),
+                         file_name=file_name, created_at=now)
+
+    def _keys(self, role: str, statuses: Iterable[str] = ("active",)) -> list[OfficeKey]:
+        with self.repo.reading() as session:
+            return list(session.exec(select(OfficeKey).where(OfficeKey.role == role,
+                                                             OfficeKey.status.in_(list(statuses)))).all())
+
+    def root_fingerprint(self) -> str:
+        (root,) = self._keys("root")
+        return PublicKey(KeyKind.ED25519, base64.b64decode(root.public_b64)).fingerprint
+
+    def _root_key(self, passphrase: str) -> SigningKey:
+        (root,) = self._keys("root")
+        return load_signing_key(self.data_dir.keys / root.file_name, passphrase)
+
+    def _encryption_keys(self, passphrase: str) -> list[EncryptionKey]:
+        return [load_encryption_key(self.data_dir.keys / row.file_name, passphrase)
+                for row in self._keys("encryption", ("active", "retired"))]
+
+    def rotate_encryption_key(self, passphrase: str) -> str:
+        """Add a new active encryption key; older keys stay active for the overlap until retired."""
+        self._root_key(passphrase)  # the passphrase must be the office's
+        key = EncryptionKey.generate()
+        with self.repo.transaction() as session:
+            session.add(self._key_row(key, "encryption", passphrase, self.clock()))
+        return key.public.fingerprint
+
+    def retire_encryption_key(self, key_id: str) -> None:
+        """Stop encrypting to ``key_id`` (it still opens bundles made before)."""
+        with self.repo.transaction() as session:
+            row = session.get(OfficeKey, key_id)
+            if row is None or row.role != "encryption":
+                raise InputError("office.unknown_key", key=key_id)
+            active = session.exec(select(OfficeKey).where(OfficeKey.role == "encryption",
+                                                          OfficeKey.status == "active")).all()
+            if row.status == "active" and len(active) == 1:
+                raise StateError("office.last_active_key", key=key_id)
+            row.status, row.retired_at = "retired", self.clock()
+            session.add(row)
+
+    def export_keys(self, out: Path, passphrase: str, valid_days: int = ORG_KEYS_VALID_DAYS) -> int:
+        """Write the org-keys file signed by the root; returns its list version."""
+        office = self.require_identity()
+        root = self._root_key(passphrase)
+        now = self.clock()
+        keys = [(PublicKey(KeyKind.MLKEM768_X25519, base64.b64decode(row.public_b64)),
+                 EncryptionKeyStatus(row.status)) for row in self._keys("encryption", ("active", "retired"))]
+        with self.repo.reading() as session:
+            communes = session.exec(select(OfficeCommune).order_by(OfficeCommune.code)).all()
+        version = office.list_version + 1
+        data = sign_org_keys(
+            root,
+            office=Office(code=office.code, name=office.name, level=office.level),
+            list_version=version,
+            issued_at=now,
+            expires_at=now + dt.timedelta(days=valid_days),
+            encryption_keys=keys,
+            communes=[Commune(code=c.code, name=c.name) for c in communes],
+        )
+        write_atomic(Path(out), data)
+        with self.repo.transaction() as session:
+            row = session.get(OfficeIdentity, 1)
+            row.list_version = version
+            session.add(row)
+        return version
