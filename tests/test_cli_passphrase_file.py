@@ -80,9 +80,6 @@ def test_the_passphrase_is_used_in_nfc(office: Path) -> None:
     assert opens_office_keys(office, NFC.encode("utf-8")) == (0, None)
 
 
-@pytest.mark.xfail(strict=True, reason="defect: a UTF-8 byte order mark is kept as the passphrase's first "
-                                       "character (cli/exchange_commands.py reads the file as 'utf-8', not "
-                                       "'utf-8-sig'); remove this mark, and the note in §13, once fixed")
 def test_a_byte_order_mark_is_not_part_of_the_passphrase(office: Path) -> None:
     assert opens_office_keys(office, b"\xef\xbb\xbf" + NFC.encode("utf-8") + b"\r\n") == (0, None)
 
@@ -92,12 +89,10 @@ def test_a_file_that_is_not_utf8_is_refused_before_anything_is_created(tmp_path:
     passphrase_file = tmp_path / "passphrase.txt"
     passphrase_file.write_bytes("Passwörter für das Amt\n".encode(encoding))
 
-    assert error_code(init_office(tmp_path / "data", passphrase_file)) == (2, "keys.unreadable_file")
+    assert error_code(init_office(tmp_path / "data", passphrase_file)) == (2, "keys.passphrase_file_not_utf8")
     assert key_files(tmp_path / "data") == []
 
 
-@pytest.mark.xfail(strict=True, reason="defect: keys.unreadable_file puts Python's UnicodeDecodeError text "
-                                       "(\"'utf-8' codec can't decode byte …\") into the Vietnamese message")
 def test_a_file_that_is_not_utf8_is_explained_in_vietnamese(tmp_path: Path) -> None:
     passphrase_file = tmp_path / "passphrase.txt"
     passphrase_file.write_bytes("Passwörter für das Amt\n".encode("cp1252"))

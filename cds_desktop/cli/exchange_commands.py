@@ -104,7 +104,7 @@ def passphrase(ctx, file: Path | None, prompt_id: str = "cli.prompt.passphrase",
     """The passphrase from ``file`` (its first line) or a hidden prompt; never from the command line."""
     if file is not None:
         try:
-            lines = file.read_text(encoding="utf-8").splitlines()
+            lines = file.read_text(encoding="utf-8-sig").splitlines()
             return lines[0] if lines else ""
         except OSError as exc:
             raise InputError("keys.unreadable_file", path=str(file), problem=exc.strerror or str(exc)) from None
