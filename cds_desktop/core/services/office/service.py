@@ -14,7 +14,6 @@ import datetime as dt
 import io
 import json
 import re
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -39,7 +38,7 @@ from cds_desktop.core.bundle.reader import VerifiedBundle, discard_quarantine, e
 from cds_desktop.core.bundle.receipts import ReceiptDecision, make_receipt
 from cds_desktop.core.bundle.sequence import SeriesState
 from cds_desktop.core.errors import BundleError, CdsError, InputError, StateError
-from cds_desktop.core.fileio import write_atomic
+from cds_desktop.core.fileio import create_owned_folder, storage_error, write_atomic
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import PlanCatalog
 from cds_desktop.core.plans.model import Level
@@ -47,7 +46,7 @@ from cds_desktop.core.plans.schedule import scheduled_period
 from cds_desktop.core.progress import CancelToken
 from cds_desktop.core.services.commune.service import installed_catalog
 from cds_desktop.core.services.report_record import RECORD_NAME, ReportRecord, evidence_entry_name
-from cds_desktop.core.storage.database import open_database
+from cds_desktop.core.storage.data_folder import open_data_folder
 from cds_desktop.core.storage.evidence_store import EvidenceStore
 from cds_desktop.core.storage.exchange_models import (
     EnrolledKey,
@@ -107,7 +106,7 @@ class OfficeService:
         self.data_dir = data_dir.ensure()
         self.catalog = catalog
         self.clock = clock or (lambda: dt.datetime.now().astimezone().replace(microsecond=0))
-        self.engine = open_database(data_dir.database, data_dir.backups)
+        self.engine = open_data_folder(data_dir)
         self.repo = CommuneRepository(self.engine)
         self.evidence_store = EvidenceStore(data_dir.evidence)
 
@@ -325,7 +324,17 @@ class OfficeService:
         return outcomes
 
     def _import_one(self, file: Path, office_code: str, keys: list[EncryptionKey], cancel) -> ImportOutcome:
-        quarantine = self.data_dir.quarantine / uuid.uuid4().hex
+        try:  # owned: if this process dies, the next start removes it and the decrypted evidence in it
+            owned = create_owned_folder(self.data_dir.quarantine, "")
+        except OSError as exc:
+            return ImportOutcome(file, "rejected", error=storage_error(exc, self.data_dir.quarantine))
+        try:
+            return self._import_into(file, owned.path, office_code, keys, cancel)
+        finally:
+            owned.release()
+
+    def _import_into(self, file: Path, quarantine: Path, office_code: str, keys: list[EncryptionKey],
+                     cancel) -> ImportOutcome:
         try:
             verified = verify_bundle(file, quarantine, office=office_code, keys=keys,
                                      lookup_sender=self._lookup_sender, lookup_series=self._series_state,
