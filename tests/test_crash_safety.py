@@ -1,0 +1,169 @@
+"""Kills at random moments (real processes, SIGKILL) of a save, an evidence copy, an export, an import, a backup
+and a restore: the database stays sound, nothing half-written carries a final name, everything reported as
+saved is still there, nothing is left behind once the next command has started, and running the command again
+finishes the work. Rounds: ``CDS_CRASH_ROUNDS``; replay: ``CDS_CRASH_SEED`` (``tests/support/processes.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+from support.data_folders import P, Q1, approve, make_commune, make_exchange, open_commune
+from support.processes import cds_processes, integrity, query, rounds, seeded_random, temporaries  # noqa: F401
+
+NUMERATOR = ("SELECT iv.numerator FROM indicator_value iv JOIN period_record pr ON iv.period_ref = pr.id "
+             "WHERE pr.period_id = ? AND iv.indicator_code = ?")
+
+
+def _numerator(root: Path, item: str = "1a") -> str | None:
+    rows = query(root / "cds.sqlite", NUMERATOR, Q1, item)
+    return rows[0][0] if rows else None
+
+
+def _duration(cds_processes, *commands: tuple[str, ...]) -> float:
+    """How long a command takes, with a margin, so that kill moments drawn in ``[0, duration]`` cover all of
+    it: the last of ``commands`` (the same command, or the same on fresh copies of the data) is timed."""
+    runs = [cds_processes.run(*command) for command in commands]
+    assert all(run.code == 0 for run in runs), runs
+    return runs[-1].seconds * 1.2
+
+
+def _stored_evidence_is_sound(root: Path) -> None:
+    """Every file under evidence/ab/ has the content its name says; every file the database lists exists."""
+    for path in (root / "evidence").glob("??/*"):
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == path.name, f"partial file under a final name: {path}"
+    for (sha256,) in query(root / "cds.sqlite", "SELECT sha256 FROM evidence_file"):
+        assert (root / "evidence" / sha256[:2] / sha256).is_file(), f"evidence {sha256} recorded but missing"
+
+
+def test_kills_during_saves_lose_and_corrupt_nothing(cds_processes, tmp_path):
+    root = make_commune(tmp_path / "data")
+    rng, seed = seeded_random()
+    command = ("--data-dir", str(root), "entry", "set", P, Q1, "1a", "--denominator", "100000", "--numerator")
+    duration = _duration(cds_processes, (*command, "1"), (*command, "1"))
+    saved, reported = "1", {"1"}
+    for round_ in range(rounds(12)):
+        value = str(round_ + 2)
+        killed = cds_processes.run_killed(*command, value, after=rng.uniform(0, duration))
+        context = f"seed {seed}, round {round_}: {killed}"
+        assert not killed.crashed, context
+        assert integrity(root / "cds.sqlite") == "ok", context
+        assert _numerator(root) in (saved, value), context  # one transaction: all of it or none
+        if killed.code == 0:
+            reported.add(value)
+            assert _numerator(root) == value, context
+        retry = cds_processes.run(*command, value)
+        assert retry.code == 0, f"{context}\nretry: {retry}"
+        saved = value
+        reported.add(value)
+        assert temporaries(root) == [], context
+    history = {row[0] for row in query(root / "cds.sqlite", "SELECT new_value FROM history WHERE field = 'numerator'")}
+    assert reported <= history  # every value a command reported saved is in the history
+
+
+def test_kills_during_evidence_copies_leave_no_partial_or_temporary_file(cds_processes, tmp_path):
+    root = make_commune(tmp_path / "data")
+    rng, seed = seeded_random()
+    source = tmp_path / "bien-ban-nghiem-thu.pdf"
+    command = ("--data-dir", str(root), "evidence", "add", P, Q1, "1a", str(source))
+    source.write_bytes(rng.randbytes(8 * 1024 * 1024))
+    duration = _duration(cds_processes, command, command)
+    for round_ in range(rounds(8)):
+        source.write_bytes(rng.randbytes(8 * 1024 * 1024))
+        sha256 = hashlib.sha256(source.read_bytes()).hexdigest()
+        killed = cds_processes.run_killed(*command, after=rng.uniform(0, duration))
+        context = f"seed {seed}, round {round_}: {killed}"
+        assert not killed.crashed, context
+        assert integrity(root / "cds.sqlite") == "ok", context
+        _stored_evidence_is_sound(root)
+        retry = cds_processes.run(*command)
+        assert retry.code == 0, f"{context}\nretry: {retry}"
+        assert query(root / "cds.sqlite", "SELECT count(*) FROM evidence_link WHERE sha256 = ?", sha256) == [(1,)]
+        assert temporaries(root) == [], context  # the retry's start removed what the killed copy left
+        _stored_evidence_is_sound(root)
+
+
+def _period_state(root: Path) -> tuple[str, int]:
+    ((state, revision),) = query(root / "cds.sqlite", "SELECT state, revision FROM period_record WHERE period_id = ?", Q1)
+    return state, revision
+
+
+def _exports(root: Path, revision: int) -> list[tuple[str, str]]:
+    return query(root / "cds.sqlite", "SELECT bundle_id, manifest_hash FROM export_record WHERE revision = ?", revision)
+
+
+def test_kills_during_export_then_retries_make_bundles_the_office_always_accepts(cds_processes, tmp_path):
+    """Item 2 of the issue: a killed export, retried, never makes a bundle the office refuses — not the retry's,
+    not a copy of what the killed attempt left (which may already have been sent), not any later revision's."""
+    from cds_desktop.core.paths import DataDir
+    from cds_desktop.core.services.office.service import OfficeService
+    from cds_desktop.core.services.commune.service import installed_catalog
+    from support.data_folders import PASS_OFFICE
+
+    setup = make_exchange(tmp_path / "setup")
+    rng, seed = seeded_random()
+    passphrase = ("--passphrase-file", str(setup.commune_passphrase_file))
+    photo = tmp_path / "anh-hien-truong.jpg"  # an attachment, so that writing the bundle takes a while
+    photo.write_bytes(rng.randbytes(4 * 1024 * 1024))
+    service = open_commune(setup.commune)
+    service.add_evidence(P, Q1, "1a", photo, "lan")
+    service.close()
+    approve(setup.commune, numerator="51")
+    rehearsals = []
+    for number in range(2):
+        shutil.copytree(setup.commune, tmp_path / f"rehearsal-{number}")
+        rehearsals.append(("--data-dir", str(tmp_path / f"rehearsal-{number}"), "export", P, Q1, "--out",
+                           str(tmp_path / f"rehearsal-out-{number}"), *passphrase))
+    duration = _duration(cds_processes, *rehearsals)
+    office = OfficeService(DataDir(setup.office), installed_catalog(DataDir(setup.office)))
+    kills = 0
+    try:
+        for revision in range(1, rounds(3) + 1):
+            if revision > 1:
+                approve(setup.commune, numerator=str(50 + revision))  # editing the exported period starts it
+            out = tmp_path / f"usb-r{revision}"
+            export = ("--data-dir", str(setup.commune), "export", P, Q1, "--out", str(out), *passphrase)
+            escaped = []
+            for attempt in range(3):
+                if attempt == 0:  # just after the bundle got its final name
+                    killed = cds_processes.run_killed(*export, after=rng.uniform(0, 0.03),
+                                                      when=lambda: any(out.glob("*.cdsb")))
+                elif attempt == 1:  # while the bundle is being written
+                    killed = cds_processes.run_killed(*export, after=rng.uniform(0, 0.05),
+                                                      when=lambda: out.is_dir() and any(out.iterdir()))
+                else:  # anywhere
+                    killed = cds_processes.run_killed(*export, after=rng.uniform(0, duration))
+                context = f"seed {seed}, revision {revision}, attempt {attempt}: {killed}"
+                kills += killed.killed
+                assert not killed.crashed, context
+                assert integrity(setup.commune / "cds.sqlite") == "ok", context
+                state, current = _period_state(setup.commune)
+                assert current == revision, context
+                assert (state == "exported") == bool(_exports(setup.commune, revision)), context  # one transaction
+                for bundle in out.glob("*.cdsb"):  # a complete bundle under its final name may be sent at once
+                    copy = tmp_path / "sent" / f"r{revision}-{attempt}" / bundle.name
+                    copy.parent.mkdir(parents=True)
+                    shutil.copy(bundle, copy)
+                    escaped.append(copy)
+                if state == "exported":
+                    break
+            retry = cds_processes.run(*export)
+            state, _ = _period_state(setup.commune)
+            assert retry.code == 0 or (state == "exported" and "exported" in retry.stderr), f"{context}\n{retry}"
+            assert state == "exported" and len(_exports(setup.commune, revision)) == 1, context
+            assert temporaries(out) == [], context
+            files = [*escaped, *out.glob("*.cdsb")]
+            rng.shuffle(files)
+            outcomes = office.import_bundles(files, PASS_OFFICE)
+            assert {o.status for o in outcomes} <= {"accepted", "duplicate"}, \
+                f"{context}\n" + "\n".join(f"{o.file}: {o.status} {o.error and o.error.code}" for o in outcomes)
+            assert sum(o.status == "accepted" for o in outcomes) == 1, context
+            ((bundle_id, manifest_hash),) = _exports(setup.commune, revision)
+            accepted = office.submission("24751", P, Q1)
+            assert (accepted.revision, accepted.bundle_id, accepted.manifest_hash) == (revision, bundle_id,
+                                                                                      manifest_hash), context
+    finally:
+        office.close()
+    assert kills, f"seed {seed}: no export was killed while running"
