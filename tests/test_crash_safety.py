@@ -44,10 +44,12 @@ def test_kills_during_saves_lose_and_corrupt_nothing(cds_processes, tmp_path):
     command = ("--data-dir", str(root), "entry", "set", P, Q1, "1a", "--denominator", "100000", "--numerator")
     duration = _duration(cds_processes, (*command, "1"), (*command, "1"))
     saved, reported = "1", {"1"}
+    kills = 0
     for round_ in range(rounds(12)):
         value = str(round_ + 2)
         killed = cds_processes.run_killed(*command, value, after=rng.uniform(0, duration))
         context = f"seed {seed}, round {round_}: {killed}"
+        kills += killed.killed
         assert not killed.crashed, context
         assert integrity(root / "cds.sqlite") == "ok", context
         assert _numerator(root) in (saved, value), context  # one transaction: all of it or none
@@ -61,6 +63,8 @@ def test_kills_during_saves_lose_and_corrupt_nothing(cds_processes, tmp_path):
         assert temporaries(root) == [], context
     history = {row[0] for row in query(root / "cds.sqlite", "SELECT new_value FROM history WHERE field = 'numerator'")}
     assert reported <= history  # every value a command reported saved is in the history
+    assert kills, f"seed {seed}: no command was killed while running"
+
 
 
 def test_kills_during_evidence_copies_leave_no_partial_or_temporary_file(cds_processes, tmp_path):
@@ -70,11 +74,13 @@ def test_kills_during_evidence_copies_leave_no_partial_or_temporary_file(cds_pro
     command = ("--data-dir", str(root), "evidence", "add", P, Q1, "1a", str(source))
     source.write_bytes(rng.randbytes(8 * 1024 * 1024))
     duration = _duration(cds_processes, command, command)
+    kills = 0
     for round_ in range(rounds(8)):
         source.write_bytes(rng.randbytes(8 * 1024 * 1024))
         sha256 = hashlib.sha256(source.read_bytes()).hexdigest()
         killed = cds_processes.run_killed(*command, after=rng.uniform(0, duration))
         context = f"seed {seed}, round {round_}: {killed}"
+        kills += killed.killed
         assert not killed.crashed, context
         assert integrity(root / "cds.sqlite") == "ok", context
         _stored_evidence_is_sound(root)
@@ -83,6 +89,8 @@ def test_kills_during_evidence_copies_leave_no_partial_or_temporary_file(cds_pro
         assert query(root / "cds.sqlite", "SELECT count(*) FROM evidence_link WHERE sha256 = ?", sha256) == [(1,)]
         assert temporaries(root) == [], context  # the retry's start removed what the killed copy left
         _stored_evidence_is_sound(root)
+    assert kills, f"seed {seed}: no command was killed while running"
+
 
 
 def _period_state(root: Path) -> tuple[str, int]:
@@ -106,7 +114,7 @@ def test_kills_during_export_then_retries_make_bundles_the_office_always_accepts
     rng, seed = seeded_random()
     passphrase = ("--passphrase-file", str(setup.commune_passphrase_file))
     photo = tmp_path / "anh-hien-truong.jpg"  # an attachment, so that writing the bundle takes a while
-    photo.write_bytes(rng.randbytes(4 * 1024 * 1024))
+    photo.write_bytes(rng.randbytes(1024 * 1024))
     service = open_commune(setup.commune)
     service.add_evidence(P, Q1, "1a", photo, "lan")
     service.close()
@@ -167,3 +175,147 @@ def test_kills_during_export_then_retries_make_bundles_the_office_always_accepts
     finally:
         office.close()
     assert kills, f"seed {seed}: no export was killed while running"
+
+
+def test_kills_during_an_office_import_leave_no_decrypted_evidence_and_the_retry_imports(cds_processes, tmp_path):
+    from cds_desktop.core.services.commune.exchange import CommuneExchange
+    from support.data_folders import PASS_COMMUNE
+
+    setup = make_exchange(tmp_path / "setup")
+    rng, seed = seeded_random()
+    photo = tmp_path / "anh-hien-truong.jpg"
+    photo.write_bytes(rng.randbytes(1024 * 1024))
+    service = open_commune(setup.commune)
+    service.add_evidence(P, Q1, "1a", photo, "lan")
+    service.close()
+    bundles = tmp_path / "bundles"
+    for numerator in ("61", "62"):
+        approve(setup.commune, numerator=numerator)
+        service = open_commune(setup.commune)
+        CommuneExchange(service).export(P, Q1, bundles, PASS_COMMUNE, "chu_tich")
+        service.close()
+    files = sorted(str(p) for p in bundles.glob("*.cdsb"))
+
+    def command(office: Path) -> tuple[str, ...]:
+        return ("--data-dir", str(office), "import", *files, "--passphrase-file", str(setup.office_passphrase_file))
+
+    rehearsals = []
+    for number in range(2):
+        shutil.copytree(setup.office, tmp_path / f"rehearsal-{number}")
+        rehearsals.append(command(tmp_path / f"rehearsal-{number}"))
+    duration = _duration(cds_processes, *rehearsals)
+    kills = 0
+    for round_ in range(rounds(4)):
+        office = tmp_path / f"office-{round_}"
+        shutil.copytree(setup.office, office)
+        quarantine = office / "quarantine"
+        if round_ % 2:
+            killed = cds_processes.run_killed(*command(office), after=rng.uniform(0, duration))
+        else:  # while a bundle is being decrypted into quarantine
+            killed = cds_processes.run_killed(*command(office), after=rng.uniform(0, 0.05),
+                                              when=lambda: any(quarantine.iterdir()))
+        context = f"seed {seed}, round {round_}: {killed}"
+        kills += killed.killed
+        assert not killed.crashed, context
+        assert integrity(office / "cds.sqlite") == "ok", context
+        revisions = [r for (r,) in query(office / "cds.sqlite", "SELECT revision FROM submission ORDER BY revision")]
+        assert revisions in ([], [1], [1, 2]), context
+        started = cds_processes.run("--data-dir", str(office), "office", "submissions", P, Q1)
+        assert started.code == 0, f"{context}\n{started}"
+        assert temporaries(office) == [], context  # no decrypted evidence left in quarantine
+        _stored_evidence_is_sound(office)
+        retry = cds_processes.run(*command(office))
+        assert retry.code == 0, f"{context}\nretry: {retry}"
+        assert query(office / "cds.sqlite", "SELECT revision, is_current FROM submission ORDER BY revision") == [
+            (1, 0), (2, 1)], context
+    assert kills, f"seed {seed}: no command was killed while running"
+
+
+
+def test_kills_during_a_backup_leave_only_complete_backups(cds_processes, tmp_path):
+    root = make_commune(tmp_path / "data")
+    rng, seed = seeded_random()
+    service = open_commune(root)
+    for number in range(3):
+        photo = tmp_path / f"anh-{number}.jpg"
+        photo.write_bytes(rng.randbytes(3 * 1024 * 1024))
+        service.add_evidence(P, Q1, "1a", photo, "lan")
+    service.close()
+    destination = tmp_path / "usb"
+    command = ("--data-dir", str(root), "backup", "create", str(destination))
+    duration = _duration(cds_processes, command, command)
+    kills = 0
+    for round_ in range(rounds(6)):
+        if round_ % 2:
+            killed = cds_processes.run_killed(*command, after=rng.uniform(0, duration))
+        else:  # while the backup is being written
+            before = set(destination.iterdir())
+            killed = cds_processes.run_killed(*command, after=rng.uniform(0, duration / 2),
+                                              when=lambda: set(destination.iterdir()) != before)
+        context = f"seed {seed}, round {round_}: {killed}"
+        kills += killed.killed
+        assert not killed.crashed, context
+        assert integrity(root / "cds.sqlite") == "ok", context
+        started = cds_processes.run("--data-dir", str(root), "status", P, Q1)
+        assert started.code == 0, f"{context}\n{started}"
+        for folder in destination.glob("CDS-backup-*"):  # a final name means a complete backup
+            checked = cds_processes.run("--data-dir", str(root), "backup", "check", str(folder))
+            assert checked.code == 0, f"{context}\n{checked}"
+        assert temporaries(destination) == [], context  # the next command's start removed the partial one
+        retry = cds_processes.run(*command)
+        assert retry.code == 0, f"{context}\nretry: {retry}"
+    assert kills, f"seed {seed}: no command was killed while running"
+
+
+
+def test_kills_during_a_restore_leave_the_old_or_the_restored_data_never_a_mix(cds_processes, tmp_path):
+    from cds_desktop.core.services.backup import backup
+
+    pristine = make_commune(tmp_path / "pristine")
+    rng, seed = seeded_random()
+    service = open_commune(pristine)
+    service.set_indicator(P, Q1, "1a", {"numerator": "222", "denominator": "1000"}, "lan")
+    for number in range(2):
+        photo = tmp_path / f"backed-up-{number}.jpg"
+        photo.write_bytes(rng.randbytes(3 * 1024 * 1024))
+        service.add_evidence(P, Q1, "1a", photo, "lan")
+    saved = backup(service, tmp_path / "usb")
+    service.set_indicator(P, Q1, "1a", {"numerator": "111"}, "lan")
+    photo = tmp_path / "later.jpg"
+    photo.write_bytes(rng.randbytes(3 * 1024 * 1024))
+    service.add_evidence(P, Q1, "T1", photo, "lan")
+    service.close()
+
+    def command(root: Path) -> tuple[str, ...]:
+        return "--data-dir", str(root), "backup", "restore", str(saved.folder)
+
+    rehearsals = []
+    for number in range(2):
+        shutil.copytree(pristine, tmp_path / f"rehearsal-{number}")
+        rehearsals.append(command(tmp_path / f"rehearsal-{number}"))
+    duration = _duration(cds_processes, *rehearsals)
+    kills = 0
+    for round_ in range(rounds(8)):
+        root = tmp_path / f"data-{round_}"
+        shutil.copytree(pristine, root)
+        aims = [lambda: any(p.name.startswith(".restore-") for p in root.iterdir()),  # staging or swapping
+                lambda: any(root.glob("backups/before-restore-*")),  # swapping
+                None]
+        aim = aims[round_ % 3]
+        killed = cds_processes.run_killed(*command(root), after=rng.uniform(0, duration if aim is None else 0.02),
+                                          when=aim)
+        context = f"seed {seed}, round {round_}: {killed}"
+        kills += killed.killed
+        assert not killed.crashed, context
+        started = cds_processes.run("--data-dir", str(root), "status", P, Q1)  # finishes a decided restore
+        assert started.code == 0, f"{context}\n{started}"
+        assert integrity(root / "cds.sqlite") == "ok", context
+        assert _numerator(root) in ("111", "222"), context
+        _stored_evidence_is_sound(root)
+        if _numerator(root) == "111":
+            retry = cds_processes.run(*command(root))
+            assert retry.code == 0, f"{context}\nretry: {retry}"
+        assert _numerator(root) == "222", context
+        _stored_evidence_is_sound(root)
+        assert temporaries(root) == [] and not (root / "restore-journal.json").exists(), context
+    assert kills, f"seed {seed}: no command was killed while running"
