@@ -66,6 +66,14 @@ class Run:
     def crashed(self) -> bool:
         return self.code == CRASHED or "Traceback (most recent call last)" in self.stderr
 
+    @property
+    def error_code(self) -> str | None:
+        """The code of the error a ``--json`` command reported (None: no error, or no JSON output)."""
+        try:
+            return json.loads(self.stdout)["error"]["code"]
+        except (ValueError, KeyError, TypeError):
+            return None
+
     def __str__(self) -> str:
         return f"cds {' '.join(self.argv)} → {self.code}\n{self.stdout}{self.stderr}"
 
