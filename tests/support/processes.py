@@ -75,7 +75,8 @@ class Run:
             return None
 
     def __str__(self) -> str:
-        return f"cds {' '.join(self.argv)} → {self.code}\n{self.stdout}{self.stderr}"
+        shown = " ".join(a if len(a) <= 80 else f"{a[:40]}…({len(a)} characters)" for a in self.argv)
+        return f"cds {shown} → {self.code}\n{self.stdout}{self.stderr}"
 
 
 def _finished(pid: int) -> bool:
