@@ -319,3 +319,45 @@ def test_kills_during_a_restore_leave_the_old_or_the_restored_data_never_a_mix(c
         _stored_evidence_is_sound(root)
         assert temporaries(root) == [] and not (root / "restore-journal.json").exists(), context
     assert kills, f"seed {seed}: no command was killed while running"
+
+
+def test_the_start_up_clean_up_never_touches_what_a_live_process_is_writing(cds_processes, tmp_path):
+    """Item 3: only what is provably abandoned goes. A paused (SIGSTOP) process is alive: its evidence copy and
+    its backup folder stay while other processes start in the same folder, and it then finishes normally."""
+    import os
+    import signal
+    import time
+
+    root = make_commune(tmp_path / "data")
+    video = tmp_path / "video.mp4"
+    video.write_bytes(os.urandom(48 * 1024 * 1024))
+    usb = tmp_path / "usb"
+    usb.mkdir()
+
+    def paused(*command: str, shows: str, where: Path):
+        child = cds_processes.start("--data-dir", str(root), *command)
+        deadline = time.monotonic() + 60
+        while not list(where.glob(shows)) and time.monotonic() < deadline:
+            time.sleep(0.001)
+        os.kill(child.pid, signal.SIGSTOP)
+        assert list(where.glob(shows)), f"{command} finished before it could be paused"
+        return child
+
+    copying = paused("evidence", "add", P, Q1, "1a", str(video), shows=".incoming-*.part", where=root / "evidence")
+    backing_up = paused("backup", "create", str(usb), shows=".CDS-backup-*.partial", where=usb)
+    live = temporaries(root) + temporaries(usb)
+    copies = set((root / "evidence").glob(".incoming-*.part"))
+    abandoned = cds_processes.run_killed("--data-dir", str(root), "evidence", "add", P, Q1, "T1", str(video),
+                                         after=0.0, when=lambda: set((root / "evidence").glob(".incoming-*")) != copies)
+    assert abandoned.killed and set((root / "evidence").glob(".incoming-*.part")) != copies
+    started = cds_processes.run("--data-dir", str(root), "status", P, Q1)
+    assert started.code == 0, started
+    assert temporaries(root) + temporaries(usb) == live  # the dead one's copy went, the live ones' stayed
+    for child in (copying, backing_up):
+        os.kill(child.pid, signal.SIGCONT)
+        finished = cds_processes.wait(child)
+        assert finished.code == 0, finished
+    assert temporaries(root) == [] and temporaries(usb) == []
+    _stored_evidence_is_sound(root)
+    (backup_folder,) = usb.glob("CDS-backup-*")
+    assert cds_processes.run("--data-dir", str(root), "backup", "check", str(backup_folder)).code == 0
