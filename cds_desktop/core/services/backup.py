@@ -48,6 +48,7 @@ from cds_desktop.core.services.backup_files import (  # noqa: F401  (BackupInfo,
     BackupInfo,
     Progress,
     backup_info,
+    check_contents,
     check_database,
     check_schema,
     inspect_backup,
@@ -258,6 +259,7 @@ def restore(data_dir: DataDir, backup_folder: Path, progress: ProgressCallback |
     """
     backup_folder = Path(backup_folder).expanduser().resolve()
     info = read_manifest(backup_folder)
+    check_contents(info)  # a backup with something wrong is refused before anything else is asked
     try:
         data_dir.ensure()
         _release_database(data_dir)

@@ -46,6 +46,7 @@ FOLDER_PREFIX = "CDS-backup-"
 CHUNK = 1024 * 1024
 MAX_MANIFEST_SIZE = 64 * 1024 * 1024
 MAX_FILES = 1_000_000
+MAX_FILE_SIZE = 64 * 1024**3  # no evidence file is this large; a manifest saying so is not a backup's
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -130,7 +131,7 @@ def _text(value: Any, limit: int = 1000) -> str:
 
 
 def _whole(value: Any) -> int:
-    if type(value) is not int or value < 0:
+    if type(value) is not int or not 0 <= value <= MAX_FILE_SIZE:
         raise _Damaged(repr(value)[:80])
     return value
 
@@ -210,7 +211,7 @@ def _unsafe(folder: Path, relative: str) -> bool:
     return not stat.S_ISREG(mode)
 
 
-def _check_contents(info: BackupInfo) -> None:
+def check_contents(info: BackupInfo) -> None:
     """Every listed file present and safe; nothing unlisted among the data items."""
     if DATABASE not in {f.path for f in info.files}:
         raise StorageError("backup.file_missing", path=str(info.folder / DATABASE))
@@ -264,7 +265,7 @@ def _read_into(source: Path, expected: BackupFile, out: BinaryIO | None, progres
 def verify_files(info: BackupInfo, progress: ProgressCallback | None, cancel: CancelToken | None,
                  copy_to: Path | None = None) -> None:
     """Check every file (reading each once, copying it into ``copy_to`` on the way when given)."""
-    _check_contents(info)
+    check_contents(info)
     if copy_to is not None:
         free = shutil.disk_usage(copy_to).free
         if info.size > free:
@@ -335,12 +336,15 @@ def inspect_backup(folder: Path, progress: ProgressCallback | None = None,
     return info
 
 
-def read_backup(folder: Path) -> BackupInfo:
+def read_backup(folder: Path, progress: ProgressCallback | None = None,
+                cancel: CancelToken | None = None) -> BackupInfo:
     """What a backup folder says it holds — its manifest, its files' presence and sizes, and its database —
-    without reading every file (``restore`` verifies each file while it copies it). For a confirmation
-    dialog before a restore: the files are hashed once, by the restore itself."""
+    without reading every file (``restore`` verifies each file while it copies it). For the confirmation
+    before a restore, so that the files are read once, by the restore itself (same parameters as
+    ``inspect_backup``, which ``cds backup check`` uses to hash everything)."""
+    check_cancelled(cancel)
     folder = Path(folder).expanduser().resolve()
     info = read_manifest(folder)
-    _check_contents(info)
+    check_contents(info)
     check_database(folder / DATABASE, info)
     return info
