@@ -9,7 +9,12 @@ import json
 import os
 import shutil
 import sqlite3
-from pathlib import Path
+
+import pytest
+
+from cds_desktop.core.errors import StorageError
+from cds_desktop.core.paths import DataDir
+from cds_desktop.core.services.backup import backup, restore
 
 from support.data_folders import P, Q1, approve, make_commune, make_exchange, open_commune
 from support.filesystems import fill, give_to, read_only_view, shared_folder, small_disk, unreadable_file
@@ -165,3 +170,20 @@ def test_an_unreadable_evidence_file_is_named_as_the_source_not_the_store():
         assert temporaries(root) == [] and not list((root / "evidence").glob("??/*"))
     finally:
         shutil.rmtree(shared, ignore_errors=True)
+
+
+def test_a_restore_that_cannot_fit_is_refused_before_anything_is_copied(tmp_path):
+    source = make_commune(tmp_path / "source")
+    service = open_commune(source)
+    video = tmp_path / "video.mp4"
+    video.write_bytes(os.urandom(6 * 1024 * 1024))
+    service.add_evidence(P, Q1, "T1", video, "lan")
+    saved = backup(service, tmp_path / "usb")
+    service.close()
+    with small_disk(tmp_path / "disk", 4 * 1024) as disk:
+        root = make_commune(disk / "data")
+        with pytest.raises(StorageError) as caught:
+            restore(DataDir(root), saved.folder)
+        assert caught.value.code == "backup.disk_full"
+        assert temporaries(root) == [] and not list(root.glob("backups/before-restore-*"))
+        assert integrity(root / "cds.sqlite") == "ok"

@@ -5,7 +5,6 @@ can always be exported, and the office always accepts it."""
 from __future__ import annotations
 
 import sqlite3
-import unicodedata
 
 import pytest
 
