@@ -94,7 +94,8 @@ def test_kills_during_evidence_copies_leave_no_partial_or_temporary_file(cds_pro
 
 
 def _period_state(root: Path) -> tuple[str, int]:
-    ((state, revision),) = query(root / "cds.sqlite", "SELECT state, revision FROM period_record WHERE period_id = ?", Q1)
+    ((state, revision),) = query(root / "cds.sqlite", "SELECT state, revision FROM period_record WHERE period_id = ?",
+                                 Q1)
     return state, revision
 
 

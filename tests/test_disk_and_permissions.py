@@ -43,7 +43,8 @@ def test_a_full_disk_keeps_reading_and_says_the_disk_is_full(cds_processes, tmp_
         photo.write_bytes(os.urandom(256 * 1024))
         refused = cds_processes.run(*data, "evidence", "add", P, Q1, "1a", str(photo), "--json")
         assert refused.code == 1 and refused.error_code == "storage.disk_full", refused
-        assert "nothing was lost" in cds_processes.run(*data, "entry", "set", P, Q1, "1a", "--numerator", "9").stderr.lower()
+        said = cds_processes.run(*data, "entry", "set", P, Q1, "1a", "--numerator", "9").stderr
+        assert "nothing was lost" in said.lower()
         filler.unlink()
         assert integrity(root / "cds.sqlite") == "ok"
         assert cds_processes.run(*data, "entry", "set", P, Q1, "1a", "--numerator", "900").code == 0
@@ -123,8 +124,8 @@ def test_a_read_only_data_folder_can_be_read_and_says_it_is_read_only(cds_proces
         data = ("--data-dir", str(view))
         assert _status(cds_processes.run(*data, "status", P, Q1, "--json"))["indicators_answered"] == 1
         assert "812" in cds_processes.run(*data, "history", P, Q1).stdout
-        for command in (("entry", "set", P, Q1, "1a", "--numerator", "900"), ("evidence", "add", P, Q1, "1a", str(photo)),
-                        ("submit", P, Q1)):
+        for command in (("entry", "set", P, Q1, "1a", "--numerator", "900"),
+                        ("evidence", "add", P, Q1, "1a", str(photo)), ("submit", P, Q1)):
             refused = cds_processes.run(*data, *command, "--json")
             assert refused.code == 1 and refused.error_code == "storage.read_only_folder", refused
         assert not (view / "cds.sqlite-wal").exists() and not (view / "cds.sqlite-shm").exists()

@@ -117,9 +117,14 @@ def owned_temp_file(folder: Path, prefix: str, suffix: str = ".part") -> Iterato
     try:
         yield stream, path
     finally:
+        unfinished = False
         with contextlib.suppress(OSError):
-            if not stream.closed and _same_file(stream.fileno(), path):
-                path.unlink()
+            unfinished = not stream.closed and _same_file(stream.fileno(), path)
+        if _WINDOWS:  # pragma: no cover - an open file cannot be deleted there
+            stream.close()
+        if unfinished:
+            with contextlib.suppress(OSError):
+                path.unlink()  # still locked (POSIX): no sweeper can have taken it meanwhile
         stream.close()
 
 
@@ -145,11 +150,11 @@ class OwnedFolder:
         self.path = path
         self._owner_fd: int | None = owner_fd
 
-    def release(self, remove: bool = True) -> None:
-        """Remove the folder (unless it was moved away or ``remove`` is false) and drop the ownership lock."""
+    def release(self) -> None:
+        """Remove the folder (unless it was moved away meanwhile) and drop the ownership lock."""
         if self._owner_fd is None:
             return
-        if remove and self.path.is_dir() and not self.path.is_symlink():
+        if self.path.is_dir() and not self.path.is_symlink():
             shutil.rmtree(self.path, ignore_errors=True)
         with contextlib.suppress(OSError):
             _owner_file(self.path).unlink()
@@ -178,16 +183,6 @@ def create_owned_folder(parent: Path, prefix: str, suffix: str = "") -> OwnedFol
             os.close(fd)
             raise
         return OwnedFolder(path, fd)
-
-
-@contextlib.contextmanager
-def owned_folder(parent: Path, prefix: str, suffix: str = "") -> Iterator[Path]:
-    """``create_owned_folder`` for the length of a block; the folder is removed at the end (if still there)."""
-    folder = create_owned_folder(parent, prefix, suffix)
-    try:
-        yield folder.path
-    finally:
-        folder.release()
 
 
 @contextlib.contextmanager

@@ -308,6 +308,7 @@ def move_data_dir(service: CommuneService, new_root: Path, progress: ProgressCal
     created = not new_root.exists()
     try:
         new_root.mkdir(parents=True, exist_ok=True)
+        remember_work_folder(service.data_dir, new_root)  # removed at the next start if this process dies
         work = create_owned_folder(new_root, MOVE_WORK_PREFIX)
     except OSError as exc:
         raise _storage_error(exc, new_root) from exc

@@ -52,8 +52,8 @@ WORK_FOLDERS = "work-folders.json"  # folders outside the data folder where temp
 BACKUP_WORK_PREFIX, BACKUP_WORK_SUFFIX = ".CDS-backup-", ".partial"
 EXPORT_WORK_PREFIX = ".cds-export-"  # a bundle being written, before it is moved to its final name
 MOVE_WORK_PREFIX = ".moving-"
-OUTSIDE_PATTERNS = (f"{BACKUP_WORK_PREFIX}*{BACKUP_WORK_SUFFIX}", f"{EXPORT_WORK_PREFIX}*", ".*.cdsb.*.part",
-                    f"{MOVE_WORK_PREFIX}*")
+OUTSIDE_PATTERNS = (f"{BACKUP_WORK_PREFIX}*{BACKUP_WORK_SUFFIX}", f"{EXPORT_WORK_PREFIX}*", f"{MOVE_WORK_PREFIX}*",
+                    ".*.cdsb.*.part")  # the last: bundles older versions wrote straight into the export folder
 MAX_WORK_FOLDERS = 32
 
 _INSIDE_PATTERNS = {  # sub-folder ("" = the data folder itself) → temporaries that may be left there

@@ -213,6 +213,10 @@ def backup_sqlite(source: Path, target: Path) -> Path:
     return target
 
 
+_CANNOT_WRITE = {sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL,
+                 sqlite3.SQLITE_PERM}  # what opening for writing fails with when only reading is possible
+
+
 def _wal_has_content(path: Path) -> bool:
     wal = path.with_name(path.name + "-wal")
     try:
@@ -247,8 +251,7 @@ def open_database(path: Path, backups_dir: Path | None = None) -> Engine:
         revision = stamped_revision(path)
         engine = None
     except sqlite3.DatabaseError as exc:
-        if not existed or (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in (sqlite3.SQLITE_NOTADB,
-                                                                            sqlite3.SQLITE_CORRUPT):
+        if not existed or (getattr(exc, "sqlite_errorcode", 0) & 0xFF) not in _CANNOT_WRITE:
             raise database_error(exc, path) from exc
         engine, revision = _open_read_only(path, exc)
     if revision is not None and revision not in known_revisions():

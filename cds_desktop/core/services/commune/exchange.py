@@ -302,7 +302,8 @@ class CommuneExchange:
             if attempt is not None:
                 return attempt
             scheduled = scheduled_period(plan, period_id)
-            errors = [p for p in service._problems(plan, scheduled, self.repo.entries(session, record)) if p.is_error]
+            problems = service.period_problems(plan, scheduled, self.repo.entries(session, record))
+            errors = [p for p in problems if p.is_error]
             if errors:
                 raise StateError("period.has_errors", period=period_id, count=len(errors))
             office = self.pinned_office()

@@ -362,10 +362,10 @@ class CommuneService:
         plan, scheduled = self._resolve(plan_id, period_id)
         if entries is None:
             entries = self.entries(plan.id, scheduled.period.id)
-        return self._problems(plan, scheduled, entries)
+        return self.period_problems(plan, scheduled, entries)
 
-    def _problems(self, plan: Plan, scheduled: ScheduledPeriod, entries: PeriodEntries) -> list[Problem]:
-        """The rules' problems plus the bundle's limits (``value.too_long``)."""
+    def period_problems(self, plan: Plan, scheduled: ScheduledPeriod, entries: PeriodEntries) -> list[Problem]:
+        """The problems of ``entries`` (however they were read): the rules' and the bundle's limits."""
         return validate_period(plan, entries, scheduled.period.end, self.today()) + record_problems(entries)
 
     def status(self, plan_id: str, period_id: str) -> PeriodStatus:
@@ -395,7 +395,8 @@ class CommuneService:
             if state not in allowed:
                 raise StateError(f"period.cannot_{target.value}", period=scheduled.period.id, state=state.value)
             if require_valid:
-                errors = [p for p in self._problems(plan, scheduled, self.repo.entries(session, record)) if p.is_error]
+                problems = self.period_problems(plan, scheduled, self.repo.entries(session, record))
+                errors = [p for p in problems if p.is_error]
                 if errors:
                     raise StateError("period.has_errors", period=scheduled.period.id, count=len(errors))
             self.settle_unfinished_export(session, record)
