@@ -64,6 +64,7 @@ def test_kills_during_saves_lose_and_corrupt_nothing(cds_processes, tmp_path):
     history = {row[0] for row in query(root / "cds.sqlite", "SELECT new_value FROM history WHERE field = 'numerator'")}
     assert reported <= history  # every value a command reported saved is in the history
     assert kills, f"seed {seed}: no command was killed while running"
+    print(f"seed {seed}: {kills} kills")
 
 
 
@@ -90,6 +91,7 @@ def test_kills_during_evidence_copies_leave_no_partial_or_temporary_file(cds_pro
         assert temporaries(root) == [], context  # the retry's start removed what the killed copy left
         _stored_evidence_is_sound(root)
     assert kills, f"seed {seed}: no command was killed while running"
+    print(f"seed {seed}: {kills} kills")
 
 
 
@@ -137,10 +139,10 @@ def test_kills_during_export_then_retries_make_bundles_the_office_always_accepts
             escaped = []
             for attempt in range(3):
                 if attempt == 0:  # just after the bundle got its final name
-                    killed = cds_processes.run_killed(*export, after=rng.uniform(0, 0.03),
+                    killed = cds_processes.run_killed(*export, after=rng.uniform(0, 0.005),
                                                       when=lambda: any(out.glob("*.cdsb")))
                 elif attempt == 1:  # while the bundle is being written
-                    killed = cds_processes.run_killed(*export, after=rng.uniform(0, 0.05),
+                    killed = cds_processes.run_killed(*export, after=rng.uniform(0, 0.01),
                                                       when=lambda: out.is_dir() and any(out.iterdir()))
                 else:  # anywhere
                     killed = cds_processes.run_killed(*export, after=rng.uniform(0, duration))
@@ -176,6 +178,7 @@ def test_kills_during_export_then_retries_make_bundles_the_office_always_accepts
     finally:
         office.close()
     assert kills, f"seed {seed}: no export was killed while running"
+    print(f"seed {seed}: {kills} kills")
 
 
 def test_kills_during_an_office_import_leave_no_decrypted_evidence_and_the_retry_imports(cds_processes, tmp_path):
@@ -230,6 +233,7 @@ def test_kills_during_an_office_import_leave_no_decrypted_evidence_and_the_retry
         assert query(office / "cds.sqlite", "SELECT revision, is_current FROM submission ORDER BY revision") == [
             (1, 0), (2, 1)], context
     assert kills, f"seed {seed}: no command was killed while running"
+    print(f"seed {seed}: {kills} kills")
 
 
 
@@ -266,6 +270,7 @@ def test_kills_during_a_backup_leave_only_complete_backups(cds_processes, tmp_pa
         retry = cds_processes.run(*command)
         assert retry.code == 0, f"{context}\nretry: {retry}"
     assert kills, f"seed {seed}: no command was killed while running"
+    print(f"seed {seed}: {kills} kills")
 
 
 
@@ -320,6 +325,7 @@ def test_kills_during_a_restore_leave_the_old_or_the_restored_data_never_a_mix(c
         _stored_evidence_is_sound(root)
         assert temporaries(root) == [] and not (root / "restore-journal.json").exists(), context
     assert kills, f"seed {seed}: no command was killed while running"
+    print(f"seed {seed}: {kills} kills")
 
 
 def test_the_start_up_clean_up_never_touches_what_a_live_process_is_writing(cds_processes, tmp_path):
