@@ -8,6 +8,8 @@ files, killed with a real ``SIGKILL``, but it starts in milliseconds, so random 
 command's actual work. A child that dies of an uncaught exception exits with ``CRASHED`` (70) and its
 traceback on stderr: a test can tell a crash from a refusal (exit 1 or 2 with a message).
 
+POSIX only (``fork``, ``SIGKILL``, ``/proc``): the crash and race tests run on Linux, like CI.
+
 Rounds and replay (environment variables):
 
 - ``CDS_CRASH_ROUNDS``: how many rounds each crash or race scenario runs (default: ``default_rounds`` of each
