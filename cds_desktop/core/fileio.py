@@ -70,7 +70,7 @@ def storage_error(exc: OSError, path: Path) -> StorageError:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return StorageError("storage.disk_full", path=str(path))
     if exc.errno == errno.EROFS:
-        return StorageError("storage.read_only_folder", path=str(path))
+        return StorageError("storage.read_only_drive", path=str(path))
     if exc.errno in (errno.EACCES, errno.EPERM):
         return StorageError("storage.no_permission", path=str(path))
     return StorageError("storage.io", path=str(path), problem=exc.strerror or str(exc))

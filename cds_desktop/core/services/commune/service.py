@@ -27,10 +27,10 @@ from cds_desktop.core.domain import (
     UnitIdentity,
     UnitKind,
 )
-from cds_desktop.core.errors import InputError, PermissionDeniedError, StateError, StorageError
+from cds_desktop.core.errors import InputError, PermissionDeniedError, StateError
 from cds_desktop.core.numbers import canonical
 from cds_desktop.core.paths import DataDir
-from cds_desktop.core.fileio import write_atomic
+from cds_desktop.core.fileio import storage_error, write_atomic
 from cds_desktop.core.plans.loader import PlanCatalog, builtin_plans, load_plan_file
 from cds_desktop.core.plans.model import Indicator, IndicatorKind, Level, Plan, Task
 from cds_desktop.core.plans.schedule import ScheduledPeriod, plan_periods, scheduled_period
@@ -475,8 +475,8 @@ def import_plan_file(data_dir: DataDir, source: Path) -> Plan:
 
 def open_commune_service(data_dir: str | Path | None = None, clock: Clock | None = None) -> CommuneService:
     """Open the commune's store in ``data_dir`` (default: the per-user data folder) with the installed plans."""
+    folder = DataDir.resolve(data_dir)
     try:
-        folder = DataDir.resolve(data_dir)
         return CommuneService(folder, installed_catalog(folder), clock)
     except OSError as exc:
-        raise StorageError("storage.io", path=str(data_dir), problem=exc.strerror or str(exc)) from exc
+        raise storage_error(exc, folder.root) from exc
