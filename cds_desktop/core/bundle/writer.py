@@ -93,11 +93,14 @@ def write_bundle(
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
     entropy: Callable[[int], bytes] = os.urandom,
+    bundle_id: str | None = None,
 ) -> WrittenBundle:
     """Write the bundle for revision ``revision`` of ``series`` into ``output_dir``.
 
     ``records`` maps entry names to JSON-able values (written as canonical JSON); ``attachments`` are copied
     from disk. ``entropy`` supplies the bundle id and the file key and exists for reproducible tests only.
+    ``bundle_id`` (32 hex digits) writes a bundle that was decided before (an export finished after a crash):
+    with the same inputs it has the same manifest, hence the same manifest hash; only the file key is new.
     Raises ``BundleError`` (``bundle.source_changed``, ``bundle.source_unreadable``, ``bundle.output_exists``,
     ``bundle.no_recipients``, ``bundle.recipient_key_type``, entry-name codes, …), ``StorageError`` when the
     output cannot be written, ``Cancelled`` when cancelled; in every case nothing is left in ``output_dir``.
@@ -107,7 +110,7 @@ def write_bundle(
     record_bytes = {name: encode(value) for name, value in records.items()}
     check_entry_names([*record_bytes, *(a.name for a in attachments)])
     shared = {  # the facts both the cleartext header and the signed manifest state
-        "bundle_id": entropy(BUNDLE_ID_SIZE).hex(),
+        "bundle_id": bundle_id or entropy(BUNDLE_ID_SIZE).hex(),
         "sender": {"org": series.commune, "key_id": signing_key.public.key_id},
         "recipients": [{"org": r.org, "key_id": r.key.key_id} for r in recipients],
         "series": series.model_dump(),

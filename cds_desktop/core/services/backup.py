@@ -8,12 +8,16 @@ when, and the SHA-256 and size of every file). It is consistent while the app ke
 - evidence files are stored by content hash and never change, so copying the files *that snapshot*
   references gives a matching set even if new files arrive meanwhile.
 
-Everything is written into a hidden sibling folder that is renamed at the very end, so a failed (disk
-full) or cancelled backup leaves nothing behind. ``inspect_backup`` checks a backup's manifest and every
-file's hash; ``restore`` (service closed) copies a verified backup into a staging folder inside the data
-folder, then swaps it in, keeping the replaced data in ``backups/before-restore-<time>/`` and rolling back
-if any step fails. ``move_data_dir`` copies the data into a new, empty folder the same way and remembers it;
-``switch_data_dir`` remembers a folder that already holds CDS data. All of them need ``Permission.MANAGE``.
+Everything is written into an owned, hidden sibling folder (``fileio``) that is renamed at the very end, so
+a failed (disk full) or cancelled backup leaves nothing behind, and one whose process died is removed the
+next time the data folder or that destination is used. Reading a backup treats it as hostile input
+(``backup_files``: manifest, files, database). ``restore`` (service closed) copies the backup into a staging
+folder inside the data folder, verifying every file while copying it (one read of each), checks the staged
+database, then swaps it in through ``storage.data_folder.commit_restore``: a crash from the moment the swap
+is decided is finished by the next start; a failure of the swap itself rolls it back. The replaced data is
+kept in ``backups/before-restore-<time>/``. ``move_data_dir`` copies the data into a new, empty folder the
+same way and remembers it; ``switch_data_dir`` remembers a folder that already holds CDS data. All of them
+need ``Permission.MANAGE``.
 """
 
 from __future__ import annotations
@@ -25,64 +29,49 @@ import json
 import os
 import shutil
 import sqlite3
-import uuid
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from typing import Any, Iterator
+from pathlib import Path
+from typing import Iterator
 
 from cds_desktop import __version__
-from cds_desktop.core.errors import InputError, SchemaTooNewError, StateError, StorageError
-from cds_desktop.core.fileio import write_atomic
+from cds_desktop.core.errors import InputError, StateError, StorageError
+from cds_desktop.core.fileio import create_owned_folder, sweep_abandoned, write_atomic
 from cds_desktop.core.paths import DataDir, remember_data_dir
 from cds_desktop.core.progress import CancelToken, ProgressCallback, check_cancelled
+from cds_desktop.core.services.backup_files import (  # noqa: F401  (BackupInfo, inspect_backup, read_backup: API)
+    EVIDENCE,
+    FOLDER_PREFIX,
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    BackupFile,
+    BackupInfo,
+    Progress,
+    backup_info,
+    check_contents,
+    check_database,
+    check_schema,
+    inspect_backup,
+    read_backup,
+    read_manifest,
+    verify_files,
+)
 from cds_desktop.core.services.commune.service import CommuneService
 from cds_desktop.core.services.roles import Permission
-from cds_desktop.core.storage.database import known_revisions, stamped_revision
+from cds_desktop.core.storage.data_folder import (
+    BACKUP_WORK_PREFIX,
+    BACKUP_WORK_SUFFIX,
+    DATA_ITEMS,
+    DATABASE,
+    MOVE_WORK_PREFIX,
+    STAGING_PREFIX,
+    STAGING_SUFFIX,
+    commit_restore,
+    remember_work_folder,
+)
 
-FORMAT = "cds-backup"
-FORMAT_VERSION = 1
-MANIFEST = "manifest.json"
-DATABASE = "cds.sqlite"
-EVIDENCE = "evidence"
 COPIED_FOLDERS = ("keys", "plans")  # copied whole (sealed key files, pinned key lists, imported plans)
-DATA_ITEMS = (DATABASE, EVIDENCE, *COPIED_FOLDERS)  # what a backup holds and a restore replaces
-FOLDER_PREFIX = "CDS-backup-"
 CHUNK = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class BackupFile:
-    path: str  # relative, with "/" separators
-    sha256: str
-    size: int
-
-
-@dataclass(frozen=True)
-class BackupInfo:
-    folder: Path
-    created_at: dt.datetime
-    app_version: str
-    schema_revision: str | None
-    province_code: str
-    commune_code: str
-    commune_name: str
-    files: tuple[BackupFile, ...]
-    missing_evidence: tuple[str, ...]  # referenced by the database but absent from the data folder when backed up
-
-    @property
-    def size(self) -> int:
-        return sum(f.size for f in self.files)
-
-    @property
-    def evidence_count(self) -> int:
-        return sum(1 for f in self.files if f.path.startswith(EVIDENCE + "/"))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"folder": str(self.folder), "created_at": self.created_at.isoformat(), "app_version": self.app_version,
-                "schema_revision": self.schema_revision, "province_code": self.province_code,
-                "commune_code": self.commune_code, "commune_name": self.commune_name, "size": self.size,
-                "files": len(self.files), "evidence_files": self.evidence_count,
-                "missing_evidence": list(self.missing_evidence)}
 
 
 @dataclass(frozen=True)
@@ -100,7 +89,7 @@ def _storage_error(exc: OSError | sqlite3.Error, path: Path) -> StorageError:
         if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
             return StorageError("backup.disk_full", path=str(path))
         return StorageError("backup.io", path=str(path), problem=str(exc))
-    if exc.errno == errno.ENOSPC:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return StorageError("backup.disk_full", path=str(path))
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return StorageError("backup.not_writable", path=str(path))
@@ -109,19 +98,7 @@ def _storage_error(exc: OSError | sqlite3.Error, path: Path) -> StorageError:
 
 # --- small file helpers ----------------------------------------------------------------------
 
-class _Progress:
-    """Bytes done out of a known total, reported to the caller's progress callback."""
-
-    def __init__(self, callback: ProgressCallback | None, total: int) -> None:
-        self.callback, self.total, self.done = callback, total, 0
-
-    def advance(self, amount: int) -> None:
-        self.done += amount
-        if self.callback is not None:
-            self.callback(min(self.done, self.total), self.total)
-
-
-def _copy_file(source: Path, target: Path, progress: _Progress, cancel: CancelToken | None) -> tuple[str, int]:
+def _copy_file(source: Path, target: Path, progress: Progress, cancel: CancelToken | None) -> tuple[str, int]:
     """Copy ``source`` to ``target`` (folders made as needed), hashing while copying: (sha256, size)."""
     digest, size = hashlib.sha256(), 0
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -137,7 +114,7 @@ def _copy_file(source: Path, target: Path, progress: _Progress, cancel: CancelTo
     return digest.hexdigest(), size
 
 
-def _hash_file(path: Path, progress: _Progress, cancel: CancelToken | None) -> str:
+def _hash_file(path: Path, progress: Progress, cancel: CancelToken | None) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as stream:
         while chunk := stream.read(CHUNK):
@@ -164,13 +141,6 @@ def _fresh(path: Path) -> Path:
     return candidate
 
 
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink(missing_ok=True)
-
-
 # --- the database ----------------------------------------------------------------------------
 
 def _read_facts(snapshot: Path) -> _Facts:
@@ -182,17 +152,6 @@ def _read_facts(snapshot: Path) -> _Facts:
     finally:
         connection.close()
     return _Facts(tuple(unit) if unit else None, evidence)
-
-
-def _check_schema(database: Path) -> str | None:
-    """The database's schema revision; refused when it comes from a newer app."""
-    try:
-        revision = stamped_revision(database)
-    except sqlite3.DatabaseError as exc:
-        raise StorageError("storage.not_a_database", path=str(database), problem=str(exc)) from exc
-    if revision is not None and revision not in known_revisions():
-        raise SchemaTooNewError("backup.schema_too_new", path=str(database), revision=revision)
-    return revision
 
 
 def _snapshot_database(source: Path, target: Path) -> None:
@@ -247,7 +206,7 @@ def _write_copy(service: CommuneService, work: Path, progress: ProgressCallback 
         root = data_dir.root / name
         sources += [(path, f"{name}/{path.relative_to(root).as_posix()}") for path in _files_under(root)]
     database_size = (work / DATABASE).stat().st_size
-    tracker = _Progress(progress, database_size + sum(path.stat().st_size for path, _ in sources))
+    tracker = Progress(progress, database_size + sum(path.stat().st_size for path, _ in sources))
     files = [BackupFile(DATABASE, _hash_file(work / DATABASE, tracker, cancel), database_size)]
     for path, relative in sources:
         check_cancelled(cancel)
@@ -261,156 +220,63 @@ def backup(service: CommuneService, destination: Path, progress: ProgressCallbac
     service.authorize(Permission.MANAGE)
     service.require_unit()
     destination = Path(destination).expanduser().resolve()
-    work = destination / f".{FOLDER_PREFIX}{uuid.uuid4().hex}.partial"
     try:
         destination.mkdir(parents=True, exist_ok=True)
-        work.mkdir()
+        remember_work_folder(service.data_dir, destination)  # removed at the next start if this process dies
+        work = create_owned_folder(destination, BACKUP_WORK_PREFIX, BACKUP_WORK_SUFFIX)
     except OSError as exc:
         raise _storage_error(exc, destination) from exc
     try:
-        facts, files, missing = _write_copy(service, work, progress, cancel)
+        facts, files, missing = _write_copy(service, work.path, progress, cancel)
         created_at = service.clock()
         manifest = {
             "format": FORMAT, "format_version": FORMAT_VERSION, "app_version": __version__,
-            "schema_revision": _check_schema(work / DATABASE), "created_at": created_at.isoformat(),
+            "schema_revision": check_schema(work.path / DATABASE), "created_at": created_at.isoformat(),
             "commune": {"province_code": facts.unit[0], "code": facts.unit[1], "name": facts.unit[2]},
             "files": [{"path": f.path, "sha256": f.sha256, "size": f.size} for f in files],
             "missing_evidence": missing,
         }
-        write_atomic(work / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
+        write_atomic(work.path / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
         check_cancelled(cancel)
         final = _fresh(destination / f"{FOLDER_PREFIX}{facts.unit[1]}-{created_at:%Y%m%d-%H%M%S}")
-        work.rename(final)
+        work.path.rename(final)
     except (OSError, sqlite3.Error) as exc:
-        _remove(work)
         raise _storage_error(exc, destination) from exc
-    except BaseException:
-        _remove(work)
-        raise
-    return _info(final, manifest)
-
-
-# --- reading a backup ------------------------------------------------------------------------
-
-def _load(folder: Path) -> BackupInfo:
-    """The backup's manifest, checked for shape (not yet the files)."""
-    if not folder.is_dir():
-        raise InputError("backup.not_a_folder", path=str(folder))
-    manifest_path = folder / MANIFEST
-    if not manifest_path.is_file():
-        if (folder / DATABASE).exists() or folder.name.startswith(FOLDER_PREFIX):
-            raise InputError("backup.manifest_missing", path=str(folder))
-        raise InputError("backup.not_a_backup", path=str(folder))
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError("backup.not_a_backup", path=str(folder)) from exc
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise InputError("backup.not_a_backup", path=str(folder))
-    if not isinstance(manifest.get("format_version"), int) or manifest["format_version"] > FORMAT_VERSION:
-        raise SchemaTooNewError("backup.format_too_new", path=str(folder))
-    try:
-        return _info(folder, manifest)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise StorageError("backup.manifest_damaged", path=str(folder)) from exc
-
-
-def _info(folder: Path, manifest: dict[str, Any]) -> BackupInfo:
-    files = tuple(BackupFile(str(f["path"]), str(f["sha256"]), int(f["size"])) for f in manifest["files"])
-    for f in files:
-        parts = PurePosixPath(f.path).parts
-        if not parts or parts[0] not in DATA_ITEMS or ".." in parts or PurePosixPath(f.path).is_absolute():
-            raise ValueError(f.path)
-    commune = manifest["commune"]
-    return BackupInfo(
-        folder=folder, created_at=dt.datetime.fromisoformat(manifest["created_at"]),
-        app_version=str(manifest["app_version"]), schema_revision=manifest.get("schema_revision"),
-        province_code=str(commune["province_code"]), commune_code=str(commune["code"]),
-        commune_name=str(commune["name"]), files=files,
-        missing_evidence=tuple(str(sha) for sha in manifest.get("missing_evidence", ())),
-    )
-
-
-def _verify(info: BackupInfo, progress: ProgressCallback | None, cancel: CancelToken | None,
-            copy_to: Path | None = None) -> None:
-    """Check every file's size and hash (copying it into ``copy_to`` on the way when given)."""
-    tracker = _Progress(progress, info.size)
-    if DATABASE not in {f.path for f in info.files}:
-        raise StorageError("backup.file_missing", path=str(info.folder / DATABASE))
-    for expected in info.files:
-        check_cancelled(cancel)
-        source = info.folder / expected.path
-        if not source.is_file():
-            raise StorageError("backup.file_missing", path=str(source))
-        if source.stat().st_size != expected.size:
-            raise StorageError("backup.file_altered", path=str(source))
-        if copy_to is None:
-            sha256 = _hash_file(source, tracker, cancel)
-        else:
-            sha256 = _copy_file(source, copy_to / expected.path, tracker, cancel)[0]
-        if sha256 != expected.sha256:
-            raise StorageError("backup.file_altered", path=str(source))
-
-
-def inspect_backup(folder: Path, progress: ProgressCallback | None = None,
-                   cancel: CancelToken | None = None) -> BackupInfo:
-    """What a backup folder holds, after checking its manifest and every file's hash and the schema."""
-    folder = Path(folder).expanduser().resolve()
-    info = _load(folder)
-    try:
-        _verify(info, progress, cancel)
-    except OSError as exc:
-        raise StorageError("backup.io", path=str(folder), problem=exc.strerror or str(exc)) from exc
-    _check_schema(folder / DATABASE)
-    return info
+    finally:
+        work.release()
+    return backup_info(final, manifest)
 
 
 # --- restoring -------------------------------------------------------------------------------
-
-def _swap_in(data_dir: DataDir, staging: Path, aside: Path) -> None:
-    """Move the current data into ``aside`` and the staged data in; undo every move if one fails."""
-    done: list[tuple[Path, Path]] = []
-    try:
-        aside.mkdir(parents=True)
-        for name in (DATABASE + "-wal", DATABASE + "-shm", *DATA_ITEMS):
-            if (data_dir.root / name).exists():
-                os.replace(data_dir.root / name, aside / name)
-                done.append((data_dir.root / name, aside / name))
-        for name in DATA_ITEMS:
-            if (staging / name).exists():
-                os.replace(staging / name, data_dir.root / name)
-                done.append((staging / name, data_dir.root / name))
-    except OSError as exc:
-        for original, moved in reversed(done):
-            os.replace(moved, original)
-        if aside.is_dir() and not any(aside.iterdir()):
-            aside.rmdir()
-        raise _storage_error(exc, data_dir.root) from exc
-
 
 def restore(data_dir: DataDir, backup_folder: Path, progress: ProgressCallback | None = None,
             cancel: CancelToken | None = None) -> BackupInfo:
     """Replace the data folder's contents with a verified backup (the service must be closed).
 
-    The replaced data is kept in ``backups/before-restore-<time>/``. An older schema is migrated the
-    next time the service opens, as usual.
+    Every file is read once: verified while it is copied into the staging folder (``progress`` counts
+    those bytes). The replaced data is kept in ``backups/before-restore-<time>/``. An older schema is
+    migrated the next time the service opens, as usual.
     """
     backup_folder = Path(backup_folder).expanduser().resolve()
-    info = _load(backup_folder)
-    staging = data_dir.root / f".restore-{uuid.uuid4().hex}"
+    info = read_manifest(backup_folder)
+    check_contents(info)  # a backup with something wrong is refused before anything else is asked
     try:
         data_dir.ensure()
         _release_database(data_dir)
-        staging.mkdir()
-        _verify(info, progress, cancel, copy_to=staging)
-        _check_schema(backup_folder / DATABASE)
+        staging = create_owned_folder(data_dir.root, STAGING_PREFIX, STAGING_SUFFIX)
+    except OSError as exc:
+        raise _storage_error(exc, data_dir.root) from exc
+    try:
+        verify_files(info, progress, cancel, copy_to=staging.path)
+        check_database(staging.path / DATABASE, info)
         check_cancelled(cancel)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        _swap_in(data_dir, staging, _fresh(data_dir.backups / f"before-restore-{stamp}"))
+        commit_restore(data_dir, staging.path, _fresh(data_dir.backups / f"before-restore-{stamp}"),
+                       lambda: _release_database(data_dir))
     except OSError as exc:
         raise _storage_error(exc, data_dir.root) from exc
     finally:
-        _remove(staging)
+        staging.release()
     return info
 
 
@@ -426,7 +292,7 @@ def move_data_dir(service: CommuneService, new_root: Path, progress: ProgressCal
     """Copy the data into the empty folder ``new_root`` and use it from the next start on.
 
     The old folder is left as it is. ``new_root`` must be new or empty (a folder that already holds CDS
-    data is used as it is with ``switch_data_dir``).
+    data is used as it is with ``switch_data_dir``); what an interrupted move left there does not count.
     """
     service.authorize(Permission.MANAGE)
     new_root = Path(new_root).expanduser().resolve()
@@ -435,26 +301,32 @@ def move_data_dir(service: CommuneService, new_root: Path, progress: ProgressCal
         raise InputError("backup.folder_inside_data", path=str(new_root))
     if holds_data(new_root):
         raise InputError("backup.folder_has_data", path=str(new_root))
+    if new_root.is_dir():
+        sweep_abandoned(new_root, [f"{MOVE_WORK_PREFIX}*"])
     if new_root.exists() and (not new_root.is_dir() or any(new_root.iterdir())):
         raise InputError("backup.folder_not_empty", path=str(new_root))
-    work = new_root / f".moving-{uuid.uuid4().hex}"
     created = not new_root.exists()
     try:
         new_root.mkdir(parents=True, exist_ok=True)
-        work.mkdir()
+        remember_work_folder(service.data_dir, new_root)  # removed at the next start if this process dies
+        work = create_owned_folder(new_root, MOVE_WORK_PREFIX)
     except OSError as exc:
         raise _storage_error(exc, new_root) from exc
     try:
-        _write_copy(service, work, progress, cancel)
+        _write_copy(service, work.path, progress, cancel)
         check_cancelled(cancel)
         for name in DATA_ITEMS:
-            if (work / name).exists():
-                os.replace(work / name, new_root / name)
-        work.rmdir()
+            if (work.path / name).exists():
+                os.replace(work.path / name, new_root / name)
+        work.release()
         remember_data_dir(new_root)
     except BaseException as exc:
+        work.release()
         for leftover in [new_root] if created else list(new_root.iterdir()):
-            _remove(leftover)
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
         if isinstance(exc, (OSError, sqlite3.Error)):
             raise _storage_error(exc, new_root) from exc
         raise
@@ -469,6 +341,6 @@ def switch_data_dir(service: CommuneService, new_root: Path) -> DataDir:
         raise InputError("backup.no_data_here", path=str(new_root))
     if not os.access(new_root, os.W_OK):
         raise StorageError("backup.not_writable", path=str(new_root))
-    _check_schema(new_root / DATABASE)
+    check_schema(new_root / DATABASE)
     remember_data_dir(new_root)
     return DataDir(new_root)

@@ -1,8 +1,8 @@
 """Tables for exchanging bundles: the commune's keys, pinned office and exports; the office's side of it.
 
 Commune side: ``commune_key`` (its signing keys; private halves live passphrase-sealed in ``keys/``),
-``office_pin`` (the receiving office's root key pinned once, and its latest org-keys file), ``export_record``
-and ``receipt_record``.
+``office_pin`` (the receiving office's root key pinned once, and its latest org-keys file), ``export_attempt``
+(an export under way), ``export_record`` and ``receipt_record``.
 Office side: ``office_identity``, ``office_key`` (root and encryption keys), ``office_commune`` (its communes),
 ``enrolled_key``, ``submission`` (one verified bundle) with its ``submission_indicator``/``submission_task``/
 ``submission_evidence``/``submission_problem`` rows, ``sequence_state`` (replay and rollback protection per
@@ -52,6 +52,28 @@ class ExportRecord(SQLModel, table=True):
     manifest_hash: str
     exported_at: dt.datetime
     exported_by: str
+
+
+class ExportAttempt(SQLModel, table=True):
+    """An export decided but not yet done: the inputs that make every retry write the very same bundle.
+
+    Written (with the bundle id and creation time) before the bundle file; replaced by an ``ExportRecord``
+    in the transaction that marks the period exported. ``prepared_json`` holds the report record, the
+    previous manifest's hash, the signing key id, the recipients' public keys and the app version.
+    ``published`` is set just before the finished file is moved to its final name: until then no copy of
+    the bundle can exist, and the attempt may be dropped (the period sent back) without harm.
+    """
+
+    __tablename__ = "export_attempt"
+    __table_args__ = (UniqueConstraint("period_ref", "revision"),)
+    id: int | None = Field(default=None, primary_key=True)
+    period_ref: int = Field(foreign_key="period_record.id", index=True)
+    revision: int
+    bundle_id: str = Field(unique=True)
+    prepared_json: str = Field(sa_column=Column(Text, nullable=False))
+    published: bool = False  # the complete bundle may exist under its final name (and may have been sent)
+    started_at: dt.datetime
+    started_by: str
 
 
 class ReceiptRecord(SQLModel, table=True):

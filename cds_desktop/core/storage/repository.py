@@ -1,7 +1,12 @@
 """Data access for the commune's store: reads and writes rows, records history, converts to domain values.
 
 All writes of one user action happen in one transaction (``CommuneRepository.transaction``); every field
-change writes a history row (who, when, field, old → new) in that same transaction.
+change writes a history row (who, when, field, old → new) in that same transaction. A write transaction
+takes the database's write lock before its first read (``BEGIN IMMEDIATE`` on SQLite, see
+``storage/database.py``), so what a change reads to decide — the period's state, the current values — cannot
+change under it: two processes acting at once are serialised, and the second one sees what the first did.
+A storage condition (disk full, read-only folder, lock held too long, damaged file) leaves both context
+managers as the ``StorageError`` that explains it; nothing of the failed transaction is written.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import json
 from typing import Any, Iterator
 
 from sqlalchemy import Engine, func
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
 from cds_desktop.core.domain import (
@@ -23,6 +29,13 @@ from cds_desktop.core.domain import (
     TaskStatus,
     UnitIdentity,
     UnitKind,
+)
+from cds_desktop.core.storage.database import (
+    WRITE_OPTIONS,
+    database_error,
+    database_path,
+    explains,
+    refuse_if_read_only,
 )
 from cds_desktop.core.storage.models import (
     EvidenceFile,
@@ -53,14 +66,26 @@ class CommuneRepository:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
+        """One write transaction, holding the write lock from its start; committed when the block ends."""
+        refuse_if_read_only(self.engine)
+        with self._explained(), Session(self.engine, expire_on_commit=False) as session:
             with session.begin():
+                session.connection(execution_options=WRITE_OPTIONS)
                 yield session
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
+        with self._explained(), Session(self.engine, expire_on_commit=False) as session:
             yield session
+
+    @contextlib.contextmanager
+    def _explained(self) -> Iterator[None]:
+        try:
+            yield
+        except DBAPIError as exc:
+            if not explains(exc):
+                raise
+            raise database_error(exc, database_path(self.engine)) from exc
 
     # --- unit and settings -------------------------------------------------------------------
     def unit(self, session: Session) -> UnitIdentity | None:

@@ -33,8 +33,8 @@ from cds_desktop.core.services.backup import (
     BackupInfo,
     backup,
     holds_data,
-    inspect_backup,
     move_data_dir,
+    read_backup,
     switch_data_dir,
 )
 from cds_desktop.core.services.roles import Permission
@@ -149,9 +149,10 @@ class DataSection(QGroupBox):
             self.start_restore(folder)
 
     def start_restore(self, folder: Path) -> None:
-        """Check the backup (every file's hash) in the background, then ask before restarting to restore it."""
+        """Check the backup (manifest, files, database) in the background, then ask before restarting to restore
+        it; the restore reads and verifies every file once, while copying it."""
         if self._allowed():
-            self._run(lambda progress, cancel: inspect_backup(folder, progress, cancel),
+            self._run(lambda progress, cancel: read_backup(folder, progress, cancel),
                       self._confirm_restore, translate("ui.backup.checking"))
 
     def _confirm_restore(self, info: BackupInfo) -> None:

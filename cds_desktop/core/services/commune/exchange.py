@@ -5,7 +5,8 @@
 - ``import_office_keys``: the office's org-keys file; the first time its root fingerprint must be the one
   confirmed by phone, afterwards only newer lists signed by the same root are accepted.
 - ``approve``: the leader approves by unlocking the signing key with the passphrase.
-- ``export``: an approved, error-free period becomes one signed, encrypted bundle (``bundle.writer``).
+- ``export``: an approved, error-free period becomes one signed, encrypted bundle (``bundle.writer``), in
+  recorded steps that a retry after a crash finishes with the very same bundle.
 - ``import_receipt``: the office's signed receipt marks the period accepted, or returned for correction
   (which starts the next revision so the commune can correct it).
 
@@ -19,6 +20,9 @@ The ``bundle`` package (cryptography) is imported by the methods that use it: th
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import json
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,36 +31,47 @@ from sqlmodel import select
 
 import cds_desktop
 from cds_desktop.core.domain import OfficeLevel, PeriodState
-from cds_desktop.core.errors import BundleError, InputError, StateError
-from cds_desktop.core.fileio import write_atomic
+from cds_desktop.core.errors import BundleError, CdsError, InputError, StateError
+from cds_desktop.core.fileio import create_owned_folder, fsync_folder, storage_error, write_atomic
+from cds_desktop.core.plans.model import Plan
+from cds_desktop.core.plans.schedule import scheduled_period
 from cds_desktop.core.progress import CancelToken, ProgressCallback
 from cds_desktop.core.services.changes import Changes
 from cds_desktop.core.services.commune.service import CommuneService
 from cds_desktop.core.services.key_files import read_key_file
+from cds_desktop.core.services.roles import Permission
 from cds_desktop.core.services.report_record import (
-    RECORD_NAME,
     SCHEMA_VERSION,
+    building_record,
+    RECORD_NAME,
     EvidenceRecord,
     HistoryRecord,
     IndicatorRecord,
     ReportRecord,
     TaskRecord,
-    building_record,
     evidence_entry_name,
     unit_record,
 )
-from cds_desktop.core.services.roles import Permission
-from cds_desktop.core.storage.exchange_models import (
-    CommuneKey,
-    ExportRecord,
-    OfficePin,
-    ReceiptRecord,
-)
+from cds_desktop.core.storage.data_folder import EXPORT_WORK_PREFIX, remember_work_folder
+from cds_desktop.core.storage.exchange_models import CommuneKey, ExportAttempt, ExportRecord, OfficePin, ReceiptRecord
+from cds_desktop.core.storage.models import PeriodRecord
 
 if TYPE_CHECKING:
     from cds_desktop.core.bundle.keyfiles import OrgKeys
     from cds_desktop.core.bundle.keys import PublicKey, SigningKey
     from cds_desktop.core.bundle.writer import AttachmentSource, WrittenBundle
+
+
+def _bundle_id_of(path: Path) -> str | None:
+    """The bundle id in the cleartext header of the file at ``path`` (None: not a readable bundle)."""
+    from cds_desktop.core.bundle.reader import inspect_bundle
+
+    try:
+        return inspect_bundle(path).core.bundle_id
+    except CdsError:
+        return None
+
+
 
 
 class CommuneExchange:
@@ -181,22 +196,26 @@ class CommuneExchange:
 
     def build_record(self, plan_id: str, period_id: str) -> tuple[ReportRecord, list[AttachmentSource]]:
         """The report record and the evidence files of the period's current revision."""
-        from cds_desktop.core.bundle.writer import AttachmentSource
-
-        service = self.service
-        plan = service.plan(plan_id)
-        view = service.period(plan_id, period_id)
-        entries = service.entries(plan_id, view.period_id)
+        plan = self.service.plan(plan_id)
+        period_id = scheduled_period(plan, period_id).period.id
         with self.repo.reading() as session:
-            period_row = self.repo.period(session, plan.id, view.period_id)
-        evidence = service.evidence(plan_id, view.period_id)
+            report = self._report(session, plan, period_id, self.repo.period(session, plan.id, period_id))
+        return report, self._attachments(report)
+
+    def _report(self, session, plan: Plan, period_id: str, period_row: PeriodRecord | None) -> ReportRecord:
+        """The report record of the period's current revision, read in ``session``; a value beyond the
+        bundle's limits (which validation reports first) refuses with the record's own ``DocumentError``."""
+        entries = self.repo.entries(session, period_row)
+        unit = self.repo.unit(session)
+        if unit is None:
+            raise StateError("unit.not_initialized")
         with building_record():  # a stored value the record schema refuses: a typed error, not a crash
-            record = ReportRecord(
-                unit=unit_record(service.require_unit()),
+            return ReportRecord(
+                unit=unit_record(unit),
                 plan_id=plan.id,
                 plan_version=plan.plan.plan_version,
-                period_id=view.period_id,
-                revision=view.revision,
+                period_id=period_id,
+                revision=period_row.revision if period_row else 1,
                 submitted_at=period_row.submitted_at if period_row else None,
                 submitted_by=period_row.submitted_by if period_row else None,
                 approved_at=period_row.approved_at if period_row else None,
@@ -207,70 +226,164 @@ class CommuneExchange:
                 tasks=tuple(TaskRecord(code=t.task_code, status=t.status, progress_pct=t.progress_pct,
                                        completed_on=t.completed_on, result=t.result, difficulties=t.difficulties,
                                        proposals=t.proposals) for t in entries.tasks.values()),
-                evidence=tuple(EvidenceRecord(item=e.item_code, name=e.name, sha256=e.sha256, size=e.size,
-                                              media_type=e.media_type) for e in evidence),
-                history=tuple(HistoryRecord(at=h.at, actor=h.actor, revision=h.revision, item=h.item_code, field=h.field,
-                                            old=h.old_value, new=h.new_value)
-                              for h in service.history(plan_id, view.period_id)),
+                evidence=tuple(EvidenceRecord(item=link.item_code, name=link.name, sha256=file.sha256, size=file.size,
+                                              media_type=file.media_type)
+                               for link, file in self.repo.evidence(session, period_row)),
+                history=tuple(HistoryRecord(at=h.at, actor=h.actor, revision=h.revision, item=h.item_code,
+                                            field=h.field, old=h.old_value, new=h.new_value)
+                              for h in self.repo.history(session, period_row)),
             )
-        attachments = {e.sha256: AttachmentSource(evidence_entry_name(e.sha256), e.path, e.size, e.sha256)
-                       for e in evidence}
-        return record, list(attachments.values())
 
-    def _previous_manifest(self, period_ref: int) -> str | None:
-        with self.repo.reading() as session:
-            last = session.exec(select(ExportRecord).where(ExportRecord.period_ref == period_ref)
-                                .order_by(ExportRecord.revision.desc())).first()
-        return last.manifest_hash if last else None
+    def _attachments(self, report: ReportRecord) -> list[AttachmentSource]:
+        from cds_desktop.core.bundle.writer import AttachmentSource
+
+        store = self.service.evidence_store
+        unique = {e.sha256: AttachmentSource(evidence_entry_name(e.sha256), store.path_of(e.sha256), e.size, e.sha256)
+                  for e in report.evidence}
+        return list(unique.values())
 
     def export(self, plan_id: str, period_id: str, out_dir: Path, passphrase: str, actor: str,
                progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> WrittenBundle:
-        """Write the approved period as a bundle into ``out_dir`` and mark it exported."""
-        from cds_desktop.core.bundle.errors import Code
-        from cds_desktop.core.bundle.fields import Series
-        from cds_desktop.core.bundle.writer import write_bundle
+        """Write the approved period as a bundle into ``out_dir`` and mark it exported.
 
+        Three recorded steps make it recoverable from a crash at any moment: (1) the export is recorded as
+        started (``ExportAttempt``: a bundle id, the creation time and everything the bundle is made from);
+        (2) the bundle is written in a working folder, the attempt marked ``published`` and the file moved to
+        its final name; (3) one transaction records the export (``ExportRecord``) and marks the period exported.
+        Exporting again after a crash — or after the file was lost — finds the attempt and writes the very same
+        bundle: same id and manifest, so the office sees the same revision or a duplicate, never a broken chain.
+        """
         service = self.service
         service.authorize(Permission.APPROVE)
         actor = service.actor_name(actor)
-        view = service.period(plan_id, period_id)
-        if view.state is not PeriodState.APPROVED:
-            raise StateError("period.cannot_exported", period=view.period_id, state=view.state.value)
-        errors = [p for p in service.validate(plan_id, view.period_id) if p.is_error]
-        if errors:
-            raise StateError("period.has_errors", period=view.period_id, count=len(errors))
-        office = self.pinned_office()
-        if office is None:
-            raise StateError("keys.no_office")
-        if service.clock() >= office.body.expires_at:  # encrypting to keys the office may have replaced
-            raise BundleError(Code.ORG_KEYS_EXPIRED, office=office.body.office.code,
-                              expired=office.body.expires_at.date().isoformat())
-        signing_key = self.unlock(passphrase)
-        record, attachments = self.build_record(plan_id, view.period_id)
-        with self.repo.reading() as session:
-            period_ref = self.repo.period(session, plan_id, view.period_id).id
-        written = write_bundle(
-            Path(out_dir),
-            series=Series(commune=record.unit.commune_code, plan=plan_id, period=view.period_id),
-            revision=view.revision,
-            previous_manifest_sha256=self._previous_manifest(period_ref),
-            signing_key=signing_key,
-            recipients=office.recipients(),
-            records={RECORD_NAME: record.model_dump(mode="json")},
-            attachments=attachments,
-            app_version=cds_desktop.__version__,
-            schema_version=SCHEMA_VERSION,
-            created_at=service.clock(),
-            progress=progress,
-            cancel=cancel,
-        )
+        plan = service.plan(plan_id)
+        period_id = scheduled_period(plan, period_id).period.id
+        signing_key = self.unlock(passphrase)  # a wrong passphrase exports nothing
+        attempt = self._start_export(plan, period_id, signing_key, actor)
+        prepared = json.loads(attempt.prepared_json)
+        if prepared["signing_key_id"] != signing_key.public.key_id:  # the key was rotated since it started
+            signing_key = self._unlock_key(prepared["signing_key_id"], passphrase)
+        written = self._write_bundle(Path(out_dir), attempt, prepared, signing_key, progress, cancel)
         with self.repo.transaction() as session:
-            session.add(ExportRecord(period_ref=period_ref, revision=view.revision, bundle_id=written.bundle_id,
-                                     file_name=written.path.name, file_sha256=written.sha256,
-                                     manifest_hash=written.manifest_sha256, exported_at=service.clock(),
-                                     exported_by=actor))
-        service.mark_exported(plan_id, view.period_id, actor)
+            started = session.get(ExportAttempt, attempt.id)
+            if started is not None:  # else another process finished this very export meanwhile
+                now = service.clock()
+                session.add(ExportRecord(period_ref=attempt.period_ref, revision=attempt.revision,
+                                         bundle_id=attempt.bundle_id, file_name=written.path.name,
+                                         file_sha256=written.sha256, manifest_hash=written.manifest_sha256,
+                                         exported_at=now, exported_by=actor))
+                session.delete(started)
+                record = session.get(PeriodRecord, attempt.period_ref)
+                self.repo.set_state(session, record, PeriodState.EXPORTED, actor, now, exported_at=now)
         return written
+
+    def _start_export(self, plan: Plan, period_id: str, signing_key: SigningKey, actor: str) -> ExportAttempt:
+        """The started export of the period's current revision: the one recorded before, or a new one."""
+        from cds_desktop.core.bundle.errors import Code
+
+        service = self.service
+        with self.repo.transaction() as session:
+            record = self.repo.period(session, plan.id, period_id)
+            state = PeriodState(record.state) if record else PeriodState.DRAFT
+            if record is None or state is not PeriodState.APPROVED:
+                raise StateError("period.cannot_exported", period=period_id, state=state.value)
+            attempt = session.exec(select(ExportAttempt).where(ExportAttempt.period_ref == record.id,
+                                                               ExportAttempt.revision == record.revision)).first()
+            if attempt is not None:
+                return attempt
+            scheduled = scheduled_period(plan, period_id)
+            problems = service.period_problems(plan, scheduled, self.repo.entries(session, record))
+            errors = [p for p in problems if p.is_error]
+            if errors:
+                raise StateError("period.has_errors", period=period_id, count=len(errors))
+            office = self.pinned_office()
+            if office is None:
+                raise StateError("keys.no_office")
+            now = service.clock()
+            if now >= office.body.expires_at:  # encrypting to keys the office may have replaced
+                raise BundleError(Code.ORG_KEYS_EXPIRED, office=office.body.office.code,
+                                  expired=office.body.expires_at.date().isoformat())
+            report = self._report(session, plan, period_id, record)
+            previous = session.exec(select(ExportRecord).where(ExportRecord.period_ref == record.id)
+                                    .order_by(ExportRecord.revision.desc())).first()
+            prepared = {
+                "created_at": now.isoformat(),
+                "previous_manifest_sha256": previous.manifest_hash if previous else None,
+                "signing_key_id": signing_key.public.key_id,
+                "recipients": [{"org": r.org, "kind": r.key.kind.value, "public": base64.b64encode(r.key.raw).decode()}
+                               for r in office.recipients()],
+                "app_version": cds_desktop.__version__,
+                "schema_version": SCHEMA_VERSION,
+                "record": report.model_dump(mode="json"),
+            }
+            attempt = ExportAttempt(period_ref=record.id, revision=record.revision, bundle_id=os.urandom(16).hex(),
+                                    prepared_json=json.dumps(prepared, ensure_ascii=False), started_at=now,
+                                    started_by=actor)
+            session.add(attempt)
+        return attempt
+
+    def _write_bundle(self, out_dir: Path, attempt: ExportAttempt, prepared: dict, signing_key: SigningKey,
+                      progress: ProgressCallback | None, cancel: CancelToken | None) -> WrittenBundle:
+        """Write the bundle of ``attempt`` in a working folder inside ``out_dir``, then move it to its final name
+        (after recording that it may exist there)."""
+        from cds_desktop.core.bundle.errors import Code
+        from cds_desktop.core.bundle.fields import Series
+        from cds_desktop.core.bundle.keys import KeyKind, PublicKey, Recipient
+        from cds_desktop.core.bundle.writer import bundle_file_name, write_bundle
+
+        report = ReportRecord.model_validate(prepared["record"])
+        series = Series(commune=report.unit.commune_code, plan=report.plan_id, period=report.period_id)
+        final = out_dir / bundle_file_name(series, attempt.revision)
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            remember_work_folder(self.service.data_dir, out_dir)
+            if final.exists():
+                if _bundle_id_of(final) != attempt.bundle_id:
+                    raise BundleError(Code.OUTPUT_EXISTS, path=str(final))
+                final.unlink()  # this very bundle, left by an interrupted attempt: it is written again
+            work = create_owned_folder(out_dir, EXPORT_WORK_PREFIX)
+        except OSError as exc:
+            raise storage_error(exc, out_dir) from exc
+        try:
+            written = write_bundle(
+                work.path,
+                series=series,
+                revision=attempt.revision,
+                previous_manifest_sha256=prepared["previous_manifest_sha256"],
+                signing_key=signing_key,
+                recipients=[Recipient(r["org"], PublicKey(KeyKind(r["kind"]), base64.b64decode(r["public"])))
+                            for r in prepared["recipients"]],
+                records={RECORD_NAME: prepared["record"]},
+                attachments=self._attachments(report),
+                app_version=prepared["app_version"],
+                schema_version=prepared["schema_version"],
+                created_at=dt.datetime.fromisoformat(prepared["created_at"]),
+                bundle_id=attempt.bundle_id,
+                progress=progress,
+                cancel=cancel,
+            )
+            with self.repo.transaction() as session:
+                started = session.get(ExportAttempt, attempt.id)
+                if started is not None and not started.published:
+                    started.published = True
+                    session.add(started)
+            try:
+                os.replace(written.path, final)
+                fsync_folder(out_dir)
+            except OSError as exc:
+                raise storage_error(exc, final) from exc
+        finally:
+            work.release()
+        return replace(written, path=final)
+
+    def _unlock_key(self, key_id: str, passphrase: str) -> SigningKey:
+        from cds_desktop.core.bundle.private_keys import load_signing_key
+
+        with self.repo.reading() as session:
+            record = session.get(CommuneKey, key_id)
+        if record is None:
+            raise StateError("keys.no_signing_key")
+        return load_signing_key(self.service.data_dir.keys / record.file_name, passphrase)
 
     # --- receipts ----------------------------------------------------------------------------
     def import_receipt(self, path: Path, actor: str) -> Changes:

@@ -12,10 +12,8 @@ installation has no accounts (single-operator mode, see ``services/accounts.py``
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 from sqlmodel import select
 
@@ -24,25 +22,44 @@ from cds_desktop.core.domain import (
     OfficeLevel,
     PeriodEntries,
     PeriodState,
-    TargetStatus,
     TaskEntry,
     TaskStatus,
     UnitIdentity,
     UnitKind,
 )
-from cds_desktop.core.errors import InputError, PermissionDeniedError, StateError, StorageError
-from cds_desktop.core.numbers import canonical, parse_decimal
+from cds_desktop.core.errors import InputError, PermissionDeniedError, StateError
+from cds_desktop.core.numbers import canonical
 from cds_desktop.core.paths import DataDir
-from cds_desktop.core.fileio import write_atomic
+from cds_desktop.core.fileio import storage_error, write_atomic
 from cds_desktop.core.plans.loader import PlanCatalog, installed_catalog, load_plan_file
 from cds_desktop.core.plans.model import Indicator, IndicatorKind, Level, Plan, Task
 from cds_desktop.core.plans.schedule import ScheduledPeriod, plan_periods, scheduled_period
 from cds_desktop.core.services.changes import Changes
+from cds_desktop.core.services.commune.views import (
+    EvidenceView,
+    HistoryView,
+    PeriodStatus,
+    PeriodView,
+    period_status,
+)
+from cds_desktop.core.services.commune.inputs import (
+    check_actor,
+    check_unit,
+    evidence_name,
+    length_problems,
+    parse_date,  # noqa: F401  (re-exported: front-ends parse dates with it)
+    parse_task_fields,
+    record_problems,
+    yes_no,
+)
+from cds_desktop.core.services.report_record import IndicatorRecord, TaskRecord
 from cds_desktop.core.services.roles import Permission, Principal, permission_label
 from cds_desktop.core.settings import SETTINGS, spec
-from cds_desktop.core.storage.database import open_database
+from cds_desktop.core.storage.data_folder import open_data_folder
+from cds_desktop.core.storage.database import refuse_if_read_only
 from cds_desktop.core.storage.evidence_store import EvidenceStore
-from cds_desktop.core.storage.models import PeriodRecord, UserAccount
+from cds_desktop.core.storage.exchange_models import ExportAttempt
+from cds_desktop.core.storage.models import EvidenceLink, PeriodRecord, UserAccount
 from cds_desktop.core.storage.repository import INDICATOR_FIELDS, TASK_FIELDS, CommuneRepository
 from cds_desktop.core.text import clean
 from cds_desktop.core.validation import Problem, check_indicator, check_task, indicator_result, validate_period
@@ -52,90 +69,12 @@ EDITABLE_STATES = (PeriodState.DRAFT,)
 REOPENS_ON_EDIT = (PeriodState.EXPORTED,)
 
 
-@dataclass(frozen=True)
-class PeriodView:
-    plan_id: str
-    period_id: str
-    kind: str
-    start: dt.date
-    end: dt.date
-    due_before: dt.date
-    deadline_text_vi: str
-    deadline_text_en: str
-    state: PeriodState
-    revision: int
-    office_status: str | None
-    office_reason: str | None
-    overdue: bool  # the deadline has passed and the report has not been exported
-
-
-@dataclass(frozen=True)
-class PeriodStatus:
-    period: PeriodView
-    indicators_answered: int
-    indicators_total: int
-    targets_met: int
-    targets_evaluated: int
-    tasks_done: int
-    tasks_overdue: int
-    tasks_total: int
-    errors: int
-    warnings: int
-
-
-def period_status(plan: Plan, period: PeriodView, entries: PeriodEntries, problems: Sequence[Problem]) -> PeriodStatus:
-    """The progress summary of a period from what was read of it (its view, entries and problems)."""
-    indicators = plan.commune_indicators()
-    outcomes = [indicator_result(i, entries.indicators.get(i.code), Level.COMMUNE) for i in indicators]
-    tasks = plan.commune_tasks()
-    return PeriodStatus(
-        period=period,
-        indicators_answered=sum(1 for i in indicators if not entries.indicators.get(i.code, IndicatorEntry(i.code)).is_blank),
-        indicators_total=len(indicators),
-        targets_met=sum(1 for o in outcomes if o.status is TargetStatus.MET),
-        targets_evaluated=sum(1 for o in outcomes if o.status in (TargetStatus.MET, TargetStatus.NOT_MET)),
-        tasks_done=sum(1 for t in tasks if entries.tasks.get(t.code, TaskEntry(t.code)).status is TaskStatus.DONE),
-        tasks_overdue=sum(1 for p in problems if p.code == "task.overdue"),
-        tasks_total=len(tasks),
-        errors=sum(1 for p in problems if p.is_error),
-        warnings=sum(1 for p in problems if not p.is_error),
-    )
-
-
-@dataclass(frozen=True)
-class EvidenceView:
-    link_id: int
-    item_code: str
-    name: str
-    sha256: str
-    size: int
-    media_type: str
-    path: Path
-    added_at: dt.datetime
-    added_by: str
-
-
-@dataclass(frozen=True)
-class HistoryView:
-    at: dt.datetime
-    actor: str
-    revision: int
-    item_code: str
-    field: str
-    old_value: str | None
-    new_value: str | None
-
-
-_PROVINCE = re.compile(r"^\d{2}$")
-_COMMUNE = re.compile(r"^\d{5}$")
-
-
 class CommuneService:
     def __init__(self, data_dir: DataDir, catalog: PlanCatalog, clock: Clock | None = None) -> None:
-        self.data_dir = data_dir.ensure()
+        self.data_dir = data_dir
         self.catalog = catalog
         self.clock: Clock = clock or (lambda: dt.datetime.now().astimezone().replace(microsecond=0))
-        self.engine = open_database(data_dir.database, data_dir.backups)
+        self.engine = open_data_folder(data_dir)
         self.repo = CommuneRepository(self.engine)
         self.evidence_store = EvidenceStore(data_dir.evidence)
         self.principal: Principal | None = None  # who is signed in (services/accounts.py)
@@ -161,7 +100,7 @@ class CommuneService:
 
     def actor_name(self, fallback: str) -> str:
         """Who to record in history: the signed-in username, else ``fallback`` (single-operator mode)."""
-        return self.principal.username if self.principal is not None else fallback
+        return self.principal.username if self.principal is not None else check_actor(fallback)
 
     # --- identity ----------------------------------------------------------------------------
     def init_commune(
@@ -322,12 +261,13 @@ class CommuneService:
         if unknown:
             raise InputError("entry.unknown_field", field=", ".join(sorted(unknown)))
         if indicator.kind is IndicatorKind.BOOLEAN and fields.get("value") is not None:
-            fields = {**fields, "value": _yes_no(fields["value"])}
+            fields = {**fields, "value": yes_no(fields["value"])}
         with self.repo.transaction() as session:
             record, reopened = self._editable_record(session, plan, scheduled, actor)
             current = self.repo.entries(session, record).indicators.get(code, IndicatorEntry(code))
             entry = IndicatorEntry(code, **{f: clean(fields[f]) if f in fields else getattr(current, f) for f in INDICATOR_FIELDS})
-            problems = check_indicator(indicator, entry)
+            problems = check_indicator(indicator, entry) + length_problems(
+                code, {f: getattr(entry, f) for f in INDICATOR_FIELDS}, IndicatorRecord)
             field_errors = [p for p in problems if p.is_error and p.code.startswith("value.")]
             if reject_invalid and field_errors:
                 raise InputError("entry.invalid", item=code, problems=" ".join(p.message() for p in field_errors))
@@ -348,7 +288,7 @@ class CommuneService:
         unknown = set(fields) - set(TASK_FIELDS)
         if unknown:
             raise InputError("entry.unknown_field", field=", ".join(sorted(unknown)))
-        parsed = _parse_task_fields(fields)
+        parsed = parse_task_fields(fields)
         with self.repo.transaction() as session:
             record, reopened = self._editable_record(session, plan, scheduled, actor)
             current = self.repo.entries(session, record).tasks.get(code, TaskEntry(code))
@@ -356,7 +296,8 @@ class CommuneService:
             if values["status"] is TaskStatus.DONE and "progress_pct" not in parsed:
                 values["progress_pct"] = 100
             entry = TaskEntry(code, **values)
-            problems = check_task(task, entry, scheduled.period.end, self.today())
+            problems = check_task(task, entry, scheduled.period.end, self.today()) + length_problems(
+                code, {f: values[f] for f in TASK_FIELDS}, TaskRecord)
             if reject_invalid and any(p.is_error for p in problems):
                 raise InputError(
                     "entry.invalid", item=code, problems=" ".join(p.message() for p in problems if p.is_error)
@@ -366,6 +307,9 @@ class CommuneService:
 
     # --- evidence ----------------------------------------------------------------------------
     def add_evidence(self, plan_id: str, period_id: str, item_code: str, file: Path, actor: str) -> Changes:
+        """Copy ``file`` into the evidence store and attach it to an item (the name cleaned: ``evidence_name``)."""
+        from cds_desktop.core.bundle.format import MAX_ENTRIES  # one entry of a bundle is the report record
+
         self.authorize(Permission.ENTER_DATA)
         actor = self.actor_name(actor)
         plan, scheduled = self._resolve(plan_id, period_id)
@@ -373,11 +317,15 @@ class CommuneService:
             self._commune_indicator(plan, item_code)
         else:
             self._commune_task(plan, item_code)
+        refuse_if_read_only(self.engine)
         file = Path(file)
-        name = clean(file.name) or file.name
+        name = evidence_name(file.name)
         stored = self.evidence_store.store(file)
         with self.repo.transaction() as session:
             record, reopened = self._editable_record(session, plan, scheduled, actor)
+            files = set(session.exec(select(EvidenceLink.sha256).where(EvidenceLink.period_ref == record.id)).all())
+            if stored.sha256 not in files and len(files) + 1 > MAX_ENTRIES - 1:
+                raise InputError("evidence.too_many", period=scheduled.period.id, limit=MAX_ENTRIES - 1)
             self.repo.add_evidence(
                 session, record, item_code, stored.sha256, stored.size, stored.media_type, name, actor, self.clock()
             )
@@ -413,7 +361,11 @@ class CommuneService:
         plan, scheduled = self._resolve(plan_id, period_id)
         if entries is None:
             entries = self.entries(plan.id, scheduled.period.id)
-        return validate_period(plan, entries, scheduled.period.end, self.today())
+        return self.period_problems(plan, scheduled, entries)
+
+    def period_problems(self, plan: Plan, scheduled: ScheduledPeriod, entries: PeriodEntries) -> list[Problem]:
+        """The problems of ``entries`` (however they were read): the rules' and the bundle's limits."""
+        return validate_period(plan, entries, scheduled.period.end, self.today()) + record_problems(entries)
 
     def status(self, plan_id: str, period_id: str) -> PeriodStatus:
         plan, scheduled = self._resolve(plan_id, period_id)
@@ -436,17 +388,32 @@ class CommuneService:
         ``actor`` is already ``actor_name``'d and the permission checked by the caller.
         """
         plan, scheduled = self._resolve(plan_id, period_id)
-        if require_valid:
-            errors = [p for p in self.validate(plan.id, scheduled.period.id) if p.is_error]
-            if errors:
-                raise StateError("period.has_errors", period=scheduled.period.id, count=len(errors))
-        with self.repo.transaction() as session:
+        with self.repo.transaction() as session:  # the state and the entries are read under the write lock
             record = self.repo.period_for_update(session, plan.id, scheduled.period.id, now)
             state = PeriodState(record.state)
             if state not in allowed:
                 raise StateError(f"period.cannot_{target.value}", period=scheduled.period.id, state=state.value)
+            if require_valid:
+                problems = self.period_problems(plan, scheduled, self.repo.entries(session, record))
+                errors = [p for p in problems if p.is_error]
+                if errors:
+                    raise StateError("period.has_errors", period=scheduled.period.id, count=len(errors))
+            self.settle_unfinished_export(session, record)
             self.repo.set_state(session, record, target, actor, now, **columns)
         return Changes(plan.id, scheduled.period.id, period_state=True)
+
+    @staticmethod
+    def settle_unfinished_export(session, record: PeriodRecord) -> None:
+        """Within ``session``, before the period's state changes: an export of this revision that was started
+        and not finished is dropped if its bundle never got its final name; if it may have (a copy may be on
+        its way to the office), refuse — only finishing the export, which writes the same bundle, may go on."""
+        attempt = session.exec(select(ExportAttempt).where(ExportAttempt.period_ref == record.id,
+                                                           ExportAttempt.revision == record.revision)).first()
+        if attempt is None:
+            return
+        if attempt.published:
+            raise StateError("period.export_unfinished", period=record.period_id, revision=record.revision)
+        session.delete(attempt)
 
     def submit(self, plan_id: str, period_id: str, actor: str) -> Changes:
         self.authorize(Permission.SUBMIT)
@@ -486,60 +453,6 @@ class CommuneService:
 
 
 
-def check_unit(province_code: str, commune_code: str, name: str) -> tuple[str, str, str]:
-    """The unit's codes and name, trimmed and NFC; ``InputError`` for the first one that is not valid."""
-    province_code, commune_code = (province_code or "").strip(), (commune_code or "").strip()
-    if not _PROVINCE.match(province_code):
-        raise InputError("unit.bad_province_code", code=province_code)
-    if not _COMMUNE.match(commune_code):
-        raise InputError("unit.bad_commune_code", code=commune_code)
-    name = clean(name)
-    if not name:
-        raise InputError("unit.name_required")
-    return province_code, commune_code, name
-
-
-def _yes_no(text: str) -> str:
-    lowered = text.strip().lower()
-    if lowered in ("1", "yes", "có", "co", "true", "y"):
-        return "1"
-    if lowered in ("0", "no", "không", "khong", "false", "n"):
-        return "0"
-    return text
-
-
-def _parse_task_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    parsed: dict[str, Any] = {}
-    for name, raw in fields.items():
-        value = clean(raw) if isinstance(raw, str) else raw
-        if name == "status" and value is not None:
-            try:
-                value = TaskStatus(value)
-            except ValueError:
-                raise InputError("task.bad_status", value=value, allowed=", ".join(s.value for s in TaskStatus)) from None
-        elif name == "status":
-            value = TaskStatus.NOT_STARTED
-        elif name == "progress_pct" and value is not None:
-            try:
-                value = int(parse_decimal(str(value)))
-            except (ValueError, TypeError):
-                raise InputError("task.bad_progress", value=value) from None
-        elif name == "completed_on" and isinstance(value, str):
-            value = parse_date(value)
-        parsed[name] = value
-    return parsed
-
-
-def parse_date(text: str) -> dt.date:
-    """``2023-11-30`` or ``30/11/2023`` → date; ``InputError`` otherwise."""
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text.strip(), fmt).date()
-        except ValueError:
-            continue
-    raise InputError("input.bad_date", value=text)
-
-
 def import_plan_file(data_dir: DataDir, source: Path) -> Plan:
     """Validate a plan file and copy it into the data folder; refuses an id that is already installed.
 
@@ -555,8 +468,8 @@ def import_plan_file(data_dir: DataDir, source: Path) -> Plan:
 
 def open_commune_service(data_dir: str | Path | None = None, clock: Clock | None = None) -> CommuneService:
     """Open the commune's store in ``data_dir`` (default: the per-user data folder) with the installed plans."""
+    folder = DataDir.resolve(data_dir)
     try:
-        folder = DataDir.resolve(data_dir).ensure()
         return CommuneService(folder, installed_catalog(folder), clock)
     except OSError as exc:
-        raise StorageError("storage.io", path=str(data_dir), problem=exc.strerror or str(exc)) from exc
+        raise storage_error(exc, folder.root) from exc

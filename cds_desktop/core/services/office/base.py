@@ -11,7 +11,7 @@ import datetime as dt
 from cds_desktop.core.errors import StateError
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import PlanCatalog
-from cds_desktop.core.storage.database import open_database
+from cds_desktop.core.storage.data_folder import open_data_folder
 from cds_desktop.core.storage.evidence_store import EvidenceStore
 from cds_desktop.core.storage.exchange_models import OfficeIdentity
 from cds_desktop.core.storage.repository import CommuneRepository
@@ -22,7 +22,7 @@ class OfficeBase:
         self.data_dir = data_dir.ensure()
         self.catalog = catalog
         self.clock = clock or (lambda: dt.datetime.now().astimezone().replace(microsecond=0))
-        self.engine = open_database(data_dir.database, data_dir.backups)
+        self.engine = open_data_folder(data_dir)
         self.repo = CommuneRepository(self.engine)
         self.evidence_store = EvidenceStore(data_dir.evidence)
 

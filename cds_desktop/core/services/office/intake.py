@@ -36,13 +36,13 @@ from cds_desktop.core.bundle.format import FILE_SUFFIX
 from cds_desktop.core.bundle.keys import EncryptionKey
 from cds_desktop.core.bundle.reader import (
     VerifiedBundle,
-    discard_quarantine,
     ensure_unchanged,
     inspect_bundle,
     verify_bundle,
 )
 from cds_desktop.core.bundle.sequence import SeriesState, check_sequence
 from cds_desktop.core.errors import BundleError, CdsError, StorageError
+from cds_desktop.core.fileio import create_owned_folder, storage_error
 from cds_desktop.core.plans.model import Level
 from cds_desktop.core.progress import Cancelled, CancelToken
 from cds_desktop.core.services.office.enrolment import Enrolment
@@ -142,19 +142,26 @@ class Intake(OfficeKeys, Enrolment):
                                                                      incident=incident))
 
     def _import_checked(self, file: Path, office_code: str, keys: list[EncryptionKey], cancel) -> ImportOutcome:
-        quarantine = self.data_dir.quarantine / uuid.uuid4().hex
+        try:  # owned: if this process dies, the next start removes it and the decrypted evidence in it
+            owned = create_owned_folder(self.data_dir.quarantine, "")
+        except OSError as exc:
+            raise storage_error(exc, self.data_dir.quarantine) from exc
+        try:
+            return self._import_into(file, owned.path, office_code, keys, cancel)
+        finally:
+            owned.release()  # removes whatever verification left in the quarantine
+
+    def _import_into(self, file: Path, quarantine: Path, office_code: str, keys: list[EncryptionKey],
+                     cancel) -> ImportOutcome:
         verified = verify_bundle(file, quarantine, office=office_code, keys=keys,
                                  lookup_sender=self._lookup_sender, lookup_series=self._series_state,
                                  cancel=cancel)
-        try:
-            report = check_report(verified, self.catalog, self._province_of(verified.manifest.series.commune))
-            problems = validate_period(report.plan, report.record.entries(), report.scheduled.period.end,
-                                       verified.manifest.created_at.date(), Level.COMMUNE)
-            self._store_evidence(verified)
-            ensure_unchanged(verified)
-            self._store(verified, report, problems)
-        finally:
-            discard_quarantine(quarantine)
+        report = check_report(verified, self.catalog, self._province_of(verified.manifest.series.commune))
+        problems = validate_period(report.plan, report.record.entries(), report.scheduled.period.end,
+                                   verified.manifest.created_at.date(), Level.COMMUNE)
+        self._store_evidence(verified)
+        ensure_unchanged(verified)
+        self._store(verified, report, problems)
         series = verified.manifest.series
         return ImportOutcome(file, "accepted", series.commune, series.plan, series.period,
                              verified.manifest.revision, problems=len(problems))
