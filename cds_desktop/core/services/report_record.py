@@ -22,9 +22,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from typing import Annotated, Any, Iterator, Literal
+from functools import cache
+from typing import Annotated, Any, Iterator, Literal, get_args
 
-from pydantic import BeforeValidator, Field, PlainSerializer, ValidationError
+import annotated_types
+from pydantic import BaseModel, BeforeValidator, Field, PlainSerializer, ValidationError
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from cds_desktop.core.bundle.canonical import MAX_SAFE_INTEGER, Document
@@ -105,6 +108,18 @@ def _date(value: Any) -> Any:
 def _text(max_length: int, min_length: int = 0) -> Any:
     """Human text: NFC-normalised first, then ``min_length`` … ``max_length`` characters."""
     return Annotated[str, BeforeValidator(_nfc), Field(min_length=min_length, max_length=max_length)]
+
+
+@cache
+def max_length(model: type[BaseModel], field: str) -> int | None:
+    """The most characters ``model`` allows in ``field`` (None: not limited by length): the one source of the
+    limits the commune checks where a value is typed (``services/commune/inputs.py``)."""
+    info = model.model_fields[field]
+    constraints = list(info.metadata)
+    for argument in get_args(info.annotation):  # ``Text | None``: the constraints sit on the Annotated member
+        for meta in getattr(argument, "__metadata__", ()):
+            constraints.extend(meta.metadata if isinstance(meta, FieldInfo) else [meta])
+    return next((c.max_length for c in constraints if isinstance(c, annotated_types.MaxLen)), None)
 
 
 Quantity = Annotated[str, BeforeValidator(_quantity)]

@@ -8,30 +8,28 @@ import sqlite3
 
 import pytest
 
-import annotated_types
+from pydantic import ValidationError
 
 from cds_desktop.core.errors import InputError, StateError
-from cds_desktop.core.services.report_record import EvidenceRecord, IndicatorRecord, TaskRecord, UnitRecord
+from cds_desktop.core.services.report_record import (
+    EvidenceRecord,
+    IndicatorRecord,
+    TaskRecord,
+    UnitRecord,
+    max_length,
+)
 
 from .conftest import P, PASS_COMMUNE, PASS_OFFICE, Q1, fill_and_approve
 
 
 
-def max_length(model, field: str) -> int:
-    """The limit the office enforces, read from the record model the office parses bundles with."""
-    (limit,) = [c.max_length for c in model.model_fields[field].metadata if isinstance(c, annotated_types.MaxLen)]
-    return limit
-
-
 RESULT_LIMIT = max_length(TaskRecord, "result")
 
 
-def test_the_limits_the_commune_checks_are_the_record_models_own():
-    from cds_desktop.core.services.commune import inputs
-
-    for model, field in ((TaskRecord, "result"), (IndicatorRecord, "note"), (IndicatorRecord, "data_source"),
-                         (UnitRecord, "name"), (EvidenceRecord, "name")):
-        assert inputs.max_length(model, field) == max_length(model, field)
+def test_the_limits_read_from_the_record_model_are_the_ones_it_enforces():
+    assert TaskRecord.model_validate({"code": "T1", "status": "done", "result": "x" * RESULT_LIMIT})
+    with pytest.raises(ValidationError):
+        TaskRecord.model_validate({"code": "T1", "status": "done", "result": "x" * (RESULT_LIMIT + 1)})
     assert (RESULT_LIMIT, max_length(IndicatorRecord, "note"), max_length(IndicatorRecord, "data_source"),
             max_length(UnitRecord, "name"), max_length(EvidenceRecord, "name")) == (8000, 4000, 1000, 200, 255)
 

@@ -14,10 +14,8 @@ import datetime as dt
 import os
 import re
 import unicodedata
-from functools import cache
 from typing import Any
 
-import annotated_types
 from pydantic import BaseModel
 
 from cds_desktop.core.domain import PeriodEntries, TaskStatus
@@ -29,6 +27,7 @@ from cds_desktop.core.services.report_record import (
     IndicatorRecord,
     TaskRecord,
     UnitRecord,
+    max_length,
 )
 from cds_desktop.core.text import clean
 from cds_desktop.core.validation import Problem, Severity
@@ -37,15 +36,6 @@ _PROVINCE = re.compile(r"^\d{2}$")
 _COMMUNE = re.compile(r"^\d{5}$")
 # Text direction overrides and isolates: they make a name display differently from what it is.
 _BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)}
-
-
-@cache
-def max_length(model: type[BaseModel], field: str) -> int | None:
-    """The ``max_length`` the record model declares for ``field`` (None: unlimited)."""
-    for constraint in model.model_fields[field].metadata:
-        if isinstance(constraint, annotated_types.MaxLen):
-            return constraint.max_length
-    return None
 
 
 def length_problems(item_code: str, values: dict[str, Any], model: type[BaseModel]) -> list[Problem]:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Iterable
 
 from sqlalchemy import insert, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from cds_desktop.core.bundle.errors import Code, DuplicateBundleError
@@ -62,7 +62,6 @@ from cds_desktop.core.validation.problems import Problem
 
 log = logging.getLogger(__name__)
 
-SQLITE_BUSY, SQLITE_LOCKED = 5, 6
 STORE_ATTEMPTS = 8
 RETRY_PAUSE_SECONDS = 0.05  # doubled after each busy attempt (0.05 … 6.4 s in all)
 
@@ -205,8 +204,8 @@ class Intake(OfficeKeys, Enrolment):
                 conflicts += 1
                 if conflicts > 1:  # the retry's ordering check did not explain the conflict: a bug
                     raise
-            except OperationalError as exc:
-                if not _is_busy(exc):
+            except StorageError as exc:  # the repository explains SQLite's "database is locked" as storage.busy
+                if exc.code != "storage.busy":
                     raise
             if attempt < STORE_ATTEMPTS - 1:
                 time.sleep(pause)
@@ -268,8 +267,3 @@ class Intake(OfficeKeys, Enrolment):
             manifest.revision, verified.manifest_sha256, manifest.bundle_id)
         session.add(state)
 
-
-def _is_busy(exc: OperationalError) -> bool:
-    """SQLite's "database is locked" / "busy" (another process holds the write lock, or our snapshot is stale)."""
-    code = getattr(exc.orig, "sqlite_errorcode", None)  # Python 3.11+
-    return code is not None and code & 0xFF in (SQLITE_BUSY, SQLITE_LOCKED)  # extended codes included
