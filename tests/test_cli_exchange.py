@@ -170,9 +170,9 @@ def test_diff_and_lists_print_what_a_commune_typed_escaped(two_sides):
     evidence = tmp / "bien-ban-\x1b[31m.pdf"
     evidence.write_bytes(b"%PDF-1.4 bien ban")
     code, out, _ = commune("evidence", "add", "mini-plan", "2023Q1", "1a", str(evidence))
-    assert code == 0 and "\x1b" not in out and "\\u001b[31m" in out
+    assert code == 0 and "\x1b" not in out and "bien-ban- [31m.pdf" in out  # the name is cleaned when added
     code, out, _ = commune("evidence", "list", "mini-plan", "2023Q1")
-    assert "\x1b" not in out and "\\u001b[31m" in out
+    assert "\x1b" not in out and "bien-ban- [31m.pdf" in out
     _approve_and_export(s, tmp / "usb1")
     assert office("import", str(tmp / "usb1"), "--passphrase-file", str(s["secret"]))[0] == 0
     assert commune("entry", "set", "mini-plan", "2023Q1", "2c", "--value", hostile)[0] == 0

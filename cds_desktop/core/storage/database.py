@@ -38,6 +38,7 @@ from sqlalchemy.exc import DBAPIError
 
 from cds_desktop.core.errors import SchemaTooNewError, StorageError
 from cds_desktop.core.fileio import finish_owned_file, owned_temp_file, storage_error
+from cds_desktop.core.storage.sqlite_files import connect, wal_has_content
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
 _REVISION_LINE = re.compile(r"^(revision|down_revision)\s*=\s*(?:\"([^\"]+)\"|'([^']+)'|None)\s*$", re.MULTILINE)
@@ -176,16 +177,12 @@ def create_sqlite_engine(path: Path, mode: str = "rwc", immutable: bool = False)
     return engine
 
 
-def _connect(path: Path, mode: str, immutable: bool = False) -> sqlite3.Connection:
-    uri = Path(path).absolute().as_uri() + f"?mode={mode}" + ("&immutable=1" if immutable else "")
-    return sqlite3.connect(uri, uri=True)
-
 
 def stamped_revision(path: Path, mode: str = "rw", immutable: bool = False) -> str | None:
     """The schema revision Alembic stamped into the database at ``path`` (``None``: empty or new file)."""
     if not path.exists() or path.stat().st_size == 0:
         return None
-    connection = _connect(path, mode, immutable)
+    connection = connect(path, mode, immutable)
     try:
         stamped = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
         if not connection.execute(stamped).fetchone():
@@ -217,18 +214,11 @@ _CANNOT_WRITE = {sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLIT
                  sqlite3.SQLITE_PERM}  # what opening for writing fails with when only reading is possible
 
 
-def _wal_has_content(path: Path) -> bool:
-    wal = path.with_name(path.name + "-wal")
-    try:
-        return wal.stat().st_size > 0
-    except FileNotFoundError:
-        return False
-
 
 def _open_read_only(path: Path, failure: sqlite3.Error) -> tuple[Engine, str | None]:
     """The database at ``path`` opened for reading only, after opening it for writing failed with ``failure``."""
     for immutable in (False, True):
-        if immutable and _wal_has_content(path):  # immutable would miss what the log holds
+        if immutable and wal_has_content(path):  # immutable would miss what the log holds
             raise StorageError("storage.unfinished_read_only", path=str(path))
         try:
             revision = stamped_revision(path, "ro", immutable)

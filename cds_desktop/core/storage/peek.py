@@ -26,6 +26,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import NamedTuple
 
+from cds_desktop.core.storage.sqlite_files import read_only_connection
+
 DATABASE_NAME = "cds.sqlite"
 _SQLITE_HEADER = b"SQLite format 3\x00"
 # What CDS itself puts in a data folder (paths.DataDir, the set-up's staging folder, SQLite's side files).
@@ -78,7 +80,7 @@ def _database_kind(database: Path) -> FolderKind | None:
     if header != _SQLITE_HEADER:
         return FolderKind.DAMAGED
     try:
-        connection = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
+        connection = read_only_connection(database)
     except sqlite3.Error:
         return FolderKind.DAMAGED
     try:
@@ -109,7 +111,7 @@ def holds_data(root: Path) -> bool:
     if not database.is_file() or database.stat().st_size == 0:
         return False
     try:
-        connection = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
+        connection = read_only_connection(database)
         try:
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             return any(_has_row(connection, f"SELECT 1 FROM {table} LIMIT 1") for table in _DATA_TABLES if table in tables)
@@ -134,7 +136,7 @@ def peek(database: Path) -> Peek | None:
     if not database.is_file() or database.stat().st_size == 0:
         return None
     try:
-        connection = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
+        connection = read_only_connection(database)
     except sqlite3.Error:
         return None
     try:
