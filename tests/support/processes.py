@@ -153,8 +153,7 @@ class CdsProcesses:
     def wait(self, child: Child) -> Run:
         code = self._ask({"op": "wait", "pid": child.pid})["code"]
         seconds = time.monotonic() - child.started
-        return Run(child.argv, code, child.stdout.read_text("utf-8", "replace"),
-                   child.stderr.read_text("utf-8", "replace"), seconds)
+        return Run(child.argv, code, _output(child.stdout), _output(child.stderr), seconds)
 
     def run(self, *argv: str, env: dict[str, str] | None = None, user: str | None = None) -> Run:
         """Run ``cds argv…`` to its end."""
@@ -174,6 +173,13 @@ class CdsProcesses:
         os.kill(child.pid, signal.SIGKILL)  # a finished child is a zombie until waited for: no effect
         return self.wait(child)
 
+
+def _output(path: Path) -> str:
+    """What a child wrote to ``path``; nothing when it was killed before it could open the file."""
+    try:
+        return path.read_text("utf-8", "replace")
+    except FileNotFoundError:
+        return ""
 
 
 @pytest.fixture
