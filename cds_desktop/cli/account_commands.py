@@ -74,7 +74,7 @@ def _report(ctx, user: UserView, message_id: str) -> int:
 
 
 def list_cmd(ctx) -> int:
-    users = Accounts(ctx.commune()).users()
+    users = Accounts(ctx.installation()).users()
 
     def line(u: UserView) -> str:
         state = ctx.t("users.out.active" if u.active else "users.out.disabled_state")
@@ -87,26 +87,26 @@ def list_cmd(ctx) -> int:
 
 def add_cmd(ctx) -> int:
     a = ctx.args
-    accounts = Accounts(ctx.commune())
+    accounts = Accounts(ctx.installation())
     password = new_password(ctx, a.name)
     user = accounts.create(NewUser(a.name, a.display_name, frozenset(Role(r) for r in a.roles), password))
     return _report(ctx, user, "users.out.added")
 
 
 def passwd_cmd(ctx) -> int:
-    accounts = Accounts(ctx.commune())
+    accounts = Accounts(ctx.installation())
     accounts.set_password(ctx.args.name, new_password(ctx, ctx.args.name), ctx.sign_in_password)
     ctx.emit({"username": ctx.args.name}, lambda: [ctx.t("users.out.password_changed", username=ctx.args.name)])
     return 0
 
 
 def disable_cmd(ctx) -> int:
-    return _report(ctx, Accounts(ctx.commune()).set_active(ctx.args.name, False), "users.out.disabled")
+    return _report(ctx, Accounts(ctx.installation()).set_active(ctx.args.name, False), "users.out.disabled")
 
 
 def enable_cmd(ctx) -> int:
-    return _report(ctx, Accounts(ctx.commune()).set_active(ctx.args.name, True), "users.out.enabled")
+    return _report(ctx, Accounts(ctx.installation()).set_active(ctx.args.name, True), "users.out.enabled")
 
 
 def roles_cmd(ctx) -> int:
-    return _report(ctx, Accounts(ctx.commune()).set_roles(ctx.args.name, ctx.args.roles), "users.out.roles_changed")
+    return _report(ctx, Accounts(ctx.installation()).set_roles(ctx.args.name, ctx.args.roles), "users.out.roles_changed")

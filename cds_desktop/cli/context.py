@@ -28,7 +28,7 @@ from cds_desktop.core.paths import DataDir
 from cds_desktop.core.services.accounts import Accounts
 from cds_desktop.core.services.commune.service import CommuneService, open_commune_service
 from cds_desktop.core.services.office.service import OfficeService, open_office_service
-from cds_desktop.core.storage.peek import FolderKind
+from cds_desktop.core.storage.peek import FolderKind, folder_kind
 
 
 PASSWORD_ENV = "CDS_PASSWORD"
@@ -119,7 +119,14 @@ class CliContext:
             self._sign_in(self._commune)
         return self._commune
 
-    def _sign_in(self, service: CommuneService) -> None:
+    def installation(self) -> CommuneService | OfficeService:
+        """The service of the data folder's kind: the office's for an office's folder, else the commune's (users
+        and backups belong to either)."""
+        if folder_kind(DataDir.resolve(self.args.data_dir).root) is FolderKind.OFFICE:
+            return self.office()
+        return self.commune()
+
+    def _sign_in(self, service: CommuneService | OfficeService) -> None:
         accounts = Accounts(service)
         if not accounts.exist():
             return
@@ -135,6 +142,7 @@ class CliContext:
         if self._office is None:
             self._checked_folder()
             self._office = open_office_service(self.args.data_dir)
+            self._sign_in(self._office)
         return self._office
 
     def emit(self, data: Any, lines: Callable[[], Sequence[str]] | None = None) -> None:

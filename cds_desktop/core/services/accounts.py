@@ -1,9 +1,12 @@
-"""User accounts of the commune's installation: create, list, change roles and passwords, sign in and out.
+"""User accounts of an installation (a commune's or an office's): create, list, change roles and passwords, sign in
+and out.
 
 - Usernames are NFC, trimmed, 3–32 letters, digits or ``._-``; unique regardless of case (a casefolded key).
 - Passwords are stored as scrypt hashes (``core/passwords.py``), at least ``MIN_PASSWORD_LENGTH`` long.
+- Roles are those of the installation's kind (``roles.ROLES_OF``: officer/leader/admin for a commune,
+  clerk/head/admin for an office).
 - ``sign_in`` sets ``service.principal``; every mutating service call then checks the principal's roles
-  (``CommuneService.authorize``). An unknown username and a wrong password give the same error. After
+  (``Guarded.authorize``, ``services/guard.py``). An unknown username and a wrong password give the same error. After
   ``MAX_FAILED_ATTEMPTS`` wrong passwords in a row the account refuses sign-in for ``LOCK_SECONDS`` (counters
   live in the account's row; time is the service's clock).
 - Single-operator mode: an installation without accounts (set up headless with ``cds init``) allows
@@ -24,9 +27,19 @@ from typing import Iterable
 from sqlmodel import Session, func, select
 
 from cds_desktop.core.errors import InputError, PermissionDeniedError, StateError
-from cds_desktop.core.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
-from cds_desktop.core.services.commune.service import CommuneService
-from cds_desktop.core.services.roles import Permission, Principal, Role
+from cds_desktop.core.passwords import (
+    MIN_PASSWORD_LENGTH,
+    hash_password,
+    verify_password,
+)
+from cds_desktop.core.services.guard import Guarded
+from cds_desktop.core.services.roles import (
+    ROLES_OF,
+    InstallationKind,
+    Permission,
+    Principal,
+    Role,
+)
 from cds_desktop.core.storage.models import UserAccount
 from cds_desktop.core.text import clean, nfc
 
@@ -68,14 +81,17 @@ def check_username(username: str) -> str:
     return name
 
 
-def check_roles(roles: Iterable[Role | str]) -> frozenset[Role]:
-    try:
-        checked = frozenset(Role(r) for r in roles)
-    except ValueError as exc:
-        raise InputError("account.bad_role", value=str(exc), allowed=", ".join(Role)) from None
+def check_roles(roles: Iterable[Role | str], kind: InstallationKind = InstallationKind.COMMUNE) -> frozenset[Role]:
+    """The roles, each one an installation of ``kind`` has (``ROLES_OF``); at least one."""
+    allowed = ROLES_OF[kind]
+    checked = set()
+    for role in roles:
+        if role not in {r.value for r in allowed}:
+            raise InputError("account.bad_role", value=str(role), allowed=", ".join(allowed))
+        checked.add(Role(role))
     if not checked:
         raise InputError("account.no_role")
-    return checked
+    return frozenset(checked)
 
 
 def check_password(password: str) -> None:
@@ -83,13 +99,13 @@ def check_password(password: str) -> None:
         raise InputError("account.password_too_short", minimum=MIN_PASSWORD_LENGTH)
 
 
-def check_new_user(new: NewUser) -> NewUser:
+def check_new_user(new: NewUser, kind: InstallationKind = InstallationKind.COMMUNE) -> NewUser:
     """``new`` with its username and display name cleaned; ``InputError`` for the first problem."""
     username = check_username(new.username)
     display_name = clean(new.display_name) or username
     if len(display_name) > MAX_DISPLAY_NAME:
         raise InputError("account.display_name_too_long", maximum=MAX_DISPLAY_NAME)
-    roles = check_roles(new.roles)
+    roles = check_roles(new.roles, kind)
     check_password(new.password)
     return NewUser(username, display_name, roles, new.password)
 
@@ -113,9 +129,14 @@ def _decoy_hash() -> str:
 
 
 class Accounts:
-    def __init__(self, service: CommuneService) -> None:
+    def __init__(self, service: Guarded) -> None:
         self.service = service
         self.repo = service.repo
+
+    @property
+    def kind(self) -> InstallationKind:
+        """A commune's or an office's installation: which roles its accounts may hold."""
+        return self.service.kind
 
     # --- reading -----------------------------------------------------------------------------
     def exist(self) -> bool:
@@ -138,7 +159,7 @@ class Accounts:
         first = not self.exist()
         if not first:
             self.service.authorize(Permission.MANAGE)
-        new = check_new_user(new)
+        new = check_new_user(new, self.kind)
         if first and Role.ADMIN not in new.roles:
             raise InputError("account.first_must_be_admin")
         encoded = hash_password(new.password)
@@ -169,7 +190,7 @@ class Accounts:
 
     def set_roles(self, username: str, roles: Iterable[Role | str]) -> UserView:
         self.service.authorize(Permission.MANAGE)
-        checked = check_roles(roles)
+        checked = check_roles(roles, self.kind)
         with self.repo.transaction() as session:
             row = self._row(session, username)
             if Role.ADMIN not in checked:

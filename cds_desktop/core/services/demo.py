@@ -26,8 +26,8 @@ from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import PlanCatalog
 from cds_desktop.core.plans.model import IndicatorKind, Plan
 from cds_desktop.core.services.accounts import Accounts, NewUser
-from cds_desktop.core.services.commune.service import CommuneService
 from cds_desktop.core.services.commune.exchange import CommuneExchange
+from cds_desktop.core.services.commune.service import CommuneService
 from cds_desktop.core.services.office.service import OfficeService
 from cds_desktop.core.services.roles import Role
 

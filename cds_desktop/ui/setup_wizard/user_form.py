@@ -9,29 +9,30 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QWidget
 
 from cds_desktop.core.services.accounts import NewUser
-from cds_desktop.core.services.roles import Role, role_label
+from cds_desktop.core.services.roles import ROLES_OF, InstallationKind, Role, role_description, role_label
 from cds_desktop.ui.setup_wizard.secret_fields import SecretFields
 from cds_desktop.ui.setup_wizard.texts import Texts
 
 
 def roles_text(roles: frozenset[Role]) -> str:
-    """The roles' names, in the order officer, leader, admin."""
+    """The roles' names, in the order of ``Role`` (officer, leader, admin, clerk, head)."""
     return ", ".join(role_label(role) for role in Role if role in roles)
 
 
 class RoleBoxes(QWidget):
-    """One check box per role."""
+    """One check box per role an installation of ``kind`` has."""
 
-    def __init__(self, texts: Texts, parent: QWidget | None = None) -> None:
+    def __init__(self, texts: Texts, kind: InstallationKind = InstallationKind.COMMUNE,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.boxes: dict[Role, QCheckBox] = {}
-        for role in Role:
+        for role in ROLES_OF[kind]:
             box = QCheckBox()
             box.setObjectName(f"role_{role.value}")
             texts.bind(box.setText, lambda role=role: role_label(role))
-            texts.bind(box.setToolTip, f"role.{role.value}.description")
+            texts.bind(box.setToolTip, lambda role=role: role_description(role, kind))
             layout.addWidget(box)
             self.boxes[role] = box
         layout.addStretch(1)
@@ -45,14 +46,15 @@ class RoleBoxes(QWidget):
 
 
 class UserForm(QWidget):
-    def __init__(self, texts: Texts, parent: QWidget | None = None) -> None:
+    def __init__(self, texts: Texts, kind: InstallationKind = InstallationKind.COMMUNE,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.username = QLineEdit()
         self.username.setObjectName("username")
         texts.bind(self.username.setPlaceholderText, "ui.user.username_example")
         self.display_name = QLineEdit()
         self.display_name.setObjectName("display_name")
-        self.roles = RoleBoxes(texts)
+        self.roles = RoleBoxes(texts, kind)
         self.password = SecretFields(texts, "ui.user.password", "ui.user.password_repeat", "password")
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)

@@ -81,7 +81,7 @@ class AddUserDialog(QDialog):
         self.setObjectName("add_user_dialog")
         self.accounts = accounts
         self.setWindowTitle(translate("ui.users.add_title"))
-        self.form = UserForm(Texts())
+        self.form = UserForm(Texts(), accounts.kind)
         self.feedback = _Feedback()
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
@@ -151,7 +151,7 @@ class UsersDialog(QDialog):
         self.add.clicked.connect(self.add_user)
 
         self.selected = QGroupBox()
-        self.roles = RoleBoxes(Texts())
+        self.roles = RoleBoxes(Texts(), accounts.kind)
         self.save_roles = QPushButton(translate("ui.users.save_roles"))
         self.save_roles.setObjectName("save_roles")
         self.save_roles.clicked.connect(self._save_roles)

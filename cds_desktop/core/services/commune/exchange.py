@@ -32,28 +32,42 @@ from sqlmodel import select
 import cds_desktop
 from cds_desktop.core.domain import OfficeLevel, PeriodState
 from cds_desktop.core.errors import BundleError, CdsError, InputError, StateError
-from cds_desktop.core.fileio import create_owned_folder, fsync_folder, storage_error, write_atomic
+from cds_desktop.core.fileio import (
+    create_owned_folder,
+    fsync_folder,
+    storage_error,
+    write_atomic,
+)
 from cds_desktop.core.plans.model import Plan
 from cds_desktop.core.plans.schedule import scheduled_period
 from cds_desktop.core.progress import CancelToken, ProgressCallback
 from cds_desktop.core.services.changes import Changes
 from cds_desktop.core.services.commune.service import CommuneService
 from cds_desktop.core.services.key_files import read_key_file
-from cds_desktop.core.services.roles import Permission
 from cds_desktop.core.services.report_record import (
-    SCHEMA_VERSION,
-    building_record,
     RECORD_NAME,
+    SCHEMA_VERSION,
     EvidenceRecord,
     HistoryRecord,
     IndicatorRecord,
     ReportRecord,
     TaskRecord,
+    building_record,
     evidence_entry_name,
     unit_record,
 )
-from cds_desktop.core.storage.data_folder import EXPORT_WORK_PREFIX, remember_work_folder
-from cds_desktop.core.storage.exchange_models import CommuneKey, ExportAttempt, ExportRecord, OfficePin, ReceiptRecord
+from cds_desktop.core.services.roles import Permission
+from cds_desktop.core.storage.data_folder import (
+    EXPORT_WORK_PREFIX,
+    remember_work_folder,
+)
+from cds_desktop.core.storage.exchange_models import (
+    CommuneKey,
+    ExportAttempt,
+    ExportRecord,
+    OfficePin,
+    ReceiptRecord,
+)
 from cds_desktop.core.storage.models import PeriodRecord
 
 if TYPE_CHECKING:

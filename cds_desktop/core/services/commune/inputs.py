@@ -23,7 +23,6 @@ from cds_desktop.core.errors import InputError
 from cds_desktop.core.numbers import parse_decimal
 from cds_desktop.core.services.report_record import (
     EvidenceRecord,
-    HistoryRecord,
     IndicatorRecord,
     TaskRecord,
     UnitRecord,
@@ -76,13 +75,6 @@ def check_unit(province_code: str, commune_code: str, name: str) -> tuple[str, s
         raise InputError("unit.name_too_long", length=len(name), limit=limit)
     return province_code, commune_code, name
 
-
-def check_actor(name: str) -> str:
-    """Who acts, as recorded in the history and the bundle; refused when longer than the record allows."""
-    limit = max_length(HistoryRecord, "actor")
-    if len(name) > limit:
-        raise InputError("input.actor_too_long", length=len(name), limit=limit)
-    return name
 
 
 def evidence_name(file_name: str) -> str:

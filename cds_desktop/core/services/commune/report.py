@@ -151,7 +151,9 @@ def write_commune_report(
 ) -> WrittenReport:
     """Assemble the report of ``period_id`` (see ``commune_report_data``) and write it as a PDF at ``out``; the
     result names the file and what to tell its maker (e.g. characters replaced because the font lacks them)."""
-    from cds_desktop.core.reports.commune_pdf import render_commune_report  # reportlab: loaded when a PDF is made
+    from cds_desktop.core.reports.commune_pdf import (
+        render_commune_report,  # reportlab: loaded when a PDF is made
+    )
 
     data = commune_report_data(service, plan_id, period_id, language, number, date)
     warnings = render_commune_report(data, Path(out), progress=progress, cancel=cancel)

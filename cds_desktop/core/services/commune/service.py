@@ -27,23 +27,19 @@ from cds_desktop.core.domain import (
     UnitIdentity,
     UnitKind,
 )
-from cds_desktop.core.errors import InputError, PermissionDeniedError, StateError
+from cds_desktop.core.errors import InputError, StateError
+from cds_desktop.core.fileio import storage_error, write_atomic
 from cds_desktop.core.numbers import canonical
 from cds_desktop.core.paths import DataDir
-from cds_desktop.core.fileio import storage_error, write_atomic
 from cds_desktop.core.plans.loader import PlanCatalog, installed_catalog, load_plan_file
 from cds_desktop.core.plans.model import Indicator, IndicatorKind, Level, Plan, Task
-from cds_desktop.core.plans.schedule import ScheduledPeriod, plan_periods, scheduled_period
-from cds_desktop.core.services.changes import Changes
-from cds_desktop.core.services.commune.views import (
-    EvidenceView,
-    HistoryView,
-    PeriodStatus,
-    PeriodView,
-    period_status,
+from cds_desktop.core.plans.schedule import (
+    ScheduledPeriod,
+    plan_periods,
+    scheduled_period,
 )
+from cds_desktop.core.services.changes import Changes
 from cds_desktop.core.services.commune.inputs import (
-    check_actor,
     check_unit,
     evidence_name,
     length_problems,
@@ -52,24 +48,44 @@ from cds_desktop.core.services.commune.inputs import (
     record_problems,
     yes_no,
 )
+from cds_desktop.core.services.commune.views import (
+    EvidenceView,
+    HistoryView,
+    PeriodStatus,
+    PeriodView,
+    period_status,
+)
+from cds_desktop.core.services.guard import Guarded
 from cds_desktop.core.services.report_record import IndicatorRecord, TaskRecord
-from cds_desktop.core.services.roles import Permission, Principal, permission_label
+from cds_desktop.core.services.roles import InstallationKind, Permission
 from cds_desktop.core.settings import SETTINGS, spec
 from cds_desktop.core.storage.data_folder import open_data_folder
 from cds_desktop.core.storage.database import refuse_if_read_only
 from cds_desktop.core.storage.evidence_store import EvidenceStore
 from cds_desktop.core.storage.exchange_models import ExportAttempt
-from cds_desktop.core.storage.models import EvidenceLink, PeriodRecord, UserAccount
-from cds_desktop.core.storage.repository import INDICATOR_FIELDS, TASK_FIELDS, CommuneRepository
+from cds_desktop.core.storage.models import EvidenceLink, PeriodRecord
+from cds_desktop.core.storage.repository import (
+    INDICATOR_FIELDS,
+    TASK_FIELDS,
+    CommuneRepository,
+)
 from cds_desktop.core.text import clean
-from cds_desktop.core.validation import Problem, check_indicator, check_task, indicator_result, validate_period
+from cds_desktop.core.validation import (
+    Problem,
+    check_indicator,
+    check_task,
+    indicator_result,
+    validate_period,
+)
 
 Clock = Callable[[], dt.datetime]
 EDITABLE_STATES = (PeriodState.DRAFT,)
 REOPENS_ON_EDIT = (PeriodState.EXPORTED,)
 
 
-class CommuneService:
+class CommuneService(Guarded):
+    kind = InstallationKind.COMMUNE
+
     def __init__(self, data_dir: DataDir, catalog: PlanCatalog, clock: Clock | None = None) -> None:
         self.data_dir = data_dir
         self.catalog = catalog
@@ -77,30 +93,12 @@ class CommuneService:
         self.engine = open_data_folder(data_dir)
         self.repo = CommuneRepository(self.engine)
         self.evidence_store = EvidenceStore(data_dir.evidence)
-        self.principal: Principal | None = None  # who is signed in (services/accounts.py)
 
     def close(self) -> None:
         self.engine.dispose()
 
     def today(self) -> dt.date:
         return self.clock().date()
-
-    # --- who may act -------------------------------------------------------------------------
-    def has_accounts(self) -> bool:
-        with self.repo.reading() as session:
-            return session.exec(select(UserAccount.id).limit(1)).first() is not None
-
-    def authorize(self, permission: Permission) -> None:
-        """Refuse unless the signed-in user may ``permission``; without accounts everything is allowed."""
-        if self.principal is not None:
-            if not self.principal.can(permission):
-                raise PermissionDeniedError("auth.not_allowed", action=permission_label(permission))
-        elif self.has_accounts():
-            raise PermissionDeniedError("auth.sign_in_required")
-
-    def actor_name(self, fallback: str) -> str:
-        """Who to record in history: the signed-in username, else ``fallback`` (single-operator mode)."""
-        return self.principal.username if self.principal is not None else check_actor(fallback)
 
     # --- identity ----------------------------------------------------------------------------
     def init_commune(
@@ -308,7 +306,9 @@ class CommuneService:
     # --- evidence ----------------------------------------------------------------------------
     def add_evidence(self, plan_id: str, period_id: str, item_code: str, file: Path, actor: str) -> Changes:
         """Copy ``file`` into the evidence store and attach it to an item (the name cleaned: ``evidence_name``)."""
-        from cds_desktop.core.bundle.format import MAX_ENTRIES  # one entry of a bundle is the report record
+        from cds_desktop.core.bundle.format import (
+            MAX_ENTRIES,  # one entry of a bundle is the report record
+        )
 
         self.authorize(Permission.ENTER_DATA)
         actor = self.actor_name(actor)

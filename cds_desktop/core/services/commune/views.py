@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from cds_desktop.core.domain import IndicatorEntry, PeriodEntries, PeriodState, TargetStatus, TaskEntry, TaskStatus
+from cds_desktop.core.domain import (
+    IndicatorEntry,
+    PeriodEntries,
+    PeriodState,
+    TargetStatus,
+    TaskEntry,
+    TaskStatus,
+)
 from cds_desktop.core.plans.model import Level, Plan
 from cds_desktop.core.validation import Problem, indicator_result
 

@@ -21,6 +21,7 @@ from cds_desktop.core.bundle.keyfiles import MAX_COMMUNES
 from cds_desktop.core.errors import InputError
 from cds_desktop.core.services.key_files import read_key_file
 from cds_desktop.core.services.office.base import OfficeBase
+from cds_desktop.core.services.roles import Permission
 from cds_desktop.core.storage.exchange_models import OfficeCommune
 from cds_desktop.core.text import clean
 
@@ -98,6 +99,7 @@ def read_commune_list(path: Path) -> list[dict[str, str]]:
 class OfficeCommunes(OfficeBase):
     def import_communes(self, path: Path) -> int:
         """Load the office's communes from a UTF-8 CSV (see the module); returns how many rows it had."""
+        self.authorize(Permission.MANAGE)
         communes = read_commune_list(Path(path))
         now = self.clock()
         with self.repo.transaction() as session:

@@ -33,6 +33,7 @@ from cds_desktop.core.bundle.keys import (
 from cds_desktop.core.errors import BundleError, InputError, StateError
 from cds_desktop.core.services.key_files import read_key_file
 from cds_desktop.core.services.office.base import OfficeBase
+from cds_desktop.core.services.roles import Permission
 from cds_desktop.core.storage.exchange_models import EnrolledKey, OfficeCommune
 
 ROTATION_OVERLAP = dt.timedelta(days=30)
@@ -77,6 +78,7 @@ class Enrolment(OfficeBase):
         """Register a commune's signing key; a first key must match the fingerprint confirmed by phone,
         a rotated key is vouched for by the commune's previous, active key. Enrolling a key already
         enrolled changes nothing. Returns the commune code."""
+        self.authorize(Permission.MANAGE)
         data = read_key_file(path, MAX_ENROLLMENT_SIZE)
         _, body, key = read_enrollment(data)
         if body.previous_key_id is None and (
@@ -120,6 +122,7 @@ class Enrolment(OfficeBase):
 
     def revoke(self, commune_code: str) -> int:
         """Revoke every key of a commune; its bundles are refused from now on. Returns how many keys."""
+        self.authorize(Permission.MANAGE)
         with self.repo.transaction() as session:
             rows = session.exec(select(EnrolledKey).where(EnrolledKey.commune_code == commune_code,
                                                           EnrolledKey.status != "revoked")).all()

@@ -48,6 +48,7 @@ from cds_desktop.core.progress import Cancelled, CancelToken
 from cds_desktop.core.services.office.enrolment import Enrolment
 from cds_desktop.core.services.office.keys import OfficeKeys
 from cds_desktop.core.services.office.record_checks import CheckedReport, check_report
+from cds_desktop.core.services.roles import Permission
 from cds_desktop.core.storage.exchange_models import (
     OfficeCommune,
     SequenceState,
@@ -113,6 +114,7 @@ class Intake(OfficeKeys, Enrolment):
     def import_bundles(self, paths: Iterable[Path], passphrase: str, cancel: CancelToken | None = None,
                        progress=None) -> list[ImportOutcome]:
         """Verify and import every ``.cdsb`` file among ``paths`` (folders are searched); one outcome per file."""
+        self.authorize(Permission.IMPORT)
         office = self.require_identity()
         keys = self._encryption_keys(passphrase)
         files = import_order(bundle_files(paths))

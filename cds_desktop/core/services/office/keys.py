@@ -11,13 +11,27 @@ from typing import Iterable
 
 from sqlmodel import select
 
-from cds_desktop.core.bundle.keyfiles import Commune, EncryptionKeyStatus, Office, sign_org_keys
+from cds_desktop.core.bundle.keyfiles import (
+    Commune,
+    EncryptionKeyStatus,
+    Office,
+    sign_org_keys,
+)
 from cds_desktop.core.bundle.keys import EncryptionKey, KeyKind, PublicKey, SigningKey
-from cds_desktop.core.bundle.private_keys import load_encryption_key, load_signing_key, save_private_key
+from cds_desktop.core.bundle.private_keys import (
+    load_encryption_key,
+    load_signing_key,
+    save_private_key,
+)
 from cds_desktop.core.errors import InputError, StateError
 from cds_desktop.core.fileio import write_atomic
 from cds_desktop.core.services.office.base import OfficeBase
-from cds_desktop.core.storage.exchange_models import OfficeCommune, OfficeIdentity, OfficeKey
+from cds_desktop.core.services.roles import Permission
+from cds_desktop.core.storage.exchange_models import (
+    OfficeCommune,
+    OfficeIdentity,
+    OfficeKey,
+)
 from cds_desktop.core.text import clean
 
 ORG_KEYS_VALID_DAYS = 365
@@ -68,6 +82,7 @@ class OfficeKeys(OfficeBase):
 
     def rotate_encryption_key(self, passphrase: str) -> str:
         """Add a new active encryption key; older keys stay active for the overlap until retired."""
+        self.authorize(Permission.MANAGE)
         self._root_key(passphrase)  # the passphrase must be the office's
         key = EncryptionKey.generate()
         with self.repo.transaction() as session:
@@ -76,6 +91,7 @@ class OfficeKeys(OfficeBase):
 
     def retire_encryption_key(self, key_id: str) -> None:
         """Stop encrypting to ``key_id`` (it still opens bundles made before)."""
+        self.authorize(Permission.MANAGE)
         with self.repo.transaction() as session:
             row = session.get(OfficeKey, key_id)
             if row is None or row.role != "encryption":
@@ -89,6 +105,7 @@ class OfficeKeys(OfficeBase):
 
     def export_keys(self, out: Path, passphrase: str, valid_days: int = ORG_KEYS_VALID_DAYS) -> int:
         """Write the org-keys file signed by the root; returns its list version."""
+        self.authorize(Permission.MANAGE)
         office = self.require_identity()
         root = self._root_key(passphrase)
         now = self.clock()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlmodel import select
+
 from cds_desktop.core.bundle.fields import Series
 from cds_desktop.core.bundle.receipts import ReceiptDecision, make_receipt
 from cds_desktop.core.errors import InputError
 from cds_desktop.core.fileio import write_atomic
 from cds_desktop.core.services.office.keys import OfficeKeys
 from cds_desktop.core.services.office.submissions import Submissions
+from cds_desktop.core.services.roles import Permission
 from cds_desktop.core.storage.exchange_models import ReceiptIssued
 from cds_desktop.core.text import clean
 
@@ -18,6 +21,7 @@ class Receipts(OfficeKeys, Submissions):
     def receipt(self, commune: str, plan_id: str, period_id: str, out: Path, passphrase: str, actor: str,
                 returned_reason: str | None = None) -> Path:
         """Write a receipt signed by the office root for the commune's current submission."""
+        self.authorize(Permission.DECIDE)
         office = self.require_identity()
         submission = self.submission(commune, plan_id, period_id)
         reason = clean(returned_reason)
@@ -33,5 +37,12 @@ class Receipts(OfficeKeys, Submissions):
         with self.repo.transaction() as session:
             session.add(ReceiptIssued(commune_code=commune, plan_id=plan_id, period_id=submission.period_id,
                                       revision=submission.revision, decision=decision.value, reason=reason,
-                                      issued_at=now, issued_by=actor))
+                                      issued_at=now, issued_by=self.actor_name(actor)))
         return Path(out)
+
+    def receipts_issued(self, commune: str, plan_id: str, period_id: str) -> list[ReceiptIssued]:
+        """The receipts issued for a commune's report of a plan period, oldest first."""
+        with self.repo.reading() as session:
+            return list(session.exec(select(ReceiptIssued).where(
+                ReceiptIssued.commune_code == commune, ReceiptIssued.plan_id == plan_id,
+                ReceiptIssued.period_id == period_id).order_by(ReceiptIssued.id)).all())

@@ -32,7 +32,12 @@ from cds_desktop.core.domain import IndicatorEntry, TargetStatus
 from cds_desktop.core.errors import ReportError
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.plans.model import Level, Plan
-from cds_desktop.core.plans.schedule import Period, ScheduledPeriod, plan_periods, scheduled_period
+from cds_desktop.core.plans.schedule import (
+    Period,
+    ScheduledPeriod,
+    plan_periods,
+    scheduled_period,
+)
 from cds_desktop.core.progress import CancelToken, ProgressCallback
 from cds_desktop.core.reports.data import (
     CommuneSubmission,
