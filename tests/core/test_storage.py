@@ -17,7 +17,7 @@ from cds_desktop.core.storage.database import head_revision, open_database
 def test_fresh_database_is_migrated_to_head_in_wal_mode_with_foreign_keys(tmp_path):
     engine = open_database(tmp_path / "cds.sqlite", tmp_path / "backups")
     with engine.connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == head_revision() == "0004"
+        assert MigrationContext.configure(connection).get_current_revision() == head_revision() == "0005"
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
     assert not (tmp_path / "backups").exists()  # nothing to copy aside for a brand-new database
@@ -108,3 +108,28 @@ def test_every_released_schema_fixture_upgrades_with_its_data(tmp_path, mini_pla
         service.set_indicator("mini-plan", "2023Q1", "1a", {"numerator": "820"}, "minh")
         assert list(data.backups.glob("cds-*-before-*.sqlite")), "the old database was not copied aside"
         service.close()
+
+
+def test_an_office_database_of_schema_0004_upgrades_and_ties_its_receipts_to_their_submissions(tmp_path, mini_plan,
+                                                                                                 clock):
+    """The office fixture (tests/fixtures/databases/office-schema-NNNN.sqlite): a submission and a receipt."""
+    import shutil
+    from pathlib import Path
+
+    from cds_desktop.core.paths import DataDir
+    from cds_desktop.core.plans.loader import PlanCatalog
+    from cds_desktop.core.services.office.service import OfficeService
+
+    fixture = Path(__file__).parents[1] / "fixtures" / "databases" / "office-schema-0004.sqlite"
+    data = DataDir(tmp_path / "office")
+    data.ensure()
+    shutil.copy(fixture, data.database)
+    office = OfficeService(data, PlanCatalog([mini_plan]), clock)
+    try:
+        (submission,) = office.submissions()
+        (receipt,) = office.receipts_issued("24751", "mini-plan", "2023Q1")
+        assert (receipt.submission_id, receipt.decision, receipt.reason) == (submission.id, "returned",
+                                                                             "Thiếu minh chứng")
+        assert office.identity().province_code is None and office.identity().code == "68"
+    finally:
+        office.close()

@@ -6,7 +6,7 @@ Commune side: ``commune_key`` (its signing keys; private halves live passphrase-
 Office side: ``office_identity``, ``office_key`` (root and encryption keys), ``office_commune`` (its communes),
 ``enrolled_key``, ``submission`` (one verified bundle) with its ``submission_indicator``/``submission_task``/
 ``submission_evidence``/``submission_problem`` rows, ``sequence_state`` (replay and rollback protection per
-commune and series) and ``receipt_issued``.
+commune and series), ``receipt_issued`` (decisions, signed) and ``import_attempt`` (the import log).
 """
 
 from __future__ import annotations
@@ -95,6 +95,7 @@ class OfficeIdentity(SQLModel, table=True):
     code: str
     name: str
     level: str  # province | district
+    province_code: str | None = None  # the province it belongs to (a district office's code is 3 digits)
     list_version: int = 0  # version of the last org-keys file exported
     created_at: dt.datetime
 
@@ -215,6 +216,8 @@ class SequenceState(SQLModel, table=True):
 
 
 class ReceiptIssued(SQLModel, table=True):
+    """A decision on a submission (accepted, or returned for correction with a reason), signed as a receipt."""
+
     __tablename__ = "receipt_issued"
     id: int | None = Field(default=None, primary_key=True)
     commune_code: str = Field(foreign_key="office_commune.code")
@@ -225,3 +228,30 @@ class ReceiptIssued(SQLModel, table=True):
     reason: str | None = None
     issued_at: dt.datetime
     issued_by: str
+    submission_id: int | None = Field(default=None, foreign_key="submission.id", index=True)
+    file_name: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # the receipt file written
+
+
+class ImportAttempt(SQLModel, table=True):
+    """One file the office tried to import, whatever came of it: the import log (who, when, which file, outcome).
+
+    ``outcome`` is accepted | duplicate | rejected; a refusal keeps its error code and parameters; what the
+    file's cleartext header said (commune, plan, period, revision) is kept when it could be read.
+    """
+
+    __tablename__ = "import_attempt"
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: str = Field(index=True)  # the files imported together (one drop, one folder)
+    attempted_at: dt.datetime = Field(index=True)
+    actor: str
+    file_name: str = Field(sa_column=Column(Text, nullable=False))
+    file_sha256: str | None = None
+    fingerprint: str | None = None  # the bundle fingerprint people read aloud
+    outcome: str
+    error_code: str | None = None
+    error_params_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    commune_code: str | None = None
+    plan_id: str | None = None
+    period_id: str | None = None
+    revision: int | None = None
+    submission_id: int | None = Field(default=None, foreign_key="submission.id")
