@@ -79,6 +79,33 @@ def test_role_table_matches_the_contract():
     assert who(Permission.MANAGE) == {Role.ADMIN}
     assert who(Permission.SIGNING_KEY) == {Role.LEADER, Role.ADMIN}
     assert Principal("x", "x", frozenset({Role.OFFICER, Role.ADMIN})).can(Permission.MANAGE)
+    assert who(Permission.IMPORT) == {Role.CLERK}
+    assert who(Permission.DECIDE) == {Role.HEAD}
+    assert who(Permission.EXPORT_DATA) == {Role.CLERK, Role.HEAD}
+
+
+def test_the_password_is_checked_before_the_write_lock_is_taken(accounts, service, monkeypatch):
+    """Signing in hashes for ~0.1 s: another writer (another PC, another process) must not wait for it."""
+    import sqlite3
+
+    from cds_desktop.core.services import accounts as accounts_module
+
+    written = []
+
+    def verify_while_another_process_writes(password, encoded):
+        other = sqlite3.connect(service.data_dir.database, timeout=0)  # no waiting: locked means failure
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("UPDATE setting SET key = key")
+            other.execute("COMMIT")
+            written.append(True)
+        finally:
+            other.close()
+        return verify_password(password, encoded)
+
+    monkeypatch.setattr(accounts_module, "verify_password", verify_while_another_process_writes)
+    assert accounts.sign_in("lan", PASSWORDS["lan"]).username == "lan"
+    assert written == [True]
 
 
 def test_roles_and_permissions_have_names_in_both_languages():

@@ -171,3 +171,20 @@ def test_periods_list_deadlines_and_overdue(service, clock):
     assert views["2023Q1"].due_before == dt.date(2023, 3, 3) and views["2023Q1"].overdue  # today 20/05/2023
     assert views["2023Q2"].due_before == dt.date(2023, 6, 3) and not views["2023Q2"].overdue
     assert views["2023"].due_before == dt.date(2023, 12, 10)
+
+
+def test_an_imported_plan_file_is_installed_as_it_was_validated(service, tmp_path):
+    """The file is read once: what is installed is the text that was checked, not a second read of the file."""
+    from pathlib import Path
+
+    from cds_desktop.core.plans.loader import load_plan_file
+
+    source = Path(__file__).parents[1] / "fixtures" / "plans" / "mini.yaml"
+    text = source.read_text("utf-8").replace("id: mini-plan", "id: mini-plan-nfd")
+    nfd = tmp_path / "nfd.yaml"
+    nfd.write_bytes(unicodedata.normalize("NFD", text).encode("utf-8"))
+    plan = service.import_plan(nfd)
+    installed = service.data_dir.plans / f"{plan.id}.yaml"
+    nfd.write_text("id: something-else\n", "utf-8")  # changed after the import: the copy is what was validated
+    assert installed.read_bytes() == unicodedata.normalize("NFD", text).encode("utf-8")
+    assert load_plan_file(installed) == plan

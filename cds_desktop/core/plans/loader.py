@@ -180,6 +180,12 @@ def parse_plan(text: str, source: str) -> Plan:
 
 def load_plan_file(path: Path) -> Plan:
     """The plan in the file at ``path`` (at most ``MAX_PLAN_BYTES``); ``PlanError`` naming the file otherwise."""
+    return read_plan_file(path)[0]
+
+
+def read_plan_file(path: Path) -> tuple[Plan, str]:
+    """The plan in the file at ``path`` and the text it was read from: what installing the file copies, so that
+    the file is read once and the copy is exactly what was validated."""
     try:
         text = read_data_file(path, MAX_PLAN_BYTES)
     except OSError as exc:
@@ -188,7 +194,7 @@ def load_plan_file(path: Path) -> Plan:
                             problem_id=problem_id, errno=exc.errno) from None
     except YamlRefused as refusal:
         raise _refused(path.name, refusal) from None
-    return parse_plan(text, path.name)
+    return parse_plan(text, path.name), text
 
 
 def load_plan_folder(folder: Path, taken: set[str] | frozenset[str] = frozenset()) -> tuple[list[Plan], list[PlanError]]:

@@ -228,18 +228,28 @@ class Accounts:
 
     # --- signing in --------------------------------------------------------------------------
     def sign_in(self, username: str, password: str) -> Principal:
-        """Check the password and make the account the service's principal (on failure: nobody)."""
+        """Check the password and make the account the service's principal (on failure: nobody).
+
+        The password is checked (scrypt, ~0.1 s) before the write lock is taken; the counters are then updated
+        in one short transaction on the row as it is by then."""
         now = self.service.clock()
+        key = username_key(username)
+        with self.repo.reading() as session:
+            found = session.exec(select(UserAccount).where(UserAccount.username_key == key)).first()
+        if found is None:
+            verify_password(password, _decoy_hash())
+            self.sign_out()
+            raise PermissionDeniedError("auth.bad_credentials")
+        password_ok = verify_password(password, found.password_hash)
         refused: PermissionDeniedError | None = None
         with self.repo.transaction() as session:  # committed also when refused: the counters must stay
-            row = session.exec(select(UserAccount).where(UserAccount.username_key == username_key(username))).first()
-            if row is None:
-                verify_password(password, _decoy_hash())
+            row = session.get(UserAccount, found.id)
+            if row is None or row.password_hash != found.password_hash:  # removed or changed meanwhile
                 refused = PermissionDeniedError("auth.bad_credentials")
             elif row.locked_until is not None and row.locked_until > now:
                 refused = PermissionDeniedError("auth.locked",
                                                 seconds=math.ceil((row.locked_until - now).total_seconds()))
-            elif not verify_password(password, row.password_hash):
+            elif not password_ok:
                 row.failed_attempts += 1
                 if row.failed_attempts >= MAX_FAILED_ATTEMPTS:
                     row.failed_attempts, row.locked_until = 0, now + dt.timedelta(seconds=LOCK_SECONDS)

@@ -31,7 +31,7 @@ from cds_desktop.core.errors import InputError, StateError
 from cds_desktop.core.fileio import storage_error, write_atomic
 from cds_desktop.core.numbers import canonical
 from cds_desktop.core.paths import DataDir
-from cds_desktop.core.plans.loader import PlanCatalog, installed_catalog, load_plan_file
+from cds_desktop.core.plans.loader import PlanCatalog, installed_catalog, read_plan_file
 from cds_desktop.core.plans.model import Indicator, IndicatorKind, Level, Plan, Task
 from cds_desktop.core.plans.schedule import (
     ScheduledPeriod,
@@ -459,10 +459,10 @@ def import_plan_file(data_dir: DataDir, source: Path) -> Plan:
     No permission check (no service is open here): front-ends of an installation with accounts use
     ``CommuneService.import_plan``, which requires ``Permission.MANAGE``.
     """
-    plan = load_plan_file(Path(source))
+    plan, text = read_plan_file(Path(source))  # read once, within the plan size limit
     if plan.id in {p.id for p in installed_catalog(data_dir).all()}:
         raise InputError("plan.already_installed", plan=plan.id)
-    write_atomic(data_dir.plans / f"{plan.id}.yaml", Path(source).read_bytes())
+    write_atomic(data_dir.plans / f"{plan.id}.yaml", text.encode("utf-8"))
     return plan
 
 
