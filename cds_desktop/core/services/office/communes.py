@@ -22,7 +22,7 @@ from typing import Iterable
 from sqlmodel import select
 
 from cds_desktop.core.bundle.keyfiles import MAX_COMMUNES
-from cds_desktop.core.communes_list import communes_of, official_list
+from cds_desktop.core.communes_list import OfficialCommune, communes_of, official_list
 from cds_desktop.core.errors import InputError
 from cds_desktop.core.services.key_files import read_key_file
 from cds_desktop.core.services.office.base import OfficeBase
@@ -101,6 +101,23 @@ def read_commune_list(path: Path) -> list[dict[str, str]]:
     return communes
 
 
+def official_choice(province_code: str, codes: Iterable[str] | None = None) -> list[OfficialCommune]:
+    """The communes of ``province_code`` in the official 2025 list: all (``codes`` None) or those with ``codes``.
+    ``InputError``: ``province.unknown``, ``office.commune_not_in_list`` (a code the province's list does not
+    have), ``office.no_commune_chosen``."""
+    listed = communes_of(province_code)
+    if codes is not None:
+        wanted = [code.strip() for code in codes]
+        by_code = {commune.code: commune for commune in listed}
+        unknown = next((code for code in wanted if code not in by_code), None)
+        if unknown is not None:
+            raise InputError("office.commune_not_in_list", code=unknown, province=province_code.strip())
+        listed = [by_code[code] for code in dict.fromkeys(wanted)]
+    if not listed:
+        raise InputError("office.no_commune_chosen")
+    return listed
+
+
 class OfficeCommunes(OfficeBase):
     def import_communes(self, path: Path) -> int:
         """Load the office's communes from a UTF-8 CSV (see the module); returns how many rows it had."""
@@ -110,23 +127,13 @@ class OfficeCommunes(OfficeBase):
         return len(communes)
 
     def add_official_communes(self, province_code: str, codes: Iterable[str] | None = None) -> int:
-        """Add communes of the province ``province_code`` from the official 2025 list: all of them (``codes`` None)
-        or those whose codes are given; returns how many. ``InputError``: ``province.unknown``,
-        ``office.commune_not_in_list`` (a code the province's list does not have), ``office.no_commune_chosen``."""
+        """Add communes of the province ``province_code`` from the official 2025 list (``official_choice``): all of
+        them, or those whose ``codes`` are given; returns how many."""
         self.authorize(Permission.MANAGE)
-        listed = communes_of(province_code)
-        if codes is not None:
-            wanted = [code.strip() for code in codes]
-            by_code = {commune.code: commune for commune in listed}
-            unknown = next((code for code in wanted if code not in by_code), None)
-            if unknown is not None:
-                raise InputError("office.commune_not_in_list", code=unknown, province=province_code.strip())
-            listed = [by_code[code] for code in dict.fromkeys(wanted)]
-        if not listed:
-            raise InputError("office.no_commune_chosen")
-        self._store_communes([{"code": c.code, "name": c.name, "province": c.province_code} for c in listed],
+        chosen = official_choice(province_code, codes)
+        self._store_communes([{"code": c.code, "name": c.name, "province": c.province_code} for c in chosen],
                              official_list().source)
-        return len(listed)
+        return len(chosen)
 
     def _store_communes(self, communes: list[dict[str, str]], source: str) -> None:
         """Add or update ``communes`` (``{"code", "name", "province"}``, checked) in one transaction."""
