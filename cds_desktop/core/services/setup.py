@@ -192,6 +192,7 @@ def check_office_setup(setup: OfficeSetup) -> None:
     if setup.language not in LANGUAGES:
         raise InputError("setup.bad_language", chosen=setup.language)
     check_office_identity(setup.office_code, setup.name, setup.level, setup.province_code)
+    province(setup.province_code)  # one of the 34 provinces of 2025
     check_office_communes(setup)
     check_accounts(setup.users, InstallationKind.OFFICE)
     check_passphrase(setup.passphrase, setup.passphrase)
