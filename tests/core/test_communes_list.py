@@ -27,7 +27,8 @@ SHARED = REPO.parent / "shared" / "data"
 SOURCE = SHARED / "communes-2025.md"
 ROW = re.compile(r"^\|\s*(\d+)\s*\|\s*(\d{5})\s*\|(.*?)\|")
 HEADING = re.compile(r"^\|\s*\|\s*\|\s*(THÀNH PHỐ|TỈNH) (.+?)\s*\|")
-needs_source = pytest.mark.skipif(not SOURCE.is_file(), reason="the source list (shared/data) is not beside the repository")
+needs_source = pytest.mark.skipif(not SOURCE.is_file(),
+                                  reason="the source list (shared/data) is not beside the repository")
 
 
 def _source_rows() -> list[tuple[str, str, str]]:

@@ -77,7 +77,8 @@ def test_set_up_office_end_to_end(answers, data_dir, clock):
 
 def test_a_district_office_with_its_communes_from_a_csv_file(answers, data_dir, clock, tmp_path):
     csv_file = tmp_path / "xa.csv"
-    csv_file.write_text("Mã số,Tên,Mã tỉnh\n24751,Xã Nhân Cơ,68\n99001,Xã Thử Nghiệm,68\n", encoding="utf-8-sig")
+    csv_file.write_text("Mã số,Tên,Mã tỉnh\n24751,Xã Nhân Cơ,68\n99001,Xã Thử Nghiệm,68\n",
+                        encoding="utf-8-sig")
     both = NewUser("lanh_dao", "Phạm Văn Lãnh", frozenset({Role.ADMIN, Role.HEAD}), "lãnh đạo phòng 2025")
     office = set_up_office(data_dir, dataclasses.replace(
         answers, level="district", office_code="672", name="Phòng Văn hóa - Thông tin", communes_province="",

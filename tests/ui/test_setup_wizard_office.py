@@ -144,7 +144,8 @@ def test_typing_through_the_office_branch_makes_a_working_office(qtbot, make_wiz
 
 def test_a_district_office_reads_its_communes_from_a_csv_file(qtbot, make_wizard, tmp_path, monkeypatch):
     csv_file = tmp_path / "xa-cua-huyen.csv"
-    csv_file.write_text("Mã số,Tên,Mã tỉnh\n24751,Xã Nhân Cơ,68\n24784,Xã Nhân Đạo,67\n", encoding="utf-8-sig")
+    csv_file.write_text("Mã số,Tên,Mã tỉnh\n24751,Xã Nhân Cơ,68\n24784,Xã Nhân Đạo,67\n",
+                        encoding="utf-8-sig")
     wizard = make_wizard("en")
     wizard.findChild(type(wizard.language_page.group.buttons()[0]), "language_en").click()
     _to_office_identity(wizard)

@@ -30,7 +30,8 @@ class FoldedFilter(QSortFilterProxyModel):
         self._words = folded(text).split()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
+    def filterAcceptsRow(self, source_row: int,  # noqa: N802 - Qt's name
+                         source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         if not self._words:
             return True
         text = self.sourceModel().index(source_row, 0, source_parent).data(SEARCH_ROLE) or ""

@@ -28,6 +28,7 @@ from cds_desktop.core.services.key_files import read_key_file
 from cds_desktop.core.services.office.base import OfficeBase
 from cds_desktop.core.services.roles import Permission
 from cds_desktop.core.storage.exchange_models import OfficeCommune
+from cds_desktop.core.storage.queries.office_communes import OfficeCommuneRow, office_communes
 from cds_desktop.core.text import clean
 
 MAX_LIST_SIZE = 4 * 1024 * 1024  # all of Viet Nam's 3,321 communes take about 200 KB
@@ -147,6 +148,11 @@ class OfficeCommunes(OfficeBase):
                     code=value["code"], province_code=value["province"], name="", kind="xa", added_at=now)
                 row.name, row.province_code, row.kind = value["name"], value["province"], _kind_of(value["name"])
                 session.add(row)
+
+    def commune_list(self) -> list[OfficeCommuneRow]:
+        """Every commune with its key state and last report (``queries.office_communes``)."""
+        with self.repo.reading() as session:
+            return office_communes(session.connection())
 
     def communes(self) -> list[OfficeCommune]:
         with self.repo.reading() as session:

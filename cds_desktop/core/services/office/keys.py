@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -21,7 +22,7 @@ from cds_desktop.core.bundle.keyfiles import (
     Office,
     sign_org_keys,
 )
-from cds_desktop.core.bundle.keys import EncryptionKey, KeyKind, PublicKey, SigningKey
+from cds_desktop.core.bundle.keys import EncryptionKey, KeyKind, PublicKey, SigningKey, group_for_reading
 from cds_desktop.core.bundle.private_keys import (
     load_encryption_key,
     load_signing_key,
@@ -39,6 +40,15 @@ from cds_desktop.core.storage.exchange_models import (
 from cds_desktop.core.text import clean
 
 ORG_KEYS_VALID_DAYS = 365
+
+
+@dataclass(frozen=True)
+class EncryptionKeyView:
+    key_id: str
+    fingerprint: str
+    status: str  # active | retired
+    created_at: dt.datetime
+    retired_at: dt.datetime | None
 MAX_OFFICE_NAME_LENGTH = 200  # what the org-keys file allows
 _PROVINCE_CODE = re.compile(r"^\d{2}$")
 _DISTRICT_OFFICE_CODE = re.compile(r"^\d{3}$")
@@ -102,6 +112,13 @@ class OfficeKeys(OfficeBase):
         with self.repo.reading() as session:
             return list(session.exec(select(OfficeKey).where(OfficeKey.role == role,
                                                              OfficeKey.status.in_(list(statuses)))).all())
+
+    def encryption_keys(self) -> list[EncryptionKeyView]:
+        """The office's encryption keys, oldest first: the active ones communes encrypt to, the retired ones that
+        still open older bundles."""
+        rows = sorted(self._keys("encryption", ("active", "retired")), key=lambda row: (row.created_at, row.key_id))
+        return [EncryptionKeyView(row.key_id, group_for_reading(row.key_id), row.status, row.created_at,
+                                  row.retired_at) for row in rows]
 
     def root_fingerprint(self) -> str:
         (root,) = self._keys("root")
