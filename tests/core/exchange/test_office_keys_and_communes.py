@@ -113,8 +113,9 @@ def test_the_key_file_and_its_letter_carry_the_root_fingerprint(office, tmp_path
     assert len(reader.pages) == 1  # one page, to print and keep
     text = " ".join(reader.pages[0].extract_text().split())
     assert exported.fingerprint in text  # two lines of four groups, read in order
-    for expected in ("V/v Gửi tệp khóa", "Kính gửi: Ủy ban nhân dân các xã, phường, đặc khu", "khoa-so-68.json",
-                     "danh sách khóa số 1", "gồm 2 xã", "GIÁM ĐỐC", "Nguyễn Văn Giám", "Lâm Đồng, ngày"):
+    for expected in ("V/v Gửi tệp khóa", "Kính gửi: Ủy ban nhân dân các xã, phường, đặc khu",
+                     "khoa-so-68.json", "danh sách khóa số 1", "gồm 2 xã", "GIÁM ĐỐC", "Nguyễn Văn Giám",
+                     "Lâm Đồng, ngày"):
         assert expected in text, expected
     english = export_keys_with_letter(office, tmp_path / "keys.json", PASS_OFFICE, "en")
     text = " ".join(PdfReader(english.letter.path).pages[0].extract_text().split())
