@@ -56,6 +56,7 @@ class CommunesPage(QWidget):
         self.service = workspace.service
         self.dialog: QWidget | None = None  # the dialog or confirmation open now (tests and the window look)
         self.keys_changed_since_export = False
+        self.allowed = False  # may the person signed in change anything here (read on every reload)
         self.communes = CommuneTableModel(self.service, self)
         self.shown = FoldedFilter(self)
         self.shown.setSourceModel(self.communes)
@@ -182,6 +183,7 @@ class CommunesPage(QWidget):
         self.keys.set_rows(service.encryption_keys() if identity else [])
         self.communes.set_rows(service.commune_list())
         self.reminder.setVisible(self.keys_changed_since_export)
+        self.allowed = self.may_manage()
         self._show_count()
         self._enable()
 
@@ -201,7 +203,7 @@ class CommunesPage(QWidget):
         return principal.can(Permission.MANAGE) if principal is not None else not self.service.has_accounts()
 
     def _enable(self) -> None:
-        allowed = self.may_manage()
+        allowed = self.allowed
         selected = self.selected_commune()
         key = self.selected_key()
         self.export.setEnabled(allowed)

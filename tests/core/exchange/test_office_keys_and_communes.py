@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy.dialects import postgresql
 
 from cds_desktop.core.bundle.errors import Code
 from cds_desktop.core.bundle.keyfiles import make_enrollment
@@ -16,7 +17,13 @@ from cds_desktop.core.errors import BundleError, InputError, PermissionDeniedErr
 from cds_desktop.core.services.accounts import Accounts, NewUser
 from cds_desktop.core.services.office.key_letter import export_keys_with_letter
 from cds_desktop.core.services.roles import Role
-from cds_desktop.core.storage.queries.office_communes import ENROLLED, KEY_ROTATED, NOT_ENROLLED, REVOKED
+from cds_desktop.core.storage.queries.office_communes import (
+    ENROLLED,
+    KEY_ROTATED,
+    NOT_ENROLLED,
+    REVOKED,
+    office_communes_query,
+)
 
 from .conftest import P, PASS_COMMUNE, PASS_OFFICE, Q1, fill_and_approve
 
@@ -55,6 +62,12 @@ def test_the_list_follows_each_commune_through_enrolment_rotation_report_and_rev
     assert office.revoke("24751") == 2
     row = next(r for r in office.commune_list() if r.code == "24751")
     assert (row.key_state, row.key_id) == (REVOKED, None)
+
+
+def test_the_list_query_is_standard_sql_that_postgresql_compiles():
+    sql = str(office_communes_query().compile(dialect=postgresql.dialect()))
+    assert "row_number() OVER (PARTITION BY submission.commune_code" in sql
+    assert "LEFT OUTER JOIN" in sql and "datetime(" not in sql and "strftime" not in sql
 
 
 def test_the_preview_shows_what_a_first_key_and_a_rotation_ask(office, service, exchange, tmp_path):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from sqlalchemy import Connection, and_, case, func, literal, select
+from sqlalchemy import Connection, Select, and_, case, func, literal, select
 
 from cds_desktop.core.storage.exchange_models import EnrolledKey, OfficeCommune, Submission
 
@@ -38,6 +38,11 @@ class OfficeCommuneRow(NamedTuple):
 
 def office_communes(connection: Connection) -> list[OfficeCommuneRow]:
     """Every commune of the office, by code, with its key state and last report."""
+    return [OfficeCommuneRow._make(row) for row in connection.execute(office_communes_query())]
+
+
+def office_communes_query() -> Select:
+    """The query behind ``office_communes`` (its columns are ``OfficeCommuneRow``'s)."""
     key = EnrolledKey.__table__.c
     active = key.status == "active"
     keys = (
@@ -70,7 +75,7 @@ def office_communes(connection: Connection) -> list[OfficeCommuneRow]:
         (keys.c.rotated == 1, literal(KEY_ROTATED)),
         else_=literal(ENROLLED),
     )
-    query = (
+    return (
         select(commune.code, commune.name, commune.province_code, state, keys.c.key_id, keys.c.enrolled_at,
                last.c.plan_id, last.c.period_id, last.c.revision, last.c.received_at)
         .select_from(communes)
@@ -78,4 +83,3 @@ def office_communes(connection: Connection) -> list[OfficeCommuneRow]:
         .outerjoin(last, last.c.commune_code == commune.code)
         .order_by(commune.code)
     )
-    return [OfficeCommuneRow._make(row) for row in connection.execute(query)]
