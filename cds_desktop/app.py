@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QWidget
 
     from cds_desktop.core.services.commune.service import CommuneService
+    from cds_desktop.core.services.office.service import OfficeService
     from cds_desktop.core.services.demo import DemoCommune
     from cds_desktop.ui.shared.login_dialog import LoginDialog
     from cds_desktop.ui.commune.main_window import MainWindow
@@ -235,8 +236,9 @@ def _build_demo(root: Path) -> DemoCommune:
     return run_and_wait(lambda progress, cancel: build_demo(root), translate("ui.demo.building"), cancellable=False)
 
 
-def _set_up(data_dir: DataDir, qt_language: "QtLanguage") -> tuple[CommuneService | None, str]:
-    """The first-run wizard: the new commune's service and its first administrator (None: not set up)."""
+def _set_up(data_dir: DataDir, qt_language: "QtLanguage") -> tuple["CommuneService | OfficeService | None", str]:
+    """The first-run wizard: the new commune's (or office's) service and its first administrator (None: not set
+    up)."""
     from PySide6.QtWidgets import QDialog
 
     from cds_desktop.ui.setup_wizard.wizard import SetupWizard
@@ -346,7 +348,16 @@ def _open_and_run(app: "QApplication", qt_language: "QtLanguage", data_dir: Data
     if shown is None and demo is None and _needs_setup(data_dir):
         service, username = _set_up(data_dir, qt_language)
         if service is None:
-            return 0  # cancelled, or a receiving office (its screens come later)
+            return 0  # cancelled
+        from PySide6.QtWidgets import QMessageBox
+
+        from cds_desktop.core.services.office.service import OfficeService
+
+        if isinstance(service, OfficeService):  # a receiving office was set up: said as for an office's folder
+            service.close()
+            QMessageBox.information(None, translate("ui.app_title"),
+                                    translate("ui.startup.office_folder", folder=str(data_dir.root)))
+            return 0
     else:
         service = _open_existing(data_dir, demo, shown)
         if service is None:

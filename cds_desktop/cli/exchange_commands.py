@@ -49,6 +49,7 @@ def register(commands: argparse._SubParsersAction, lang: str, init_kinds: argpar
     init_office.add_argument("--code", required=True, help=t("office_code"))
     init_office.add_argument("--name", required=True, help=t("office_name"))
     init_office.add_argument("--level", required=True, choices=["province", "district"], help=t("office_level"))
+    init_office.add_argument("--province", help=t("office_province"))
     add(init_office, passphrase=True).set_defaults(handler=init_office_cmd, initialises="office")
 
     office = commands.add_parser("office", help=t("office"))
@@ -56,6 +57,12 @@ def register(commands: argparse._SubParsersAction, lang: str, init_kinds: argpar
     report_commands.register_office(office_cmds, lang)
     add(office_cmds.add_parser("import-communes", help=t("import_communes")), "file").set_defaults(
         handler=import_communes_cmd)
+    communes = add(office_cmds.add_parser("communes", help=t("office_communes")))
+    communes.add_argument("--province", required=True, help=t("communes_province"))
+    which = communes.add_mutually_exclusive_group(required=True)
+    which.add_argument("--all", action="store_true", help=t("communes_all"))
+    which.add_argument("--code", nargs="+", help=t("communes_code"))
+    communes.set_defaults(handler=office_communes_cmd)
     add(office_cmds.add_parser("export-keys", help=t("export_keys")), "file", passphrase=True).set_defaults(
         handler=export_keys_cmd)
     add(office_cmds.add_parser("enroll", help=t("enroll")), "file", fingerprint=True).set_defaults(handler=enroll_cmd)
@@ -140,7 +147,7 @@ def _office(ctx) -> OfficeService:
 def init_office_cmd(ctx) -> int:
     a = ctx.args
     secret = passphrase(ctx, a.passphrase_file, "cli.prompt.new_passphrase", confirm=True)
-    fingerprint = _office(ctx).init_office(a.code, a.name, a.level, secret)
+    fingerprint = _office(ctx).init_office(a.code, a.name, a.level, secret, a.province)
     ctx.emit({"code": a.code, "root_fingerprint": fingerprint},
              lambda: [ctx.t("cli.out.office_created", name=a.name, fingerprint=fingerprint)])
     return 0
@@ -149,6 +156,15 @@ def init_office_cmd(ctx) -> int:
 def import_communes_cmd(ctx) -> int:
     count = _office(ctx).import_communes(Path(ctx.args.file))
     ctx.emit({"communes": count}, lambda: [ctx.t("cli.out.communes_imported", count=count)])
+    return 0
+
+
+def office_communes_cmd(ctx) -> int:
+    """Add communes of a province from the official 2025 list that ships with the app: all, or by code."""
+    a = ctx.args
+    count = _office(ctx).add_official_communes(a.province, None if a.all else a.code)
+    ctx.emit({"province": a.province, "communes": count},
+             lambda: [ctx.t("cli.out.official_communes_added", count=count, province=a.province)])
     return 0
 
 

@@ -1,5 +1,6 @@
-"""The first-run wizard driven through its real widgets: a working installation at the end, the office branch,
-refusals shown on the page, the language switched live, every page translated (and rendered to PNG)."""
+"""The first-run wizard driven through its real widgets: a working installation at the end (the office branch:
+``test_setup_wizard_office.py``), refusals shown on the page, the language switched live, every page translated
+(and rendered to PNG)."""
 
 from __future__ import annotations
 
@@ -157,19 +158,6 @@ def test_a_file_that_is_not_a_key_file_is_refused_on_the_page(qtbot, make_wizard
     page = wizard.office_page
     assert page.error.isVisible() and page.error.text()
     assert page.preview is None and not page.details.isVisible() and not wizard.button(NEXT).isEnabled()
-
-
-def test_the_office_branch_says_so_and_stops(qtbot, make_wizard):
-    wizard = make_wizard()
-    _press(wizard)
-    wizard.kind_page.office.click()
-    assert wizard.kind_page.office_note.isVisible()
-    assert wizard.kind_page.office_note.text() == translate("ui.setup.kind.office_later")
-    assert wizard.button(FINISH).isVisible() and not wizard.button(NEXT).isVisible()
-    _press(wizard, FINISH)
-    assert wizard.result() == QWizard.DialogCode.Accepted
-    assert wizard.kind() is Kind.OFFICE and wizard.service is None
-    assert needs_setup(wizard.data_dir) and not wizard.data_dir.database.exists()
 
 
 def _to_accounts(qtbot, wizard) -> None:

@@ -1,10 +1,15 @@
-"""First run of a commune installation, headless: the checks and the writes behind the set-up wizard.
+"""First run of an installation, headless: the checks and the writes behind the set-up wizard.
 
-The wizard asks, step by step, for the language, the commune (province, code, name), the receiving office's
-key file and its fingerprint confirmed by phone, the accounts (at least one admin and one leader — possibly
-the same person) and the passphrase of the commune's signing key. Each step can be checked on its own
+A commune's: the wizard asks, step by step, for the language, the commune (province, code, name), the receiving
+office's key file and its fingerprint confirmed by phone, the accounts (at least one admin and one leader —
+possibly the same person) and the passphrase of the commune's signing key. Each step can be checked on its own
 (``check_identity``, ``check_new_user``, ``check_passphrase``, ``preview_office_keys``); ``check_setup``
 checks everything and ``set_up_commune`` writes it all, or nothing.
+
+A receiving office's: the language, the office (level, province, code, name: ``check_office_identity``), the
+communes it receives from (ticked in its province's official 2025 list, or a CSV file: ``check_office_communes``),
+the accounts (at least one admin and one head) and the passphrase of the office's keys; ``check_office_setup``
+checks everything and ``set_up_office`` writes it all, or nothing, the same way.
 
 Which folders may be set up is decided here from what is in them (``storage.peek.folder_kind``): only a new
 one. ``require_folder_kind`` and ``require_folder_to_initialise`` are what ``cds`` asks before it uses or
@@ -17,7 +22,7 @@ import datetime as dt
 import os
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,8 +43,12 @@ from cds_desktop.core.services.accounts import Accounts, NewUser, username_key
 from cds_desktop.core.services.accounts import check_new_user as check_account
 from cds_desktop.core.services.commune.exchange import CommuneExchange
 from cds_desktop.core.services.commune.service import Clock, CommuneService, check_unit
+from cds_desktop.core.services.guard import Guarded
 from cds_desktop.core.services.key_files import read_key_file
-from cds_desktop.core.services.roles import Principal, Role
+from cds_desktop.core.services.office.communes import official_choice, read_commune_list
+from cds_desktop.core.services.office.keys import check_office_identity
+from cds_desktop.core.services.office.service import OfficeService
+from cds_desktop.core.services.roles import InstallationKind, Principal, Role
 from cds_desktop.core.storage.database import backup_sqlite
 from cds_desktop.core.storage.peek import FolderKind, folder_kind, holds_data
 from cds_desktop.core.text import nfc
@@ -75,6 +84,20 @@ class CommuneSetup:
     signing_passphrase: str
 
 
+@dataclass(frozen=True)
+class OfficeSetup:
+    language: str
+    level: str  # province | district
+    province_code: str  # the office's province
+    office_code: str  # a province office: its province's code; a district office: 3 digits
+    name: str
+    communes_province: str  # the province whose official list the communes were ticked in ("": a CSV file)
+    commune_codes: tuple[str, ...]  # the ticked communes, in that province
+    communes_file: Path | None  # a CSV file (``import_communes``'s format) instead of the official list
+    users: tuple[NewUser, ...]
+    passphrase: str  # of the office's root and encryption keys
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now().astimezone()
 
@@ -102,18 +125,27 @@ def check_identity(province_code: str, commune_code: str, name: str) -> None:
     province(province_code)
 
 
-def check_new_user(new: NewUser, others: tuple[NewUser, ...] | list[NewUser] = ()) -> None:
-    """A valid account whose username differs (ignoring case) from the ``others`` already entered."""
-    new = check_account(new)
+def check_new_user(new: NewUser, others: tuple[NewUser, ...] | list[NewUser] = (),
+                   kind: InstallationKind = InstallationKind.COMMUNE) -> None:
+    """A valid account of an installation of ``kind`` whose username differs (ignoring case) from the ``others``
+    already entered."""
+    new = check_account(new, kind)
     if any(username_key(other.username) == username_key(new.username) for other in others):
         raise InputError("account.username_taken", username=new.username)
 
 
-def check_accounts(users: Sequence[NewUser]) -> None:
-    """The first accounts: each valid and distinct, at least one administrator and one leader (may be one person)."""
+_REQUIRED_ROLES = {
+    InstallationKind.COMMUNE: ((Role.ADMIN, "setup.no_admin"), (Role.LEADER, "setup.no_leader")),
+    InstallationKind.OFFICE: ((Role.ADMIN, "setup.no_admin"), (Role.HEAD, "setup.no_head")),
+}
+
+
+def check_accounts(users: Sequence[NewUser], kind: InstallationKind = InstallationKind.COMMUNE) -> None:
+    """The first accounts: each valid and distinct, at least one administrator and one leader (a commune's) or
+    head (an office's) — possibly the same person."""
     for index, new in enumerate(users):
-        check_new_user(new, users[:index])
-    for role, code in ((Role.ADMIN, "setup.no_admin"), (Role.LEADER, "setup.no_leader")):
+        check_new_user(new, users[:index], kind)
+    for role, code in _REQUIRED_ROLES[kind]:
         if not any(role in user.roles for user in users):
             raise InputError(code)
 
@@ -140,11 +172,30 @@ def _check_office(setup: CommuneSetup, now: dt.datetime | None) -> None:
 def check_setup(setup: CommuneSetup, now: dt.datetime | None = None) -> None:
     """Raise the first ``InputError`` of the whole set-up; writes nothing. ``now`` decides key-file expiry."""
     if setup.language not in LANGUAGES:
-        raise InputError("setup.bad_language", language=setup.language)
+        raise InputError("setup.bad_language", chosen=setup.language)
     check_identity(setup.province_code, setup.commune_code, setup.name)
     check_accounts(setup.users)
     check_passphrase(setup.signing_passphrase, setup.signing_passphrase)
     _check_office(setup, now)
+
+
+def check_office_communes(setup: OfficeSetup) -> None:
+    """The office's communes: a readable CSV file, or at least one commune of its province's official list."""
+    if setup.communes_file is not None:
+        read_commune_list(setup.communes_file)
+    else:
+        official_choice(setup.communes_province, setup.commune_codes)
+
+
+def check_office_setup(setup: OfficeSetup) -> None:
+    """Raise the first ``InputError`` of the whole office set-up; writes nothing."""
+    if setup.language not in LANGUAGES:
+        raise InputError("setup.bad_language", chosen=setup.language)
+    check_office_identity(setup.office_code, setup.name, setup.level, setup.province_code)
+    province(setup.province_code)  # one of the 34 provinces of 2025
+    check_office_communes(setup)
+    check_accounts(setup.users, InstallationKind.OFFICE)
+    check_passphrase(setup.passphrase, setup.passphrase)
 
 
 # --- doing it ------------------------------------------------------------------------------------
@@ -155,6 +206,7 @@ def needs_setup(data_dir: DataDir) -> bool:
     return folder_kind(data_dir.root) is FolderKind.NEW
 
 
+_ALREADY_SET_UP = {FolderKind.COMMUNE: "setup.already_done", FolderKind.OFFICE: "setup.office_already_done"}
 _REFUSED_KIND = {FolderKind.COMMUNE: "folder.commune", FolderKind.OFFICE: "folder.office",
                  FolderKind.NOT_CDS: "folder.not_cds", FolderKind.DAMAGED: "folder.damaged"}
 
@@ -188,6 +240,22 @@ def _unit_kind(name: str) -> UnitKind:
     return UnitKind.XA
 
 
+def _create_accounts(service: Guarded, users: Sequence[NewUser]) -> None:
+    """The first accounts, administrators first (the first account must be one; it then adds the others)."""
+    accounts = Accounts(service)
+    admins_first = sorted(users, key=lambda u: Role.ADMIN not in u.roles)
+    first = accounts.create(admins_first[0])
+    service.principal = Principal(first.username, first.display_name, first.roles)  # to add the others
+    for new in admins_first[1:]:
+        accounts.create(new)
+    accounts.sign_out()
+
+
+def _checkpoint(service: CommuneService | OfficeService) -> None:
+    with service.engine.connect() as connection:  # fold the WAL into the file before it is moved
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def _build(staging: DataDir, setup: CommuneSetup, clock: Clock | None) -> None:
     """Write the whole set-up into the ``staging`` folder (nobody signed in: there are no accounts yet)."""
     service = CommuneService(staging, PlanCatalog([]), clock)
@@ -198,38 +266,48 @@ def _build(staging: DataDir, setup: CommuneSetup, clock: Clock | None) -> None:
         if setup.office_keys is not None:
             exchange.import_office_keys(setup.office_keys, setup.office_fingerprint)
         exchange.generate_key(setup.signing_passphrase)
-        accounts = Accounts(service)
-        admins_first = sorted(setup.users, key=lambda u: Role.ADMIN not in u.roles)
-        first = accounts.create(admins_first[0])
-        service.principal = Principal(first.username, first.display_name, first.roles)  # to add the others
-        for new in admins_first[1:]:
-            accounts.create(new)
-        accounts.sign_out()
-        with service.engine.connect() as connection:  # fold the WAL into the file before it is moved
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        _create_accounts(service, setup.users)
+        _checkpoint(service)
     finally:
         service.close()
 
 
-def set_up_commune(data_dir: DataDir, setup: CommuneSetup, clock: Clock | None = None) -> CommuneService:
-    """Check everything (``check_setup``), then write the set-up; returns the service, nobody signed in.
+def _build_office(staging: DataDir, setup: OfficeSetup, clock: Clock | None) -> None:
+    """Write the whole office set-up into the ``staging`` folder: identity and keys, communes, language, accounts."""
+    office = OfficeService(staging, PlanCatalog([]), clock)
+    try:
+        office.init_office(setup.office_code, setup.name, setup.level, setup.passphrase, setup.province_code)
+        if setup.communes_file is not None:
+            office.import_communes(setup.communes_file)
+        else:
+            office.add_official_communes(setup.communes_province, setup.commune_codes)
+        with office.repo.transaction() as session:  # the office has no settings screen of its own yet
+            office.repo.save_setting(session, "language", setup.language)
+        _create_accounts(office, setup.users)
+        _checkpoint(office)
+    finally:
+        office.close()
 
-    All or nothing: the database and key files are built in a staging folder inside the data folder
-    (``setup-in-progress``); only when every step succeeded are the key files moved into ``keys/`` and then
-    the database into place — that last rename is what makes ``needs_setup`` false. A failure on the way
-    (disk full, a key file that cannot be written) removes the staging folder and leaves the data folder
-    without an identity (at worst with unused key files in ``keys/``), so the wizard can simply run again.
-    Only a new folder is set up (``require_folder_kind``): a commune's, an office's, a damaged one or one with
-    other files is refused before anything is written. A database already there without an identity or data
-    (the app was opened before set-up) is copied aside into ``backups/`` before it is replaced.
+
+def _move_into_place(data_dir: DataDir, kind: FolderKind, build: Callable[[DataDir], None],
+                     clock: Clock | None) -> None:
+    """Build a set-up in the staging folder, then move its key files and its database into ``data_dir``.
+
+    All or nothing: only when ``build`` succeeded are the key files moved into ``keys/`` and then the database
+    into place — that last rename is what makes ``needs_setup`` false. A failure on the way (disk full, a key
+    file that cannot be written) removes the staging folder and leaves the data folder without an identity (at
+    worst with unused key files in ``keys/``), so the wizard can simply run again. Only a new folder is set up
+    (``require_folder_kind``; one already set up as ``kind`` says so). A database already there without an identity
+    or data (the app was opened before set-up) is copied aside into ``backups/`` before it is replaced.
     """
-    check_setup(setup, (clock or _now)())
+    if folder_kind(data_dir.root) is kind:
+        raise StateError(_ALREADY_SET_UP[kind], folder=str(data_dir.root), kind=kind.value)
     require_folder_kind(data_dir, FolderKind.NEW)
     data_dir = data_dir.ensure()
     staging = DataDir(data_dir.root / STAGING)
     shutil.rmtree(staging.root, ignore_errors=True)  # left over from an interrupted attempt
     try:
-        _build(staging.ensure(), setup, clock)
+        build(staging.ensure())
         for key_file in staging.keys.iterdir():
             os.replace(key_file, data_dir.keys / key_file.name)
         if data_dir.database.exists():
@@ -240,4 +318,20 @@ def set_up_commune(data_dir: DataDir, setup: CommuneSetup, clock: Clock | None =
         os.replace(staging.database, data_dir.database)
     finally:
         shutil.rmtree(staging.root, ignore_errors=True)
+
+
+def set_up_commune(data_dir: DataDir, setup: CommuneSetup, clock: Clock | None = None) -> CommuneService:
+    """Check everything (``check_setup``), then write the set-up, all or nothing (``_move_into_place``); returns
+    the service, nobody signed in."""
+    check_setup(setup, (clock or _now)())
+    _move_into_place(data_dir, FolderKind.COMMUNE, lambda staging: _build(staging, setup, clock), clock)
     return CommuneService(data_dir, installed_catalog(data_dir), clock)
+
+
+def set_up_office(data_dir: DataDir, setup: OfficeSetup, clock: Clock | None = None) -> OfficeService:
+    """Check everything (``check_office_setup``), then write the office — identity with its province, root and
+    encryption keys sealed with the passphrase, communes, language, accounts — all or nothing, like
+    ``set_up_commune``; returns the office's service, nobody signed in."""
+    check_office_setup(setup)
+    _move_into_place(data_dir, FolderKind.OFFICE, lambda staging: _build_office(staging, setup, clock), clock)
+    return OfficeService(data_dir, installed_catalog(data_dir), clock)

@@ -1,4 +1,5 @@
-"""Page 5: the first user accounts — at least one administrator and one leader (possibly the same person).
+"""Page 5: the first user accounts — at least one administrator and one leader (a commune's) or head (an
+office's), possibly the same person. The roles offered are those of the installation's ``kind``.
 
 A small list of the accounts added so far and the form to add one (``UserForm``). Details still in the form
 when moving on are added first, so nothing typed is silently dropped.
@@ -20,17 +21,20 @@ from PySide6.QtWidgets import (
 
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.services.accounts import NewUser
-from cds_desktop.core.services.roles import Role
+from cds_desktop.core.services.roles import InstallationKind, Role
 from cds_desktop.core.services.setup import check_accounts, check_new_user
 from cds_desktop.ui.setup_wizard.page import SetupPage
 from cds_desktop.ui.setup_wizard.user_form import UserForm, roles_text
 
 COLUMNS = ("ui.user.column.username", "ui.user.column.display_name", "ui.user.column.roles")
+_SUBTITLES = {InstallationKind.COMMUNE: "ui.setup.accounts.subtitle",
+              InstallationKind.OFFICE: "ui.office_setup.accounts.subtitle"}
 
 
 class AccountsPage(SetupPage):
-    def __init__(self) -> None:
-        super().__init__("ui.setup.accounts.title", "ui.setup.accounts.subtitle")
+    def __init__(self, kind: InstallationKind = InstallationKind.COMMUNE) -> None:
+        super().__init__("ui.setup.accounts.title", _SUBTITLES[kind])
+        self.kind = kind
         self.users: list[NewUser] = []
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("accounts")
@@ -45,7 +49,7 @@ class AccountsPage(SetupPage):
         self.remove.setObjectName("remove_account")
         self.texts.bind(self.remove.setText, "ui.setup.accounts.remove")
         self.remove.clicked.connect(self._remove_selected)
-        self.form = UserForm(self.texts)
+        self.form = UserForm(self.texts, kind)
         self.add = QPushButton()
         self.add.setObjectName("add_account")
         self.texts.bind(self.add.setText, "ui.setup.accounts.add")
@@ -78,7 +82,7 @@ class AccountsPage(SetupPage):
             self.show_error(translate("ui.user.password_mismatch"))
             return False
         new = self.form.new_user()
-        if not self.passes(lambda: check_new_user(new, tuple(self.users))):
+        if not self.passes(lambda: check_new_user(new, tuple(self.users), self.kind)):
             return False
         self.users.append(new)
         self.form.clear()
@@ -107,7 +111,7 @@ class AccountsPage(SetupPage):
         return self.passes(self._check_roles)
 
     def _check_roles(self) -> None:
-        check_accounts(self.users)
+        check_accounts(self.users, self.kind)
 
     def first_admin(self) -> str:
         return next((user.username for user in self.users if Role.ADMIN in user.roles), "")

@@ -3,22 +3,15 @@ list of communes inside the office's key file (searchable, with or without Vietn
 
 from __future__ import annotations
 
-import unicodedata
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QRegularExpressionValidator
-from PySide6.QtWidgets import QComboBox, QCompleter, QFormLayout, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
 
 from cds_desktop.core.i18n import translate
-from cds_desktop.core.provinces import provinces
 from cds_desktop.core.services.setup import CommuneChoice, check_identity
+from cds_desktop.ui.setup_wizard.commune_search import folded
 from cds_desktop.ui.setup_wizard.page import SetupPage
-
-
-def folded(text: str) -> str:
-    """Lower case without tone marks, so that "nhan co" finds "Nhân Cơ"."""
-    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+from cds_desktop.ui.setup_wizard.province_box import ProvinceBox
 
 
 class IdentityPage(SetupPage):
@@ -35,15 +28,8 @@ class IdentityPage(SetupPage):
         self.pick.setObjectName("commune_pick")
         self.texts.follow(self._fill_pick)
 
-        self.province = QComboBox()
+        self.province = ProvinceBox()
         self.province.setObjectName("province")
-        self.province.setEditable(True)  # type part of the name to find it
-        self.province.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        for province in provinces():
-            self.province.addItem(province.name, province.code)
-        self.province.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-        self.province.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.province.setCurrentIndex(-1)
         self.commune_code = QLineEdit()
         self.commune_code.setObjectName("commune_code")
         self.commune_code.setMaxLength(5)
@@ -92,19 +78,16 @@ class IdentityPage(SetupPage):
             return
         choice: CommuneChoice = item.data(Qt.ItemDataRole.UserRole)
         if choice.province_code is not None:
-            index = self.province.findData(choice.province_code)
-            self.province.setCurrentIndex(index)
-            if index < 0:  # e.g. a province merged in 2025: the person chooses the province it belongs to now
-                self.show_error(translate("ui.setup.identity.province_unknown", code=choice.province_code))
-            else:
+            if self.province.choose(choice.province_code):
                 self.clear_error()
+            else:  # e.g. a province merged in 2025: the person chooses the province it belongs to now
+                self.show_error(translate("ui.setup.identity.province_unknown", code=choice.province_code))
         self.commune_code.setText(choice.code)
         self.name.setText(choice.name)
 
     def province_code(self) -> str:
         """The code of the province whose name is in the box ("" when the text names none)."""
-        index = self.province.findText(self.province.currentText().strip())
-        return self.province.itemData(index) if index >= 0 else ""
+        return self.province.code()
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt's name
         if not self.province_code():

@@ -1,5 +1,6 @@
-"""Page 6: the passphrase of the commune's signing key, typed twice, with a strength hint and the warning
-that nobody can recover it."""
+"""Page 6: the passphrase of the commune's signing key — or, for an office, of its root and encryption keys —
+typed twice, with a strength hint and the warning that nobody can recover it. The texts are the messages under
+``texts`` (``.title``, ``.subtitle``, ``.explanation``, ``.passphrase``, ``.repeat``)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ from cds_desktop.ui.setup_wizard.secret_fields import SecretFields
 
 
 class SigningKeyPage(SetupPage):
-    def __init__(self) -> None:
-        super().__init__("ui.setup.key.title", "ui.setup.key.subtitle")
-        explanation = self.texts.label("ui.setup.key.explanation", word_wrap=True)
+    def __init__(self, texts: str = "ui.setup.key") -> None:
+        super().__init__(f"{texts}.title", f"{texts}.subtitle")
+        explanation = self.texts.label(f"{texts}.explanation", word_wrap=True)
         explanation.setObjectName("key_explanation")
-        self.passphrase = SecretFields(self.texts, "ui.setup.key.passphrase", "ui.setup.key.repeat", "passphrase")
+        self.passphrase = SecretFields(self.texts, f"{texts}.passphrase", f"{texts}.repeat", "passphrase")
         form = QFormLayout()
         self.passphrase.add_to(form)
         layout = QVBoxLayout(self)

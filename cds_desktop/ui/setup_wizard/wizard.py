@@ -1,9 +1,17 @@
-"""The first-run wizard: language → kind of installation → office key file → the commune → first accounts →
-signing key → summary. Finish runs ``setup.set_up_commune`` in the background (scrypt and key generation take
-a second or two) and leaves the opened service, with nobody signed in, in ``SetupWizard.service``.
+"""The first-run wizard: language → kind of installation, then
+
+- a commune: office key file → the commune → first accounts → signing key → summary; Finish runs
+  ``setup.set_up_commune``;
+- a receiving office: the office (level, province, code, name) → its communes (ticked in the official list, or a
+  CSV file) → first accounts (clerk, head, admin) → the keys' passphrase → summary; Finish runs
+  ``setup.set_up_office``.
+
+The set-up runs in the background (scrypt and key generation take a second or two) and leaves the opened service
+— a ``CommuneService`` or an ``OfficeService`` (``kind()`` says which) — with nobody signed in, in
+``SetupWizard.service``.
 
 Vietnamese by default; choosing a language on the first page re-sets every page's texts at once (Qt's own
-button texts included). The office branch stops on the second page (its screens come in a later version).
+button texts included).
 """
 
 from __future__ import annotations
@@ -16,7 +24,9 @@ from PySide6.QtWidgets import QWidget, QWizard
 from cds_desktop.core.i18n import set_language, translate
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.services.commune.service import CommuneService
-from cds_desktop.core.services.setup import CommuneSetup, set_up_commune
+from cds_desktop.core.services.office.service import OfficeService
+from cds_desktop.core.services.roles import InstallationKind
+from cds_desktop.core.services.setup import CommuneSetup, OfficeSetup, set_up_commune, set_up_office
 from cds_desktop.ui.shell.background import BackgroundTasks
 from cds_desktop.ui.shell.qt_translator import QtLanguage
 from cds_desktop.ui.setup_wizard.accounts_page import AccountsPage
@@ -24,7 +34,10 @@ from cds_desktop.ui.setup_wizard.identity_page import IdentityPage
 from cds_desktop.ui.setup_wizard.key_page import SigningKeyPage
 from cds_desktop.ui.setup_wizard.kind_page import Kind, KindPage
 from cds_desktop.ui.setup_wizard.language_page import LanguagePage
+from cds_desktop.ui.setup_wizard.office_communes_page import OfficeCommunesPage
+from cds_desktop.ui.setup_wizard.office_identity_page import OfficeIdentityPage
 from cds_desktop.ui.setup_wizard.office_page import OfficeKeysPage
+from cds_desktop.ui.setup_wizard.office_summary_page import OfficeSummaryPage
 from cds_desktop.ui.setup_wizard.summary_page import SummaryPage
 
 WIZARD_SIZE = (860, 620)  # fits a 1366×768 screen with the taskbar
@@ -38,6 +51,11 @@ class Page(IntEnum):
     ACCOUNTS = 4
     KEY = 5
     SUMMARY = 6
+    OFFICE_IDENTITY = 7  # the receiving office's branch
+    OFFICE_COMMUNES = 8
+    OFFICE_ACCOUNTS = 9
+    OFFICE_KEY = 10
+    OFFICE_SUMMARY = 11
 
 
 class SetupWizard(QWizard):
@@ -47,19 +65,29 @@ class SetupWizard(QWizard):
         self.setObjectName("setup_wizard")
         self.data_dir, self.qt_language, self.clock = data_dir, qt_language, clock
         self.tasks = BackgroundTasks(self)
-        self.service: CommuneService | None = None
+        self.service: CommuneService | OfficeService | None = None
         self.busy = False
         self.language_page = LanguagePage()
-        self.kind_page = KindPage(Page.OFFICE)
+        self.kind_page = KindPage(Page.OFFICE, Page.OFFICE_IDENTITY)
         self.office_page = OfficeKeysPage()
         self.identity_page = IdentityPage()
         self.accounts_page = AccountsPage()
         self.key_page = SigningKeyPage()
         self.summary_page = SummaryPage(self.commune_setup, self._office_name, str(data_dir.root), self._finish)
+        self.office_identity_page = OfficeIdentityPage()
+        self.office_communes_page = OfficeCommunesPage()
+        self.office_accounts_page = AccountsPage(InstallationKind.OFFICE)
+        self.office_key_page = SigningKeyPage("ui.office_setup.key")
+        self.office_summary_page = OfficeSummaryPage(self.office_setup, str(data_dir.root), self._finish)
         for page_id, page in ((Page.LANGUAGE, self.language_page), (Page.KIND, self.kind_page),
                               (Page.OFFICE, self.office_page), (Page.IDENTITY, self.identity_page),
                               (Page.ACCOUNTS, self.accounts_page), (Page.KEY, self.key_page),
-                              (Page.SUMMARY, self.summary_page)):
+                              (Page.SUMMARY, self.summary_page),
+                              (Page.OFFICE_IDENTITY, self.office_identity_page),
+                              (Page.OFFICE_COMMUNES, self.office_communes_page),
+                              (Page.OFFICE_ACCOUNTS, self.office_accounts_page),
+                              (Page.OFFICE_KEY, self.office_key_page),
+                              (Page.OFFICE_SUMMARY, self.office_summary_page)):
             self.setPage(page_id, page)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage)
         self.setWindowTitle(translate("ui.setup.title"))
@@ -85,9 +113,25 @@ class SetupWizard(QWizard):
             signing_passphrase=self.key_page.passphrase.text(),
         )
 
+    def office_setup(self) -> OfficeSetup:
+        identity, communes = self.office_identity_page, self.office_communes_page
+        return OfficeSetup(
+            language=self.language_page.language(),
+            level=identity.level(),
+            province_code=identity.province_code(),
+            office_code=identity.office_code(),
+            name=identity.office_name(),
+            communes_province=communes.communes_province(),
+            commune_codes=communes.commune_codes(),
+            communes_file=communes.csv_path if communes.uses_file() else None,
+            users=tuple(self.office_accounts_page.users),
+            passphrase=self.office_key_page.passphrase.text(),
+        )
+
     def first_username(self) -> str:
         """Who will most likely sign in first: the first administrator added."""
-        return self.accounts_page.first_admin()
+        accounts = self.office_accounts_page if self.kind() is Kind.OFFICE else self.accounts_page
+        return accounts.first_admin()
 
     def _office_name(self) -> str:
         preview = self.office_page.preview
@@ -98,6 +142,9 @@ class SetupWizard(QWizard):
         if page_id == Page.IDENTITY:
             preview = self.office_page.preview
             self.identity_page.set_choices(preview.communes if preview and not self.office_page.skipped() else ())
+        elif page_id == Page.OFFICE_COMMUNES:
+            identity = self.office_identity_page
+            self.office_communes_page.prepare(identity.level(), identity.province_code())
 
     # --- language --------------------------------------------------------------------------
     def switch_language(self, language: str) -> None:
@@ -120,15 +167,21 @@ class SetupWizard(QWizard):
             return True
         if self.busy:
             return False
-        setup = self.commune_setup()
+        if self.kind() is Kind.OFFICE:
+            office = self.office_setup()
+            work, title, page = (lambda: set_up_office(self.data_dir, office, self.clock),
+                                 "ui.office_setup.working", self.office_summary_page)
+        else:
+            commune = self.commune_setup()
+            work, title, page = (lambda: set_up_commune(self.data_dir, commune, self.clock),
+                                 "ui.setup.working", self.summary_page)
         self._set_busy(True)
-        task = self.tasks.run(lambda progress, cancel: set_up_commune(self.data_dir, setup, self.clock),
-                              self._done, translate("ui.setup.working"), self,
-                              on_failed=lambda: self._set_busy(False), show_error=self.summary_page.show_error)
+        task = self.tasks.run(lambda progress, cancel: work(), self._done, translate(title), self,
+                              on_failed=lambda: self._set_busy(False), show_error=page.show_error)
         task.dialog.setCancelButton(None)  # a set-up cannot stop half-way
         return False
 
-    def _done(self, service: CommuneService) -> None:
+    def _done(self, service: CommuneService | OfficeService) -> None:
         self._set_busy(False)
         self.service = service
         self.accept()

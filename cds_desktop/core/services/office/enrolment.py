@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
@@ -37,6 +38,20 @@ from cds_desktop.core.services.roles import Permission
 from cds_desktop.core.storage.exchange_models import EnrolledKey, OfficeCommune
 
 ROTATION_OVERLAP = dt.timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class EnrollmentPreview:
+    """What an enrolment file asks, checked as far as can be before ``enroll``: shown so that a person can
+    compare the fingerprint of a first key on the phone (a rotation is vouched for by the previous key)."""
+
+    commune_code: str
+    claimed_name: str  # as the file says
+    listed_name: str  # as the office's list says
+    fingerprint: str
+    rotation: bool  # signed by the commune's previous, enrolled key: no phone call needed
+    previous_fingerprint: str | None
+    already_enrolled: bool  # nothing would change
 
 
 class Enrolment(OfficeBase):
@@ -73,6 +88,23 @@ class Enrolment(OfficeBase):
         """
         _, body, key = read_enrollment(read_key_file(path, MAX_ENROLLMENT_SIZE))
         return body.org, body.org_name, key.fingerprint, body.previous_key_id is not None
+
+    def enrollment_preview(self, path: Path) -> EnrollmentPreview:
+        """What the enrolment file at ``path`` asks (``EnrollmentPreview``); writes nothing. Refused at once, as
+        ``enroll`` would: an unreadable or altered file, a commune not on the office's list, a key revoked or
+        enrolled for another commune, a rotation its previous key cannot vouch for."""
+        data = read_key_file(path, MAX_ENROLLMENT_SIZE)
+        _, body, key = read_enrollment(data)
+        with self.repo.reading() as session:
+            commune = session.get(OfficeCommune, body.org)
+        if commune is None:
+            raise InputError("office.unknown_commune", commune=body.org)
+        already = self._already_enrolled(body.org, key)
+        previous = None
+        if body.previous_key_id is not None and not already:
+            previous = verify_enrollment(data, lookup_key=self._lookup_voucher).previous.key.fingerprint
+        return EnrollmentPreview(body.org, body.org_name, commune.name, key.fingerprint,
+                                 body.previous_key_id is not None, previous, already)
 
     def enroll(self, path: Path, confirmed_fingerprint: str | None = None) -> str:
         """Register a commune's signing key; a first key must match the fingerprint confirmed by phone,

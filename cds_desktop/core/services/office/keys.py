@@ -1,11 +1,16 @@
-"""The office's own keys: creating the office (root and first encryption key), rotating and retiring
-encryption keys, and the signed org-keys file that communes pin (``export_keys``)."""
+"""The office's own keys: creating the office (its identity, root and first encryption key), rotating and retiring
+encryption keys, and the signed org-keys file that communes pin (``export_keys``).
+
+An office is a province's (its code is the province's 2-digit code) or a district's (a 3-digit code, and the
+province it belongs to); ``check_office_identity`` checks the identity before anything is written.
+"""
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -17,7 +22,7 @@ from cds_desktop.core.bundle.keyfiles import (
     Office,
     sign_org_keys,
 )
-from cds_desktop.core.bundle.keys import EncryptionKey, KeyKind, PublicKey, SigningKey
+from cds_desktop.core.bundle.keys import EncryptionKey, KeyKind, PublicKey, SigningKey, group_for_reading
 from cds_desktop.core.bundle.private_keys import (
     load_encryption_key,
     load_signing_key,
@@ -37,22 +42,62 @@ from cds_desktop.core.text import clean
 ORG_KEYS_VALID_DAYS = 365
 
 
+@dataclass(frozen=True)
+class EncryptionKeyView:
+    key_id: str
+    fingerprint: str
+    status: str  # active | retired
+    created_at: dt.datetime
+    retired_at: dt.datetime | None
+MAX_OFFICE_NAME_LENGTH = 200  # what the org-keys file allows
+_PROVINCE_CODE = re.compile(r"^\d{2}$")
+_DISTRICT_OFFICE_CODE = re.compile(r"^\d{3}$")
+
+
+def check_office_identity(code: str, name: str, level: str,
+                          province_code: str | None = None) -> tuple[str, str, str, str]:
+    """(code, name, level, province code) trimmed and NFC, or ``InputError`` for the first that is not valid.
+
+    A province office's code is its province's 2-digit code (``province_code`` may be left out, or must be the
+    same); a district office's code has 3 digits and ``province_code`` names its province. Whether the province is
+    one of the 34 of 2025 is for the set-up to check (``setup.check_office_setup``): an office of an earlier
+    province (the 2023 demonstration's) is still an office.
+    """
+    code, name, province_code = (code or "").strip(), clean(name) or "", (province_code or "").strip()
+    if level not in ("province", "district"):
+        raise InputError("unit.bad_kind", value=level)
+    if level == "province":
+        if not _PROVINCE_CODE.match(code):
+            raise InputError("office.bad_code", code=code)
+        if province_code and province_code != code:
+            raise InputError("office.code_not_province", code=code, expected=province_code)
+        province_code = code
+    else:
+        if not _DISTRICT_OFFICE_CODE.match(code):
+            raise InputError("office.bad_district_code", code=code)
+        if not province_code:
+            raise InputError("office.province_required")
+        if not _PROVINCE_CODE.match(province_code):
+            raise InputError("unit.bad_province_code", code=province_code)
+    if not name:
+        raise InputError("unit.name_required")
+    if len(name) > MAX_OFFICE_NAME_LENGTH:
+        raise InputError("unit.name_too_long", length=len(name), limit=MAX_OFFICE_NAME_LENGTH)
+    return code, name, level, province_code
+
+
 class OfficeKeys(OfficeBase):
-    def init_office(self, code: str, name: str, level: str, passphrase: str) -> str:
-        """Create the office: its root signing key and a first encryption key; returns the root fingerprint."""
+    def init_office(self, code: str, name: str, level: str, passphrase: str, province_code: str | None = None) -> str:
+        """Create the office (``check_office_identity``): its identity, root signing key and a first encryption
+        key; returns the root fingerprint."""
         if self.identity() is not None:
             raise StateError("office.already_initialized")
-        code, name = (code or "").strip(), clean(name)
-        if not re.match(r"^\d{2}(\d{3})?$", code):
-            raise InputError("office.bad_code", code=code)
-        if not name:
-            raise InputError("unit.name_required")
-        if level not in ("province", "district"):
-            raise InputError("unit.bad_kind", value=level)
+        code, name, level, province_code = check_office_identity(code, name, level, province_code)
         root, encryption = SigningKey.generate(), EncryptionKey.generate()
         now = self.clock()
         with self.repo.transaction() as session:
-            session.add(OfficeIdentity(code=code, name=name, level=level, created_at=now))
+            session.add(OfficeIdentity(code=code, name=name, level=level, province_code=province_code,
+                                       created_at=now))
             session.add(self._key_row(root, "root", passphrase, now))
             session.add(self._key_row(encryption, "encryption", passphrase, now))
         return root.public.fingerprint
@@ -67,6 +112,13 @@ class OfficeKeys(OfficeBase):
         with self.repo.reading() as session:
             return list(session.exec(select(OfficeKey).where(OfficeKey.role == role,
                                                              OfficeKey.status.in_(list(statuses)))).all())
+
+    def encryption_keys(self) -> list[EncryptionKeyView]:
+        """The office's encryption keys, oldest first: the active ones communes encrypt to, the retired ones that
+        still open older bundles."""
+        rows = sorted(self._keys("encryption", ("active", "retired")), key=lambda row: (row.created_at, row.key_id))
+        return [EncryptionKeyView(row.key_id, group_for_reading(row.key_id), row.status, row.created_at,
+                                  row.retired_at) for row in rows]
 
     def root_fingerprint(self) -> str:
         (root,) = self._keys("root")

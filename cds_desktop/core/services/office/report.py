@@ -63,7 +63,8 @@ from cds_desktop.core.storage.exchange_models import (
 from cds_desktop.core.validation import indicator_result
 
 BLANK_NUMBER = "\u2002\u2002\u2002/BC"  # the number is written in by hand when none is given
-_CAPACITY = {"province": ("GIÁM ĐỐC",), "district": ("TRƯỞNG PHÒNG",)}  # head of a Sở / of a Phòng
+CAPACITY_BY_LEVEL = {"province": ("GIÁM ĐỐC",), "district": ("TRƯỞNG PHÒNG",)}  # head of a Sở / of a Phòng
+DEFAULT_CAPACITY = ("THỦ TRƯỞNG",)
 
 
 def _received_on(submissions: list[Submission]) -> dict[str, dt.date]:
@@ -198,7 +199,7 @@ def _document(
         date=date,
         subject=translate("office_report.subject", language, plan=plan.plan.title.get(language),
                           period=period_label(period, language)),
-        signature=Signature(capacity_lines=capacity_lines or _CAPACITY.get(office.level, ("THỦ TRƯỞNG",)),
+        signature=Signature(capacity_lines=capacity_lines or CAPACITY_BY_LEVEL.get(office.level, DEFAULT_CAPACITY),
                             signer_name=signer),
         recipients=recipients,
         basis=plan.plan.citation(language),
