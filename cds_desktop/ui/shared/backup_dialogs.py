@@ -2,7 +2,8 @@
 of a commune's or a receiving office's data (the section works on either workspace's ``service``).
 
 Long work (backup, checking a backup, copying the data to a new folder) runs in the background with a
-progress dialog and Cancel. A restore and a folder change end in ``request_restart``: the restore itself
+progress dialog and Cancel. The section lives in the settings dialog, and on its own in ``DataDialog`` (the
+office's File → Backup and restore…). A restore and a folder change end in ``request_restart``: the restore itself
 happens in app.py once the service is closed (see ``ui/shell/restart.py``). Every choice that replaces or moves
 data is confirmed first; the confirmation on screen is kept in ``prompt``.
 """
@@ -15,6 +16,8 @@ from typing import Any, Callable
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -261,3 +264,24 @@ class DataSection(QGroupBox):
         self.status.setProperty("failure", failure)
         self.status.setStyleSheet("color: #a11d16;" if failure else "")
         self.status.setText(message)
+
+
+class DataDialog(QDialog):
+    """The Data section on its own: the data folder, backing up, restoring (closes only when no work runs)."""
+
+    def __init__(self, workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("data_dialog")
+        self.setWindowTitle(translate("ui.data.dialog_title"))
+        self.data = DataSection(workspace, self)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.data)
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+        self.resize(760, 300)
+
+    def done(self, result: int) -> None:
+        if not self.data.busy:  # backup work in flight is cancelled from its progress dialog, not by closing
+            super().done(result)
