@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from cds_desktop import __version__
 from cds_desktop.core.i18n import translate
@@ -54,7 +54,11 @@ class OfficeWindow(QMainWindow):
         self.pages = QTabWidget()
         self.pages.setObjectName("office_pages")
         self.pages.setDocumentMode(True)
-        self.setCentralWidget(self.pages)
+        central = QWidget()
+        self._layout = QVBoxLayout(central)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addWidget(self.pages)
+        self.setCentralWidget(central)
         self.notice = QLabel()
         self.notice.setObjectName("notice")
         self.statusBar().addWidget(self.notice, 1)
@@ -91,7 +95,8 @@ class OfficeWindow(QMainWindow):
             empty.setObjectName("no_pages")
             empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
             empty.setWordWrap(True)
-            self.setCentralWidget(empty)
+            self.pages.hide()
+            self._layout.addWidget(empty)
         self.view_menu.setEnabled(bool(PAGES))
         workspace.notice.connect(self.show_notice)
         workspace.page_requested.connect(self.show_page)

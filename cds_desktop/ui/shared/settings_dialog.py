@@ -58,8 +58,9 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.workspace = workspace
         self.setWindowTitle(translate("ui.settings.title"))
-        values = workspace.service.settings()
-        self.keys = tuple(values)
+        offered = workspace.service.settings()
+        self.keys = tuple(offered)
+        values = {key: spec.default for key, spec in SETTINGS.items()} | offered  # fields not offered stay unshown
 
         self.language = QComboBox()
         self.language.setObjectName("language")
@@ -88,10 +89,10 @@ class SettingsDialog(QDialog):
         general = QGroupBox(translate("ui.settings.general"))
         general_form = QFormLayout(general)
         general_form.addRow(translate("setting.language"), self.language)
-        if "evidence_warn_mb" in values:
+        if "evidence_warn_mb" in offered:
             general_form.addRow(translate("setting.evidence_warn_mb"), self.evidence_warn)
         boxes: list[QWidget] = [general]
-        if all(key in values for key in REPORT_SETTINGS):
+        if all(key in offered for key in REPORT_SETTINGS):
             report = QGroupBox(translate("ui.settings.report"))
             report_form = QFormLayout(report)
             report_form.addRow(translate("setting.report_number_pattern"), self.number_pattern)
