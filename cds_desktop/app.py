@@ -377,8 +377,8 @@ def _run_office(app: "QApplication", qt_language: "QtLanguage", data_dir: DataDi
     from cds_desktop.ui.office.application import OfficeApp
     from cds_desktop.ui.shell.session import os_login
 
-    _setup_logging(data_dir)
-    if service is None:
+    if service is None:  # else the wizard ran, after logging was set up
+        _setup_logging(data_dir)
         service = _open_office(data_dir, demo)
         if service is None:
             return 1

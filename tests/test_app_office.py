@@ -20,12 +20,14 @@ from cds_desktop.core.services.accounts import Accounts, NewUser
 from cds_desktop.core.services.commune.exchange import CommuneExchange
 from cds_desktop.core.services.commune.service import CommuneService
 from cds_desktop.core.services.demo_office import ADMIN, PASSWORD, PLAN_ID
-from cds_desktop.core.services.office.service import OfficeService
+from cds_desktop.core.services.backup import backup
+from cds_desktop.core.services.office.service import OfficeService, open_office_service
 from cds_desktop.core.services.roles import Role
 from cds_desktop.core.storage.peek import FolderKind, folder_kind
 from cds_desktop.ui.commune.main_window import MainWindow
 from cds_desktop.ui.office.main_window import OfficeWindow
 from cds_desktop.ui.setup_wizard.wizard import SetupWizard
+from cds_desktop.ui.shell.restart import request_restart
 from support.office_pages import use_recording_pages
 from test_app_start import _isolated, cancel_login, in_main_window, run, shown, sign_in  # noqa: F401 - autouse
 
@@ -157,6 +159,22 @@ def test_the_demo_office_opens_signed_in_with_its_progress_shown_at_once():
                                               password=PASSWORD)[1:].lstrip())
     assert "users_action" in opened["actions"]
     assert not opened["root"].exists() and not opened["root"].parent.exists()  # the temporary folder is gone
+
+
+def test_restoring_an_office_backup_restarts_on_the_restored_office(tmp_path):
+    office = _office(tmp_path / "office")
+    service = open_office_service(office.root)
+    try:
+        info = backup(service, tmp_path / "usb")
+        service.set_setting("language", "en")  # after the backup: the restore takes it back
+    finally:
+        service.close()
+    seen = []
+    steps = [in_office_window(seen, then=lambda window: request_restart(restore_from=info.folder)),
+             in_office_window(seen)]
+    assert run(["--data-dir", str(office.root)], steps) == 0
+    assert "receiving office" in seen[0]["title"] and "cơ quan tiếp nhận" in seen[1]["title"]
+    assert list(office.backups.glob("before-restore-*"))
 
 
 # --- a commune given its office's receipt ---------------------------------------------------------

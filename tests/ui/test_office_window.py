@@ -21,6 +21,7 @@ from cds_desktop.core.services.roles import Role
 from cds_desktop.ui.office import pages as pages_module
 from cds_desktop.ui.office.application import OfficeApp
 from cds_desktop.ui.office.main_window import OfficeWindow
+from cds_desktop.ui.shared.users_dialog import UsersDialog
 from cds_desktop.ui.shell.qt_translator import QtLanguage
 from support.office_pages import RecordingPage, use_recording_pages
 from tests.ui.layout_checks import assert_no_clipped_text
@@ -251,3 +252,46 @@ def test_backing_up_the_office_from_the_data_dialog(qtbot, open_office, recordin
     qtbot.waitUntil(lambda: not dialog.data.busy, timeout=WAIT_MS)
     (made,) = (tmp_path / "usb").iterdir()
     assert made.name.startswith("CDS-backup-office-68-") and str(made) in dialog.data.status.text()
+
+
+def test_an_administrator_manages_the_offices_users_with_office_roles(qtbot, open_office, recording, office):
+    accounts = Accounts(office)
+    accounts.create(NewUser("quan.tri", "Quản trị", frozenset({Role.ADMIN}), PASSWORD))
+    accounts.sign_in("quan.tri", PASSWORD)
+    window = open_office()
+    next(a for a in window.file_menu.actions() if a.objectName() == "users_action").trigger()
+    users = window.findChild(UsersDialog)
+    assert users is not None and users.isVisible()
+    assert set(users.roles.boxes) == {Role.CLERK, Role.HEAD, Role.ADMIN}
+    add = users.add_user()
+    qtbot.addWidget(add)
+    qtbot.keyClicks(add.form.username, "van.thu")
+    add.form.display_name.setText("Nguyễn Thị Thư")
+    add.form.roles.boxes[Role.CLERK].click()
+    add.form.password.first.setText(PASSWORD)  # typed with keys: QTest types no Vietnamese letters
+    add.form.password.repeat.setText(PASSWORD)
+    add.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    assert "van.thu" in [user.username for user in users.users]
+    assert Accounts(office).sign_in("van.thu", PASSWORD).roles == frozenset({Role.CLERK})
+
+
+def test_the_window_geometry_is_remembered_apart_from_the_communes(qtbot, office, recording):
+    from cds_desktop.ui.shell.window_layout import COMMUNE_WINDOW, OFFICE_WINDOW, remembered_layout
+
+    app = QApplication.instance()
+    qt_language = QtLanguage(app)
+    desktop = OfficeApp(app, qt_language, office, "van.thu")
+    try:
+        first = desktop.show()
+        qtbot.addWidget(first)
+        first.resize(640, 480)  # within the offscreen screen: restoring keeps a window on it
+        desktop.sign_out()  # no accounts: the same person at once, in a new window placed as the last one was
+        second = desktop.window
+        qtbot.addWidget(second)
+        assert second is not first and (second.width(), second.height()) == (640, 480)
+        assert remembered_layout(OFFICE_WINDOW) is not None and remembered_layout(COMMUNE_WINDOW) is None
+    finally:
+        desktop.tasks.wait()
+        qt_language.apply("en")
+        desktop.deleteLater()
+        qt_language.deleteLater()
