@@ -1,10 +1,16 @@
 """``cds-desktop``: the one place that knows both sides.
 
-Start-up order: arguments → data folder (``--data-dir``, else the remembered one, else the default) → logging →
-language → Qt → the kind of data folder (``storage.peek.folder_kind``: an office's, a foreign or a damaged folder
-is declined with a message) → the set-up wizard on a new folder (``setup.needs_setup``) → open the database
+Start-up order: arguments (``app_arguments.py``) → data folder (``--data-dir``, else the remembered one, else the
+default) → logging → language → Qt → the kind of data folder (``storage.peek.folder_kind``: a foreign or a damaged
+folder is declined with a message) → the set-up wizard on a new folder (``setup.needs_setup``) → open the database
 (migrating it) → sign in when the installation has accounts → main window. An installation without accounts (made with
 ``cds init``) opens straight on the main window with the operating-system login as the actor.
+
+A receiving office's folder (or one the wizard has just set up as an office) opens the office's desktop
+(``ui/office/application.py``): the data is opened first, then the sign-in when it has accounts, then the office's
+window; files given on the command line go to its inbox (``OfficeWorkspace.request_import``). A commune imports
+files given on the command line as its office's receipts (``DesktopApp.open_files``). The office path imports
+what it needs; nothing of it is imported on a commune's start.
 
 Progressive start-up: when a first look at the database (``storage/peek.py``, ``sqlite3`` only) finds a
 set-up commune, its first window is shown before anything heavy is imported: the sign-in dialog when it has
@@ -14,8 +20,10 @@ then the person is signed in and the window filled in. Otherwise (first run, dem
 data is opened first.
 
 The language is ``--lang`` when given, else the ``language`` setting (Vietnamese by default).
-``--demo`` builds the demonstration commune (``services/demo.py``) in a temporary folder, signs in as its
-demo user and opens its current period; the folder is removed at exit.
+``--demo`` (``--demo commune``) builds the demonstration commune (``services/demo.py``) in a temporary folder, signs
+in as its demo user and opens its current period; ``--demo office`` builds the demonstration office
+(``services/demo_office.py``: about 40 communes, real keys and bundles) with its progress shown at once, and signs
+in as its administrator and head. The folder is removed at exit.
 When the event loop ends with ``RESTART_EXIT_CODE`` (after a restore or a data-folder move, ``ui/shell/restart.py``)
 the service is closed, the pending operation performed off the GUI thread with a progress dialog, and the app
 starts again on the data folder.
@@ -34,19 +42,20 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, NamedTuple, Sequence
 
+from cds_desktop.app_arguments import parse_args
 from cds_desktop.core.errors import CdsError, DataFileError
-from cds_desktop.core.i18n import (DEFAULT_LANGUAGE, LANGUAGES, catalog_problems, current_language, set_language,
-                                   translate)
+from cds_desktop.core.i18n import DEFAULT_LANGUAGE, catalog_problems, current_language, set_language, translate
 from cds_desktop.core.paths import APP_NAME, DataDir
 from cds_desktop.core.progress import Cancelled
-from cds_desktop.core.storage.peek import Peek, peek
+from cds_desktop.core.storage.peek import FolderKind, Peek, folder_kind, peek
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QWidget
 
     from cds_desktop.core.services.commune.service import CommuneService
-    from cds_desktop.core.services.office.service import OfficeService
     from cds_desktop.core.services.demo import DemoCommune
+    from cds_desktop.core.services.demo_office import DemoOffice
+    from cds_desktop.core.services.office.service import OfficeService
     from cds_desktop.ui.shared.login_dialog import LoginDialog
     from cds_desktop.ui.commune.main_window import MainWindow
     from cds_desktop.ui.shell.qt_translator import QtLanguage
@@ -69,49 +78,14 @@ def _setup_logging(data_dir: DataDir) -> None:
     logging.basicConfig(level=logging.INFO, handlers=[handler])
 
 
-_CHOICES = "{" + ",".join(LANGUAGES) + "}"
-USAGE = f"""usage: cds-desktop [--data-dir FOLDER] [--lang {_CHOICES}] [--demo]
-
-options:
-  -h, --help         show this help message and exit
-  --data-dir FOLDER  the data folder for this run (default: the one chosen in the settings)
-  --lang {_CHOICES}     interface language for this run (default: the setting)
-  --demo             open a demonstration commune in a temporary folder (removed at exit)
-"""
-
-
-class Arguments(NamedTuple):
-    data_dir: str | None
-    lang: str | None
-    demo: bool
-
-
-def parse_args(argv: Sequence[str] | None) -> Arguments:
-    """The command line, read with ``getopt``: ``argparse``'s first parser loads ``locale`` for ``gettext``
-    (~3 ms at every start). ``--help`` prints the usage and exits; a wrong option prints it and exits with 2."""
-    import getopt
-
-    try:
-        options, rest = getopt.gnu_getopt(list(sys.argv[1:] if argv is None else argv), "h",
-                                          ["data-dir=", "lang=", "demo", "help"])
-        given = dict(options)
-        if rest:
-            raise getopt.GetoptError(f"unexpected argument {rest[0]!r}")
-        if given.get("--lang", LANGUAGES[0]) not in LANGUAGES:
-            raise getopt.GetoptError(f"--lang must be one of {', '.join(LANGUAGES)}, not {given['--lang']!r}")
-    except getopt.GetoptError as exc:
-        print(f"{USAGE}\ncds-desktop: error: {exc}", file=sys.stderr)  # no console (pythonw): prints nothing
-        raise SystemExit(2) from None
-    if "-h" in given or "--help" in given:
-        print(USAGE)
-        raise SystemExit(0)
-    return Arguments(given.get("--data-dir"), given.get("--lang"), "--demo" in given)
-
-
 CRASH_EXIT_CODE = 70  # EX_SOFTWARE: a bug ended the app (after its report was shown)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if getattr(sys, "frozen", False):  # a frozen build starts the office demo's worker processes through here
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     args = parse_args(argv)
     set_language(args.lang or DEFAULT_LANGUAGE)
 
@@ -128,18 +102,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     qt_language = QtLanguage(app)  # parented to the app: stays installed while it lives
     qt_language.apply(current_language())
     demo_root = Path(tempfile.mkdtemp(prefix="cds-demo-")) if args.demo else None
+    files = [Path(file).resolve() for file in args.files]
     try:
-        demo = _build_demo(demo_root) if demo_root is not None else None
-        data_dir = _usable(demo.data_dir) if demo else _commune_data_dir(args.data_dir)
-        if isinstance(data_dir, int):
-            return data_dir  # not a folder this app opens (it said so)
+        demo = _build_demo(args.demo, demo_root) if demo_root is not None else None
+        chosen = (_usable(demo.data_dir), folder_kind(demo.data_dir.root)) if demo else _chosen_data_dir(args.data_dir)
+        if isinstance(chosen, int):
+            return chosen  # not a folder this app opens (it said so)
+        data_dir, kind = chosen
         while True:
             crash.logs = data_dir.logs
             qt_language.apply(current_language())
-            code = _run(app, qt_language, data_dir, args.lang, demo)
+            code = _run(app, qt_language, data_dir, kind, args.lang, demo, files)
+            files = []  # opened once
             if not _restart_requested(code):
                 return code
             data_dir = _perform_pending(data_dir)
+            kind = folder_kind(data_dir.root)
     except CdsError as exc:  # e.g. a data folder that cannot be created, a demo that cannot be built
         from PySide6.QtWidgets import QMessageBox
 
@@ -157,16 +135,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             shutil.rmtree(demo_root, ignore_errors=True)
 
 
-def _commune_data_dir(override: str | None) -> DataDir | int:
-    """The data folder to open, when the core says it is a commune's or a new one (``storage.peek.folder_kind``);
-    otherwise say what it is and return the exit code (0 for an office's folder, whose screens come later; 1 for
-    a foreign or damaged one) — never the commune's set-up over an office's or anyone's data.
+def _chosen_data_dir(override: str | None) -> tuple[DataDir, FolderKind] | int:
+    """The data folder to open and its kind, when the core says it is a commune's, an office's or a new one
+    (``storage.peek.folder_kind``); otherwise say what it is and return the exit code 1 — never a set-up over
+    anyone's data.
     A damaged remembered-folder file or message catalog is reported, and the app goes on (the default folder; the
     other catalogs)."""
     from PySide6.QtWidgets import QMessageBox
 
     from cds_desktop.core.paths import default_data_dir
-    from cds_desktop.core.storage.peek import FolderKind, folder_kind
 
     title = translate("ui.app_title")
     for file, problem_id, params in catalog_problems():  # its messages are missing: said once, the app goes on
@@ -181,12 +158,9 @@ def _commune_data_dir(override: str | None) -> DataDir | int:
         QMessageBox.warning(None, title, translate("ui.startup.remembered_damaged", problem=exc.message(),
                                                    folder=str(data_dir.root)))
     kind = folder_kind(data_dir.root)
-    if kind in (FolderKind.NEW, FolderKind.COMMUNE):
-        return _usable(data_dir)
+    if kind in (FolderKind.NEW, FolderKind.COMMUNE, FolderKind.OFFICE):
+        return _usable(data_dir), kind
     log.error("data folder %s refused: %s", data_dir.root, kind.value)
-    if kind is FolderKind.OFFICE:
-        QMessageBox.information(None, title, translate("ui.startup.office_folder", folder=str(data_dir.root)))
-        return 0
     QMessageBox.critical(None, title, translate(f"error.folder.{kind.value}", folder=str(data_dir.root)))
     return 1
 
@@ -227,18 +201,23 @@ def _perform_pending(data_dir: DataDir) -> DataDir:
         return data_dir
 
 
-def _build_demo(root: Path) -> DemoCommune:
-    """``build_demo`` off the GUI thread (it takes a few seconds), with a busy indicator (no Cancel: the demo
-    cannot stop half-way)."""
-    from cds_desktop.core.services.demo import build_demo
+def _build_demo(kind: str, root: Path) -> DemoCommune | DemoOffice:
+    """The demonstration ``kind`` built off the GUI thread (it takes seconds), with a progress dialog (no Cancel:
+    a demo cannot stop half-way); the office's, which takes longest, shows its dialog at once."""
     from cds_desktop.ui.shell.background import run_and_wait
+
+    if kind == "office":
+        from cds_desktop.core.services.demo_office import build_demo_office
+
+        return run_and_wait(lambda progress, cancel: build_demo_office(root, progress),
+                            translate("ui.demo.building_office"), cancellable=False, show_after_ms=0)
+    from cds_desktop.core.services.demo import build_demo
 
     return run_and_wait(lambda progress, cancel: build_demo(root), translate("ui.demo.building"), cancellable=False)
 
 
-def _set_up(data_dir: DataDir, qt_language: "QtLanguage") -> tuple["CommuneService | OfficeService | None", str]:
-    """The first-run wizard: the new commune's (or office's) service and its first administrator (None: not set
-    up)."""
+def _set_up(data_dir: DataDir, qt_language: "QtLanguage") -> tuple[CommuneService | OfficeService | None, str]:
+    """The first-run wizard: the new installation's service and its first administrator (None: not set up)."""
     from PySide6.QtWidgets import QDialog
 
     from cds_desktop.ui.setup_wizard.wizard import SetupWizard
@@ -319,7 +298,8 @@ def _show_first_window(look: Peek | None, language: str | None, qt_language: "Qt
 
         first = FirstWindow(login=LoginDialog(look.unit_name))
     else:
-        from cds_desktop.ui.commune.main_window import MainWindow, remembered_layout, window_title
+        from cds_desktop.ui.commune.main_window import MainWindow, window_title
+        from cds_desktop.ui.shell.window_layout import remembered_layout
 
         frame = MainWindow(title=window_title(look.unit_name, look.commune_code or ""), layout=remembered_layout())
         first = FirstWindow(frame=frame)
@@ -327,12 +307,14 @@ def _show_first_window(look: Peek | None, language: str | None, qt_language: "Qt
     return first
 
 
-def _run(app: "QApplication", qt_language: "QtLanguage", data_dir: DataDir, language: str | None,
-         demo: DemoCommune | None) -> int:
+def _run(app: "QApplication", qt_language: "QtLanguage", data_dir: DataDir, kind: FolderKind, language: str | None,
+         demo: DemoCommune | DemoOffice | None, files: list[Path]) -> int:
     """One run of the UI on ``data_dir``: set up or open, sign in, the main window, the event loop."""
+    if kind is FolderKind.OFFICE:
+        return _run_office(app, qt_language, data_dir, language, demo, files)
     first = _show_first_window(peek(data_dir.database), language, qt_language) if demo is None else FirstWindow()
     try:
-        return _open_and_run(app, qt_language, data_dir, language, demo, first)
+        return _open_and_run(app, qt_language, data_dir, language, demo, first, files)
     finally:
         for window in first:
             if window is not None:
@@ -340,7 +322,7 @@ def _run(app: "QApplication", qt_language: "QtLanguage", data_dir: DataDir, lang
 
 
 def _open_and_run(app: "QApplication", qt_language: "QtLanguage", data_dir: DataDir, language: str | None,
-                  demo: DemoCommune | None, first: FirstWindow) -> int:
+                  demo: DemoCommune | None, first: FirstWindow, files: list[Path]) -> int:
     username = ""
     shown = first.frame or first.login
     if shown is None:
@@ -349,22 +331,17 @@ def _open_and_run(app: "QApplication", qt_language: "QtLanguage", data_dir: Data
         service, username = _set_up(data_dir, qt_language)
         if service is None:
             return 0  # cancelled
-        from PySide6.QtWidgets import QMessageBox
+        from cds_desktop.core.services.roles import InstallationKind
 
-        from cds_desktop.core.services.office.service import OfficeService
-
-        if isinstance(service, OfficeService):  # a receiving office was set up: said as for an office's folder
-            service.close()
-            QMessageBox.information(None, translate("ui.app_title"),
-                                    translate("ui.startup.office_folder", folder=str(data_dir.root)))
-            return 0
+        if service.kind is InstallationKind.OFFICE:  # the wizard set up a receiving office
+            return _run_office(app, qt_language, data_dir, language, None, files, service, username)
     else:
         service = _open_existing(data_dir, demo, shown)
         if service is None:
             return 1
     from cds_desktop.core.services.accounts import Accounts
     from cds_desktop.ui.shell.application import DesktopApp
-    from cds_desktop.ui.commune.workspace import os_login
+    from cds_desktop.ui.shell.session import os_login
 
     desktop = None
     try:
@@ -382,6 +359,8 @@ def _open_and_run(app: "QApplication", qt_language: "QtLanguage", data_dir: Data
             window.period_bar.choose(demo.plan_id, demo.period_id)
             # the newcomer needs the passphrase to try approving and exporting: kept in sight in the title
             window.setWindowTitle(translate("ui.demo.title", title=window.windowTitle(), password=demo.password))
+        if files:
+            desktop.open_files(files)
         return app.exec()
     finally:
         if desktop is not None:
@@ -389,7 +368,63 @@ def _open_and_run(app: "QApplication", qt_language: "QtLanguage", data_dir: Data
         service.close()
 
 
-def _report_plan_problems(service: CommuneService, window: QWidget) -> None:
+def _run_office(app: "QApplication", qt_language: "QtLanguage", data_dir: DataDir, language: str | None,
+                demo: DemoOffice | None, files: list[Path], service: OfficeService | None = None,
+                username: str = "") -> int:
+    """One run of the office's desktop: open the data (unless the wizard just did), sign in, the window, the
+    event loop; ``files`` go to the inbox."""
+    from cds_desktop.core.services.accounts import Accounts
+    from cds_desktop.ui.office.application import OfficeApp
+    from cds_desktop.ui.shell.session import os_login
+
+    if service is None:  # else the wizard ran, after logging was set up
+        _setup_logging(data_dir)
+        service = _open_office(data_dir, demo)
+        if service is None:
+            return 1
+    desktop = None
+    try:
+        set_language(language or service.setting("language"))
+        qt_language.apply(current_language())
+        desktop = OfficeApp(app, qt_language, service, actor=os_login())
+        if demo is not None:
+            Accounts(service).sign_in(demo.username, demo.password)
+        window = desktop.start(username)
+        if window is None:
+            return 0
+        _report_plan_problems(service, window)
+        if demo is not None:
+            desktop.workspace.choose_plan(demo.plan_id)
+            window.setWindowTitle(translate("ui.demo.office_title", title=window.windowTitle(),
+                                            users=", ".join(demo.usernames), password=demo.password))
+        if files:
+            desktop.workspace.request_import(files)
+        return app.exec()
+    finally:
+        if desktop is not None:
+            desktop.close()
+        service.close()
+
+
+def _open_office(data_dir: DataDir, demo: DemoOffice | None) -> OfficeService | None:
+    """The office's service (the demo's on its fixed day); a folder that cannot be opened is said (None)."""
+    from cds_desktop.core.services.office.service import open_office_service
+
+    try:
+        if demo is None:
+            return open_office_service(data_dir.root)
+        from cds_desktop.core.services.demo import fixed_clock
+
+        return open_office_service(data_dir.root, fixed_clock(demo.today))
+    except CdsError as exc:
+        from PySide6.QtWidgets import QMessageBox
+
+        log.error("cannot open the office's data folder: %s", exc.code)
+        QMessageBox.critical(None, translate("ui.app_title"), exc.message())
+        return None
+
+
+def _report_plan_problems(service: CommuneService | OfficeService, window: QWidget) -> None:
     """The plan files left out because they are damaged (``PlanCatalog.problems``): logged and shown once."""
     problems = service.catalog.problems
     if problems:

@@ -1,24 +1,18 @@
-"""``cds-desktop`` given a folder that is not a commune's: an office's data folder is declined with a message
-(its screens come later) and never gets the commune set-up; a foreign or damaged folder is declined untouched;
-a damaged remembered-folder file and damaged plan files are reported and the app goes on."""
+"""``cds-desktop`` given a folder that is not a commune's: an office's data folder opens the office's window and
+never gets the commune set-up; a foreign or damaged folder is declined untouched; a damaged remembered-folder
+file and damaged plan files are reported and the app goes on."""
 
 from __future__ import annotations
-
-import hashlib
 
 from PySide6.QtWidgets import QMessageBox
 
 from cds_desktop.core.paths import CONFIG_DIR_ENV
 from cds_desktop.core.storage.peek import FolderKind, folder_kind
 from cds_desktop.ui.commune.main_window import MainWindow
+from cds_desktop.ui.office.main_window import OfficeWindow
 from cds_desktop.ui.setup_wizard.wizard import SetupWizard
 from support.folders import copy_of
 from test_app_start import _commune, _isolated, in_main_window, run, shown  # noqa: F401 - _isolated: autouse
-
-
-def _digest(folder):
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.endswith(("-wal", "-shm"))}
 
 
 def answer_message_box(seen: list) -> callable:
@@ -34,22 +28,22 @@ def answer_message_box(seen: list) -> callable:
     return message_box_step
 
 
-def test_an_office_folder_is_declined_with_a_message_not_set_up_as_a_commune(tmp_path):
-    office = copy_of("office", tmp_path / "office")
-    before, seen = _digest(office), []
-    assert run(["--data-dir", str(office)], [answer_message_box(seen)]) == 0
-    (icon, text), = seen
-    assert icon is QMessageBox.Icon.Information
-    assert "cơ quan tiếp nhận" in text and "phiên bản sau" in text and "cds office" in text and str(office) in text
-    assert shown(SetupWizard) is None and shown(MainWindow) is None
-    assert _digest(office) == before and folder_kind(office) is FolderKind.OFFICE
-
-
-def test_the_office_message_in_english(tmp_path):
-    office = copy_of("office", tmp_path / "office")
+def test_an_office_folder_opens_the_office_window_never_the_commune_set_up(tmp_path):
+    office = copy_of("office", tmp_path / "office")  # an office of schema 0004: migrated as it opens
     seen = []
-    assert run(["--data-dir", str(office), "--lang", "en"], [answer_message_box(seen)]) == 0
-    assert "receiving office" in seen[0][1] and "later version" in seen[0][1] and "cds office" in seen[0][1]
+
+    def office_window_step() -> bool:
+        assert shown(SetupWizard) is None and shown(MainWindow) is None, "a commune screen was opened"
+        window = shown(OfficeWindow)
+        if window is None or not window.is_open:
+            return False
+        seen.append(window.windowTitle())
+        window.close()
+        return True
+
+    assert run(["--data-dir", str(office)], [office_window_step]) == 0
+    assert len(seen) == 1 and "cơ quan tiếp nhận" in seen[0]
+    assert folder_kind(office) is FolderKind.OFFICE
 
 
 def test_a_folder_with_other_files_is_declined_untouched(tmp_path):

@@ -46,7 +46,7 @@ def cds(tmp_path, monkeypatch):
 def test_backup_create_check_and_restore(cds, tmp_path):
     code, out = cds("backup", "create", str(tmp_path / "usb"), "--json")
     made = json.loads(out)
-    assert code == 0 and made["commune_code"] == "24751" and made["files"] == 2  # database and the plan
+    assert code == 0 and (made["kind"], made["code"]) == ("commune", "24751") and made["files"] == 2  # database and the plan
     folder = Path(made["folder"])
     assert folder.name.startswith("CDS-backup-24751-") and (folder / "plans" / "mini.yaml").is_file()
     code, out = cds("backup", "check", str(folder))

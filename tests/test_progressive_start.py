@@ -46,7 +46,8 @@ import sys
 from PySide6.QtWidgets import QApplication
 app = QApplication([]); app.setOrganizationName("CDS Desktop"); app.setApplicationName("CDS Desktop")
 import cds_desktop.app
-from cds_desktop.ui.commune.main_window import MainWindow, remembered_layout, save_layout
+from cds_desktop.ui.commune.main_window import MainWindow
+from cds_desktop.ui.shell.window_layout import remembered_layout, save_layout
 layout = remembered_layout()
 frame = MainWindow(title="x", layout=layout)
 frame.show()

@@ -1,4 +1,5 @@
-"""Backup and data-folder commands: ``backup create|check|restore`` and ``data-folder show|move|use``."""
+"""Backup and data-folder commands: ``backup create|check|restore`` and ``data-folder show|move|use``, on a
+commune's or a receiving office's data folder (``CliContext.installation``: the service of the folder's kind)."""
 
 from __future__ import annotations
 
@@ -43,9 +44,10 @@ def _megabytes(size: int, language: str) -> str:
 
 
 def _describe(ctx, info: BackupInfo) -> list[str]:
+    owner = info.installation
     return [
         ctx.t("cli.out.backup_folder", folder=str(info.folder)),
-        ctx.t("cli.out.backup_contents", name=info.commune_name, code=info.commune_code,
+        ctx.t("cli.out.backup_contents", name=owner.name, code=owner.code,
               created=f"{info.created_at:%d/%m/%Y %H:%M}", files=len(info.files), evidence=info.evidence_count,
               size=_megabytes(info.size, ctx.language)),
         *([ctx.t("cli.out.backup_missing_evidence", count=len(info.missing_evidence))] if info.missing_evidence else []),
@@ -53,7 +55,7 @@ def _describe(ctx, info: BackupInfo) -> list[str]:
 
 
 def backup_create_cmd(ctx) -> int:
-    info = backup(ctx.commune(), ctx.args.destination)
+    info = backup(ctx.installation(), ctx.args.destination)
     ctx.emit(info.to_dict(), lambda: [ctx.t("cli.out.backup_done"), *_describe(ctx, info)])
     return 0
 
@@ -65,7 +67,7 @@ def backup_check_cmd(ctx) -> int:
 
 
 def backup_restore_cmd(ctx) -> int:
-    service = ctx.commune()
+    service = ctx.installation()
     service.authorize(Permission.MANAGE)
     data_dir = service.data_dir
     service.close()  # a restore replaces the database: nothing may hold it open
@@ -85,7 +87,7 @@ def data_folder_show_cmd(ctx) -> int:
 
 
 def data_folder_move_cmd(ctx) -> int:
-    service = ctx.commune()
+    service = ctx.installation()
     old = service.data_dir.root
     moved = move_data_dir(service, ctx.args.folder)
     ctx.emit({"data_dir": str(moved.root), "old_data_dir": str(old)},
@@ -94,6 +96,6 @@ def data_folder_move_cmd(ctx) -> int:
 
 
 def data_folder_use_cmd(ctx) -> int:
-    chosen = switch_data_dir(ctx.commune(), ctx.args.folder)
+    chosen = switch_data_dir(ctx.installation(), ctx.args.folder)
     ctx.emit({"data_dir": str(chosen.root)}, lambda: [ctx.t("cli.out.data_folder_switched", folder=str(chosen.root))])
     return 0

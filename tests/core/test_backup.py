@@ -73,7 +73,8 @@ def test_backup_holds_database_evidence_keys_plans_and_a_manifest(service, tmp_p
     assert manifest["schema_revision"] and manifest["created_at"] == "2023-05-20T09:00:00+07:00"
     assert {f["path"] for f in manifest["files"]} == stored - {"manifest.json"}
     again = inspect_backup(info.folder)
-    assert again == info and (again.commune_name, again.evidence_count) == ("Xã Nhân Cơ", 1)
+    assert again == info and (again.installation.name, again.evidence_count) == ("Xã Nhân Cơ", 1)
+    assert manifest["format_version"] == 1 and again.installation.kind == "commune"  # older apps still read it
     assert backup(service, tmp_path / "usb").folder.name == info.folder.name + "-2"  # same second: no clash
 
 
@@ -126,7 +127,7 @@ def test_restore_brings_the_old_data_back_and_keeps_the_replaced_data_aside(serv
     service.close()
 
     restored = restore(DataDir(root), info.folder)
-    assert restored.commune_code == "24751"
+    assert restored.installation.code == "24751"
     reopened = _reopen(root, mini_plan, clock)
     try:
         assert reopened.entries(P, Q1).indicators["1a"].numerator == "812"

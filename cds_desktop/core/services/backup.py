@@ -1,8 +1,11 @@
-"""Backups of the data folder, restoring one, and moving the data folder elsewhere.
+"""Backups of the data folder, restoring one, and moving the data folder elsewhere — a commune's or a receiving
+office's: each function takes either service (``DataService``: its data folder, database, evidence store,
+clock and permission check).
 
-A backup is a folder ``CDS-backup-<commune>-<YYYYMMDD-HHMMSS>/`` holding ``cds.sqlite``, the evidence files,
-``keys/``, ``plans/`` and ``manifest.json`` (format version, app version, schema revision, the commune,
-when, and the SHA-256 and size of every file). It is consistent while the app keeps writing:
+A backup is a folder ``CDS-backup-<commune>-<YYYYMMDD-HHMMSS>/`` (an office's: ``CDS-backup-office-<code>-…``)
+holding ``cds.sqlite``, the evidence files, ``keys/``, ``plans/`` and ``manifest.json`` (format version, app
+version, schema revision, the commune or office, when, and the SHA-256 and size of every file; see
+``backup_files``). It is consistent while the app keeps writing:
 
 - the database is copied with SQLite's online backup API (one read transaction: a snapshot);
 - evidence files are stored by content hash and never change, so copying the files *that snapshot*
@@ -15,7 +18,8 @@ next time the data folder or that destination is used. Reading a backup treats i
 folder inside the data folder, verifying every file while copying it (one read of each), checks the staged
 database, then swaps it in through ``storage.data_folder.commit_restore``: a crash from the moment the swap
 is decided is finished by the next start; a failure of the swap itself rolls it back. The replaced data is
-kept in ``backups/before-restore-<time>/``. ``move_data_dir`` copies the data into a new, empty folder the
+kept in ``backups/before-restore-<time>/``. A commune's backup is never restored over an office's data nor the
+other way round (``check_restorable``). ``move_data_dir`` copies the data into a new, empty folder the
 same way and remembers it; ``switch_data_dir`` remembers a folder that already holds CDS data. All of them
 need ``Permission.MANAGE``.
 """
@@ -31,7 +35,7 @@ import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, Protocol
 
 from cds_desktop import __version__
 from cds_desktop.core.errors import InputError, StateError, StorageError
@@ -44,8 +48,10 @@ from cds_desktop.core.services.backup_files import (  # noqa: F401  (BackupInfo,
     FORMAT,
     FORMAT_VERSION,
     MANIFEST,
+    FORMAT_VERSION_OF,
     BackupFile,
     BackupInfo,
+    Installation,
     Progress,
     backup_info,
     check_contents,
@@ -56,8 +62,7 @@ from cds_desktop.core.services.backup_files import (  # noqa: F401  (BackupInfo,
     read_manifest,
     verify_files,
 )
-from cds_desktop.core.services.commune.service import CommuneService
-from cds_desktop.core.services.roles import Permission
+from cds_desktop.core.services.roles import InstallationKind, Permission
 from cds_desktop.core.storage.data_folder import (
     BACKUP_WORK_PREFIX,
     BACKUP_WORK_SUFFIX,
@@ -69,16 +74,30 @@ from cds_desktop.core.storage.data_folder import (
     commit_restore,
     remember_work_folder,
 )
+from cds_desktop.core.storage.evidence_store import EvidenceStore
+from cds_desktop.core.storage.peek import FolderKind, folder_kind
+from cds_desktop.core.storage.sqlite_files import read_only_connection
 
 COPIED_FOLDERS = ("keys", "plans")  # copied whole (sealed key files, pinned key lists, imported plans)
 CHUNK = 1024 * 1024
+
+
+class DataService(Protocol):
+    """What backing up needs of a service: the commune's (``CommuneService``) or the office's (``OfficeService``)."""
+
+    kind: InstallationKind
+    data_dir: DataDir
+    evidence_store: EvidenceStore
+    clock: Callable[[], dt.datetime]
+
+    def authorize(self, permission: Permission) -> None: ...
 
 
 @dataclass(frozen=True)
 class _Facts:
     """What a database snapshot holds that a backup needs to know."""
 
-    unit: tuple[str, str, str] | None  # province code, commune code, name
+    installation: Installation | None  # None: not set up
     evidence: tuple[str, ...]  # sha256 of every stored evidence file
 
 
@@ -143,15 +162,43 @@ def _fresh(path: Path) -> Path:
 
 # --- the database ----------------------------------------------------------------------------
 
-def _read_facts(snapshot: Path) -> _Facts:
-    """The unit and the evidence list of a fresh database snapshot."""
+_IDENTITY_QUERIES = {  # → (code, name, province code); the evidence a commune keeps or an office received
+    InstallationKind.COMMUNE: ("SELECT commune_code, name, province_code FROM unit WHERE id = 1",
+                               "SELECT sha256 FROM evidence_file ORDER BY sha256"),
+    InstallationKind.OFFICE: ("SELECT code, name, province_code FROM office_identity WHERE id = 1",
+                              "SELECT DISTINCT sha256 FROM submission_evidence ORDER BY sha256"),
+}
+
+
+def _read_facts(snapshot: Path, kind: InstallationKind) -> _Facts:
+    """The identity and the evidence list of a fresh database snapshot of a ``kind`` installation."""
+    identity_query, evidence_query = _IDENTITY_QUERIES[kind]
     connection = sqlite3.connect(snapshot)
     try:
-        unit = connection.execute("SELECT province_code, commune_code, name FROM unit").fetchone()
-        evidence = tuple(row[0] for row in connection.execute("SELECT sha256 FROM evidence_file ORDER BY sha256"))
+        identity = connection.execute(identity_query).fetchone()
+        evidence = tuple(row[0] for row in connection.execute(evidence_query))
     finally:
         connection.close()
-    return _Facts(tuple(unit) if unit else None, evidence)
+    return _Facts(Installation(kind, *identity) if identity else None, evidence)
+
+
+def installation_of(service: DataService) -> Installation | None:
+    """Whose data the service's folder holds now (None: not set up), read as a backup would read it."""
+    try:
+        connection = read_only_connection(service.data_dir.database)
+        try:
+            identity = connection.execute(_IDENTITY_QUERIES[service.kind][0]).fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error as exc:
+        raise _storage_error(exc, service.data_dir.database) from exc
+    return Installation(service.kind, *identity) if identity else None
+
+
+def _require_set_up(service: DataService) -> None:
+    if installation_of(service) is None:
+        raise StateError("office.not_initialized" if service.kind is InstallationKind.OFFICE
+                         else "unit.not_initialized")
 
 
 def _snapshot_database(source: Path, target: Path) -> None:
@@ -187,13 +234,13 @@ def _release_database(data_dir: DataDir) -> None:
 
 # --- making a copy of the data folder ----------------------------------------------------------
 
-def _write_copy(service: CommuneService, work: Path, progress: ProgressCallback | None,
+def _write_copy(service: DataService, work: Path, progress: ProgressCallback | None,
                 cancel: CancelToken | None) -> tuple[_Facts, list[BackupFile], list[str]]:
     """Copy the service's data into the (existing, empty) folder ``work``: database snapshot, then files."""
     data_dir = service.data_dir
     check_cancelled(cancel)
     _snapshot_database(data_dir.database, work / DATABASE)
-    facts = _read_facts(work / DATABASE)
+    facts = _read_facts(work / DATABASE, service.kind)
     sources: list[tuple[Path, str]] = []
     missing: list[str] = []
     for sha256 in facts.evidence:
@@ -214,11 +261,16 @@ def _write_copy(service: CommuneService, work: Path, progress: ProgressCallback 
     return facts, files, missing
 
 
-def backup(service: CommuneService, destination: Path, progress: ProgressCallback | None = None,
+def _folder_name(owner: Installation, created_at: dt.datetime) -> str:
+    which = owner.code if owner.kind is InstallationKind.COMMUNE else f"office-{owner.code}"
+    return f"{FOLDER_PREFIX}{which}-{created_at:%Y%m%d-%H%M%S}"
+
+
+def backup(service: DataService, destination: Path, progress: ProgressCallback | None = None,
            cancel: CancelToken | None = None) -> BackupInfo:
     """Back up the data folder into a new folder inside ``destination``; returns what it holds."""
     service.authorize(Permission.MANAGE)
-    service.require_unit()
+    _require_set_up(service)
     destination = Path(destination).expanduser().resolve()
     try:
         destination.mkdir(parents=True, exist_ok=True)
@@ -228,17 +280,19 @@ def backup(service: CommuneService, destination: Path, progress: ProgressCallbac
         raise _storage_error(exc, destination) from exc
     try:
         facts, files, missing = _write_copy(service, work.path, progress, cancel)
+        owner = facts.installation
         created_at = service.clock()
+        which, identity = owner.manifest_entry()
         manifest = {
-            "format": FORMAT, "format_version": FORMAT_VERSION, "app_version": __version__,
+            "format": FORMAT, "format_version": FORMAT_VERSION_OF[owner.kind], "app_version": __version__,
             "schema_revision": check_schema(work.path / DATABASE), "created_at": created_at.isoformat(),
-            "commune": {"province_code": facts.unit[0], "code": facts.unit[1], "name": facts.unit[2]},
+            which: identity,
             "files": [{"path": f.path, "sha256": f.sha256, "size": f.size} for f in files],
             "missing_evidence": missing,
         }
         write_atomic(work.path / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
         check_cancelled(cancel)
-        final = _fresh(destination / f"{FOLDER_PREFIX}{facts.unit[1]}-{created_at:%Y%m%d-%H%M%S}")
+        final = _fresh(destination / _folder_name(owner, created_at))
         work.path.rename(final)
     except (OSError, sqlite3.Error) as exc:
         raise _storage_error(exc, destination) from exc
@@ -260,6 +314,7 @@ def restore(data_dir: DataDir, backup_folder: Path, progress: ProgressCallback |
     backup_folder = Path(backup_folder).expanduser().resolve()
     info = read_manifest(backup_folder)
     check_contents(info)  # a backup with something wrong is refused before anything else is asked
+    check_restorable(data_dir, info)
     try:
         data_dir.ensure()
         _release_database(data_dir)
@@ -280,6 +335,15 @@ def restore(data_dir: DataDir, backup_folder: Path, progress: ProgressCallback |
     return info
 
 
+def check_restorable(data_dir: DataDir, info: BackupInfo) -> None:
+    """Refuse to restore a commune's backup over an office's data, or an office's over a commune's (a new or
+    empty data folder takes either)."""
+    kind = folder_kind(data_dir.root)
+    if kind in (FolderKind.COMMUNE, FolderKind.OFFICE) and kind.value != info.installation.kind.value:
+        raise InputError(f"backup.restore_{info.installation.kind.value}_over_{kind.value}",
+                         path=str(info.folder), folder=str(data_dir.root))
+
+
 # --- the data folder's location --------------------------------------------------------------
 
 def holds_data(folder: Path) -> bool:
@@ -287,7 +351,7 @@ def holds_data(folder: Path) -> bool:
     return (Path(folder) / DATABASE).is_file()
 
 
-def move_data_dir(service: CommuneService, new_root: Path, progress: ProgressCallback | None = None,
+def move_data_dir(service: DataService, new_root: Path, progress: ProgressCallback | None = None,
                   cancel: CancelToken | None = None) -> DataDir:
     """Copy the data into the empty folder ``new_root`` and use it from the next start on.
 
@@ -333,7 +397,7 @@ def move_data_dir(service: CommuneService, new_root: Path, progress: ProgressCal
     return DataDir(new_root)
 
 
-def switch_data_dir(service: CommuneService, new_root: Path) -> DataDir:
+def switch_data_dir(service: DataService, new_root: Path) -> DataDir:
     """Use the existing CDS data folder ``new_root`` from the next start on (checked first; nothing copied)."""
     service.authorize(Permission.MANAGE)
     new_root = Path(new_root).expanduser().resolve()

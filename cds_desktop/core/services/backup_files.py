@@ -11,8 +11,14 @@ trusted until checked, and every refusal names what is wrong:
   unlisted inside the data items (``backup.unexpected_file``: an extra key, or a ``cds.sqlite-wal`` that
   SQLite would silently apply); a restore refuses up front when the data folder's disk cannot hold it;
 - the database (``check_database``): a SQLite file (``backup.not_a_database``) of a known schema
-  (``backup.schema_too_new``) holding this commune's data (``backup.wrong_database``: an office's database,
-  another application's, or another commune's than the manifest says).
+  (``backup.schema_too_new``) holding the data of the installation the manifest names — a commune's
+  (``backup.wrong_database``: an office's database, another application's, or another commune's) or a receiving
+  office's (``backup.wrong_office_database``).
+
+A backup is a commune's or a receiving office's (``Installation``). Format version 1 knows only communes (the
+manifest's ``commune`` object); version 2 adds the office (an ``office`` object instead). A commune's backup is
+still written as version 1, so that an older app can restore it; an office's is version 2, which an older app
+refuses as "made by a newer version" instead of misreading it.
 
 Files are read once: verifying while copying into the restore's staging folder, with the progress callback
 counting every byte exactly once.
@@ -35,11 +41,13 @@ from typing import Any, BinaryIO
 
 from cds_desktop.core.errors import InputError, SchemaTooNewError, StorageError
 from cds_desktop.core.progress import CancelToken, ProgressCallback, check_cancelled
+from cds_desktop.core.services.roles import InstallationKind
 from cds_desktop.core.storage.data_folder import DATA_ITEMS, DATABASE, SIDE_FILES
 from cds_desktop.core.storage.database import known_revisions, stamped_revision
 
 FORMAT = "cds-backup"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # the newest this app reads and writes (an office's backup)
+FORMAT_VERSION_OF = {InstallationKind.COMMUNE: 1, InstallationKind.OFFICE: 2}  # the oldest that can say it
 MANIFEST = "manifest.json"
 EVIDENCE = "evidence"
 FOLDER_PREFIX = "CDS-backup-"
@@ -58,14 +66,28 @@ class BackupFile:
 
 
 @dataclass(frozen=True)
+class Installation:
+    """Whose data a backup holds: a commune (its code and province) or a receiving office (its code)."""
+
+    kind: InstallationKind
+    code: str
+    name: str
+    province_code: str | None = None
+
+    def manifest_entry(self) -> tuple[str, dict[str, Any]]:
+        """The manifest's ``commune`` or ``office`` object."""
+        if self.kind is InstallationKind.COMMUNE:
+            return "commune", {"province_code": self.province_code, "code": self.code, "name": self.name}
+        return "office", {"code": self.code, "name": self.name, "province_code": self.province_code}
+
+
+@dataclass(frozen=True)
 class BackupInfo:
     folder: Path
     created_at: dt.datetime
     app_version: str
     schema_revision: str | None
-    province_code: str
-    commune_code: str
-    commune_name: str
+    installation: Installation
     files: tuple[BackupFile, ...]
     missing_evidence: tuple[str, ...]  # referenced by the database but absent from the data folder when backed up
 
@@ -78,9 +100,10 @@ class BackupInfo:
         return sum(1 for f in self.files if f.path.startswith(EVIDENCE + "/"))
 
     def to_dict(self) -> dict[str, Any]:
+        owner = self.installation
         return {"folder": str(self.folder), "created_at": self.created_at.isoformat(), "app_version": self.app_version,
-                "schema_revision": self.schema_revision, "province_code": self.province_code,
-                "commune_code": self.commune_code, "commune_name": self.commune_name, "size": self.size,
+                "schema_revision": self.schema_revision, "kind": owner.kind.value, "code": owner.code,
+                "name": owner.name, "province_code": owner.province_code, "size": self.size,
                 "files": len(self.files), "evidence_files": self.evidence_count,
                 "missing_evidence": list(self.missing_evidence)}
 
@@ -119,7 +142,7 @@ def read_manifest(folder: Path) -> BackupInfo:
     if version > FORMAT_VERSION:
         raise SchemaTooNewError("backup.format_too_new", path=str(folder))
     try:
-        return backup_info(folder, manifest)
+        return backup_info(folder, manifest, version)
     except (_Damaged, KeyError, TypeError, ValueError, OverflowError) as exc:
         raise StorageError("backup.manifest_damaged", path=str(folder)) from exc
 
@@ -146,7 +169,22 @@ def _relative_path(value: Any) -> str:
     return path
 
 
-def backup_info(folder: Path, manifest: dict[str, Any]) -> BackupInfo:
+def _installation(manifest: dict[str, Any], version: int) -> Installation:
+    """The manifest's ``commune`` (any version) or ``office`` (version 2 on) object: exactly one of them."""
+    listed = [key for key in ("commune", "office") if key in manifest]
+    if listed == ["commune"]:
+        commune = manifest["commune"]
+        return Installation(InstallationKind.COMMUNE, _text(commune["code"], 5), _text(commune["name"], 200),
+                            _text(commune["province_code"], 2))
+    if listed == ["office"] and version >= FORMAT_VERSION_OF[InstallationKind.OFFICE]:
+        office = manifest["office"]
+        province = office.get("province_code")
+        return Installation(InstallationKind.OFFICE, _text(office["code"], 5), _text(office["name"], 200),
+                            None if province is None else _text(province, 2))
+    raise _Damaged("neither a commune nor an office")
+
+
+def backup_info(folder: Path, manifest: dict[str, Any], version: int = FORMAT_VERSION) -> BackupInfo:
     """The manifest's content as a ``BackupInfo`` (``_Damaged`` and friends when its shape is wrong)."""
     listed = manifest["files"]
     if not isinstance(listed, list) or len(listed) > MAX_FILES:
@@ -159,7 +197,6 @@ def backup_info(folder: Path, manifest: dict[str, Any]) -> BackupInfo:
         files.append(BackupFile(_relative_path(entry["path"]), sha256, _whole(entry["size"])))
     if len({f.path.casefold() for f in files}) != len(files):
         raise _Damaged("a file is listed twice")
-    commune = manifest["commune"]
     missing = manifest.get("missing_evidence", [])
     if not isinstance(missing, list) or not all(isinstance(s, str) and _SHA256.match(s) for s in missing):
         raise _Damaged("missing_evidence")
@@ -168,8 +205,7 @@ def backup_info(folder: Path, manifest: dict[str, Any]) -> BackupInfo:
     return BackupInfo(
         folder=folder, created_at=created_at, app_version=_text(manifest["app_version"], 64),
         schema_revision=None if revision is None else _text(revision, 64),
-        province_code=_text(commune["province_code"], 2), commune_code=_text(commune["code"], 5),
-        commune_name=_text(commune["name"], 200), files=tuple(files), missing_evidence=tuple(missing),
+        installation=_installation(manifest, version), files=tuple(files), missing_evidence=tuple(missing),
     )
 
 
@@ -299,7 +335,8 @@ def check_schema(database: Path, *, immutable: bool = False) -> str | None:
 
 
 def check_database(database: Path, info: BackupInfo) -> None:
-    """The backup's database is a commune's CDS database, the manifest's commune, of a schema this app knows.
+    """The backup's database is a CDS database of the installation the manifest names (that commune, or that
+    office, and nothing of the other kind), of a schema this app knows.
 
     Read with ``immutable=1``: the file is a backup's (or its staged copy), never written while it is read,
     and any ``-wal`` file beside it has been refused.
@@ -313,14 +350,18 @@ def check_database(database: Path, info: BackupInfo) -> None:
                 raise StorageError("backup.not_a_database", path=str(database))
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             unit = connection.execute("SELECT commune_code FROM unit").fetchall() if "unit" in tables else []
-            office = connection.execute("SELECT 1 FROM office_identity").fetchone() \
-                if "office_identity" in tables else None
+            office = connection.execute("SELECT code FROM office_identity").fetchall() \
+                if "office_identity" in tables else []
         finally:
             connection.close()
     except sqlite3.DatabaseError as exc:
         raise StorageError("backup.not_a_database", path=str(database)) from exc
-    if revision is None or office is not None or unit != [(info.commune_code,)]:
-        raise StorageError("backup.wrong_database", path=str(database), commune=info.commune_code)
+    owner = info.installation
+    if owner.kind is InstallationKind.OFFICE:
+        if revision is None or unit or office != [(owner.code,)]:
+            raise StorageError("backup.wrong_office_database", path=str(database), office=owner.code)
+    elif revision is None or office or unit != [(owner.code,)]:
+        raise StorageError("backup.wrong_database", path=str(database), commune=owner.code)
 
 
 def inspect_backup(folder: Path, progress: ProgressCallback | None = None,

@@ -10,7 +10,7 @@
   numerator larger than its denominator, indicators left blank without a note, tasks past their deadline.
 
 Everything happens on a fixed calendar (``TODAY`` and the dates before it), so the demo looks the same on every
-run; open the commune with ``fixed_clock(demo.today)``. The demo account has all three roles; its password
+run; open the commune with ``fixed_clock(demo.today)``. The demo account has all three roles of a commune; its password
 also unlocks the commune's signing key.
 """
 

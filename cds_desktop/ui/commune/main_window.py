@@ -8,21 +8,22 @@ Progressive start-up: ``MainWindow()`` without a workspace is the frame — titl
 tab skeleton and the problems dock, disabled, saying that the data is being opened — which needs neither the
 service stack nor the pages (they are imported by ``open``); ``open(workspace, tasks)`` fills it in.
 ``MainWindow(workspace, tasks)`` does both at once. The window's geometry and dock layout are remembered in
-``QSettings`` (``save_layout``, ``remembered_layout``) and given back to a new window (``layout=``); the
+``QSettings`` (``ui/shell/window_layout.py``) and given back to a new window (``layout=``); the
 problems dock is placed from that layout with ``restoreDockWidget``, so the frame needs no ``Qt`` namespace
 enum (loading those takes ~20 ms) unless there is no layout to place it from.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from cds_desktop.core.i18n import translate
 from cds_desktop.ui.commune.period_bar import PeriodBar
+from cds_desktop.ui.shell.window_layout import WindowLayout
 
 if TYPE_CHECKING:
     from cds_desktop.core.services.changes import Changes
@@ -34,13 +35,6 @@ if TYPE_CHECKING:
 NOTICE_MS = 8000
 DEFAULT_SIZE = (1366, 740)
 PAGE_TITLES = ("ui.page.indicators", "ui.page.tasks", "ui.page.evidence")
-
-
-class WindowLayout(NamedTuple):
-    """``QMainWindow.saveGeometry()`` and ``saveState()`` (the docks)."""
-
-    geometry: QByteArray
-    state: QByteArray
 
 
 class MainWindow(QMainWindow):
@@ -246,17 +240,3 @@ def window_contents() -> tuple[type, ...]:
 def window_title(unit_name: str, commune_code: str) -> str:
     return translate("ui.window_title", unit=unit_name, commune=commune_code)
 
-
-def remembered_layout() -> WindowLayout | None:
-    """The size, place and dock layout remembered from the last run (None: never saved, or unreadable)."""
-    settings = QSettings()
-    geometry, state = settings.value("main_window/geometry"), settings.value("main_window/state")
-    if isinstance(geometry, QByteArray) and isinstance(state, QByteArray):
-        return WindowLayout(geometry, state)
-    return None
-
-
-def save_layout(window: QMainWindow) -> None:
-    settings = QSettings()
-    settings.setValue("main_window/geometry", window.saveGeometry())
-    settings.setValue("main_window/state", window.saveState())

@@ -8,7 +8,6 @@ it between views, so that an edit costs one read however many views show the per
 
 from __future__ import annotations
 
-import getpass
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Callable
@@ -75,14 +74,6 @@ def read_ahead(service: CommuneService) -> None:
         periods = service.periods(plan.id)
         if periods:
             _ = read_snapshot(service, plan.id, default_period(periods, service.today()).period_id).status
-
-
-def os_login() -> str:
-    """The actor recorded in history of an installation without accounts: the operating-system login."""
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "user"
 
 
 class Workspace(QObject):

@@ -4,12 +4,17 @@ notices and navigation between pages.
 Every change goes through the service (which checks the signed-in person's role) and is published as
 ``OfficeChanges`` on ``changed``, the one signal all pages refresh from; pages never call each other. Asking to
 see one submission (``show_submission``) or another page (``show_page``) is a request the window answers.
+Files to import — dropped onto the window, or given on the command line (``cds-desktop FILE.cdsb``) — arrive
+as ``request_import(paths)``: the window shows the ``inbox`` page and ``import_requested`` carries the paths
+(files or folders, as given; nothing is filtered or touched yet), which the inbox page, connected when it is
+built, imports as if the person had chosen them there.
 A ``CdsError`` of a quick call becomes a translated notice (``mutate``); long work runs on ``BackgroundTasks``
 and publishes its changes when it ends.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Signal
@@ -25,6 +30,7 @@ class OfficeWorkspace(QObject):
     plan_chosen = Signal(str)  # the plan the office looks at (completeness, results, reminders)
     submission_requested = Signal(str, str, str)  # commune code, plan id, period id: show that submission
     page_requested = Signal(str)  # a page's name: show it
+    import_requested = Signal(list)  # [Path]: files or folders to import (the inbox page answers)
 
     def __init__(self, service: OfficeService, actor: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -47,6 +53,11 @@ class OfficeWorkspace(QObject):
 
     def show_page(self, name: str) -> None:
         self.page_requested.emit(name)
+
+    def request_import(self, paths) -> None:
+        """Show the inbox and ask it to import ``paths`` (files or folders)."""
+        self.show_page("inbox")
+        self.import_requested.emit([Path(path) for path in paths])
 
     def mutate(self, call: Callable[[], Any], changes: OfficeChanges) -> Any:
         """Run a quick changing call; publish ``changes``; a ``CdsError`` becomes a notice (→ None)."""

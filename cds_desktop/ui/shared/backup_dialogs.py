@@ -1,7 +1,9 @@
-"""The settings' Data section: where the data folder is, changing it, backing up now and restoring a backup.
+"""The settings' Data section: where the data folder is, changing it, backing up now and restoring a backup —
+of a commune's or a receiving office's data (the section works on either workspace's ``service``).
 
 Long work (backup, checking a backup, copying the data to a new folder) runs in the background with a
-progress dialog and Cancel. A restore and a folder change end in ``request_restart``: the restore itself
+progress dialog and Cancel. The section lives in the settings dialog, and on its own in ``DataDialog`` (the
+office's File → Backup and restore…). A restore and a folder change end in ``request_restart``: the restore itself
 happens in app.py once the service is closed (see ``ui/shell/restart.py``). Every choice that replaces or moves
 data is confirmed first; the confirmation on screen is kept in ``prompt``.
 """
@@ -14,6 +16,8 @@ from typing import Any, Callable
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -29,19 +33,23 @@ from PySide6.QtWidgets import (
 from cds_desktop.core.errors import CdsError
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.paths import DataDir
+from cds_desktop.core.progress import CancelToken, ProgressCallback
 from cds_desktop.core.services.backup import (
     BackupInfo,
+    DataService,
+    Installation,
     backup,
+    check_restorable,
     holds_data,
+    installation_of,
     move_data_dir,
     read_backup,
     switch_data_dir,
 )
-from cds_desktop.core.services.roles import Permission
+from cds_desktop.core.services.roles import InstallationKind, Permission
 from cds_desktop.ui.shell.background import BackgroundTasks, RunningTask, Work
 from cds_desktop.ui.shared.labels import datetime_text, size_text
 from cds_desktop.ui.shell.restart import request_restart
-from cds_desktop.ui.commune.workspace import Workspace
 
 
 def ask(parent: QWidget, title: str, text: str, details: str, accept_text: str,
@@ -70,8 +78,17 @@ def tell(parent: QWidget, title: str, text: str, details: str, button_text: str,
     return box
 
 
+def restorable_backup(folder: Path, service: DataService, progress: ProgressCallback,
+                      cancel: CancelToken) -> tuple[BackupInfo, Installation | None]:
+    """The backup in ``folder`` (``read_backup``) if it may replace the service's data, and whose data that is now."""
+    info = read_backup(folder, progress, cancel)
+    check_restorable(service.data_dir, info)
+    return info, installation_of(service)
+
+
 class DataSection(QGroupBox):
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace, parent: QWidget | None = None) -> None:
+        """``workspace``: the commune's ``Workspace`` or the office's ``OfficeWorkspace`` (its ``service``)."""
         super().__init__(translate("ui.data.title"), parent)
         self.workspace = workspace
         self.tasks = BackgroundTasks(self)
@@ -152,18 +169,21 @@ class DataSection(QGroupBox):
         """Check the backup (manifest, files, database) in the background, then ask before restarting to restore
         it; the restore reads and verifies every file once, while copying it."""
         if self._allowed():
-            self._run(lambda progress, cancel: read_backup(folder, progress, cancel),
+            service = self.workspace.service
+            self._run(lambda progress, cancel: restorable_backup(folder, service, progress, cancel),
                       self._confirm_restore, translate("ui.backup.checking"))
 
-    def _confirm_restore(self, info: BackupInfo) -> None:
-        service = self.workspace.service
-        details = translate("ui.backup.restore_details", name=info.commune_name, code=info.commune_code,
-                            created=datetime_text(info.created_at), size=size_text(info.size),
-                            files=len(info.files), evidence=info.evidence_count,
-                            kept=str(service.data_dir.backups))
-        unit = service.unit()
-        if unit is not None and unit.commune_code != info.commune_code:
-            details = translate("ui.backup.other_commune", name=unit.name, code=unit.commune_code) + "\n\n" + details
+    def _confirm_restore(self, checked: tuple[BackupInfo, Installation | None]) -> None:
+        info, current = checked
+        owner, office = info.installation, info.installation.kind is InstallationKind.OFFICE
+        details = translate("ui.backup.restore_details_office" if office else "ui.backup.restore_details",
+                            name=owner.name, code=owner.code, created=datetime_text(info.created_at),
+                            size=size_text(info.size), files=len(info.files), evidence=info.evidence_count,
+                            kept=str(self.workspace.service.data_dir.backups))
+        if current is not None and current.code != owner.code:
+            other = translate("ui.backup.other_office" if office else "ui.backup.other_commune", name=current.name,
+                              code=current.code)
+            details = other + "\n\n" + details
         self.prompt = ask(self, translate("ui.backup.restore_title"), translate("ui.backup.restore_question"),
                           details, translate("ui.backup.restore_confirm"),
                           lambda: request_restart(restore_from=info.folder), QMessageBox.Icon.Warning)
@@ -244,3 +264,24 @@ class DataSection(QGroupBox):
         self.status.setProperty("failure", failure)
         self.status.setStyleSheet("color: #a11d16;" if failure else "")
         self.status.setText(message)
+
+
+class DataDialog(QDialog):
+    """The Data section on its own: the data folder, backing up, restoring (closes only when no work runs)."""
+
+    def __init__(self, workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("data_dialog")
+        self.setWindowTitle(translate("ui.data.dialog_title"))
+        self.data = DataSection(workspace, self)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.data)
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+        self.resize(760, 300)
+
+    def done(self, result: int) -> None:
+        if not self.data.busy:  # backup work in flight is cancelled from its progress dialog, not by closing
+            super().done(result)

@@ -1,9 +1,10 @@
 """Settings: language, evidence size warning, the report's details, and the Data section (data folder, backup,
-restore; see ``backup_dialogs.py``).
+restore; see ``backup_dialogs.py``) — of a commune, or of a receiving office, whose service offers only the
+language (a field shows only for a setting the service has).
 
-Saving writes only what changed, through the service, and publishes the ``Changes``; a language change
-rebuilds the window in the new language (see ``ui/shell/application.py``). While backup work runs the dialog
-stays open (its progress dialog has Cancel).
+Saving writes only what changed, through the service, and publishes the changes on the workspace; a refusal is
+shown in the dialog, which stays open. A language change rebuilds the window in the new language (see
+``ui/shell/session.py``). While backup work runs the dialog stays open (its progress dialog has Cancel).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
@@ -23,10 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cds_desktop.core.errors import CdsError
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.settings import SETTINGS
+from cds_desktop.ui.setup_wizard.page import ERROR_STYLE
 from cds_desktop.ui.shared.backup_dialogs import DataSection
-from cds_desktop.ui.commune.workspace import Workspace
 
 SIGNER_TITLES = ("chairman", "deputy")
 
@@ -45,12 +48,19 @@ def line_up_labels(*boxes: QWidget) -> None:
         label.setMinimumWidth(width)
 
 
+REPORT_SETTINGS = ("report_number_pattern", "report_signer_name", "report_signer_title", "report_place",
+                   "report_recipients")
+
+
 class SettingsDialog(QDialog):
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace, parent: QWidget | None = None) -> None:
+        """``workspace``: the commune's ``Workspace`` or the office's ``OfficeWorkspace``."""
         super().__init__(parent)
         self.workspace = workspace
         self.setWindowTitle(translate("ui.settings.title"))
-        values = workspace.service.settings()
+        offered = workspace.service.settings()
+        self.keys = tuple(offered)
+        values = {key: spec.default for key, spec in SETTINGS.items()} | offered  # fields not offered stay unshown
 
         self.language = QComboBox()
         self.language.setObjectName("language")
@@ -79,31 +89,42 @@ class SettingsDialog(QDialog):
         general = QGroupBox(translate("ui.settings.general"))
         general_form = QFormLayout(general)
         general_form.addRow(translate("setting.language"), self.language)
-        general_form.addRow(translate("setting.evidence_warn_mb"), self.evidence_warn)
-        report = QGroupBox(translate("ui.settings.report"))
-        report_form = QFormLayout(report)
-        report_form.addRow(translate("setting.report_number_pattern"), self.number_pattern)
-        report_form.addRow(translate("setting.report_signer_name"), self.signer_name)
-        report_form.addRow(translate("ui.settings.signer_title"), self.signer_title)
-        report_form.addRow(translate("setting.report_place"), self.place)
-        report_form.addRow(translate("setting.report_recipients"), self.recipients)
+        if "evidence_warn_mb" in offered:
+            general_form.addRow(translate("setting.evidence_warn_mb"), self.evidence_warn)
+        boxes: list[QWidget] = [general]
+        if all(key in offered for key in REPORT_SETTINGS):
+            report = QGroupBox(translate("ui.settings.report"))
+            report_form = QFormLayout(report)
+            report_form.addRow(translate("setting.report_number_pattern"), self.number_pattern)
+            report_form.addRow(translate("setting.report_signer_name"), self.signer_name)
+            report_form.addRow(translate("ui.settings.signer_title"), self.signer_title)
+            report_form.addRow(translate("setting.report_place"), self.place)
+            report_form.addRow(translate("setting.report_recipients"), self.recipients)
+            boxes.append(report)
 
+        self.error = QLabel()
+        self.error.setObjectName("settings_error")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(general)
-        layout.addWidget(report)
+        for box in boxes:
+            layout.addWidget(box)
         self.data = DataSection(workspace, self)
         layout.addWidget(self.data)
-        line_up_labels(general, report, self.data)
+        line_up_labels(*boxes, self.data)
         layout.addStretch(1)
+        layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(760, 600)
+        self.resize(760, 600 if len(boxes) > 1 else 360)
         self._initial = self.values()
 
     def values(self) -> dict[str, Any]:
-        return {
+        """The values on screen of the settings the service has."""
+        every = {
             "language": self.language.currentData(),
             "evidence_warn_mb": self.evidence_warn.value(),
             "report_number_pattern": self.number_pattern.text(),
@@ -112,6 +133,7 @@ class SettingsDialog(QDialog):
             "report_place": self.place.text(),
             "report_recipients": self.recipients.toPlainText(),
         }
+        return {key: every[key] for key in self.keys}
 
     def done(self, result: int) -> None:
         if not self.data.busy:  # backup work in flight is cancelled from its progress dialog, not by closing
@@ -121,6 +143,12 @@ class SettingsDialog(QDialog):
         service, workspace = self.workspace.service, self.workspace
         changed = {key: value for key, value in self.values().items() if value != self._initial[key]}
         for key, value in changed.items():
-            if workspace.mutate(lambda key=key, value=value: service.set_setting(key, value)) is None:
-                return  # the notice says why; the dialog stays open
+            try:
+                changes = service.set_setting(key, value)
+            except CdsError as exc:  # said here; the dialog stays open, what was saved before stays saved
+                self.error.setText(exc.message())
+                self.error.show()
+                return
+            self._initial[key] = value
+            workspace.publish(changes)
         self.accept()

@@ -1,201 +1,81 @@
-"""The desktop application object: language, the workspace, signing in and out, background tasks and the
-main window.
+"""The commune's desktop session: its workspace and main window on top of what both kinds share
+(``session.py``: signing in and out, account actions, geometry, language switch).
 
-Not a ``QApplication`` subclass and not a service locator: it builds the pieces, keeps the Qt translator
-referenced, remembers the window geometry (the one thing kept in ``QSettings``), rebuilds the window when
-the language setting changes, and puts the account actions (users, change password, sign out) into the
-File menu. An installation with accounts asks who is there (``LoginDialog``) before showing any data;
-signing out closes the window and asks again.
+What is the commune's own: the plan period the person was on survives a sign-out or a language switch, and files
+given on the command line are the office's receipts, imported as the Period menu's "Import receipt" does
+(``open_files``).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QDialog, QLabel
+from pathlib import Path
+from typing import Sequence
 
-from cds_desktop.core.i18n import current_language, set_language, translate
-from cds_desktop.core.services.accounts import Accounts
-from cds_desktop.core.services.changes import Changes
+from PySide6.QtWidgets import QMessageBox
+
+from cds_desktop.core.bundle.format import FILE_SUFFIX
+from cds_desktop.core.i18n import translate
 from cds_desktop.core.services.commune.service import CommuneService
-from cds_desktop.core.services.roles import Permission
-from cds_desktop.ui.shell.background import BackgroundTasks
-from cds_desktop.ui.shared.login_dialog import LoginDialog
-from cds_desktop.ui.commune.main_window import MainWindow, WindowLayout, remembered_layout, save_layout
-from cds_desktop.ui.shared.users_dialog import PasswordDialog, UsersDialog
-from cds_desktop.ui.shell.qt_translator import QtLanguage
+from cds_desktop.ui.commune.main_window import MainWindow
 from cds_desktop.ui.commune.workspace import Workspace
+from cds_desktop.ui.shell.session import SessionApp
+from cds_desktop.ui.shell.window_layout import COMMUNE_WINDOW, WindowLayout
 
 
-class DesktopApp(QObject):
-    def __init__(self, app: QApplication, qt_language: QtLanguage, service: CommuneService, actor: str,
-                 remember_geometry: bool = True) -> None:
-        super().__init__(app)
-        self.app = app
-        self.qt_language = qt_language
-        self.qt_language.apply(current_language())
-        self.workspace = Workspace(service, actor, self)
-        self.accounts = Accounts(service)
-        self.tasks = BackgroundTasks(self)
-        self.remember_geometry = remember_geometry
-        self.window: MainWindow | None = None
-        self.last_username = ""  # offered again after signing out
-        self.workspace.changed.connect(self._changed)
-        app.aboutToQuit.connect(self._quitting)
+class DesktopApp(SessionApp):
+    layout_group = COMMUNE_WINDOW
+    workspace: Workspace
+    window: MainWindow | None
 
-    # --- signing in and out ----------------------------------------------------------------
-    def start(self, username: str = "", frame: MainWindow | None = None,
-              login: LoginDialog | None = None) -> MainWindow | None:
-        """Sign in when the installation has accounts (None when the person cancels), then show the window
-        (``frame``: the one shown while the data was being opened; ``login``: the sign-in dialog shown then)."""
-        if not self.sign_in(username, login):
-            return None
-        return self.show(frame)
+    def make_workspace(self, service: CommuneService, actor: str) -> Workspace:
+        return Workspace(service, actor, self)
 
-    def sign_in(self, username: str = "", dialog: LoginDialog | None = None) -> bool:
-        """Ask for the password unless nobody needs to sign in (no accounts) or somebody already is.
+    def make_window(self, layout: WindowLayout | None) -> MainWindow:
+        return MainWindow(layout=layout)
 
-        ``dialog``: the sign-in dialog shown at start-up while the data was being opened; the person may
-        already have asked to sign in (done now), or cancelled."""
-        shown_early = dialog is not None  # then app.py owns it
-        if self.workspace.service.principal is not None or not self.accounts.exist():
-            if dialog is not None:
-                dialog.close()
-            return True
-        if dialog is None:
-            unit = self.workspace.service.unit()
-            dialog = LoginDialog(unit.name if unit else None, username)
-        quits = self.app.quitOnLastWindowClosed()
-        self.app.setQuitOnLastWindowClosed(False)  # the main window may be closed while the dialog is up
-        try:
-            dialog.attach(self.accounts.sign_in)
-            if dialog.principal is None:
-                if shown_early and not dialog.isVisible():
-                    return False  # cancelled while the data was being opened
-                if dialog.exec() != QDialog.DialogCode.Accepted:
-                    return False
-            self.last_username = dialog.principal.username
-            return True
-        finally:
-            self.app.setQuitOnLastWindowClosed(quits)
-            if not shown_early:
-                dialog.deleteLater()
+    def unit_name(self) -> str | None:
+        unit = self.workspace.service.unit()
+        return unit.name if unit else None
 
-    def sign_out(self) -> None:
-        """Close the window and ask who is there; the same plan period opens for the next person."""
-        old, plan_id, period_id = self.window, self.workspace.plan_id, self.workspace.period_id
-        principal = self.workspace.service.principal
-        username = principal.username if principal else self.last_username
-        self.accounts.sign_out()
-        if old is not None:
-            self._save_geometry(old)
-            self.window = None
-            old.hide()
-            old.deleteLater()
-        if not self.sign_in(username):
-            self.app.exit(0)  # nobody there: the app ends
-            return
-        window = self.show()
+    def view_state(self) -> tuple[str | None, str | None]:
+        return self.workspace.plan_id, self.workspace.period_id
+
+    def restore_view(self, state: tuple[str | None, str | None]) -> None:
+        plan_id, period_id = state
         if plan_id is not None and period_id is not None:
-            window.period_bar.choose(plan_id, period_id)
+            self.window.period_bar.choose(plan_id, period_id)
 
-    def show_users(self) -> UsersDialog:
-        dialog = UsersDialog(self.accounts, self.window)
-        dialog.finished.connect(self._after_users)
-        dialog.open()
-        return dialog
+    def open_files(self, paths: Sequence[Path]) -> list[QMessageBox]:
+        """Import each file as the office's receipt and say what came of it, one message box each (already
+        open, window-modal). A bundle (``.cdsb``) is a commune's report for the office: said so, not imported."""
+        boxes = []
+        for path in map(Path, paths):
+            box = self._bundle_refused(path) if path.suffix.lower() == FILE_SUFFIX else self._import_receipt(path)
+            box.open()
+            boxes.append(box)
+        return boxes
 
-    def _after_users(self) -> None:
-        if self.workspace.service.principal is None:  # the administrator disabled their own account
-            self.sign_out()
+    def _import_receipt(self, path: Path) -> QMessageBox:
+        refusals: list[str] = []
 
-    def change_password(self) -> PasswordDialog:
-        principal = self.workspace.service.principal
-        dialog = PasswordDialog(self.accounts, principal.username if principal else "", own=True, parent=self.window)
-        dialog.accepted.connect(lambda: self.workspace.notice.emit(translate("ui.password.changed"), False))
-        dialog.open()
-        return dialog
+        def refused(message: str, failure: bool) -> None:
+            if failure:
+                refusals.append(message)
 
-    # --- the window ------------------------------------------------------------------------
-    def show(self, frame: MainWindow | None = None) -> MainWindow:
-        """Show the main window; ``frame``: the window shown (empty) while the data was being opened, to fill in."""
-        if frame is None:
-            self.window = self._new_window(remembered_layout() if self.remember_geometry else None)
-        else:
-            self.window = frame
-            self._fill(frame)
-        self.window.show()
-        return self.window
+        self.workspace.notice.connect(refused)  # a refusal is the workspace's notice: shown here, not in passing
+        try:
+            box = self.window.workflow.import_receipt(path)
+        finally:
+            self.workspace.notice.disconnect(refused)
+        if box is None:
+            box = self._message(translate("ui.open_file.receipt_refused", file=path.name, problem=refusals[-1]))
+        return box
 
-    def _new_window(self, layout: WindowLayout | None) -> MainWindow:
-        return self._fill(MainWindow(layout=layout))
+    def _bundle_refused(self, path: Path) -> QMessageBox:
+        return self._message(translate("ui.open_file.bundle_at_commune", file=path.name))
 
-    def _fill(self, window: MainWindow) -> MainWindow:
-        window.open(self.workspace, self.tasks)
-        install_account_actions(window, self)
-        return window
-
-    def _changed(self, changes: Changes) -> None:
-        if changes.settings and self.workspace.service.setting("language") != current_language():
-            QTimer.singleShot(0, self._switch_language)
-
-    def _switch_language(self) -> None:
-        """Rebuild the window in the newly chosen language, on the same plan period."""
-        language = self.workspace.service.setting("language")
-        set_language(language)
-        self.qt_language.apply(language)
-        old, plan_id, period_id = self.window, self.workspace.plan_id, self.workspace.period_id
-        self.window = self._new_window(WindowLayout(old.saveGeometry(), old.saveState()) if old else None)
-        self.window.period_bar.choose(plan_id, period_id)
-        self.window.show()
-        if old is not None:
-            old.hide()
-            old.deleteLater()
-
-    # --- geometry --------------------------------------------------------------------------
-    def _save_geometry(self, window: MainWindow) -> None:
-        if self.remember_geometry:
-            save_layout(window)
-
-    def _quitting(self) -> None:
-        self.tasks.wait()
-        if self.window is not None:
-            self._save_geometry(self.window)
-
-    def close(self) -> None:
-        """After the event loop: let go of the window and of the application (before a restart)."""
-        self.tasks.wait()
-        self.app.aboutToQuit.disconnect(self._quitting)
-        if self.window is not None:
-            self.window.hide()
-            self.window.deleteLater()
-            self.window = None
-        self.deleteLater()
-
-
-def install_account_actions(window: MainWindow, desktop: DesktopApp) -> None:
-    """Users… (administrators), Change password… and Sign out, above the last item (Quit) of the first menu,
-    and who is signed in at the right of the status bar.
-
-    Only for a signed-in person: an installation without accounts has nobody to sign out.
-    """
-    principal = desktop.workspace.service.principal
-    if principal is None:
-        return
-    who = QLabel(translate("ui.account.signed_in", who=translate("ui.user.who", name=principal.display_name,
-                                                                 username=principal.username)))
-    who.setObjectName("signed_in")
-    window.statusBar().addPermanentWidget(who)
-    menu = window.menuBar().actions()[0].menu()
-    entries: list[tuple[str, object, str]] = []
-    if principal.can(Permission.MANAGE):
-        entries.append(("ui.menu.users", desktop.show_users, "users_action"))
-    entries += [("ui.menu.change_password", desktop.change_password, "change_password_action"),
-                ("ui.menu.sign_out", desktop.sign_out, "sign_out_action")]
-    last = menu.actions()[-1]
-    for message_id, slot, name in entries:
-        action = QAction(translate(message_id), window)
-        action.setObjectName(name)
-        action.triggered.connect(lambda checked=False, slot=slot: slot())
-        menu.insertAction(last, action)
-    menu.insertSeparator(last)
+    def _message(self, text: str) -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.Warning, translate("ui.workflow.receipt_title"), text,
+                          QMessageBox.StandardButton.Ok, self.window)
+        box.setObjectName("open_file_refused")
+        return box

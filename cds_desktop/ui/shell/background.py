@@ -2,8 +2,9 @@
 
 ``BackgroundTasks.run`` takes a function ``work(progress, cancel)`` (the core's progress-callback and
 ``CancelToken`` convention), runs it on a worker thread and calls ``on_done(result)`` back on the GUI thread.
-A progress dialog appears only when the work is still running after ``PROGRESS_DELAY_MS``; its Cancel button
-sets the token (the work stops at its next check and raises ``Cancelled``).
+A progress dialog appears only when the work is still running after ``PROGRESS_DELAY_MS`` (or at once, for work
+known to be long: ``show_after_ms=0``); its Cancel button sets the token (the work stops at its next check and
+raises ``Cancelled``).
 
 When the work raises, ``on_failed()`` lets the caller re-enable what it disabled, then ``report_failure``,
 the one failure handler of all background work, says what happened: ``Cancelled`` is not a failure
@@ -59,7 +60,8 @@ class _Job(QRunnable):
 class RunningTask(QObject):
     """One piece of work in flight: its cancel token and its (possibly not yet shown) progress dialog."""
 
-    def __init__(self, title: str, parent_widget: QWidget | None, owner: QObject) -> None:
+    def __init__(self, title: str, parent_widget: QWidget | None, owner: QObject,
+                 show_after_ms: int = PROGRESS_DELAY_MS) -> None:
         super().__init__(owner)
         self.cancel_token = CancelToken()
         self.relay = _Relay(self)
@@ -74,7 +76,7 @@ class RunningTask(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.dialog.show)
-        self._timer.start(PROGRESS_DELAY_MS)
+        self._timer.start(show_after_ms)
         self.relay.progressed.connect(self._show_progress)
 
     def _show_progress(self, done: int, total: int) -> None:
@@ -101,9 +103,9 @@ class BackgroundTasks(QObject):
 
     def run(self, work: Work, on_done: Callable[[Any], None], title: str, parent_widget: QWidget | None = None, *,
             on_failed: Callable[[], None] | None = None, show_error: Callable[[str], None] | None = None,
-            on_cancelled: Callable[[], None] | None = None) -> RunningTask:
+            on_cancelled: Callable[[], None] | None = None, show_after_ms: int = PROGRESS_DELAY_MS) -> RunningTask:
         """Run ``work`` on the lane; see the module's docstring for what happens when it fails."""
-        task = RunningTask(title, parent_widget, self)
+        task = RunningTask(title, parent_widget, self, show_after_ms)
         task.dialog.setCancelButtonText(translate("ui.action.cancel"))
         self.running.append(task)
 
@@ -152,7 +154,7 @@ def report_failure(error: BaseException, title: str, parent: QWidget | None = No
     box.open()
 
 
-def run_and_wait(work: Work, title: str, cancellable: bool = True) -> Any:
+def run_and_wait(work: Work, title: str, cancellable: bool = True, show_after_ms: int = PROGRESS_DELAY_MS) -> Any:
     """``work``'s result once it is done, or its exception raised, while a local event loop shows its progress."""
     tasks, loop, outcome = BackgroundTasks(), QEventLoop(), []
 
@@ -166,7 +168,7 @@ def run_and_wait(work: Work, title: str, cancellable: bool = True) -> Any:
         except BaseException as exc:  # noqa: BLE001 - raised again to the caller, who decides
             return _Raised(exc)
 
-    task = tasks.run(keep, settle, title)
+    task = tasks.run(keep, settle, title, show_after_ms=show_after_ms)
     if not cancellable:
         task.dialog.setCancelButton(None)
     loop.exec()  # the result comes back queued: never before the loop runs

@@ -6,6 +6,7 @@
 - ``intake``       importing bundles: verify, check (``record_checks``), validate, store — file by file
 - ``submissions``  what was received, value by value, and the diff of two revisions
 - ``receipts``     signed receipts back to the communes
+- ``settings``     the settings that apply to an office (its language)
 
 ``report.py`` builds the consolidated report from the stored submissions.
 """
@@ -20,13 +21,14 @@ from cds_desktop.core.services.office.communes import OfficeCommunes
 from cds_desktop.core.services.office.intake import ImportOutcome, Intake
 from cds_desktop.core.services.office.keys import ORG_KEYS_VALID_DAYS
 from cds_desktop.core.services.office.receipts import Receipts
+from cds_desktop.core.services.office.settings import OfficeSettings
 from cds_desktop.core.services.office.submissions import ValueChange
 
 __all__ = ["ORG_KEYS_VALID_DAYS", "ImportOutcome", "OfficeService", "ValueChange", "open_office_service"]
 
 
-class OfficeService(OfficeCommunes, Intake, Receipts):
-    """The receiving office: keys, communes, enrolment, import, submissions and receipts."""
+class OfficeService(OfficeCommunes, Intake, Receipts, OfficeSettings):
+    """The receiving office: keys, communes, enrolment, import, submissions, receipts and its settings."""
 
 
 def open_office_service(data_dir: str | Path | None = None, clock=None) -> OfficeService:
