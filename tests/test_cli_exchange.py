@@ -209,8 +209,8 @@ def test_import_prints_a_summary_and_never_a_traceback(two_sides, monkeypatch):
     monkeypatch.setattr(intake, "validate_period", broken)
     code, out, err = office("import", str(tmp / "usb"), "--passphrase-file", str(s["secret"]), lang="en")
     assert code == 1 and "Traceback" not in out + err and "RuntimeError" not in out + err
-    assert "2 files: 0 new reports, 0 new revisions of reports already received, 0 already imported (nothing to " \
-           "do), 2 refused." in out
+    assert "Files: 2 — new reports: 0, new revisions of reports already received: 0, already imported (nothing " \
+           "to do): 0, refused: 2." in out
     assert "software fault" in out
     log = (tmp / "office" / "logs" / "cds-cli.log").read_text(encoding="utf-8")
     assert "Traceback" in log and "RuntimeError: a bug in validation" in log

@@ -3,7 +3,9 @@ notices and navigation between pages.
 
 Every change goes through the service (which checks the signed-in person's role) and is published as
 ``OfficeChanges`` on ``changed``, the one signal all pages refresh from; pages never call each other. Asking to
-see one submission (``show_submission``) or another page (``show_page``) is a request the window answers.
+see one submission (``show_submission``) or another page (``show_page``) is a request the window answers;
+files to import (dropped onto the window, given on the command line) arrive on ``import_requested``, which the
+inbox page answers.
 A ``CdsError`` of a quick call becomes a translated notice (``mutate``); long work runs on ``BackgroundTasks``
 and publishes its changes when it ends.
 """
@@ -25,6 +27,7 @@ class OfficeWorkspace(QObject):
     plan_chosen = Signal(str)  # the plan the office looks at (completeness, results, reminders)
     submission_requested = Signal(str, str, str)  # commune code, plan id, period id: show that submission
     page_requested = Signal(str)  # a page's name: show it
+    import_requested = Signal(list)  # [Path]: files or folders to import (the inbox page answers)
 
     def __init__(self, service: OfficeService, actor: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
