@@ -125,6 +125,7 @@ class InboxPage(QWidget):
         self._passphrase: str | None = None  # in memory only, for this run of the app
         self._asked: list[Path] = []  # what the import under way was asked to import
         self._progress = (0, 0)  # files started, files in all
+        self._naming: Naming | None = None  # how the import under way names communes and plans
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("inbox_tabs")

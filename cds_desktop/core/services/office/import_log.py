@@ -77,6 +77,14 @@ class FileAttempt:
     attempted_at: dt.datetime
     header: HeaderCore | None
 
+    @property
+    def claimed(self) -> tuple[str | None, str | None, str | None, int | None]:
+        """(commune, plan, period, revision) as the header says, unverified; Nones when it could not be read."""
+        if self.header is None:
+            return None, None, None, None
+        series = self.header.series
+        return series.commune, series.plan, series.period, self.header.revision
+
 
 def kind_label(kind: str, language: str | None = None) -> str:
     """"Báo cáo mới", "Lần gửi mới", "Đã nhận trước đây", "Bị từ chối" (or in English)."""

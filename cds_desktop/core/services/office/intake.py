@@ -203,12 +203,9 @@ class Intake(OfficeKeys, Enrolment, ImportLog):
             incident = uuid.uuid4().hex[:8]
             log.exception("import of %s failed unexpectedly (incident %s)", file, incident)
             kind, error = OutcomeKind.REFUSED, BundleError(Code.IMPORT_FAILED, file=file.name, incident=incident)
-        header = attempt.header
         sha256, fingerprint = file_identity(file)
-        outcome = ImportOutcome(file, kind, error=error, file_sha256=sha256, fingerprint=fingerprint,
-                                **({} if header is None else {
-                                    "commune": header.series.commune, "plan": header.series.plan,
-                                    "period": header.series.period, "revision": header.revision}))
+        outcome = ImportOutcome(file, kind, *attempt.claimed, error=error, file_sha256=sha256,
+                                fingerprint=fingerprint)
         self._log_alone(attempt, outcome)
         return outcome
 
