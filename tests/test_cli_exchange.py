@@ -77,20 +77,26 @@ def test_full_exchange(two_sides):
     assert Path(exported["file"]).name == "24751_mini-plan_2023Q1_r1.cdsb" and len(exported["fingerprint"]) == 39
 
     code, out, _ = office("import", str(tmp / "usb1"), "--passphrase-file", str(s["secret"]), "--json")
-    assert code == 0 and [r["status"] for r in json.loads(out)] == ["accepted"]
+    assert code == 0 and [(r["status"], r["kind"]) for r in json.loads(out)] == [("accepted", "new_report")]
     assert set(json.loads(out)[0]) == {  # docs/bundle-format.md §17 (checked against the document there)
-        "file", "status", "commune", "plan", "period", "revision", "problems", "error"}
+        "file", "kind", "status", "commune", "plan", "period", "revision", "problems", "fingerprint", "error",
+        "advice"}
+    assert json.loads(out)[0]["fingerprint"] == exported["fingerprint"]
     code, out, _ = office("import", str(tmp / "usb1"), "--passphrase-file", str(s["secret"]))
-    assert code == 0 and "đã có (bỏ qua)" in out
+    assert code == 0 and "Đã nhận trước đây" in out and "Không cần làm gì" in out
+    assert "1 tệp: 0 báo cáo mới, 0 lần gửi mới của báo cáo đã có, 1 đã nhận trước đây (không cần làm gì), " \
+           "0 bị từ chối." in out
 
     assert commune("entry", "set", "mini-plan", "2023Q1", "1a", "--numerator", "85")[0] == 0  # revision 2
     _approve_and_export(s, tmp / "usb2")
     junk = tmp / "usb2" / "junk.cdsb"
     junk.write_bytes(b"not a bundle at all")
     code, out, _ = office("import", str(tmp / "usb2"), "--passphrase-file", str(s["secret"]), "--json")
-    statuses = {Path(r["file"]).name: (r["status"], (r["error"] or {}).get("code")) for r in json.loads(out)}
-    assert code == 1 and statuses == {"24751_mini-plan_2023Q1_r2.cdsb": ("accepted", None),
-                                      "junk.cdsb": ("rejected", "bundle.bad_magic")}
+    statuses = {Path(r["file"]).name: (r["kind"], (r["error"] or {}).get("code")) for r in json.loads(out)}
+    assert code == 1 and statuses == {"24751_mini-plan_2023Q1_r2.cdsb": ("new_revision", None),
+                                      "junk.cdsb": ("refused", "bundle.bad_magic")}
+    junk_advice = next(r["advice"] for r in json.loads(out) if r["kind"] == "refused")
+    assert junk_advice["vi"].startswith("Tệp này không phải gói báo cáo") and junk_advice["en"]
     code, out, _ = office("diff", "24751", "mini-plan", "2023Q1", "1", "2", "--json")
     assert ("1a", "numerator", "60", "85") in [(c["item"], c["field"], c["old"], c["new"]) for c in json.loads(out)]
 
@@ -203,7 +209,8 @@ def test_import_prints_a_summary_and_never_a_traceback(two_sides, monkeypatch):
     monkeypatch.setattr(intake, "validate_period", broken)
     code, out, err = office("import", str(tmp / "usb"), "--passphrase-file", str(s["secret"]), lang="en")
     assert code == 1 and "Traceback" not in out + err and "RuntimeError" not in out + err
-    assert "2 files: 0 imported, 0 already there, 2 refused." in out
+    assert "Files: 2 — new reports: 0, new revisions of reports already received: 0, already imported (nothing " \
+           "to do): 0, refused: 2." in out
     assert "software fault" in out
     log = (tmp / "office" / "logs" / "cds-cli.log").read_text(encoding="utf-8")
     assert "Traceback" in log and "RuntimeError: a bug in validation" in log
@@ -224,3 +231,41 @@ def test_hostile_key_and_list_files_get_exit_code_1_or_2_and_no_traceback(two_si
             code, out, err = side(*command, str(path), *extra)
             assert code in (1, 2), (case, command, code, out, err)
             assert "Traceback" not in out + err and err.strip(), (case, command, err)
+
+
+def test_the_import_log_lists_every_attempt_with_its_reason_and_advice(two_sides):
+    import datetime as dt
+
+    s = two_sides
+    commune, office, tmp = s["commune"], s["office"], s["tmp"]
+    _fill(commune)
+    _approve_and_export(s, tmp / "usb")
+    (tmp / "usb" / "junk.cdsb").write_bytes(b"not a bundle")
+    assert office("import", str(tmp / "usb"), "--passphrase-file", str(s["secret"]))[0] == 1
+    assert office("import", str(tmp / "usb"), "--passphrase-file", str(s["secret"]))[0] == 1
+
+    code, out, _ = office("office", "imports", "--json")
+    log = json.loads(out)
+    assert code == 0 and [(r["file"], r["outcome"], r["actor"]) for r in log] == [
+        ("junk.cdsb", "refused", "office"), ("24751_mini-plan_2023Q1_r1.cdsb", "duplicate", "office"),
+        ("junk.cdsb", "refused", "office"), ("24751_mini-plan_2023Q1_r1.cdsb", "new_report", "office")]
+    assert log[0]["error"]["code"] == "bundle.bad_magic" and log[0]["advice"]["en"].startswith("This file is not")
+    assert log[3]["commune_name"] == "Xã Nhân Cơ" and log[3]["submission_id"] == 1 and log[3]["error"] is None
+    assert len({r["batch"] for r in log}) == 2 and len(log[3]["fingerprint"]) == 39
+
+    code, out, _ = office("office", "imports", "--outcome", "refused")
+    lines = out.strip().splitlines()
+    assert code == 0 and len(lines) == 2 and all("junk.cdsb · Bị từ chối" in line for line in lines)
+    assert "Lý do: Tệp này không phải là gói báo cáo CDS (.cdsb). Cách xử lý: Tệp này không phải gói báo cáo" \
+           in lines[0]
+    code, out, _ = office("office", "imports", "--commune", "24751", lang="en")
+    assert code == 0 and "Xã Nhân Cơ (24751), Q1 2023, revision 1" in out and "New report" in out
+    assert "Already imported" in out and "junk" not in out
+
+    today = dt.date.today()
+    code, out, _ = office("office", "imports", "--since", today.strftime("%d/%m/%Y"), "--json")
+    assert len(json.loads(out)) == 4
+    code, out, _ = office("office", "imports", "--until", (today - dt.timedelta(days=1)).isoformat())
+    assert code == 0 and out.strip() == "Không có lần nhập gói nào phù hợp."
+    code, _, err = office("office", "imports", "--since", "31/02/2025")
+    assert code == 2 and "31/02/2025" in err

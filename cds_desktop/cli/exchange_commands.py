@@ -5,10 +5,11 @@ Fingerprints are confirmed interactively, or given with ``--fingerprint`` in scr
 Everything printed that came from a file or a bundle (names, reasons, reported values, file names) goes through
 ``terminal.terminal_safe``.
 
-``cds import`` prints one line per file and a summary; with ``--json`` a list with one object per file
-(``file``, ``status`` = accepted | duplicate | rejected, ``commune``, ``plan``, ``period``, ``revision``,
-``problems``, ``error`` = null or ``{code, params, message_vi, message_en}``). Exit code 0 when every file was
-accepted or already there, 1 when any was refused, 2 for bad arguments (docs/bundle-format.md §14).
+``cds import`` prints one line per file — its outcome (new report, new revision, already imported, refused) and,
+for a file not imported, the reason and what to do — then the summary whose counts add up; with ``--json`` a list
+with one object per file (docs/bundle-format.md §17). Exit code 0 when every file was imported or already there,
+1 when any was refused, 2 for bad arguments. ``cds office imports`` prints the import log (``--json``: one object
+per attempt, newest first).
 """
 
 from __future__ import annotations
@@ -25,7 +26,18 @@ from cds_desktop.core.bundle.keys import normalize_fingerprint
 from cds_desktop.core.errors import InputError
 from cds_desktop.core.formatting import state_label
 from cds_desktop.core.i18n import translate
+from cds_desktop.core.plans.schedule import Period
+from cds_desktop.core.reports.formatting import period_label
 from cds_desktop.core.services.commune.exchange import CommuneExchange
+from cds_desktop.core.services.commune.inputs import parse_date
+from cds_desktop.core.services.office.import_log import (
+    OutcomeKind,
+    advice_text,
+    kind_label,
+    logged_error,
+    outcome_counts,
+    summary_text,
+)
 from cds_desktop.core.services.office.service import OfficeService
 
 
@@ -79,6 +91,12 @@ def register(commands: argparse._SubParsersAction, lang: str, init_kinds: argpar
     receipt.set_defaults(handler=office_receipt_cmd)
     add(office_cmds.add_parser("submissions", help=t("submissions")), "plan", "period").set_defaults(
         handler=submissions_cmd)
+    imports = add(office_cmds.add_parser("imports", help=t("imports")))
+    imports.add_argument("--since", help=t("imports_since"))
+    imports.add_argument("--until", help=t("imports_until"))
+    imports.add_argument("--outcome", choices=[kind.value for kind in OutcomeKind], help=t("imports_outcome"))
+    imports.add_argument("--commune", help=t("imports_commune"))
+    imports.set_defaults(handler=imports_cmd)
 
     keys = commands.add_parser("keys", help=t("keys"))
     key_cmds = keys.add_subparsers(dest="keys_command", required=True, parser_class=type(keys))
@@ -225,26 +243,81 @@ def submissions_cmd(ctx) -> int:
     return 0
 
 
+def _period_words(period_id: str | None, language: str) -> str:
+    """"Quý I năm 2023" for ``2023Q1``; an id that is not a period is shown as it is."""
+    if period_id is None:
+        return ""
+    try:
+        return period_label(Period.parse(period_id), language)
+    except ValueError:
+        return period_id
+
+
+def _series_words(ctx, commune: str | None, name: str | None, period: str | None, revision: int | None) -> str:
+    if commune is None:
+        return ctx.t("cli.out.import_no_header")
+    return ctx.t("cli.out.import_series", commune=f"{name} ({commune})" if name else commune,
+                 period=_period_words(period, ctx.language), revision=revision)
+
+
 def import_cmd(ctx) -> int:
     office = _office(ctx)
     log_to_data_folder(office.data_dir)  # a bug's traceback goes to the log, never to the terminal
-    outcomes = office.import_bundles(ctx.args.files, passphrase(ctx, ctx.args.passphrase_file))
-    data = [{"file": str(o.file), "status": o.status, "commune": o.commune, "plan": o.plan, "period": o.period,
-             "revision": o.revision, "problems": o.problems, "error": o.error.to_dict() if o.error else None}
+    outcomes = office.import_bundles(ctx.args.files, passphrase(ctx, ctx.args.passphrase_file), actor=ctx.actor)
+    data = [{"file": str(o.file), "kind": o.kind.value, "status": o.status, "commune": o.commune, "plan": o.plan,
+             "period": o.period, "revision": o.revision, "problems": o.problems, "fingerprint": o.fingerprint,
+             "error": o.error.to_dict() if o.error else None,
+             "advice": {"vi": o.advice("vi"), "en": o.advice("en")} if o.error else None}
             for o in outcomes]
-    counts = {status: sum(o.status == status for o in outcomes) for status in ("accepted", "duplicate", "rejected")}
+    counts = outcome_counts(o.kind for o in outcomes)
+    names = {c.code: c.name for c in office.communes()}
 
     def lines():
         out = []
         for o in outcomes:
-            detail = o.error.message(ctx.language) if o.error else ctx.t(
-                "cli.out.import_accepted", commune=o.commune, period=o.period, revision=o.revision,
-                problems=o.problems)
-            out.append(terminal_safe(f"{o.file.name}: {ctx.t('cli.import.' + o.status)} — {detail}"))
-        return out + [ctx.t("exchange.import_summary", files=len(outcomes), **counts)]
+            series = _series_words(ctx, o.commune, names.get(o.commune or ""), o.period, o.revision)
+            if o.kind.accepted:
+                detail = ctx.t("cli.out.import_stored", series=series, problems=o.problems)
+            else:
+                detail = series + " — " + ctx.t("cli.out.import_refusal", reason=o.reason(ctx.language),
+                                                 advice=o.advice(ctx.language))
+            out.append(terminal_safe(f"{o.file.name}: {kind_label(o.kind, ctx.language)} — {detail}"))
+        return out + [summary_text(counts, ctx.language)]
 
     ctx.emit(data, lines)
-    return 1 if counts["rejected"] else 0
+    return 1 if counts[OutcomeKind.REFUSED] else 0
+
+
+def imports_cmd(ctx) -> int:
+    a = ctx.args
+    rows = _office(ctx).import_attempts(since=parse_date(a.since) if a.since else None,
+                                        until=parse_date(a.until) if a.until else None,
+                                        outcomes=[a.outcome] if a.outcome else (), commune=a.commune)
+    data = []
+    for row in rows:
+        error = logged_error(row.error_code, row.error_params_json) if row.error_code else None
+        data.append({"attempted_at": row.attempted_at.isoformat(), "batch": row.batch_id, "actor": row.actor,
+                     "file": row.file_name, "sha256": row.file_sha256, "fingerprint": row.fingerprint,
+                     "outcome": row.outcome, "commune": row.commune_code, "commune_name": row.commune_name,
+                     "plan": row.plan_id, "period": row.period_id, "revision": row.revision,
+                     "submission_id": row.submission_id, "error": error.to_dict() if error else None,
+                     "advice": {"vi": advice_text(error.code, "vi"), "en": advice_text(error.code, "en")}
+                     if error else None})
+
+    def lines():
+        out = []
+        for row, item in zip(rows, data):
+            series = _series_words(ctx, row.commune_code, row.commune_name, row.period_id, row.revision)
+            line = ctx.t("cli.out.import_logged", time=f"{row.attempted_at:%d/%m/%Y %H:%M}", actor=row.actor,
+                         file=row.file_name, outcome=kind_label(row.outcome, ctx.language), series=series)
+            if item["error"]:
+                line += " — " + ctx.t("cli.out.import_refusal", reason=item["error"][f"message_{ctx.language}"],
+                                      advice=item["advice"][ctx.language])
+            out.append(terminal_safe(line))
+        return out or [ctx.t("cli.out.no_imports")]
+
+    ctx.emit(data, lines)
+    return 0
 
 
 def diff_cmd(ctx) -> int:

@@ -235,8 +235,9 @@ class ReceiptIssued(SQLModel, table=True):
 class ImportAttempt(SQLModel, table=True):
     """One file the office tried to import, whatever came of it: the import log (who, when, which file, outcome).
 
-    ``outcome`` is accepted | duplicate | rejected; a refusal keeps its error code and parameters; what the
-    file's cleartext header said (commune, plan, period, revision) is kept when it could be read.
+    ``outcome`` is new_report | new_revision | duplicate | refused (``services/office/import_log.OutcomeKind``);
+    a refusal keeps its error code and parameters; what the file's cleartext header said (commune, plan, period,
+    revision) is kept when it could be read.
     """
 
     __tablename__ = "import_attempt"

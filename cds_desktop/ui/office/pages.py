@@ -25,5 +25,6 @@ class PageEntry(NamedTuple):
 
 
 PAGES: list[PageEntry] = [  # each page's slice adds its entry here, in the order the tabs show
+    PageEntry("inbox", "ui.inbox.page_title", "cds_desktop.ui.office.inbox_page:InboxPage"),
     PageEntry("communes", "ui.office_communes.tab", "cds_desktop.ui.office.communes_page:CommunesPage"),
 ]

@@ -14,6 +14,12 @@ after ``r1``); files whose header cannot be read come last, in name order, and g
 Two imports into one office at once (two clerks, two processes) race for the same series: the transaction
 re-checks the series, so the loser sees ``bundle.duplicate`` (a no-op); a busy or conflicting database is
 retried a few times before the file is refused as ``office.busy``.
+
+Every file's outcome has a kind (``import_log.OutcomeKind``: new report, new revision, already imported, refused),
+and every file is logged in ``import_attempt`` (``import_log``): an accepted one in its submission's transaction.
+A bundle signed by a commune the office does not list is refused as ``office.commune_not_listed`` (not as a key
+that is not enrolled: the commune must be added first). Cancelling stops between files or inside one: the files
+done stay done, the file under way and the rest are left as they were.
 """
 
 from __future__ import annotations
@@ -22,9 +28,9 @@ import json
 import logging
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
@@ -32,7 +38,7 @@ from sqlmodel import Session, select
 
 from cds_desktop.core.bundle.errors import Code, DuplicateBundleError
 from cds_desktop.core.bundle.fields import Series
-from cds_desktop.core.bundle.format import FILE_SUFFIX
+from cds_desktop.core.bundle.format import FILE_SUFFIX, HeaderCore
 from cds_desktop.core.bundle.keys import EncryptionKey
 from cds_desktop.core.bundle.reader import (
     VerifiedBundle,
@@ -44,8 +50,16 @@ from cds_desktop.core.bundle.sequence import SeriesState, check_sequence
 from cds_desktop.core.errors import BundleError, CdsError, StorageError
 from cds_desktop.core.fileio import create_owned_folder, storage_error
 from cds_desktop.core.plans.model import Level
-from cds_desktop.core.progress import Cancelled, CancelToken
+from cds_desktop.core.progress import Cancelled, CancelToken, check_cancelled
 from cds_desktop.core.services.office.enrolment import Enrolment
+from cds_desktop.core.services.office.import_log import (
+    FileAttempt,
+    ImportBatch,
+    ImportLog,
+    OutcomeKind,
+    advice_text,
+    file_identity,
+)
 from cds_desktop.core.services.office.keys import OfficeKeys
 from cds_desktop.core.services.office.record_checks import CheckedReport, check_report
 from cds_desktop.core.services.roles import Permission
@@ -69,16 +83,43 @@ RETRY_PAUSE_SECONDS = 0.05  # doubled after each busy attempt (0.05 … 6.4 s in
 
 @dataclass(frozen=True)
 class ImportOutcome:
-    """What happened to one bundle file: ``accepted``, ``duplicate`` or ``rejected`` (with the error)."""
+    """What happened to one bundle file: its ``kind``, the series and revision (signed, when accepted; else what
+    the cleartext header says, None when unreadable), the refusal (``error``, also for a duplicate), how many
+    problems re-validation found, the file's SHA-256 and fingerprint (None when unreadable) and the submission
+    stored."""
 
     file: Path
-    status: str
+    kind: OutcomeKind
     commune: str | None = None
     plan: str | None = None
     period: str | None = None
     revision: int | None = None
     error: CdsError | None = None
     problems: int = 0
+    file_sha256: str | None = None
+    fingerprint: str | None = None
+    submission_id: int | None = None
+
+    @property
+    def status(self) -> str:
+        """The coarser status of ``cds import --json``: accepted | duplicate | rejected."""
+        if self.kind.accepted:
+            return "accepted"
+        return "duplicate" if self.kind is OutcomeKind.DUPLICATE else "rejected"
+
+    def reason(self, language: str | None = None) -> str:
+        """Why it was not imported, in plain words ("" when it was)."""
+        return self.error.message(language) if self.error else ""
+
+    def advice(self, language: str | None = None) -> str:
+        """What to do about it ("" when it was imported)."""
+        return advice_text(self.error.code, language) if self.error else ""
+
+
+FileWatcher = Callable[[Path, int, int], None]
+"""``on_file(file, done, total)``: the import starts on ``file``, ``done`` of ``total`` files are done."""
+OutcomeWatcher = Callable[[ImportOutcome], None]
+"""``on_outcome(outcome)``: one file is done (its log row written)."""
 
 
 def bundle_files(paths: Iterable[Path]) -> set[Path]:
@@ -92,68 +133,106 @@ def bundle_files(paths: Iterable[Path]) -> set[Path]:
     return files
 
 
-def import_order(files: Iterable[Path]) -> list[Path]:
-    """``files`` by series and revision as their cleartext headers state; unreadable headers last, by name."""
+def import_order(files: Iterable[Path]) -> list[tuple[Path, HeaderCore | None]]:
+    """``files`` with their cleartext headers, by series and revision as the headers state; unreadable headers
+    (None) last, by name."""
 
-    def key(file: Path) -> tuple:
+    def header(file: Path) -> HeaderCore | None:
         try:
-            core = inspect_bundle(file).core
+            return inspect_bundle(file).core
         except Exception:  # noqa: BLE001 - any header that cannot be read: the import refuses the file with its code
+            return None
+
+    def key(item: tuple[Path, HeaderCore | None]) -> tuple:
+        file, core = item
+        if core is None:
             return (1, str(file))
         series = core.series
         return (0, series.commune, series.plan, series.period, core.revision, str(file))
 
-    return sorted(files, key=key)
+    return sorted(((file, header(file)) for file in files), key=key)
 
 
 def series_key(series: Series) -> str:
     return f"{series.plan}/{series.period}"
 
 
-class Intake(OfficeKeys, Enrolment):
+class Intake(OfficeKeys, Enrolment, ImportLog):
     def import_bundles(self, paths: Iterable[Path], passphrase: str, cancel: CancelToken | None = None,
-                       progress=None) -> list[ImportOutcome]:
-        """Verify and import every ``.cdsb`` file among ``paths`` (folders are searched); one outcome per file."""
+                       progress=None, *, actor: str | None = None, on_file: FileWatcher | None = None,
+                       on_outcome: OutcomeWatcher | None = None) -> list[ImportOutcome]:
+        """Verify and import every ``.cdsb`` file among ``paths`` (folders are searched); one outcome per file,
+        each logged as imported by ``actor`` (the signed-in user when there is one).
+
+        ``progress(done, total)`` counts files; ``on_file`` and ``on_outcome`` follow each file (the current
+        file's name, each outcome as soon as it is known). When ``cancel`` is set the import stops — between files
+        or inside one — and raises ``Cancelled``: the files whose outcome was reported stay imported (or refused),
+        the others are untouched and not logged.
+        """
         self.authorize(Permission.IMPORT)
         office = self.require_identity()
+        batch = ImportBatch(uuid.uuid4().hex, self.actor_name(actor or ""))
         keys = self._encryption_keys(passphrase)
         files = import_order(bundle_files(paths))
         outcomes = []
-        for index, file in enumerate(files):
-            if cancel is not None:
-                cancel.raise_if_cancelled()
-            outcomes.append(self._import_one(file, office.code, keys, cancel))
+        for index, (file, header) in enumerate(files):
+            check_cancelled(cancel)
+            if on_file is not None:
+                on_file(file, index, len(files))
+            outcome = self._import_one(FileAttempt(batch, file, self.clock(), header), office.code, keys, cancel)
+            outcomes.append(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
             if progress is not None:
                 progress(index + 1, len(files))
         return outcomes
 
-    def _import_one(self, file: Path, office_code: str, keys: list[EncryptionKey], cancel) -> ImportOutcome:
+    def _import_one(self, attempt: FileAttempt, office_code: str, keys: list[EncryptionKey],
+                    cancel) -> ImportOutcome:
+        """Import one file, or say why not; a file not stored is logged here (a stored one with its submission)."""
+        file = attempt.file
         try:
-            return self._import_checked(file, office_code, keys, cancel)
+            return self._import_checked(file, office_code, keys, cancel, attempt)
         except DuplicateBundleError as exc:
-            return ImportOutcome(file, "duplicate", error=exc)
+            kind, error = OutcomeKind.DUPLICATE, exc
         except CdsError as exc:
-            return ImportOutcome(file, "rejected", error=exc)
+            kind, error = OutcomeKind.REFUSED, self._as_refusal(exc)
         except Cancelled:
             raise
         except Exception:  # noqa: BLE001 - a bug: logged in full, the file refused, the batch goes on
             incident = uuid.uuid4().hex[:8]
             log.exception("import of %s failed unexpectedly (incident %s)", file, incident)
-            return ImportOutcome(file, "rejected", error=BundleError(Code.IMPORT_FAILED, file=file.name,
-                                                                     incident=incident))
+            kind, error = OutcomeKind.REFUSED, BundleError(Code.IMPORT_FAILED, file=file.name, incident=incident)
+        sha256, fingerprint = file_identity(file)
+        outcome = ImportOutcome(file, kind, *attempt.claimed, error=error, file_sha256=sha256,
+                                fingerprint=fingerprint)
+        self._log_alone(attempt, outcome)
+        return outcome
 
-    def _import_checked(self, file: Path, office_code: str, keys: list[EncryptionKey], cancel) -> ImportOutcome:
+    def _as_refusal(self, error: CdsError) -> CdsError:
+        """``error`` as the office explains it: a key "not enrolled" of a commune the office does not even list
+        is that commune missing from the list (add it, then enrol its key)."""
+        if error.code == Code.SENDER_NOT_ENROLLED:
+            commune = str(error.params.get("org", ""))
+            with self.repo.reading() as session:
+                listed = session.get(OfficeCommune, commune) is not None
+            if not listed:
+                return BundleError("office.commune_not_listed", commune=commune)
+        return error
+
+    def _import_checked(self, file: Path, office_code: str, keys: list[EncryptionKey], cancel,
+                        file_attempt: FileAttempt) -> ImportOutcome:
         try:  # owned: if this process dies, the next start removes it and the decrypted evidence in it
             owned = create_owned_folder(self.data_dir.quarantine, "")
         except OSError as exc:
             raise storage_error(exc, self.data_dir.quarantine) from exc
         try:
-            return self._import_into(file, owned.path, office_code, keys, cancel)
+            return self._import_into(file, owned.path, office_code, keys, cancel, file_attempt)
         finally:
             owned.release()  # removes whatever verification left in the quarantine
 
     def _import_into(self, file: Path, quarantine: Path, office_code: str, keys: list[EncryptionKey],
-                     cancel) -> ImportOutcome:
+                     cancel, file_attempt: FileAttempt) -> ImportOutcome:
         verified = verify_bundle(file, quarantine, office=office_code, keys=keys,
                                  lookup_sender=self._lookup_sender, lookup_series=self._series_state,
                                  cancel=cancel)
@@ -162,10 +241,14 @@ class Intake(OfficeKeys, Enrolment):
                                    verified.manifest.created_at.date(), Level.COMMUNE)
         self._store_evidence(verified)
         ensure_unchanged(verified)
-        self._store(verified, report, problems)
-        series = verified.manifest.series
-        return ImportOutcome(file, "accepted", series.commune, series.plan, series.period,
-                             verified.manifest.revision, problems=len(problems))
+        manifest = verified.manifest
+        series = manifest.series
+        # the chain check admits no predecessor only for the first revision the office stores of a series
+        kind = OutcomeKind.NEW_REPORT if manifest.previous_manifest_sha256 is None else OutcomeKind.NEW_REVISION
+        outcome = ImportOutcome(file, kind, series.commune, series.plan, series.period, manifest.revision,
+                                problems=len(problems), file_sha256=verified.sha256,
+                                fingerprint=verified.fingerprint)
+        return self._store(verified, report, problems, file_attempt, outcome)
 
     def _province_of(self, commune: str) -> str | None:
         with self.repo.reading() as session:
@@ -192,16 +275,20 @@ class Intake(OfficeKeys, Enrolment):
             if stored.sha256 != attachment.sha256:
                 raise BundleError(Code.CHANGED_SINCE_VERIFY, path=str(attachment.path))
 
-    def _store(self, verified: VerifiedBundle, report: CheckedReport, problems: list[Problem]) -> None:
-        """One transaction: the submission and its rows, the series advanced; retried while the database is busy
-        or another import of the same series got in first (the retry then finds it: ``bundle.duplicate``)."""
+    def _store(self, verified: VerifiedBundle, report: CheckedReport, problems: list[Problem],
+               file_attempt: FileAttempt, outcome: ImportOutcome) -> ImportOutcome:
+        """One transaction: the submission and its rows, the series advanced, the log row; retried while the
+        database is busy or another import of the same series got in first (the retry then finds it:
+        ``bundle.duplicate``). Returns ``outcome`` with the submission stored."""
         pause = RETRY_PAUSE_SECONDS
         conflicts = 0
         for attempt in range(STORE_ATTEMPTS):
             try:
                 with self.repo.transaction() as session:
-                    self._write_submission(session, verified, report, problems)
-                return
+                    stored = replace(outcome, submission_id=self._write_submission(session, verified, report,
+                                                                                   problems))
+                    self._log_attempt(session, file_attempt, stored)
+                return stored
             except IntegrityError:
                 conflicts += 1
                 if conflicts > 1:  # the retry's ordering check did not explain the conflict: a bug
@@ -215,7 +302,8 @@ class Intake(OfficeKeys, Enrolment):
         raise StorageError("office.busy", file=verified.source.name)
 
     def _write_submission(self, session: Session, verified: VerifiedBundle, report: CheckedReport,
-                          problems: list[Problem]) -> None:
+                          problems: list[Problem]) -> int:
+        """Write the submission and its rows, advance the series; returns the submission's id."""
         manifest = verified.manifest
         series = manifest.series
         record, plan = report.record, report.plan
@@ -268,4 +356,5 @@ class Intake(OfficeKeys, Enrolment):
         state.last_revision, state.last_manifest_hash, state.last_bundle_id = (
             manifest.revision, verified.manifest_sha256, manifest.bundle_id)
         session.add(state)
+        return submission.id
 
