@@ -227,8 +227,7 @@ def _fill_wizard(office: bool = False) -> Step:
             return False
         wizard.button(QWizard.WizardButton.NextButton).click()
         if office:
-            wizard.kind_page.office.click()
-            wizard.button(QWizard.WizardButton.FinishButton).click()
+            _fill_office_branch(wizard)
             return True
         wizard.button(QWizard.WizardButton.NextButton).click()
         wizard.office_page.skip.click()
@@ -265,11 +264,48 @@ def test_the_first_run_goes_through_the_wizard_then_signs_in_the_new_administrat
     assert not needs_setup(DataDir(folder.resolve()))
 
 
-def test_the_office_branch_of_the_first_run_stops_the_app(tmp_path):
-    folder = tmp_path / "office"
-    assert run(["--data-dir", str(folder)], [_fill_wizard(office=True)]) == 0
-    assert shown(MainWindow) is None
-    assert needs_setup(DataDir(folder.resolve()))
+def _fill_office_branch(wizard: SetupWizard) -> None:
+    """The office branch with its least: a province office, the province's communes (all, as offered), one person
+    who administers and decides, the keys' passphrase."""
+    press = wizard.button(QWizard.WizardButton.NextButton).click
+    wizard.kind_page.office.click()
+    press()
+    wizard.office_identity_page.province.lineEdit().setText("Lâm Đồng")
+    wizard.office_identity_page.name.setText("Sở Khoa học và Công nghệ tỉnh Lâm Đồng")
+    press()
+    press()  # the communes: all of the province's, ticked as offered
+    form = wizard.office_accounts_page.form
+    form.username.setText(ADMIN[0])
+    for role in (Role.ADMIN, Role.HEAD):
+        form.roles.boxes[role].setChecked(True)
+    form.password.first.setText(ADMIN[1])
+    form.password.repeat.setText(ADMIN[1])
+    press()
+    wizard.office_key_page.passphrase.first.setText("Cau mat khau cua so 2025")
+    wizard.office_key_page.passphrase.repeat.setText("Cau mat khau cua so 2025")
+    press()
+    assert wizard.currentId() == Page.OFFICE_SUMMARY
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+
+
+def test_the_office_branch_of_the_first_run_signs_in_the_new_administrator_in_the_office_window(tmp_path):
+    from cds_desktop.core.storage.peek import FolderKind, folder_kind
+    from cds_desktop.ui.office.main_window import OfficeWindow
+
+    folder, seen, attempts = tmp_path / "office", [], []
+
+    def office_window_step() -> bool:
+        window = shown(OfficeWindow)
+        if window is None:
+            return False
+        seen.append(window.workspace.actor)
+        QTimer.singleShot(0, window.close)
+        return True
+
+    steps = [_fill_wizard(office=True), sign_in(ADMIN[1], seen=attempts), office_window_step]
+    assert run(["--data-dir", str(folder)], steps) == 0
+    assert attempts[0][0] == ADMIN[0] and seen == [ADMIN[0]]  # the new administrator was offered, then signed in
+    assert folder_kind(folder.resolve()) is FolderKind.OFFICE and not needs_setup(DataDir(folder.resolve()))
 
 
 def test_demo_opens_the_demo_period_signed_in_and_leaves_nothing_behind():
