@@ -1,9 +1,12 @@
 """Importing bundles at the office: a batch of files, each verified, checked and stored — or refused alone.
 
-Per file, in two phases: ``bundle.reader.verify_bundle`` verifies it completely into a quarantine folder,
-``record_checks.check_report`` checks what it says, the commune rules validate it again; only then is it written
-in one database transaction that re-runs the ordering check (duplicate, rollback, chain) against the state read
-in that same transaction and advances the series.
+Per file, in two phases: ``bundle.reader.verify_bundle`` verifies it completely, reading it once and decrypting
+its evidence straight into owned temporaries of the evidence store (``EvidenceStaging``);
+``record_checks.check_report`` checks what it says, the commune rules validate it again; only then are the
+evidence files moved into place (fsynced) and the rest written in one database transaction that re-runs the
+ordering check (duplicate, rollback, chain) against the state read in that same transaction and advances the
+series. A refused file leaves nothing behind: its temporaries are removed (after a crash, at the next start).
+The transaction writes with SQLAlchemy Core (one statement per table), not one ORM object per row.
 
 A batch never stops at a bad file: every failure while importing one file becomes that file's refusal with a
 code, and the batch goes on. A failure that is not a ``CdsError`` is a bug: it is logged with its traceback and
@@ -26,9 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from sqlalchemy import insert, update
+from pydantic import TypeAdapter
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
 
 from cds_desktop.core.bundle.errors import Code, DuplicateBundleError
 from cds_desktop.core.bundle.fields import Series
@@ -42,13 +45,14 @@ from cds_desktop.core.bundle.reader import (
 )
 from cds_desktop.core.bundle.sequence import SeriesState, check_sequence
 from cds_desktop.core.errors import BundleError, CdsError, StorageError
-from cds_desktop.core.fileio import create_owned_folder, storage_error
 from cds_desktop.core.plans.model import Level
 from cds_desktop.core.progress import Cancelled, CancelToken
 from cds_desktop.core.services.office.enrolment import Enrolment
 from cds_desktop.core.services.office.keys import OfficeKeys
 from cds_desktop.core.services.office.record_checks import CheckedReport, check_report
+from cds_desktop.core.services.report_record import HistoryRecord
 from cds_desktop.core.services.roles import Permission
+from cds_desktop.core.storage.evidence_store import EvidenceStaging
 from cds_desktop.core.storage.exchange_models import (
     OfficeCommune,
     SequenceState,
@@ -65,6 +69,10 @@ log = logging.getLogger(__name__)
 
 STORE_ATTEMPTS = 8
 RETRY_PAUSE_SECONDS = 0.05  # doubled after each busy attempt (0.05 … 6.4 s in all)
+
+_SUBMISSION, _SEQUENCE = Submission.__table__, SequenceState.__table__
+_COMMUNE = OfficeCommune.__table__
+_HISTORY = TypeAdapter(tuple[HistoryRecord, ...])
 
 
 @dataclass(frozen=True)
@@ -143,25 +151,19 @@ class Intake(OfficeKeys, Enrolment):
                                                                      incident=incident))
 
     def _import_checked(self, file: Path, office_code: str, keys: list[EncryptionKey], cancel) -> ImportOutcome:
-        try:  # owned: if this process dies, the next start removes it and the decrypted evidence in it
-            owned = create_owned_folder(self.data_dir.quarantine, "")
-        except OSError as exc:
-            raise storage_error(exc, self.data_dir.quarantine) from exc
-        try:
-            return self._import_into(file, owned.path, office_code, keys, cancel)
-        finally:
-            owned.release()  # removes whatever verification left in the quarantine
+        # owned temporaries in the evidence store: if this process dies, the next start removes them
+        with EvidenceStaging(self.evidence_store) as staging:
+            return self._import_into(file, staging, office_code, keys, cancel)
 
-    def _import_into(self, file: Path, quarantine: Path, office_code: str, keys: list[EncryptionKey],
+    def _import_into(self, file: Path, staging: EvidenceStaging, office_code: str, keys: list[EncryptionKey],
                      cancel) -> ImportOutcome:
-        verified = verify_bundle(file, quarantine, office=office_code, keys=keys,
+        verified = verify_bundle(file, staging, office=office_code, keys=keys,
                                  lookup_sender=self._lookup_sender, lookup_series=self._series_state,
                                  cancel=cancel)
         report = check_report(verified, self.catalog, self._province_of(verified.manifest.series.commune))
         problems = validate_period(report.plan, report.record.entries(), report.scheduled.period.end,
                                    verified.manifest.created_at.date(), Level.COMMUNE)
-        self._store_evidence(verified)
-        ensure_unchanged(verified)
+        self._store_evidence(verified, staging)
         self._store(verified, report, problems)
         series = verified.manifest.series
         return ImportOutcome(file, "accepted", series.commune, series.plan, series.period,
@@ -169,28 +171,29 @@ class Intake(OfficeKeys, Enrolment):
 
     def _province_of(self, commune: str) -> str | None:
         with self.repo.reading() as session:
-            row = session.get(OfficeCommune, commune)
-        return row.province_code if row is not None else None
+            return session.connection().execute(
+                select(_COMMUNE.c.province_code).where(_COMMUNE.c.code == commune)).scalar()
 
-    def _series_state(self, series: Series, session: Session | None = None) -> SeriesState:
-        """What the office accepted so far for ``series`` (read in ``session`` when given)."""
-        if session is None:
-            with self.repo.reading() as reading:
-                return self._series_state(series, reading)
-        state = session.get(SequenceState, (series.commune, series_key(series)))
-        seen = session.exec(select(Submission.bundle_id).where(
-            Submission.commune_code == series.commune, Submission.plan_id == series.plan,
-            Submission.period_id == series.period)).all()
+    def _series_state(self, series: Series, connection: Connection | None = None) -> SeriesState:
+        """What the office accepted so far for ``series`` (read in ``connection``'s transaction when given)."""
+        if connection is None:
+            with self.repo.reading() as session:
+                return self._series_state(series, session.connection())
+        state = connection.execute(select(_SEQUENCE.c.last_revision, _SEQUENCE.c.last_manifest_hash).where(
+            _SEQUENCE.c.commune_code == series.commune, _SEQUENCE.c.series == series_key(series))).first()
+        seen = frozenset(connection.execute(select(_SUBMISSION.c.bundle_id).where(
+            _SUBMISSION.c.commune_code == series.commune, _SUBMISSION.c.plan_id == series.plan,
+            _SUBMISSION.c.period_id == series.period)).scalars())
         if state is None:
-            return SeriesState(seen_bundle_ids=frozenset(seen))
-        return SeriesState(state.last_revision, state.last_manifest_hash, frozenset(seen))
+            return SeriesState(seen_bundle_ids=seen)
+        return SeriesState(state.last_revision, state.last_manifest_hash, seen)
 
-    def _store_evidence(self, verified: VerifiedBundle) -> None:
-        """Copy the evidence into the content-addressed store (harmless if the transaction then fails)."""
-        for attachment in verified.attachments:
-            stored = self.evidence_store.store(attachment.path)
-            if stored.sha256 != attachment.sha256:
-                raise BundleError(Code.CHANGED_SINCE_VERIFY, path=str(attachment.path))
+    def _store_evidence(self, verified: VerifiedBundle, staging: EvidenceStaging) -> None:
+        """Move the decrypted evidence into the content-addressed store, on disk before the transaction (harmless
+        if the transaction then fails: content nobody refers to). Nothing is read again: ``ensure_unchanged``
+        checks by ``stat`` that each file is still the one verification wrote and hashed."""
+        ensure_unchanged(verified)
+        staging.commit((attachment.path, attachment.sha256) for attachment in verified.attachments)
 
     def _store(self, verified: VerifiedBundle, report: CheckedReport, problems: list[Problem]) -> None:
         """One transaction: the submission and its rows, the series advanced; retried while the database is busy
@@ -200,7 +203,7 @@ class Intake(OfficeKeys, Enrolment):
         for attempt in range(STORE_ATTEMPTS):
             try:
                 with self.repo.transaction() as session:
-                    self._write_submission(session, verified, report, problems)
+                    self._write_submission(session.connection(), verified, report, problems)
                 return
             except IntegrityError:
                 conflicts += 1
@@ -214,29 +217,29 @@ class Intake(OfficeKeys, Enrolment):
                 pause *= 2
         raise StorageError("office.busy", file=verified.source.name)
 
-    def _write_submission(self, session: Session, verified: VerifiedBundle, report: CheckedReport,
+    def _write_submission(self, connection: Connection, verified: VerifiedBundle, report: CheckedReport,
                           problems: list[Problem]) -> None:
         manifest = verified.manifest
         series = manifest.series
         record, plan = report.record, report.plan
-        check_sequence(manifest, self._series_state(series, session))  # re-checked inside the transaction
-        stored = session.exec(select(Submission).where(Submission.bundle_id == manifest.bundle_id)).first()
+        check_sequence(manifest, self._series_state(series, connection))  # re-checked inside the transaction
+        stored = connection.execute(select(_SUBMISSION.c.commune_code, _SUBMISSION.c.plan_id, _SUBMISSION.c.period_id)
+                                    .where(_SUBMISSION.c.bundle_id == manifest.bundle_id)).first()
         if stored is not None:  # stored meanwhile by another import (a duplicate), or the id of another series
-            if (stored.commune_code, stored.plan_id, stored.period_id) == (series.commune, series.plan, series.period):
+            if tuple(stored) == (series.commune, series.plan, series.period):
                 raise DuplicateBundleError(manifest.bundle_id)
             raise BundleError(Code.BUNDLE_ID_REUSED, bundle_id=manifest.bundle_id)
-        session.exec(update(Submission).where(
-            Submission.commune_code == series.commune, Submission.plan_id == series.plan,
-            Submission.period_id == series.period).values(is_current=False))
-        submission = Submission(
+        same_series = (_SUBMISSION.c.commune_code == series.commune, _SUBMISSION.c.plan_id == series.plan,
+                       _SUBMISSION.c.period_id == series.period)
+        connection.execute(update(_SUBMISSION).where(*same_series).values(is_current=False))
+        submission_id = connection.execute(insert(_SUBMISSION).values(
             bundle_id=manifest.bundle_id, commune_code=series.commune, plan_id=series.plan,
             period_id=series.period, revision=manifest.revision, manifest_hash=verified.manifest_sha256,
             previous_manifest_hash=manifest.previous_manifest_sha256, signing_key_id=manifest.sender.key_id,
             file_name=verified.source.name, file_sha256=verified.sha256, created_at=manifest.created_at,
-            submitted_at=record.submitted_at, received_at=self.clock(),
-            history_json=json.dumps([h.model_dump(mode="json") for h in record.history], ensure_ascii=False))
-        session.add(submission)
-        session.flush()
+            submitted_at=record.submitted_at, received_at=self.clock(), is_current=True,
+            history_json=json.dumps(_HISTORY.dump_python(record.history, mode="json"), ensure_ascii=False),
+        )).inserted_primary_key[0]
         entries = record.entries()
         indicator_rows = []
         for indicator in plan.indicators():
@@ -246,26 +249,25 @@ class Intake(OfficeKeys, Enrolment):
             outcome = indicator_result(indicator, entry, Level.COMMUNE)
             reported = {f: getattr(entry, f) if entry else None
                         for f in ("numerator", "denominator", "value", "note", "data_source")}
-            indicator_rows.append({"submission_id": submission.id, "indicator_code": indicator.code, **reported,
+            indicator_rows.append({"submission_id": submission_id, "indicator_code": indicator.code, **reported,
                                    "result": str(outcome.result) if outcome.result is not None else None,
                                    "target_status": outcome.status.value})
-        task_rows = [{"submission_id": submission.id, "task_code": t.task_code, "status": t.status.value,
+        task_rows = [{"submission_id": submission_id, "task_code": t.task_code, "status": t.status.value,
                       "progress_pct": t.progress_pct, "completed_on": t.completed_on, "result": t.result,
                       "difficulties": t.difficulties, "proposals": t.proposals} for t in entries.tasks.values()]
-        evidence_rows = [{"submission_id": submission.id, "item_code": e.item, "name": e.name,
+        evidence_rows = [{"submission_id": submission_id, "item_code": e.item, "name": e.name,
                           "sha256": e.sha256, "size": e.size, "media_type": e.media_type} for e in record.evidence]
-        problem_rows = [{"submission_id": submission.id, "code": p.code, "severity": p.severity.value,
+        problem_rows = [{"submission_id": submission_id, "code": p.code, "severity": p.severity.value,
                          "item_code": p.item_code, "field": p.field,
                          "params_json": json.dumps({k: str(v) for k, v in p.params.items()}, ensure_ascii=False)}
                         for p in problems]
         for table, rows in ((SubmissionIndicator, indicator_rows), (SubmissionTask, task_rows),
                             (SubmissionEvidence, evidence_rows), (SubmissionProblem, problem_rows)):
-            if rows:  # one multi-row INSERT per table instead of one ORM object per row
-                session.execute(insert(table), rows)
-        state = session.get(SequenceState, (series.commune, series_key(series))) or SequenceState(
-            commune_code=series.commune, series=series_key(series), last_revision=0, last_manifest_hash="",
-            last_bundle_id="")
-        state.last_revision, state.last_manifest_hash, state.last_bundle_id = (
-            manifest.revision, verified.manifest_sha256, manifest.bundle_id)
-        session.add(state)
-
+            if rows:  # one executemany per table
+                connection.execute(insert(table.__table__), rows)
+        key = (_SEQUENCE.c.commune_code == series.commune, _SEQUENCE.c.series == series_key(series))
+        advanced = {"last_revision": manifest.revision, "last_manifest_hash": verified.manifest_sha256,
+                    "last_bundle_id": manifest.bundle_id}
+        if not connection.execute(update(_SEQUENCE).where(*key).values(**advanced)).rowcount:
+            connection.execute(insert(_SEQUENCE).values(commune_code=series.commune, series=series_key(series),
+                                                        **advanced))
