@@ -21,7 +21,6 @@ retried a few times before the file is refused as ``office.busy``.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 import uuid
@@ -29,12 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from pydantic import TypeAdapter
-from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from cds_desktop.core.bundle.errors import Code, DuplicateBundleError
-from cds_desktop.core.bundle.fields import Series
 from cds_desktop.core.bundle.format import FILE_SUFFIX
 from cds_desktop.core.bundle.keys import EncryptionKey
 from cds_desktop.core.bundle.reader import (
@@ -43,26 +39,16 @@ from cds_desktop.core.bundle.reader import (
     inspect_bundle,
     verify_bundle,
 )
-from cds_desktop.core.bundle.sequence import SeriesState, check_sequence
 from cds_desktop.core.errors import BundleError, CdsError, StorageError
 from cds_desktop.core.plans.model import Level
 from cds_desktop.core.progress import Cancelled, CancelToken
 from cds_desktop.core.services.office.enrolment import Enrolment
 from cds_desktop.core.services.office.keys import OfficeKeys
 from cds_desktop.core.services.office.record_checks import CheckedReport, check_report
-from cds_desktop.core.services.report_record import HistoryRecord
+from cds_desktop.core.services.office.storing import province_of, series_state, write_submission
 from cds_desktop.core.services.roles import Permission
 from cds_desktop.core.storage.evidence_store import EvidenceStaging
-from cds_desktop.core.storage.exchange_models import (
-    OfficeCommune,
-    SequenceState,
-    Submission,
-    SubmissionEvidence,
-    SubmissionIndicator,
-    SubmissionProblem,
-    SubmissionTask,
-)
-from cds_desktop.core.validation import indicator_result, validate_period
+from cds_desktop.core.validation import validate_period
 from cds_desktop.core.validation.problems import Problem
 
 log = logging.getLogger(__name__)
@@ -70,9 +56,6 @@ log = logging.getLogger(__name__)
 STORE_ATTEMPTS = 8
 RETRY_PAUSE_SECONDS = 0.05  # doubled after each busy attempt (0.05 … 6.4 s in all)
 
-_SUBMISSION, _SEQUENCE = Submission.__table__, SequenceState.__table__
-_COMMUNE = OfficeCommune.__table__
-_HISTORY = TypeAdapter(tuple[HistoryRecord, ...])
 
 
 @dataclass(frozen=True)
@@ -114,10 +97,6 @@ def import_order(files: Iterable[Path]) -> list[Path]:
     return sorted(files, key=key)
 
 
-def series_key(series: Series) -> str:
-    return f"{series.plan}/{series.period}"
-
-
 class Intake(OfficeKeys, Enrolment):
     def import_bundles(self, paths: Iterable[Path], passphrase: str, cancel: CancelToken | None = None,
                        progress=None) -> list[ImportOutcome]:
@@ -157,10 +136,13 @@ class Intake(OfficeKeys, Enrolment):
 
     def _import_into(self, file: Path, staging: EvidenceStaging, office_code: str, keys: list[EncryptionKey],
                      cancel) -> ImportOutcome:
-        verified = verify_bundle(file, staging, office=office_code, keys=keys,
-                                 lookup_sender=self._lookup_sender, lookup_series=self._series_state,
-                                 cancel=cancel)
-        report = check_report(verified, self.catalog, self._province_of(verified.manifest.series.commune))
+        with self.repo.reading() as session:  # one connection for what verifying and checking look up
+            lookups = session.connection()
+            verified = verify_bundle(file, staging, office=office_code, keys=keys,
+                                     lookup_sender=self._lookup_sender,
+                                     lookup_series=lambda series: series_state(lookups, series), cancel=cancel)
+            province = province_of(lookups, verified.manifest.series.commune)
+        report = check_report(verified, self.catalog, province)
         problems = validate_period(report.plan, report.record.entries(), report.scheduled.period.end,
                                    verified.manifest.created_at.date(), Level.COMMUNE)
         self._store_evidence(verified, staging)
@@ -168,25 +150,6 @@ class Intake(OfficeKeys, Enrolment):
         series = verified.manifest.series
         return ImportOutcome(file, "accepted", series.commune, series.plan, series.period,
                              verified.manifest.revision, problems=len(problems))
-
-    def _province_of(self, commune: str) -> str | None:
-        with self.repo.reading() as session:
-            return session.connection().execute(
-                select(_COMMUNE.c.province_code).where(_COMMUNE.c.code == commune)).scalar()
-
-    def _series_state(self, series: Series, connection: Connection | None = None) -> SeriesState:
-        """What the office accepted so far for ``series`` (read in ``connection``'s transaction when given)."""
-        if connection is None:
-            with self.repo.reading() as session:
-                return self._series_state(series, session.connection())
-        state = connection.execute(select(_SEQUENCE.c.last_revision, _SEQUENCE.c.last_manifest_hash).where(
-            _SEQUENCE.c.commune_code == series.commune, _SEQUENCE.c.series == series_key(series))).first()
-        seen = frozenset(connection.execute(select(_SUBMISSION.c.bundle_id).where(
-            _SUBMISSION.c.commune_code == series.commune, _SUBMISSION.c.plan_id == series.plan,
-            _SUBMISSION.c.period_id == series.period)).scalars())
-        if state is None:
-            return SeriesState(seen_bundle_ids=seen)
-        return SeriesState(state.last_revision, state.last_manifest_hash, seen)
 
     def _store_evidence(self, verified: VerifiedBundle, staging: EvidenceStaging) -> None:
         """Move the decrypted evidence into the content-addressed store, on disk before the transaction (harmless
@@ -203,7 +166,7 @@ class Intake(OfficeKeys, Enrolment):
         for attempt in range(STORE_ATTEMPTS):
             try:
                 with self.repo.transaction() as session:
-                    self._write_submission(session.connection(), verified, report, problems)
+                    write_submission(session.connection(), verified, report, problems, self.clock())
                 return
             except IntegrityError:
                 conflicts += 1
@@ -216,58 +179,3 @@ class Intake(OfficeKeys, Enrolment):
                 time.sleep(pause)
                 pause *= 2
         raise StorageError("office.busy", file=verified.source.name)
-
-    def _write_submission(self, connection: Connection, verified: VerifiedBundle, report: CheckedReport,
-                          problems: list[Problem]) -> None:
-        manifest = verified.manifest
-        series = manifest.series
-        record, plan = report.record, report.plan
-        check_sequence(manifest, self._series_state(series, connection))  # re-checked inside the transaction
-        stored = connection.execute(select(_SUBMISSION.c.commune_code, _SUBMISSION.c.plan_id, _SUBMISSION.c.period_id)
-                                    .where(_SUBMISSION.c.bundle_id == manifest.bundle_id)).first()
-        if stored is not None:  # stored meanwhile by another import (a duplicate), or the id of another series
-            if tuple(stored) == (series.commune, series.plan, series.period):
-                raise DuplicateBundleError(manifest.bundle_id)
-            raise BundleError(Code.BUNDLE_ID_REUSED, bundle_id=manifest.bundle_id)
-        same_series = (_SUBMISSION.c.commune_code == series.commune, _SUBMISSION.c.plan_id == series.plan,
-                       _SUBMISSION.c.period_id == series.period)
-        connection.execute(update(_SUBMISSION).where(*same_series).values(is_current=False))
-        submission_id = connection.execute(insert(_SUBMISSION).values(
-            bundle_id=manifest.bundle_id, commune_code=series.commune, plan_id=series.plan,
-            period_id=series.period, revision=manifest.revision, manifest_hash=verified.manifest_sha256,
-            previous_manifest_hash=manifest.previous_manifest_sha256, signing_key_id=manifest.sender.key_id,
-            file_name=verified.source.name, file_sha256=verified.sha256, created_at=manifest.created_at,
-            submitted_at=record.submitted_at, received_at=self.clock(), is_current=True,
-            history_json=json.dumps(_HISTORY.dump_python(record.history, mode="json"), ensure_ascii=False),
-        )).inserted_primary_key[0]
-        entries = record.entries()
-        indicator_rows = []
-        for indicator in plan.indicators():
-            entry = entries.indicators.get(indicator.code)
-            if entry is None and not indicator.applies_to_communes:
-                continue
-            outcome = indicator_result(indicator, entry, Level.COMMUNE)
-            reported = {f: getattr(entry, f) if entry else None
-                        for f in ("numerator", "denominator", "value", "note", "data_source")}
-            indicator_rows.append({"submission_id": submission_id, "indicator_code": indicator.code, **reported,
-                                   "result": str(outcome.result) if outcome.result is not None else None,
-                                   "target_status": outcome.status.value})
-        task_rows = [{"submission_id": submission_id, "task_code": t.task_code, "status": t.status.value,
-                      "progress_pct": t.progress_pct, "completed_on": t.completed_on, "result": t.result,
-                      "difficulties": t.difficulties, "proposals": t.proposals} for t in entries.tasks.values()]
-        evidence_rows = [{"submission_id": submission_id, "item_code": e.item, "name": e.name,
-                          "sha256": e.sha256, "size": e.size, "media_type": e.media_type} for e in record.evidence]
-        problem_rows = [{"submission_id": submission_id, "code": p.code, "severity": p.severity.value,
-                         "item_code": p.item_code, "field": p.field,
-                         "params_json": json.dumps({k: str(v) for k, v in p.params.items()}, ensure_ascii=False)}
-                        for p in problems]
-        for table, rows in ((SubmissionIndicator, indicator_rows), (SubmissionTask, task_rows),
-                            (SubmissionEvidence, evidence_rows), (SubmissionProblem, problem_rows)):
-            if rows:  # one executemany per table
-                connection.execute(insert(table.__table__), rows)
-        key = (_SEQUENCE.c.commune_code == series.commune, _SEQUENCE.c.series == series_key(series))
-        advanced = {"last_revision": manifest.revision, "last_manifest_hash": verified.manifest_sha256,
-                    "last_bundle_id": manifest.bundle_id}
-        if not connection.execute(update(_SEQUENCE).where(*key).values(**advanced)).rowcount:
-            connection.execute(insert(_SEQUENCE).values(commune_code=series.commune, series=series_key(series),
-                                                        **advanced))
