@@ -212,12 +212,12 @@ def test_kills_during_an_office_import_leave_no_decrypted_evidence_and_the_retry
     for round_ in range(rounds(4)):
         office = tmp_path / f"office-{round_}"
         shutil.copytree(setup.office, office)
-        quarantine = office / "quarantine"
+        evidence = office / "evidence"
         if round_ % 2:
             killed = cds_processes.run_killed(*command(office), after=rng.uniform(0, duration))
-        else:  # while a bundle is being decrypted into quarantine
+        else:  # while a bundle's evidence is being decrypted into the evidence store's owned temporaries
             killed = cds_processes.run_killed(*command(office), after=rng.uniform(0, 0.05),
-                                              when=lambda: any(quarantine.iterdir()))
+                                              when=lambda: any(evidence.glob(".incoming-*")))
         context = f"seed {seed}, round {round_}: {killed}"
         kills += killed.killed
         assert not killed.crashed, context
@@ -226,7 +226,7 @@ def test_kills_during_an_office_import_leave_no_decrypted_evidence_and_the_retry
         assert revisions in ([], [1], [1, 2]), context
         started = cds_processes.run("--data-dir", str(office), "office", "submissions", P, Q1)
         assert started.code == 0, f"{context}\n{started}"
-        assert temporaries(office) == [], context  # no decrypted evidence left in quarantine
+        assert temporaries(office) == [], context  # no decrypted evidence left in a temporary
         _stored_evidence_is_sound(office)
         retry = cds_processes.run(*command(office))
         assert retry.code == 0, f"{context}\nretry: {retry}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import re
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer
@@ -58,9 +59,21 @@ def format_timestamp(moment: dt.datetime) -> str:
     return moment.strftime(TIMESTAMP_FORMAT)
 
 
+_CANONICAL_TIMESTAMP = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z", re.ASCII)
+
+
 def _parse_timestamp(value: Any) -> Any:
     if not isinstance(value, str):
         return value
+    canonical = _CANONICAL_TIMESTAMP.fullmatch(value)
+    if canonical is not None:  # the usual case, without strptime (a report holds hundreds of timestamps)
+        try:
+            parsed = dt.datetime(*map(int, canonical.groups()), tzinfo=dt.timezone.utc)
+        except ValueError:
+            raise PydanticCustomError("timestamp_form", "not a timestamp") from None
+        if parsed.year < 1000:  # written with four digits, but strftime writes fewer
+            raise PydanticCustomError("timestamp_form", "timestamp not canonical")
+        return parsed
     try:
         parsed = dt.datetime.strptime(value, TIMESTAMP_FORMAT).replace(tzinfo=dt.timezone.utc)
     except ValueError:

@@ -2,16 +2,23 @@
 
 The first frame must be the signed manifest; it is handed to a callback that verifies it (signature, header,
 recipients, ordering) before any entry is looked at. Each following frame must be the next entry the manifest
-lists, with the listed size; records are kept in memory and parsed as JSON, attachments are streamed into the
-quarantine folder; both are hashed on the way and compared with the manifest.
+lists, with the listed size; records are kept in memory and parsed as JSON, attachments are streamed into an
+``AttachmentSink``; both are hashed on the way and compared with the manifest. Each byte of an attachment is
+written once and hashed once, as it goes by: nothing here reads an attachment back.
+
+Two sinks exist: ``QuarantineFolder`` (a folder of its own, each attachment under its entry name: for callers
+of the library) and the office's evidence staging (``storage/evidence_store.EvidenceStaging``: owned temporary
+files inside the evidence store, moved into place when the import commits).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Callable
+from typing import Any, BinaryIO, Callable, Protocol
 
 from cds_desktop.core.bundle.canonical import JsonSyntaxError, loads_strict
 from cds_desktop.core.bundle.errors import Code, DocumentError
@@ -20,51 +27,111 @@ from cds_desktop.core.bundle.manifest import EntryKind, Manifest, ManifestEntry
 from cds_desktop.core.bundle.names import MAX_NAME_BYTES, printable
 from cds_desktop.core.errors import BundleError
 
+FileIdentity = tuple[int, int, int, int]
+"""``(st_dev, st_ino, st_size, st_mtime_ns)``: which file, as written; compared by ``stat``, never by reading."""
+
+
+def file_identity(status: os.stat_result) -> FileIdentity:
+    return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns
+
 
 @dataclass(frozen=True)
 class QuarantinedFile:
-    """An attachment written to the quarantine folder, with its verified size and SHA-256 (hex)."""
+    """An attachment written by a sink, with its verified size and SHA-256 (hex) and the file as written."""
 
     name: str
     path: Path
     size: int
     sha256: str
+    identity: FileIdentity
+
+
+class AttachmentOutput(Protocol):
+    """Where the bytes of one attachment go, in order; ``finish`` after the last one."""
+
+    path: Path
+
+    def write(self, data: memoryview) -> None: ...
+
+    def finish(self) -> FileIdentity:
+        """Everything is written (flushed, not necessarily on disk yet); the file as it now is."""
+        ...
+
+
+class AttachmentSink(Protocol):
+    """Receives the attachments of one bundle while it is verified; ``discard`` removes them all (a refusal)."""
+
+    location: Path  # named in a storage error
+
+    def open(self, name: str) -> AttachmentOutput: ...
+
+    def discard(self) -> None: ...
+
+
+class _FolderFile:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._stream: BinaryIO = open(path, "xb")
+
+    def write(self, data: memoryview) -> None:
+        self._stream.write(data)
+
+    def finish(self) -> FileIdentity:
+        self._stream.close()
+        return file_identity(os.stat(self.path))
+
+    def close(self) -> None:
+        self._stream.close()
+
+
+class QuarantineFolder:
+    """A folder that must not exist or be empty; each attachment becomes the file its entry name says."""
+
+    def __init__(self, folder: Path) -> None:
+        if folder.exists() and any(folder.iterdir()):
+            raise BundleError(Code.QUARANTINE_NOT_EMPTY, path=str(folder))
+        folder.mkdir(parents=True, exist_ok=True)
+        self.location = folder
+        self._open: list[_FolderFile] = []
+
+    def open(self, name: str) -> AttachmentOutput:
+        output = _FolderFile(self.location.joinpath(*name.split("/")))
+        self._open.append(output)
+        return output
+
+    def discard(self) -> None:
+        for output in self._open:
+            output.close()
+        shutil.rmtree(self.location, ignore_errors=True)
 
 
 class _Entry:
     """The entry frame being read: where its content goes and how it is checked."""
 
-    def __init__(self, listed: ManifestEntry, quarantine: Path) -> None:
+    def __init__(self, listed: ManifestEntry, sink: AttachmentSink) -> None:
         self.listed = listed
         self.remaining = listed.size
         self.hash = hashlib.sha256()
         self.record = bytearray() if listed.kind is EntryKind.RECORD else None
-        self.path = quarantine.joinpath(*listed.name.split("/"))
-        self.stream: BinaryIO | None = None
-        if self.record is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.stream = open(self.path, "xb")
+        self.output = sink.open(listed.name) if self.record is None else None
 
     def write(self, data: memoryview) -> None:
         self.hash.update(data)
-        if self.stream is not None:
-            self.stream.write(data)
+        if self.output is not None:
+            self.output.write(data)
         else:
             assert self.record is not None
             self.record += data
         self.remaining -= len(data)
 
-    def close(self) -> None:
-        if self.stream is not None:
-            self.stream.close()
-
 
 class PayloadReader:
     """Consumes decrypted payload bytes (``feed``) and checks, at the end (``finish``), that nothing is missing."""
 
-    def __init__(self, verify_manifest: Callable[[bytes], Manifest], quarantine: Path) -> None:
+    def __init__(self, verify_manifest: Callable[[bytes], Manifest], sink: AttachmentSink) -> None:
         self._verify_manifest = verify_manifest
-        self._quarantine = quarantine
+        self._sink = sink
         self._pending = bytearray()  # bytes of a fixed-size part (frame prefix, name) not yet complete
         self._need = FRAME_PREFIX.size
         self._step: Callable[[bytes], None] = self._on_frame_prefix
@@ -99,11 +166,6 @@ class PayloadReader:
         if self._next < len(self._manifest.entries):
             raise BundleError(Code.MANIFEST_ENTRY_MISSING, name=self._manifest.entries[self._next].name)
         return self._manifest
-
-    def close(self) -> None:
-        """Close the attachment being written, if any (after a failure)."""
-        if self._entry is not None:
-            self._entry.close()
 
     def _expect(self, size: int, step: Callable[[bytes], None]) -> None:
         self._need = size
@@ -150,7 +212,7 @@ class PayloadReader:
         if size != listed.size:
             raise BundleError(Code.ENTRY_SIZE_MISMATCH, name=name, expected=listed.size, found=max(size, 0))
         self._next += 1
-        self._entry = _Entry(listed, self._quarantine)
+        self._entry = _Entry(listed, self._sink)
         if size == 0:
             self._finish_entry()
 
@@ -158,7 +220,7 @@ class PayloadReader:
         entry = self._entry
         assert entry is not None
         self._entry = None
-        entry.close()
+        identity = entry.output.finish() if entry.output is not None else None
         name = entry.listed.name
         if entry.hash.hexdigest() != entry.listed.sha256:
             raise BundleError(Code.ENTRY_HASH_MISMATCH, name=name)
@@ -168,5 +230,7 @@ class PayloadReader:
             except JsonSyntaxError as exc:
                 raise DocumentError(Code.RECORD_INVALID, reason=exc.reason, name=name, **exc.params) from None
         else:
-            self.attachments.append(QuarantinedFile(name, entry.path, entry.listed.size, entry.listed.sha256))
+            assert entry.output is not None and identity is not None
+            self.attachments.append(QuarantinedFile(name, entry.output.path, entry.listed.size, entry.listed.sha256,
+                                                    identity))
         self._expect(FRAME_PREFIX.size, self._on_frame_prefix)

@@ -1,12 +1,18 @@
-"""Import, first half: verify a bundle completely into a quarantine folder, or refuse it with a distinct code.
+"""Import, first half: verify a bundle completely, its attachments into a sink, or refuse it with a distinct code.
 
 ``verify_bundle`` checks, in this order: the header (no key needed); that the bundle is addressed to this office;
 that its sender's key is enrolled and active; the office key that opens the wrapped file key; the payload's key
 commitment and exact length; then, streaming, the signed manifest (signature with the enrolled key, the header
 repeated exactly, this office among the signed recipients, safe entry names, ordering against the receiver's
 state) and every entry against it. Only when all of that passes — Cobblestone's final chunk included — is a
-``VerifiedBundle`` returned; on any failure the quarantine folder is removed. Nothing here touches a database:
-the caller imports from the result in one transaction, after ``ensure_unchanged`` if time has passed.
+``VerifiedBundle`` returned; on any failure the sink's attachments are removed. Nothing here touches a database:
+the caller imports from the result in one transaction.
+
+The bundle file is read once, in one pass: each block is hashed (the file's SHA-256) and decrypted, and the
+plaintext is parsed, hashed per entry and written to the sink as it goes by. Everything the result holds — the
+manifest, the records, the attachments, the file's hash — comes from that one reading, so a change to the file
+afterwards cannot reach what is imported, and nothing is read twice. ``ensure_unchanged`` checks, by ``stat``
+alone, that the attachment files are still the very files written.
 """
 
 from __future__ import annotations
@@ -26,7 +32,13 @@ from cryptography.exceptions import InvalidTag
 from cds_desktop.core.bundle.errors import Code, DocumentError
 from cds_desktop.core.bundle.fields import Series
 from cds_desktop.core.bundle.format import BundleHeader, HeaderCore, read_header, wrap_info
-from cds_desktop.core.bundle.frames import PayloadReader, QuarantinedFile
+from cds_desktop.core.bundle.frames import (
+    AttachmentSink,
+    PayloadReader,
+    QuarantinedFile,
+    QuarantineFolder,
+    file_identity,
+)
 from cds_desktop.core.bundle.keys import EncryptionKey, EnrolledKey, KeyStatus, SenderLookup, sha256_fingerprint
 from cds_desktop.core.bundle.manifest import MANIFEST_CODES, Manifest, manifest_sha256
 from cds_desktop.core.bundle.names import check_entry_names
@@ -46,7 +58,7 @@ SeriesStateLookup = Callable[[Series], SeriesState]
 
 @dataclass(frozen=True)
 class VerifiedBundle:
-    """A bundle that passed every check; its attachments wait in ``quarantine``."""
+    """A bundle that passed every check; its attachments wait in the sink (``quarantine``: its folder, if one)."""
 
     source: Path
     size: int
@@ -57,7 +69,7 @@ class VerifiedBundle:
     manifest_sha256: str
     records: Mapping[str, Any]  # entry name -> parsed JSON
     attachments: tuple[QuarantinedFile, ...]
-    quarantine: Path
+    quarantine: Path | None
     opened_with: str  # id of the office key that opened it
 
 
@@ -69,7 +81,7 @@ def inspect_bundle(path: Path, *, allowed_suites: Collection[int] | None = None)
 
 def verify_bundle(
     path: Path,
-    quarantine: Path,
+    attachments: Path | AttachmentSink,
     *,
     office: str,
     keys: Sequence[EncryptionKey],
@@ -81,32 +93,43 @@ def verify_bundle(
 ) -> VerifiedBundle:
     """Verify the bundle at ``path`` for ``office`` (its code) holding the private ``keys``.
 
-    ``quarantine`` must not exist or be empty; it receives the attachments. ``lookup_sender(org, key_id)``
+    ``attachments`` receives the attachments: a quarantine folder (which must not exist or be empty; each
+    attachment becomes the file its entry name says) or an ``AttachmentSink``. ``lookup_sender(org, key_id)``
     returns the enrolled key or ``None``; ``lookup_series``, when given, refuses a duplicate, rolled-back or
     unchained bundle before any entry is unpacked. ``progress(done, total)`` counts decrypted payload bytes.
     Raises ``BundleError`` (see ``errors.Code``; ``DuplicateBundleError`` for a repeat), ``StorageError`` if the
-    quarantine cannot be written, ``Cancelled``.
+    attachments cannot be written, ``Cancelled``.
     """
-    _prepare_quarantine(quarantine)
+    if isinstance(attachments, (str, os.PathLike)):
+        try:
+            sink: AttachmentSink = QuarantineFolder(Path(attachments))
+        except OSError as exc:
+            raise storage_error(exc, Path(attachments)) from exc
+    else:
+        sink = attachments
     try:
         with _open_bundle(path) as stream:
             return _verify(
-                path, stream, quarantine, office, keys, lookup_sender, lookup_series, allowed_suites, progress, cancel
+                path, stream, sink, office, keys, lookup_sender, lookup_series, allowed_suites, progress, cancel
             )
     except OSError as exc:
-        discard_quarantine(quarantine)
-        raise storage_error(exc, quarantine) from exc
+        sink.discard()
+        raise storage_error(exc, sink.location) from exc
     except BaseException:
-        discard_quarantine(quarantine)
+        sink.discard()
         raise
 
 
 def ensure_unchanged(verified: VerifiedBundle) -> None:
-    """Raise ``bundle.changed_since_verify`` if the bundle file or a quarantined attachment changed since verifying."""
-    if _file_sha256(verified.source) != verified.sha256:
-        raise BundleError(Code.CHANGED_SINCE_VERIFY, path=str(verified.source))
+    """Raise ``bundle.changed_since_verify`` if an attachment file is no longer the very file verification wrote
+    (removed, replaced, truncated, written to): compared by ``stat``, without reading it again. The bundle file
+    itself needs no check: nothing of it is read after verifying (see the module)."""
     for attachment in verified.attachments:
-        if _file_sha256(attachment.path) != attachment.sha256:
+        try:
+            now = file_identity(os.stat(attachment.path))
+        except OSError:
+            now = None
+        if now != attachment.identity:
             raise BundleError(Code.CHANGED_SINCE_VERIFY, path=str(attachment.path))
 
 
@@ -118,7 +141,7 @@ def discard_quarantine(quarantine: Path) -> None:
 def _verify(
     path: Path,
     stream: io.FileIO,
-    quarantine: Path,
+    sink: AttachmentSink,
     office: str,
     keys: Sequence[EncryptionKey],
     lookup_sender: SenderLookup,
@@ -141,12 +164,9 @@ def _verify(
     _check_commitment_and_length(decryptor, commitment, file_size - len(header.encoded), header)
     file_hash = hashlib.sha256(header.encoded + commitment)
 
-    payload = PayloadReader(lambda data: _verify_manifest(data, header, office, sender, lookup_series), quarantine)
-    try:
-        _decrypt_payload(path, stream, header, decryptor, file_hash.update, payload, progress, cancel)
-        manifest = payload.finish()
-    finally:
-        payload.close()
+    payload = PayloadReader(lambda data: _verify_manifest(data, header, office, sender, lookup_series), sink)
+    _decrypt_payload(path, stream, header, decryptor, file_hash.update, payload, progress, cancel)
+    manifest = payload.finish()
     with _reading(path):
         grown = stream.read(1)  # the file grew while it was being read
     if grown:
@@ -162,7 +182,7 @@ def _verify(
         manifest_sha256=manifest_sha256(manifest.canonical()),
         records=payload.records,
         attachments=tuple(payload.attachments),
-        quarantine=quarantine,
+        quarantine=sink.location if isinstance(sink, QuarantineFolder) else None,
         opened_with=opened_with,
     )
 
@@ -196,7 +216,9 @@ def _decrypt_payload(
     progress: ProgressCallback | None,
     cancel: CancelToken | None,
 ) -> None:
-    """Stream the rest of the payload: read, hash and decrypt, hand the plaintext to ``payload``."""
+    """Stream the rest of the payload: read and hash (one stage), decrypt (the next), hand the plaintext to
+    ``payload`` (which hashes each entry and writes the attachments). Each byte is read once and each pass over
+    the data — ciphertext hash, decryption, entry hash, write — happens once, the stages on different threads."""
     remaining = header.payload_size - header.suite.payload_overhead
     total = header.core.plaintext_size
     done = 0
@@ -206,10 +228,10 @@ def _decrypt_payload(
         with _reading(path):
             count = stream.readinto(block[: min(len(block), remaining)]) or 0
         remaining -= count
+        hash_ciphertext(block[:count])
         return count
 
-    def hash_and_decrypt(block: memoryview, out: memoryview) -> int:
-        hash_ciphertext(block)
+    def decrypt(block: memoryview, out: memoryview) -> int:
         try:
             return decryptor.update_into(block, out)
         except InvalidTag:
@@ -223,7 +245,7 @@ def _decrypt_payload(
             progress(done, total)
 
     # Output blocks: enough for any update_into, per the Cobblestone docs.
-    run_pipeline(read, hash_and_decrypt, consume, block_size=BLOCK_SIZE, output_size=BLOCK_SIZE + 16400, cancel=cancel,
+    run_pipeline(read, decrypt, consume, block_size=BLOCK_SIZE, output_size=BLOCK_SIZE + 16400, cancel=cancel,
                  size_hint=remaining)
     check_cancelled(cancel)
     try:
@@ -247,15 +269,6 @@ def _reading(path: Path) -> Iterator[None]:
         yield
     except OSError as exc:
         raise BundleError(Code.UNREADABLE, path=str(path), problem=exc.strerror or str(exc)) from None
-
-
-def _prepare_quarantine(quarantine: Path) -> None:
-    try:
-        if quarantine.exists() and any(quarantine.iterdir()):
-            raise BundleError(Code.QUARANTINE_NOT_EMPTY, path=str(quarantine))
-        quarantine.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise storage_error(exc, quarantine) from exc
 
 
 def _enrolled_sender(core: HeaderCore, lookup_sender: SenderLookup) -> EnrolledKey:
@@ -322,15 +335,3 @@ def _verify_manifest(
     if lookup_series is not None:
         check_sequence(manifest, lookup_series(manifest.series))
     return manifest
-
-
-def _file_sha256(path: Path) -> str | None:
-    digest = hashlib.sha256()
-    buffer = memoryview(bytearray(BLOCK_SIZE))
-    try:
-        with open(path, "rb", buffering=0) as stream:
-            while count := stream.readinto(buffer):
-                digest.update(buffer[:count])
-    except OSError:
-        return None
-    return digest.hexdigest()

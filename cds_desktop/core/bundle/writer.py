@@ -185,25 +185,26 @@ def _write_encrypted(
     progress: ProgressCallback | None,
     cancel: CancelToken | None,
 ) -> bytes:
-    """Write the header and the encrypted payload to ``output``; the SHA-256 of everything written."""
+    """Write the header and the encrypted payload to ``output``; the SHA-256 of everything written.
+
+    One pass per job, each on its own stage of the pipeline: reading the attachments and checking their hash
+    (``_PlaintextSource``), encrypting, then hashing what is written as it is written."""
     total = len(header.encoded) + header.payload_size
     encryptor = header.suite.encryptor(file_key, header.payload_context)
     file_hash = hashlib.sha256()
     written = 0
 
     def encrypt(block: memoryview, out: memoryview) -> int:
-        count = encryptor.update_into(block, out)
-        file_hash.update(out[:count])
-        return count
+        return encryptor.update_into(block, out)
 
     def write(block: memoryview | bytes) -> None:
         nonlocal written
+        file_hash.update(block)
         output.write(block)
         written += len(block)
         if progress is not None:
             progress(written, total)
 
-    file_hash.update(header.encoded)
     write(header.encoded)
     run_pipeline(
         source.readinto,
@@ -214,9 +215,7 @@ def _write_encrypted(
         cancel=cancel,
         size_hint=header.core.plaintext_size,
     )
-    tail = encryptor.finalize()
-    file_hash.update(tail)
-    write(tail)
+    write(encryptor.finalize())
     return file_hash.digest()
 
 

@@ -7,6 +7,11 @@ if the process dies) and is renamed to its content name only when complete and f
 Reading the source and writing the store fail differently: a source that cannot be opened or read is the
 person's problem with *their* file (``InputError("evidence.unreadable")``); a store that cannot be written
 is the data folder's (``StorageError``: disk full, read-only folder, no permission).
+
+The office's import does not copy: ``EvidenceStaging`` is where a bundle's attachments are decrypted to, straight
+into owned temporaries in the store's folder (same file system), hashed by the bundle reader as they are
+written. ``commit`` fsyncs each one and renames it to its content name — the hash verification computed, not a
+second one — and ``discard`` (or leaving the ``with`` block) removes what was not committed.
 """
 
 from __future__ import annotations
@@ -14,12 +19,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import mimetypes
+import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Iterable
 
 from cds_desktop.core.errors import InputError
-from cds_desktop.core.fileio import finish_owned_file, owned_temp_file, storage_error
+from cds_desktop.core.fileio import finish_owned_file, fsync_folder, owned_temp_file, storage_error
 
 CHUNK = 1024 * 1024
 INCOMING_PREFIX = ".incoming-"
@@ -83,3 +89,68 @@ def _read(source: Path, stream: BinaryIO) -> bytes:
         return stream.read(CHUNK)
     except OSError as exc:
         raise _unreadable(source) from exc
+
+
+class _StagedFile:
+    """One attachment being decrypted into an owned temporary of the store."""
+
+    def __init__(self, stream: BinaryIO, path: Path) -> None:
+        self.path = path
+        self.stream = stream
+
+    def write(self, data: memoryview) -> None:
+        self.stream.write(data)
+
+    def finish(self) -> tuple[int, int, int, int]:
+        self.stream.flush()
+        status = os.fstat(self.stream.fileno())
+        return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns
+
+
+class EvidenceStaging:
+    """The attachments of one bundle being imported: an ``AttachmentSink`` (``bundle/frames.py``) over the store.
+
+    Use it as a context manager: leaving the block removes every temporary not committed (a refusal, a crash is
+    handled by the next start: the temporaries are owned).
+    """
+
+    def __init__(self, store: EvidenceStore) -> None:
+        self.location = store.root
+        self._store = store
+        self._files: dict[Path, _StagedFile] = {}
+        self._temporaries = contextlib.ExitStack()
+
+    def __enter__(self) -> EvidenceStaging:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.discard()
+
+    def open(self, name: str) -> _StagedFile:
+        try:
+            self.location.mkdir(parents=True, exist_ok=True)
+            stream, path = self._temporaries.enter_context(owned_temp_file(self.location, prefix=INCOMING_PREFIX))
+        except OSError as exc:
+            raise storage_error(exc, self.location) from exc
+        staged = self._files[path] = _StagedFile(stream, path)
+        return staged
+
+    def commit(self, verified: Iterable[tuple[Path, str]]) -> None:
+        """Make each verified ``(temporary path, sha256)`` a stored file, on disk before this returns; content
+        already in the store is not written again."""
+        for path, sha256 in verified:
+            staged, target = self._files[path], self._store.path_of(sha256)
+            if target.is_file():
+                continue
+            try:
+                if not target.parent.is_dir():
+                    target.parent.mkdir()
+                    fsync_folder(self.location)  # the new folder's name is on disk too
+                finish_owned_file(staged.stream, path, target)
+            except OSError as exc:
+                raise storage_error(exc, target) from exc
+
+    def discard(self) -> None:
+        """Remove the temporaries that were not committed."""
+        self._files.clear()
+        self._temporaries.close()

@@ -1,7 +1,10 @@
-"""Import: the quarantine, ordering checks while verifying, progress, cancellation and re-checking before import."""
+"""Import: the quarantine, ordering checks while verifying, progress, cancellation, reading the bundle once and
+re-checking the attachments (by ``stat``) before import."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -100,11 +103,34 @@ def test_unchanged_bundle_passes_the_recheck(tmp_path: Path, bundle: Path) -> No
     ensure_unchanged(verify(bundle, tmp_path / "q"))
 
 
-def test_bundle_file_changed_between_verify_and_import(tmp_path: Path, bundle: Path) -> None:
+def test_the_bundle_is_read_once_so_a_later_change_cannot_reach_the_import(tmp_path: Path, bundle: Path) -> None:
     copy = tmp_path / bundle.name
-    copy.write_bytes(bundle.read_bytes())
+    original = bundle.read_bytes()
+    copy.write_bytes(original)
     verified = verify(copy, tmp_path / "q")
-    copy.write_bytes(copy.read_bytes()[:-1] + b"\x00")
+    copy.write_bytes(original[:-1] + b"\x00")
+
+    ensure_unchanged(verified)  # what is imported comes from the one reading: nothing to re-read
+    assert verified.sha256 == hashlib.sha256(original).hexdigest()
+    assert verified.attachments[0].path.read_bytes() == pattern_bytes(3 * MIB)
+
+
+def test_quarantined_attachment_rewritten_with_the_same_size(tmp_path: Path, bundle: Path) -> None:
+    verified = verify(bundle, tmp_path / "q")
+    path = verified.attachments[0].path
+    path.write_bytes(bytes(path.stat().st_size))
+    os.utime(path, ns=(0, 1))  # another modification time
+
+    assert refusal(ensure_unchanged, verified).code == Code.CHANGED_SINCE_VERIFY
+
+
+def test_quarantined_attachment_replaced_by_another_file(tmp_path: Path, bundle: Path) -> None:
+    verified = verify(bundle, tmp_path / "q")
+    path = verified.attachments[0].path
+    replacement = tmp_path / "replacement"
+    replacement.write_bytes(path.read_bytes())
+    os.utime(replacement, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns))
+    os.replace(replacement, path)  # same bytes, same size and time, another file
 
     assert refusal(ensure_unchanged, verified).code == Code.CHANGED_SINCE_VERIFY
 

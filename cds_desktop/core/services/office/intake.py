@@ -1,9 +1,12 @@
 """Importing bundles at the office: a batch of files, each verified, checked and stored — or refused alone.
 
-Per file, in two phases: ``bundle.reader.verify_bundle`` verifies it completely into a quarantine folder,
-``record_checks.check_report`` checks what it says, the commune rules validate it again; only then is it written
-in one database transaction that re-runs the ordering check (duplicate, rollback, chain) against the state read
-in that same transaction and advances the series.
+Per file, in two phases: ``bundle.reader.verify_bundle`` verifies it completely, reading it once and decrypting
+its evidence straight into owned temporaries of the evidence store (``EvidenceStaging``);
+``record_checks.check_report`` checks what it says, the commune rules validate it again; only then are the
+evidence files moved into place (fsynced) and the rest written in one database transaction that re-runs the
+ordering check (duplicate, rollback, chain) against the state read in that same transaction and advances the
+series. A refused file leaves nothing behind: its temporaries are removed (after a crash, at the next start).
+The transaction writes with SQLAlchemy Core (one statement per table), not one ORM object per row.
 
 A batch never stops at a bad file: every failure while importing one file becomes that file's refusal with a
 code, and the batch goes on. A failure that is not a ``CdsError`` is a bug: it is logged with its traceback and
@@ -24,7 +27,6 @@ done stay done, the file under way and the rest are left as they were.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 import uuid
@@ -32,12 +34,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
 
 from cds_desktop.core.bundle.errors import Code, DuplicateBundleError
-from cds_desktop.core.bundle.fields import Series
 from cds_desktop.core.bundle.format import FILE_SUFFIX, HeaderCore
 from cds_desktop.core.bundle.keys import EncryptionKey
 from cds_desktop.core.bundle.reader import (
@@ -46,9 +45,7 @@ from cds_desktop.core.bundle.reader import (
     inspect_bundle,
     verify_bundle,
 )
-from cds_desktop.core.bundle.sequence import SeriesState, check_sequence
 from cds_desktop.core.errors import BundleError, CdsError, StorageError
-from cds_desktop.core.fileio import create_owned_folder, storage_error
 from cds_desktop.core.plans.model import Level
 from cds_desktop.core.progress import Cancelled, CancelToken, check_cancelled
 from cds_desktop.core.services.office.enrolment import Enrolment
@@ -62,23 +59,18 @@ from cds_desktop.core.services.office.import_log import (
 )
 from cds_desktop.core.services.office.keys import OfficeKeys
 from cds_desktop.core.services.office.record_checks import CheckedReport, check_report
+from cds_desktop.core.services.office.storing import province_of, series_state, write_submission
 from cds_desktop.core.services.roles import Permission
-from cds_desktop.core.storage.exchange_models import (
-    OfficeCommune,
-    SequenceState,
-    Submission,
-    SubmissionEvidence,
-    SubmissionIndicator,
-    SubmissionProblem,
-    SubmissionTask,
-)
-from cds_desktop.core.validation import indicator_result, validate_period
+from cds_desktop.core.storage.exchange_models import OfficeCommune
+from cds_desktop.core.storage.evidence_store import EvidenceStaging
+from cds_desktop.core.validation import validate_period
 from cds_desktop.core.validation.problems import Problem
 
 log = logging.getLogger(__name__)
 
 STORE_ATTEMPTS = 8
 RETRY_PAUSE_SECONDS = 0.05  # doubled after each busy attempt (0.05 … 6.4 s in all)
+
 
 
 @dataclass(frozen=True)
@@ -153,10 +145,6 @@ def import_order(files: Iterable[Path]) -> list[tuple[Path, HeaderCore | None]]:
     return sorted(((file, header(file)) for file in files), key=key)
 
 
-def series_key(series: Series) -> str:
-    return f"{series.plan}/{series.period}"
-
-
 class Intake(OfficeKeys, Enrolment, ImportLog):
     def import_bundles(self, paths: Iterable[Path], passphrase: str, cancel: CancelToken | None = None,
                        progress=None, *, actor: str | None = None, on_file: FileWatcher | None = None,
@@ -222,25 +210,22 @@ class Intake(OfficeKeys, Enrolment, ImportLog):
 
     def _import_checked(self, file: Path, office_code: str, keys: list[EncryptionKey], cancel,
                         file_attempt: FileAttempt) -> ImportOutcome:
-        try:  # owned: if this process dies, the next start removes it and the decrypted evidence in it
-            owned = create_owned_folder(self.data_dir.quarantine, "")
-        except OSError as exc:
-            raise storage_error(exc, self.data_dir.quarantine) from exc
-        try:
-            return self._import_into(file, owned.path, office_code, keys, cancel, file_attempt)
-        finally:
-            owned.release()  # removes whatever verification left in the quarantine
+        # owned temporaries in the evidence store: if this process dies, the next start removes them
+        with EvidenceStaging(self.evidence_store) as staging:
+            return self._import_into(file, staging, office_code, keys, cancel, file_attempt)
 
-    def _import_into(self, file: Path, quarantine: Path, office_code: str, keys: list[EncryptionKey],
+    def _import_into(self, file: Path, staging: EvidenceStaging, office_code: str, keys: list[EncryptionKey],
                      cancel, file_attempt: FileAttempt) -> ImportOutcome:
-        verified = verify_bundle(file, quarantine, office=office_code, keys=keys,
-                                 lookup_sender=self._lookup_sender, lookup_series=self._series_state,
-                                 cancel=cancel)
-        report = check_report(verified, self.catalog, self._province_of(verified.manifest.series.commune))
+        with self.repo.reading() as session:  # one connection for what verifying and checking look up
+            lookups = session.connection()
+            verified = verify_bundle(file, staging, office=office_code, keys=keys,
+                                     lookup_sender=self._lookup_sender,
+                                     lookup_series=lambda series: series_state(lookups, series), cancel=cancel)
+            province = province_of(lookups, verified.manifest.series.commune)
+        report = check_report(verified, self.catalog, province)
         problems = validate_period(report.plan, report.record.entries(), report.scheduled.period.end,
                                    verified.manifest.created_at.date(), Level.COMMUNE)
-        self._store_evidence(verified)
-        ensure_unchanged(verified)
+        self._store_evidence(verified, staging)
         manifest = verified.manifest
         series = manifest.series
         # the chain check admits no predecessor only for the first revision the office stores of a series
@@ -250,30 +235,12 @@ class Intake(OfficeKeys, Enrolment, ImportLog):
                                 fingerprint=verified.fingerprint)
         return self._store(verified, report, problems, file_attempt, outcome)
 
-    def _province_of(self, commune: str) -> str | None:
-        with self.repo.reading() as session:
-            row = session.get(OfficeCommune, commune)
-        return row.province_code if row is not None else None
-
-    def _series_state(self, series: Series, session: Session | None = None) -> SeriesState:
-        """What the office accepted so far for ``series`` (read in ``session`` when given)."""
-        if session is None:
-            with self.repo.reading() as reading:
-                return self._series_state(series, reading)
-        state = session.get(SequenceState, (series.commune, series_key(series)))
-        seen = session.exec(select(Submission.bundle_id).where(
-            Submission.commune_code == series.commune, Submission.plan_id == series.plan,
-            Submission.period_id == series.period)).all()
-        if state is None:
-            return SeriesState(seen_bundle_ids=frozenset(seen))
-        return SeriesState(state.last_revision, state.last_manifest_hash, frozenset(seen))
-
-    def _store_evidence(self, verified: VerifiedBundle) -> None:
-        """Copy the evidence into the content-addressed store (harmless if the transaction then fails)."""
-        for attachment in verified.attachments:
-            stored = self.evidence_store.store(attachment.path)
-            if stored.sha256 != attachment.sha256:
-                raise BundleError(Code.CHANGED_SINCE_VERIFY, path=str(attachment.path))
+    def _store_evidence(self, verified: VerifiedBundle, staging: EvidenceStaging) -> None:
+        """Move the decrypted evidence into the content-addressed store, on disk before the transaction (harmless
+        if the transaction then fails: content nobody refers to). Nothing is read again: ``ensure_unchanged``
+        checks by ``stat`` that each file is still the one verification wrote and hashed."""
+        ensure_unchanged(verified)
+        staging.commit((attachment.path, attachment.sha256) for attachment in verified.attachments)
 
     def _store(self, verified: VerifiedBundle, report: CheckedReport, problems: list[Problem],
                file_attempt: FileAttempt, outcome: ImportOutcome) -> ImportOutcome:
@@ -285,8 +252,9 @@ class Intake(OfficeKeys, Enrolment, ImportLog):
         for attempt in range(STORE_ATTEMPTS):
             try:
                 with self.repo.transaction() as session:
-                    stored = replace(outcome, submission_id=self._write_submission(session, verified, report,
-                                                                                   problems))
+                    submission_id = write_submission(session.connection(), verified, report, problems,
+                                                     self.clock())
+                    stored = replace(outcome, submission_id=submission_id)
                     self._log_attempt(session, file_attempt, stored)
                 return stored
             except IntegrityError:
@@ -300,61 +268,4 @@ class Intake(OfficeKeys, Enrolment, ImportLog):
                 time.sleep(pause)
                 pause *= 2
         raise StorageError("office.busy", file=verified.source.name)
-
-    def _write_submission(self, session: Session, verified: VerifiedBundle, report: CheckedReport,
-                          problems: list[Problem]) -> int:
-        """Write the submission and its rows, advance the series; returns the submission's id."""
-        manifest = verified.manifest
-        series = manifest.series
-        record, plan = report.record, report.plan
-        check_sequence(manifest, self._series_state(series, session))  # re-checked inside the transaction
-        stored = session.exec(select(Submission).where(Submission.bundle_id == manifest.bundle_id)).first()
-        if stored is not None:  # stored meanwhile by another import (a duplicate), or the id of another series
-            if (stored.commune_code, stored.plan_id, stored.period_id) == (series.commune, series.plan, series.period):
-                raise DuplicateBundleError(manifest.bundle_id)
-            raise BundleError(Code.BUNDLE_ID_REUSED, bundle_id=manifest.bundle_id)
-        session.exec(update(Submission).where(
-            Submission.commune_code == series.commune, Submission.plan_id == series.plan,
-            Submission.period_id == series.period).values(is_current=False))
-        submission = Submission(
-            bundle_id=manifest.bundle_id, commune_code=series.commune, plan_id=series.plan,
-            period_id=series.period, revision=manifest.revision, manifest_hash=verified.manifest_sha256,
-            previous_manifest_hash=manifest.previous_manifest_sha256, signing_key_id=manifest.sender.key_id,
-            file_name=verified.source.name, file_sha256=verified.sha256, created_at=manifest.created_at,
-            submitted_at=record.submitted_at, received_at=self.clock(),
-            history_json=json.dumps([h.model_dump(mode="json") for h in record.history], ensure_ascii=False))
-        session.add(submission)
-        session.flush()
-        entries = record.entries()
-        indicator_rows = []
-        for indicator in plan.indicators():
-            entry = entries.indicators.get(indicator.code)
-            if entry is None and not indicator.applies_to_communes:
-                continue
-            outcome = indicator_result(indicator, entry, Level.COMMUNE)
-            reported = {f: getattr(entry, f) if entry else None
-                        for f in ("numerator", "denominator", "value", "note", "data_source")}
-            indicator_rows.append({"submission_id": submission.id, "indicator_code": indicator.code, **reported,
-                                   "result": str(outcome.result) if outcome.result is not None else None,
-                                   "target_status": outcome.status.value})
-        task_rows = [{"submission_id": submission.id, "task_code": t.task_code, "status": t.status.value,
-                      "progress_pct": t.progress_pct, "completed_on": t.completed_on, "result": t.result,
-                      "difficulties": t.difficulties, "proposals": t.proposals} for t in entries.tasks.values()]
-        evidence_rows = [{"submission_id": submission.id, "item_code": e.item, "name": e.name,
-                          "sha256": e.sha256, "size": e.size, "media_type": e.media_type} for e in record.evidence]
-        problem_rows = [{"submission_id": submission.id, "code": p.code, "severity": p.severity.value,
-                         "item_code": p.item_code, "field": p.field,
-                         "params_json": json.dumps({k: str(v) for k, v in p.params.items()}, ensure_ascii=False)}
-                        for p in problems]
-        for table, rows in ((SubmissionIndicator, indicator_rows), (SubmissionTask, task_rows),
-                            (SubmissionEvidence, evidence_rows), (SubmissionProblem, problem_rows)):
-            if rows:  # one multi-row INSERT per table instead of one ORM object per row
-                session.execute(insert(table), rows)
-        state = session.get(SequenceState, (series.commune, series_key(series))) or SequenceState(
-            commune_code=series.commune, series=series_key(series), last_revision=0, last_manifest_hash="",
-            last_bundle_id="")
-        state.last_revision, state.last_manifest_hash, state.last_bundle_id = (
-            manifest.revision, verified.manifest_sha256, manifest.bundle_id)
-        session.add(state)
-        return submission.id
 
