@@ -232,6 +232,7 @@ def test_two_imports_at_once_log_each_file_of_each(inbox, tmp_path, clock):
 IMPORT_MODULES = [  # every module an import runs that raises refusals with a code
     "core/bundle/format.py", "core/bundle/frames.py", "core/bundle/manifest.py", "core/bundle/names.py",
     "core/bundle/reader.py", "core/bundle/sequence.py", "core/services/office/intake.py",
+    "core/services/office/storing.py",
     "core/services/office/record_checks.py", "core/services/report_record.py",
 ]
 

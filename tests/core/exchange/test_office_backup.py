@@ -49,7 +49,8 @@ def test_an_office_backup_holds_its_submissions_evidence_and_keys(office, receiv
     assert len([name for name in stored if name.startswith("keys/office-")]) == 2  # root and encryption keys
     manifest = json.loads((info.folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["format_version"] == 2 and "commune" not in manifest
-    assert manifest["office"] == {"code": "68", "name": "Sở Khoa học và Công nghệ tỉnh Lâm Đồng", "province_code": None}
+    assert manifest["office"] == {"code": "68", "name": "Sở Khoa học và Công nghệ tỉnh Lâm Đồng",
+                                  "province_code": "68"}  # a province office: its own province
     assert inspect_backup(info.folder) == info
 
 

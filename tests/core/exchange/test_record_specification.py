@@ -64,4 +64,5 @@ def documented_import_members() -> list[str]:
 
 def test_the_import_output_members_are_specified():
     members = {name for row in documented_import_members() for name in row if name}
-    assert members == {"file", "status", "commune", "plan", "period", "revision", "problems", "error"}
+    assert members == {"file", "kind", "status", "commune", "plan", "period", "revision", "problems", "fingerprint",
+                       "error", "advice"}
