@@ -2,7 +2,8 @@
 
 Page 1 opens with the two-column header (issuing body, its rule and "Số: …" on the left; the national title,
 the motto with its rule and the italic place/date line on the right), then "BÁO CÁO" and the subject with a
-short rule. The body is the caller's. The document closes with "Nơi nhận:" on the left and the signature block
+short rule. A letter (công văn) has no title: its summary ("V/v …") stands under the number instead. The body is
+the caller's. The document closes with "Nơi nhận:" on the left and the signature block
 on the right. Page numbers start on page 2, centred in the top margin.
 
 The national title and motto are printed in Vietnamese whatever the report's language: they are part of the
@@ -86,8 +87,9 @@ def _table(rows: list[list[object]], widths: Sequence[float], top_padding: Seque
     return PageAwareTable(rows, colWidths=list(widths), splitInRow=1, style=TableStyle(commands))
 
 
-def header_block(document: DocumentInfo, language: str) -> PageAwareTable:
-    """The two-column header: issuer and number on the left, national title, motto and date on the right."""
+def header_block(document: DocumentInfo, language: str, letter_summary: str | None = None) -> PageAwareTable:
+    """The two-column header: issuer and number on the left, national title, motto and date on the right; a
+    letter's summary ("V/v …") under the number."""
     style = styles()
     left_width = FRAME_WIDTH * _HEADER_LEFT_SHARE
     issuer = document.issuer
@@ -100,7 +102,10 @@ def header_block(document: DocumentInfo, language: str) -> PageAwareTable:
         paragraph(MOTTO, style.motto),
         HorizontalRule(stringWidth(MOTTO, BOLD, style.motto.fontSize)),
     ]
-    number = paragraph(translate("report.number", language, number=document.number), style.number)
+    number: Flowable | list[Flowable] = paragraph(translate("report.number", language, number=document.number),
+                                                  style.number)
+    if letter_summary:
+        number = [number, paragraph(letter_summary, style.number)]
     date_line = paragraph(place_date_line(document.place, document.date, language), style.date_line)
     return _table(
         [[left, right], [number, date_line]],
@@ -181,13 +186,17 @@ def write_official_pdf(
     body: list[Flowable],
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
+    *,
+    letter_summary: str | None = None,
 ) -> None:
     """Lay out header, title, ``body`` and closing on A4 with the decree's margins; write ``out_path`` atomically.
+    A letter (``letter_summary``: "V/v …") has no title; its summary stands under the number.
 
     Raises ``ReportError("report.layout")`` when the content cannot be laid out, ``StorageError`` when the
     file cannot be written, ``Cancelled`` (leaving no file behind) when ``cancel`` is set during layout.
     """
-    story = [header_block(document, language), *title_block(document, language), *body]
+    title = [] if letter_summary else title_block(document, language)
+    story = [header_block(document, language, letter_summary), *title, *body]
     story.append(closing_block(document, language))
     with atomic_writer(Path(out_path)) as stream:
         template = BaseDocTemplate(
@@ -196,7 +205,7 @@ def write_official_pdf(
             pageTemplates=[_page_template()],
             initialFontName=REGULAR,  # not reportlab's default Helvetica, which is not embedded
             initialFontSize=BODY_SIZE,
-            title=encodable(f"{translate('report.title', language)} {document.subject}"),
+            title=encodable(letter_summary or f"{translate('report.title', language)} {document.subject}"),
             author=encodable(document.issuer.name),
             subject=encodable(document.subject),
             creator="CDS Desktop",

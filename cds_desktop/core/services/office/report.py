@@ -66,6 +66,11 @@ BLANK_NUMBER = "\u2002\u2002\u2002/BC"  # the number is written in by hand when 
 _CAPACITY = {"province": ("GIÁM ĐỐC",), "district": ("TRƯỞNG PHÒNG",)}  # head of a Sở / of a Phòng
 
 
+def office_capacity(level: str) -> tuple[str, ...]:
+    """The signature block's capacity line of the head of an office of ``level`` (province or district)."""
+    return _CAPACITY.get(level, ("THỦ TRƯỞNG",))
+
+
 def _received_on(submissions: list[Submission]) -> dict[str, dt.date]:
     """Commune code → the date the office first received a report from it (the earliest import)."""
     first: dict[str, dt.date] = {}
@@ -198,7 +203,7 @@ def _document(
         date=date,
         subject=translate("office_report.subject", language, plan=plan.plan.title.get(language),
                           period=period_label(period, language)),
-        signature=Signature(capacity_lines=capacity_lines or _CAPACITY.get(office.level, ("THỦ TRƯỞNG",)),
+        signature=Signature(capacity_lines=capacity_lines or office_capacity(office.level),
                             signer_name=signer),
         recipients=recipients,
         basis=plan.plan.citation(language),

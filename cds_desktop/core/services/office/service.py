@@ -6,6 +6,7 @@
 - ``intake``       importing bundles: verify, check (``record_checks``), validate, store — file by file
 - ``submissions``  what was received, value by value, and the diff of two revisions
 - ``receipts``     signed receipts back to the communes
+- ``dashboard``    completeness and timeliness of the communes' reports, the reminder letter
 
 ``report.py`` builds the consolidated report from the stored submissions.
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import installed_catalog
 from cds_desktop.core.services.office.communes import OfficeCommunes
+from cds_desktop.core.services.office.dashboard import Dashboard
 from cds_desktop.core.services.office.intake import ImportOutcome, Intake
 from cds_desktop.core.services.office.keys import ORG_KEYS_VALID_DAYS
 from cds_desktop.core.services.office.receipts import Receipts
@@ -25,7 +27,7 @@ from cds_desktop.core.services.office.submissions import ValueChange
 __all__ = ["ORG_KEYS_VALID_DAYS", "ImportOutcome", "OfficeService", "ValueChange", "open_office_service"]
 
 
-class OfficeService(OfficeCommunes, Intake, Receipts):
+class OfficeService(OfficeCommunes, Intake, Receipts, Dashboard):
     """The receiving office: keys, communes, enrolment, import, submissions and receipts."""
 
 
