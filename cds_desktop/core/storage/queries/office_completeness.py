@@ -21,12 +21,15 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from functools import lru_cache
 from typing import NamedTuple, Sequence
 
 from sqlalchemy import (
     Integer,
+    Select,
     String,
     and_,
+    bindparam,
     case,
     func,
     literal,
@@ -88,54 +91,50 @@ class PlanActivity(NamedTuple):
     last_received_at: dt.datetime
 
 
-def _periods_table(periods: Sequence[PeriodDue]):
-    """The periods as a derived table (period_id, position, due_at): one ``SELECT`` of typed bound values each."""
+def _periods_table(count: int):
+    """``count`` periods as a derived table (period_id, position, due_at): one ``SELECT`` of bound values each,
+    filled by ``_period_values``."""
     rows = [
-        select(literal(period.period_id, String).label("period_id"), literal(position, Integer).label("position"),
-               literal(period.due_at, UTCDateTime()).label("due_at"))
-        for position, period in enumerate(periods)
+        select(bindparam(f"period_{position}", type_=String).label("period_id"),
+               literal(position, Integer).label("position"),
+               bindparam(f"due_{position}", type_=UTCDateTime()).label("due_at"))
+        for position in range(count)
     ]
-    return (rows[0] if len(rows) == 1 else union_all(*rows)).subquery("period")
+    return (rows[0] if count == 1 else union_all(*rows)).subquery("period")
 
 
-class _Matrix(NamedTuple):
-    """The joined FROM clause every question about cells shares, and the expressions over it."""
+def _period_values(plan_id: str, periods: Sequence[PeriodDue]) -> dict[str, object]:
+    values: dict[str, object] = {"plan_id": plan_id}
+    for position, period in enumerate(periods):
+        values[f"period_{position}"], values[f"due_{position}"] = period.period_id, period.due_at
+    return values
 
-    commune: type
+
+class _Cells(NamedTuple):
+    """What the questions about cells share: the periods table, each cell's current submission and the latest
+    decision on it, the first import of the period and the state."""
+
     period: object
     current: object
-    state: object
+    decision: object
     first_received_at: object
-    decided_at: object
-    from_: object
+    state: object
 
 
-def _matrix(plan_id: str, periods: Sequence[PeriodDue], every_period: bool = False) -> _Matrix:
-    """Communes × periods joined to each cell's current submission and its latest decision; ``every_period`` keeps
-    a period without communes (one row with no commune), so that counting gives it zeros."""
-    period = _periods_table(periods)
-    commune = OfficeCommune
+def _cells(period_count: int) -> _Cells:
+    """The parts of a cell's state; the plan and the periods are bound parameters (``_period_values``)."""
+    period = _periods_table(period_count)
     current = aliased(Submission, name="current")
     earlier = aliased(Submission, name="earlier")
     decision = aliased(ReceiptIssued, name="decision")
-    latest_decision = aliased(ReceiptIssued, name="latest_decision")
-    first_received_at = (
+    earliest = (
         select(func.min(earlier.received_at))
-        .where(earlier.commune_code == current.commune_code, earlier.plan_id == current.plan_id,
-               earlier.period_id == current.period_id)
+        .where(earlier.plan_id == current.plan_id, earlier.period_id == current.period_id,
+               earlier.commune_code == current.commune_code)
         .scalar_subquery()
     )
-    latest_decision_id = (
-        select(func.max(latest_decision.id)).where(latest_decision.submission_id == current.id).scalar_subquery()
-    )
-    communes = (period.outerjoin(commune.__table__, true()) if every_period
-                else commune.__table__.join(period, true()))
-    from_ = (
-        communes
-        .outerjoin(current, and_(current.commune_code == commune.code, current.plan_id == plan_id,
-                                 current.period_id == period.c.period_id, current.is_current == true()))
-        .outerjoin(decision, decision.id == latest_decision_id)
-    )
+    # a first revision that is current is the only one: its own import is the first (no lookup for most cells)
+    first_received_at = case((current.revision == 1, current.received_at), else_=earliest)
     state = case(
         (current.id.is_(None), CellState.NOT_RECEIVED.value),
         (decision.decision == CellState.ACCEPTED.value, CellState.ACCEPTED.value),
@@ -143,47 +142,81 @@ def _matrix(plan_id: str, periods: Sequence[PeriodDue], every_period: bool = Fal
         (first_received_at < period.c.due_at, CellState.ON_TIME.value),
         else_=CellState.LATE.value,
     )
-    return _Matrix(commune, period, current, state, first_received_at, decision.issued_at, from_)
+    return _Cells(period, current, decision, first_received_at, state)
+
+
+def _current_of_period(cells: _Cells):
+    """The condition joining a period to the current submissions of the plan for it."""
+    current = cells.current
+    return and_(current.plan_id == bindparam("plan_id", type_=String), current.period_id == cells.period.c.period_id,
+                current.is_current == true())
+
+
+def _latest_decision(cells: _Cells):
+    """The condition joining a submission to the latest decision (by id) on it."""
+    latest = aliased(ReceiptIssued, name="latest")
+    latest_id = select(func.max(latest.id)).where(latest.submission_id == cells.current.id).scalar_subquery()
+    return cells.decision.id == latest_id
+
+
+@lru_cache(maxsize=8)
+def _cells_query(period_count: int) -> Select:
+    """Every commune × every period, each probed for its current submission (built once per number of periods:
+    building the statement costs more than running it for a province)."""
+    c = _cells(period_count)
+    from_ = (
+        OfficeCommune.__table__.join(c.period, true())
+        .outerjoin(c.current, and_(_current_of_period(c), c.current.commune_code == OfficeCommune.code))
+        .outerjoin(c.decision, _latest_decision(c))
+    )
+    return (
+        select(OfficeCommune.code, OfficeCommune.name, c.period.c.period_id, c.state.label("state"),
+               c.current.revision, c.first_received_at.label("first_received_at"), c.current.received_at,
+               c.decision.issued_at.label("decided_at"))
+        .select_from(from_)
+        .order_by(OfficeCommune.code, c.period.c.position)
+    )
 
 
 def completeness_cells(session: Session, plan_id: str, periods: Sequence[PeriodDue]) -> list[CompletenessCell]:
     """Every commune of the office × every period of ``periods``: commune-code order, then the order given."""
     if not periods:
         return []
-    m = _matrix(plan_id, periods)
-    query = (
-        select(m.commune.code, m.commune.name, m.period.c.period_id, m.state.label("state"), m.current.revision,
-               m.first_received_at.label("first_received_at"), m.current.received_at,
-               m.decided_at.label("decided_at"))
-        .select_from(m.from_)
-        .order_by(m.commune.code, m.period.c.position)
+    rows = session.connection().execute(_cells_query(len(periods)), _period_values(plan_id, periods))
+    return list(map(CompletenessCell._make, rows))
+
+
+@lru_cache(maxsize=8)
+def _figures_query(period_count: int) -> Select:
+    """Each period with the plan's current submissions for it (a range of the index, no probing per commune: the
+    submissions' communes are the office's, a foreign key says so) and the office's number of communes."""
+    c = _cells(period_count)
+    from_ = c.period.outerjoin(c.current, _current_of_period(c)).outerjoin(c.decision, _latest_decision(c))
+
+    def counted(condition) -> object:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    return (
+        select(
+            c.period.c.period_id,
+            select(func.count()).select_from(OfficeCommune).scalar_subquery(),
+            func.count(c.current.id),
+            counted(and_(c.current.id.is_not(None), c.first_received_at < c.period.c.due_at)),
+            counted(c.decision.decision == CellState.RETURNED.value),
+            counted(c.decision.decision == CellState.ACCEPTED.value),
+        )
+        .select_from(from_)
+        .group_by(c.period.c.period_id, c.period.c.position)
+        .order_by(c.period.c.position)
     )
-    return list(map(CompletenessCell._make, session.execute(query)))
 
 
 def period_figures(session: Session, plan_id: str, periods: Sequence[PeriodDue]) -> list[PeriodFigures]:
     """For each period of ``periods`` (in that order): expected, received, on time, returned, accepted."""
     if not periods:
         return []
-    m = _matrix(plan_id, periods, every_period=True)
-
-    def counted(condition) -> object:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    query = (
-        select(
-            m.period.c.period_id,
-            func.count(m.commune.code),
-            func.count(m.current.id),
-            counted(and_(m.current.id.is_not(None), m.first_received_at < m.period.c.due_at)),
-            counted(m.state == CellState.RETURNED.value),
-            counted(m.state == CellState.ACCEPTED.value),
-        )
-        .select_from(m.from_)
-        .group_by(m.period.c.period_id, m.period.c.position)
-        .order_by(m.period.c.position)
-    )
-    return list(map(PeriodFigures._make, session.execute(query)))
+    rows = session.connection().execute(_figures_query(len(periods)), _period_values(plan_id, periods))
+    return list(map(PeriodFigures._make, rows))
 
 
 def not_reported(session: Session, plan_id: str, period_id: str) -> list[MissingCommune]:
@@ -191,7 +224,7 @@ def not_reported(session: Session, plan_id: str, period_id: str) -> list[Missing
     received = select(Submission.id).where(Submission.commune_code == OfficeCommune.code,
                                            Submission.plan_id == plan_id, Submission.period_id == period_id)
     query = select(OfficeCommune.code, OfficeCommune.name).where(~received.exists()).order_by(OfficeCommune.code)
-    return list(map(MissingCommune._make, session.execute(query)))
+    return list(map(MissingCommune._make, session.connection().execute(query)))
 
 
 def plan_activity(session: Session) -> list[PlanActivity]:
@@ -203,7 +236,7 @@ def plan_activity(session: Session) -> list[PlanActivity]:
         .group_by(Submission.plan_id)
         .order_by(last.desc(), Submission.plan_id)
     )
-    return list(map(PlanActivity._make, session.execute(query)))
+    return list(map(PlanActivity._make, session.connection().execute(query)))
 
 
 __all__ = [
