@@ -181,17 +181,17 @@ def measure(name: str, communes, goal_ms: float, runs: int, model_class) -> None
               f"{sum(c.figures.received for c in count.periods)} reports received "
               f"(built in {time.perf_counter() - started:.1f} s, database {size:.0f} MiB)")
         show("completeness (cells + figures)", timed(lambda: office.completeness(PLAN_ID, YEAR), runs), goal_ms)
-        if model_class is not None:
-            model = model_class()
-            matrix = office.completeness(PLAN_ID, YEAR)
+        model = model_class()
+        matrix = office.completeness(PLAN_ID, YEAR)
 
-            def fill_model() -> None:
-                model.set_matrix(matrix)
-                for row in range(min(30, model.rowCount())):  # one screen of rows: what the view asks first
-                    for column in range(model.columnCount()):
-                        model.data(model.index(row, column))
+        def fill_model() -> None:
+            model.set_matrix(matrix)
+            for row in range(min(30, model.rowCount())):  # one screen of rows: what the view asks first
+                for column in range(model.columnCount()):
+                    model.data(model.index(row, column))
 
-            show("Qt model (set_matrix + one screen of data())", timed(fill_model, runs))
+        show("Qt model (set_matrix + one screen of data())", timed(fill_model, runs))
+        show("Qt model sorted by the first period's state", timed(lambda: model.sort(2), runs))
         print("  query plan of the cells:")
         for line in query_plan(office):
             print(f"    {line}")
@@ -205,14 +205,11 @@ def main() -> None:
     parser.add_argument("--country-only", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    try:
-        from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication
 
-        from cds_desktop.ui.office.completeness_model import CompletenessModel
+    from cds_desktop.ui.office.completeness_model import CompletenessModel
 
-        app = QApplication.instance() or QApplication([])  # noqa: F841 (the model needs one)
-    except ImportError:
-        CompletenessModel = None  # noqa: N806
+    app = QApplication.instance() or QApplication([])  # noqa: F841 (the model needs one)
     communes = official_communes()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} processors")
     if not args.country_only:

@@ -55,17 +55,21 @@ def test_each_cell_has_its_state_revision_and_dates(small):
         ("24752", "2023Q1")]
     cells = _cells(matrix)
     nhan_co = cells["24751", Q1]
-    assert (nhan_co.commune_name, nhan_co.state, nhan_co.revision) == ("Xã Nhân Cơ", CellState.ACCEPTED, 2)
+    assert (nhan_co.commune_name, nhan_co.state, nhan_co.revision, nhan_co.on_time) == (
+        "Xã Nhân Cơ", CellState.ACCEPTED, 2, True)
     assert nhan_co.first_received_at == D(2023, 3, 1, 9, 0)  # the first revision's import decides on time
     assert nhan_co.received_at == D(2023, 3, 10, 9, 0) and nhan_co.decided_at == D(2023, 3, 11, 9, 0)
     phuong = cells["24752", Q1]
-    assert (phuong.state, phuong.revision, phuong.first_received_at) == (CellState.LATE, 1, D(2023, 3, 3, 8, 0))
+    assert (phuong.state, phuong.revision, phuong.on_time, phuong.first_received_at) == (
+        CellState.LATE, 1, False, D(2023, 3, 3, 8, 0))
     assert phuong.decided_at is None
     dak_wer = cells["24753", Q1]
-    assert (dak_wer.state, dak_wer.revision, dak_wer.decided_at) == (CellState.RETURNED, 1, D(2023, 3, 6, 9, 0))
+    assert (dak_wer.state, dak_wer.revision, dak_wer.on_time, dak_wer.decided_at) == (
+        CellState.RETURNED, 1, True, D(2023, 3, 6, 9, 0))
     missing = cells["24754", Q1]
-    assert (missing.commune_name, missing.state, missing.revision, missing.first_received_at, missing.received_at,
-            missing.decided_at) == ("Xã Quảng Tín", CellState.NOT_RECEIVED, None, None, None, None)
+    assert (missing.commune_name, missing.state, missing.revision, missing.on_time, missing.first_received_at,
+            missing.received_at, missing.decided_at) == ("Xã Quảng Tín", CellState.NOT_RECEIVED, None, None, None,
+                                                          None, None)
     assert cells["24752", Q2].state == CellState.ON_TIME
     assert {cells[code, Q2].state for code in ("24751", "24753", "24754")} == {CellState.NOT_RECEIVED}
     assert {cell.state for cell in matrix.cells if cell.period_id in ("2023Q3", "2023Q4", "2023")} == {
@@ -117,7 +121,7 @@ def test_a_decision_on_an_older_revision_does_not_decide_the_newer(service, exch
     exchange.export(P, Q1, tmp_path / "r2", PASS_COMMUNE, "chu_tich")
     office.import_bundles([tmp_path / "r2"], PASS_OFFICE)
     cell = _cells(office.completeness(P, 2023))["24751", Q1]
-    assert (cell.state, cell.revision, cell.decided_at) == (CellState.ON_TIME, 2, None)
+    assert (cell.state, cell.revision, cell.on_time, cell.decided_at) == (CellState.ON_TIME, 2, True, None)
 
 
 def _text(path) -> str:
@@ -193,7 +197,8 @@ def test_the_letter_takes_its_defaults_from_the_office_settings(small, tmp_path)
         small.repo.save_setting(session, "report_recipients", "UBND tỉnh Lâm Đồng\n\nGiám đốc Sở")
     defaults = small.reminder_defaults()
     assert defaults.number == "\u2002\u2002\u2002/SKHCN-CĐS" and defaults.signer == "Nguyễn Văn An"
-    assert defaults.recipients == ("UBND tỉnh Lâm Đồng", "Giám đốc Sở") and defaults.place is None
+    assert defaults.recipients == ("UBND tỉnh Lâm Đồng", "Giám đốc Sở")
+    assert (defaults.place, defaults.capacity_lines) == ("Lâm Đồng", ("GIÁM ĐỐC",))  # the office's province, head
     text = _text(small.write_reminder(P, Q2, tmp_path / "d.pdf").path)
     assert "/SKHCN-CĐS" in text and "Nguyễn Văn An" in text
     assert "Nơi nhận: - Như trên; - UBND tỉnh Lâm Đồng; - Giám đốc Sở; - Lưu: VT." in text
@@ -211,3 +216,16 @@ def test_only_those_who_may_export_make_a_letter(small, tmp_path):
     assert small.completeness(P, 2023).commune_count == 4  # reading needs no permission
     accounts.sign_in("vanthu", PASSWORD)
     assert small.write_reminder(P, Q2, tmp_path / "clerk.pdf").path.exists()
+
+
+def test_the_deadline_is_the_offices_calendar_day(service, exchange, office, clock, tmp_path):
+    """05:00 on the deadline day at the office (22:00 the day before in UTC, as stored) is late: the day is the
+    office's, not UTC's."""
+    clock.now = D(2023, 3, 3, 5, 0)
+    fill_and_approve(service, exchange)
+    exchange.export(P, Q1, tmp_path / "r1", PASS_COMMUNE, "chu_tich")
+    office.import_bundles([tmp_path / "r1"], PASS_OFFICE)
+    matrix = office.completeness(P, 2023)
+    cell = _cells(matrix)["24751", Q1]
+    assert (cell.state, cell.on_time, cell.first_received_at) == (CellState.LATE, False, D(2023, 3, 3, 5, 0))
+    assert tuple(matrix.periods[0].figures) == (Q1, 2, 1, 0, 0, 0)

@@ -185,7 +185,9 @@ class Dashboard(OfficeBase):
     # --- the reminder letter -----------------------------------------------------------------
     def reminder_defaults(self) -> LetterDetails:
         """The letter's details from the office's stored report settings (number pattern, place, signer,
-        recipients) where it has them; the number's own digits are left blank to write in."""
+        recipients) where it has them, else the office's province as the place; the head of the office signs. The
+        number's own digits are left blank to write in, and so is the whole number without a stored pattern."""
+        identity = self.require_identity()
         with self.repo.reading() as session:
             stored = {key: self.repo.setting_json(session, key)
                       for key in ("report_number_pattern", "report_place", "report_signer_name", "report_recipients")}
@@ -193,8 +195,9 @@ class Dashboard(OfficeBase):
         pattern = value["report_number_pattern"] if stored["report_number_pattern"] is not None else None
         return LetterDetails(
             number=pattern.replace("{number}", BLANK_NUMBER) if pattern else None,
-            place=clean(value["report_place"]),
+            place=clean(value["report_place"]) or _place_of(identity),
             signer=clean(value["report_signer_name"]) or "",
+            capacity_lines=_capacity(identity.level),
             recipients=tuple(line for line in (clean(line) for line in value["report_recipients"].splitlines())
                              if line),
         )

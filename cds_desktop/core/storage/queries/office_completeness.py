@@ -65,6 +65,7 @@ class CompletenessCell(NamedTuple):
     period_id: str
     state: str  # a CellState value
     revision: int | None  # the current revision; None when nothing was received
+    on_time: bool | None  # first received strictly before the deadline (whatever was decided since); None: nothing
     first_received_at: dt.datetime | None  # the period's first import (decides on time)
     received_at: dt.datetime | None  # when the current revision was imported
     decided_at: dt.datetime | None  # when the decision on the current revision was signed
@@ -118,6 +119,7 @@ class _Cells(NamedTuple):
     current: object
     decision: object
     first_received_at: object
+    on_time: object
     state: object
 
 
@@ -135,14 +137,15 @@ def _cells(period_count: int) -> _Cells:
     )
     # a first revision that is current is the only one: its own import is the first (no lookup for most cells)
     first_received_at = case((current.revision == 1, current.received_at), else_=earliest)
+    on_time = first_received_at < period.c.due_at
     state = case(
         (current.id.is_(None), CellState.NOT_RECEIVED.value),
         (decision.decision == CellState.ACCEPTED.value, CellState.ACCEPTED.value),
         (decision.decision == CellState.RETURNED.value, CellState.RETURNED.value),
-        (first_received_at < period.c.due_at, CellState.ON_TIME.value),
+        (on_time, CellState.ON_TIME.value),
         else_=CellState.LATE.value,
     )
-    return _Cells(period, current, decision, first_received_at, state)
+    return _Cells(period, current, decision, first_received_at, on_time, state)
 
 
 def _current_of_period(cells: _Cells):
@@ -171,7 +174,8 @@ def _cells_query(period_count: int) -> Select:
     )
     return (
         select(OfficeCommune.code, OfficeCommune.name, c.period.c.period_id, c.state.label("state"),
-               c.current.revision, c.first_received_at.label("first_received_at"), c.current.received_at,
+               c.current.revision, case((c.current.id.is_(None), None), else_=c.on_time).label("on_time"),
+               c.first_received_at.label("first_received_at"), c.current.received_at,
                c.decision.issued_at.label("decided_at"))
         .select_from(from_)
         .order_by(OfficeCommune.code, c.period.c.position)
@@ -201,7 +205,7 @@ def _figures_query(period_count: int) -> Select:
             c.period.c.period_id,
             select(func.count()).select_from(OfficeCommune).scalar_subquery(),
             func.count(c.current.id),
-            counted(and_(c.current.id.is_not(None), c.first_received_at < c.period.c.due_at)),
+            counted(and_(c.current.id.is_not(None), c.on_time)),
             counted(c.decision.decision == CellState.RETURNED.value),
             counted(c.decision.decision == CellState.ACCEPTED.value),
         )
