@@ -229,3 +229,29 @@ def test_the_deadline_is_the_offices_calendar_day(service, exchange, office, clo
     cell = _cells(matrix)["24751", Q1]
     assert (cell.state, cell.on_time, cell.first_received_at) == (CellState.LATE, False, D(2023, 3, 3, 5, 0))
     assert tuple(matrix.periods[0].figures) == (Q1, 2, 1, 0, 0, 0)
+
+
+def test_every_cell_is_read_from_the_covering_index(small):
+    """SQLite's plan of the matrix: the submissions are only ever searched in migration 0006's covering index (the
+    rows themselves, which carry the whole history, are never read), and nothing scans them."""
+    from sqlalchemy import event
+
+    statements = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    event.listen(small.engine, "before_cursor_execute", capture)
+    try:
+        small.completeness(P, 2023)
+    finally:
+        event.remove(small.engine, "before_cursor_execute", capture)
+    assert len(statements) == 2  # the cells and the figures
+    with small.engine.connect() as connection:
+        for statement, parameters in statements:
+            plan = [row[3] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
+            on_submissions = [step for step in plan if re.search(r"\b(current|earlier)\b", step)]
+            assert on_submissions and all(step.startswith("SEARCH") and
+                                          "USING COVERING INDEX ix_submission_completeness" in step
+                                          for step in on_submissions), plan
