@@ -254,3 +254,24 @@ def test_layout_and_translations_at_1366x768(open_page, qtbot, office, language)
     texts = _visible_texts(page) + _visible_texts(dialog)
     assert len(texts) > 30
     assert _untranslated(texts, language, data) == []
+
+
+def test_an_office_without_communes_says_what_to_do(qtbot, tmp_path, mini_plan, clock):
+    from cds_desktop.core.paths import DataDir
+    from cds_desktop.core.plans.loader import PlanCatalog
+    from cds_desktop.core.services.office.service import OfficeService
+
+    bare = OfficeService(DataDir(tmp_path / "bare"), PlanCatalog([mini_plan]), clock)
+    tasks = BackgroundTasks()
+    try:
+        bare.init_office("68", "Sở Khoa học và Công nghệ tỉnh Lâm Đồng", "province", PASS_OFFICE)
+        page = CompletenessPage(OfficeWorkspace(bare, "van_thu"), tasks)
+        qtbot.addWidget(page)
+        with qtbot.waitSignal(page.loaded, timeout=10_000):
+            page.show()
+        assert page.empty.isVisible() and "chưa có danh sách xã" in page.empty.text()
+        assert page.model.rowCount() == 0 and not page.reminder_button.isEnabled()
+        assert page.proxy.headerData(Q1_COLUMN, Qt.Orientation.Horizontal).splitlines()[1] == "Đã nhận 0/0"
+    finally:
+        tasks.wait()
+        bare.close()

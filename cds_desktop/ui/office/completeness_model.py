@@ -35,7 +35,7 @@ STATE_ORDER = {  # what needs attention first when a period's column is sorted
     CellState.NOT_RECEIVED: 0, CellState.RETURNED: 1, CellState.LATE: 2, CellState.ON_TIME: 3, CellState.ACCEPTED: 4}
 _DISPLAY, _TOOLTIP = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole
 _ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
-_NEVER = dt.datetime.min.replace(tzinfo=dt.timezone.utc)  # sorts cells with nothing received first
+_NEVER = dt.datetime.min.replace(tzinfo=dt.timezone.utc)  # "never received" in a sort key
 
 
 def search_key(text: str) -> str:
@@ -49,10 +49,12 @@ def state_label(state: str) -> str:
 
 
 def count_and_rate(count: int, expected: int, rate) -> str:
-    """"2.706/3.321 (81,5%)"."""
+    """"2.706/3.321 (81,5%)"; without a rate when nothing is expected ("0/0")."""
     language = current_language()
-    return translate("ui.matrix.count_rate", count=format_number(count, language),
-                     expected=format_number(expected, language), rate=format_percent(rate, language))
+    numbers = {"count": format_number(count, language), "expected": format_number(expected, language)}
+    if rate is None:
+        return translate("ui.matrix.count", **numbers)
+    return translate("ui.matrix.count_rate", rate=format_percent(rate, language), **numbers)
 
 
 def period_header(column: PeriodColumn) -> str:
