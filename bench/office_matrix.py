@@ -11,11 +11,12 @@ but the submission and receipt rows are written with SQL inserts, not by importi
 read model, not the import (that is ``bench/office_scale.py``'s). Each submission carries a history as large as a
 real one of plan 003 (one entry per reported field); indicator values are left out (the matrix does not read them).
 
-Measured, median and slowest of ``--runs`` after one warm-up, with the median CPU time of the process (the machine's
-load average is printed: on a busy machine the wall clock counts waiting too): ``OfficeService.completeness`` (both read models: the
-cells and the per-period figures, rows converted to plain tuples), and the Qt table model taking the result
-(``CompletenessModel.set_matrix`` plus the cells of one screen read through ``data()``). It also prints SQLite's
-query plan of the cells query (``EXPLAIN QUERY PLAN``), to show that every cell is an index lookup.
+Measured, median and slowest of ``--runs`` after one warm-up, with the median CPU time of the process (the
+machine's load average is printed: on a busy machine the wall clock counts waiting too):
+``OfficeService.completeness`` (both read models: the cells and the per-period figures, as plain tuples), the
+Qt table model taking the result (``CompletenessModel.set_matrix`` plus the cells of one screen read through
+``data()``) and sorting it by a period's states. It also prints SQLite's query plan of the cells query
+(``EXPLAIN QUERY PLAN``), to show that every cell is an index lookup.
 
     uv run python bench/office_matrix.py [--runs 15] [--country-only | --province-only]
 """
@@ -209,7 +210,7 @@ def main() -> None:
 
     from cds_desktop.ui.office.completeness_model import CompletenessModel
 
-    app = QApplication.instance() or QApplication([])  # noqa: F841 (the model needs one)
+    application = QApplication.instance() or QApplication([])  # the model needs one
     communes = official_communes()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} processors")
     if not args.country_only:
@@ -217,6 +218,7 @@ def main() -> None:
         measure(f"one province ({PROVINCE[1]})", province, PROVINCE_GOAL_MS, args.runs, CompletenessModel)
     if not args.province_only:
         measure("the whole country", communes, COUNTRY_GOAL_MS, args.runs, CompletenessModel)
+    application.quit()
 
 
 if __name__ == "__main__":
