@@ -28,7 +28,7 @@ def commune(demo):
     service.close()
 
 
-def test_the_demo_opens_with_an_account_holding_every_role(demo, commune):
+def test_the_demo_opens_with_an_account_holding_every_commune_role(demo, commune):
     _, built = demo
     assert commune.require_unit().name == UNIT["name"]
     principal = Accounts(commune).sign_in(built.username, built.password)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -136,7 +136,12 @@ class Submission(SQLModel, table=True):
     """One verified bundle: a revision of a commune's report for a plan period."""
 
     __tablename__ = "submission"
-    __table_args__ = (UniqueConstraint("commune_code", "plan_id", "period_id", "revision"),)
+    __table_args__ = (
+        UniqueConstraint("commune_code", "plan_id", "period_id", "revision"),
+        # covers the completeness matrix's lookups (migration 0006)
+        Index("ix_submission_completeness", "plan_id", "period_id", "commune_code", "received_at", "is_current",
+              "revision"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     bundle_id: str = Field(unique=True)
     commune_code: str = Field(foreign_key="office_commune.code", index=True)

@@ -37,7 +37,7 @@ class Receipts(OfficeKeys, Submissions):
         with self.repo.transaction() as session:
             session.add(ReceiptIssued(commune_code=commune, plan_id=plan_id, period_id=submission.period_id,
                                       revision=submission.revision, decision=decision.value, reason=reason,
-                                      issued_at=now, issued_by=self.actor_name(actor)))
+                                      issued_at=now, issued_by=self.actor_name(actor), submission_id=submission.id))
         return Path(out)
 
     def receipts_issued(self, commune: str, plan_id: str, period_id: str) -> list[ReceiptIssued]:

@@ -67,6 +67,11 @@ CAPACITY_BY_LEVEL = {"province": ("GIÁM ĐỐC",), "district": ("TRƯỞNG PHÒ
 DEFAULT_CAPACITY = ("THỦ TRƯỞNG",)
 
 
+def office_capacity(level: str) -> tuple[str, ...]:
+    """The signature block's capacity line of the head of an office of ``level`` (province or district)."""
+    return CAPACITY_BY_LEVEL.get(level, DEFAULT_CAPACITY)
+
+
 def _received_on(submissions: list[Submission]) -> dict[str, dt.date]:
     """Commune code → the date the office first received a report from it (the earliest import)."""
     first: dict[str, dt.date] = {}
@@ -199,7 +204,7 @@ def _document(
         date=date,
         subject=translate("office_report.subject", language, plan=plan.plan.title.get(language),
                           period=period_label(period, language)),
-        signature=Signature(capacity_lines=capacity_lines or CAPACITY_BY_LEVEL.get(office.level, DEFAULT_CAPACITY),
+        signature=Signature(capacity_lines=capacity_lines or office_capacity(office.level),
                             signer_name=signer),
         recipients=recipients,
         basis=plan.plan.citation(language),

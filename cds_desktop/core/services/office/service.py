@@ -7,6 +7,7 @@
 - ``submissions``  what was received, value by value, and the diff of two revisions
 - ``receipts``     signed receipts back to the communes
 - ``settings``     the settings that apply to an office (its language)
+- ``dashboard``    completeness and timeliness of the communes' reports, the reminder letter
 
 ``report.py`` builds the consolidated report from the stored submissions.
 """
@@ -18,6 +19,7 @@ from pathlib import Path
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import installed_catalog
 from cds_desktop.core.services.office.communes import OfficeCommunes
+from cds_desktop.core.services.office.dashboard import Dashboard
 from cds_desktop.core.services.office.intake import ImportOutcome, Intake
 from cds_desktop.core.services.office.keys import ORG_KEYS_VALID_DAYS
 from cds_desktop.core.services.office.receipts import Receipts
@@ -27,8 +29,9 @@ from cds_desktop.core.services.office.submissions import ValueChange
 __all__ = ["ORG_KEYS_VALID_DAYS", "ImportOutcome", "OfficeService", "ValueChange", "open_office_service"]
 
 
-class OfficeService(OfficeCommunes, Intake, Receipts, OfficeSettings):
-    """The receiving office: keys, communes, enrolment, import, submissions, receipts and its settings."""
+class OfficeService(OfficeCommunes, Intake, Receipts, Dashboard, OfficeSettings):
+    """The receiving office: keys, communes, enrolment, import, submissions, receipts, completeness and its
+    settings."""
 
 
 def open_office_service(data_dir: str | Path | None = None, clock=None) -> OfficeService:
