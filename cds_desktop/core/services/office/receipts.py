@@ -92,6 +92,13 @@ class AcceptAllResult:
     cancelled: bool = False
 
 
+def skip_reason_text(skipped: SkippedSubmission, language: str | None = None) -> str:
+    """Why "accept all clean" left a submission, as people read it."""
+    if skipped.error is not None:
+        return skipped.error.message(language)
+    return translate(f"office.skip.{skipped.reason}", language, problems=skipped.problems)
+
+
 def check_reason(reason: str | None) -> str:
     """The reason for returning a report: NFC, trimmed, 1–4000 characters; ``InputError`` otherwise."""
     text = clean(reason)
