@@ -24,4 +24,6 @@ class PageEntry(NamedTuple):
         return getattr(importlib.import_module(module), cls)(workspace, tasks, parent)
 
 
-PAGES: list[PageEntry] = []  # each page's slice adds its entry here, in the order the tabs show
+PAGES: list[PageEntry] = [  # each page's slice adds its entry here, in the order the tabs show
+    PageEntry("submission", "ui.office_review.page_title", "cds_desktop.ui.office.submission_page:SubmissionPage"),
+]

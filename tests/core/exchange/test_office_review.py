@@ -50,6 +50,8 @@ def test_the_detail_of_a_late_report(service, exchange, office, tmp_path):
     who = {(h.actor, h.item, h.field) for h in detail.history}
     assert ("lan", "1a", "numerator") in who and ("chu_tich", "*", "state") in who
     assert detail.history[0].at >= detail.history[-1].at  # newest first
+    assert not any(h.field in ("approved_by", "submitted_at") for h in detail.history)  # said by the state rows
+    assert (header.approved_by, header.approved_at) == ("chu_tich", detail.history[0].at)
     assert detail.changes == ()
 
 

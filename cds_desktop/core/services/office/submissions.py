@@ -8,7 +8,9 @@ What the detail says, and from where:
 - met / not met / invalid: the ``target_status`` stored at import, judged by ``validation.indicator_result``, with
   the plan's target for the commune level;
 - overdue tasks: those the office's validation at import found overdue (``task.overdue``);
-- the commune's history: the record's own history (who entered, submitted and approved what), newest first;
+- the commune's history: the record's own history (who entered, submitted and approved what), newest first,
+  without the bookkeeping columns that repeat a state change (``REPEATED_IN_HISTORY``); who approved the
+  revision shown (and so had it signed) comes from it;
 - the differences: from the revision received before it (``diff``), none for a first revision.
 
 Evidence files (``evidence_files.py``) are opened from verified copies.
@@ -40,6 +42,9 @@ from cds_desktop.core.storage.queries import office_submission as queries
 from cds_desktop.core.validation import Problem, Severity
 
 INDICATOR_FIELDS = ("numerator", "denominator", "value", "note", "data_source", "result")
+# The report's bookkeeping columns, recorded beside the state change that sets them: left out of the history shown
+REPEATED_IN_HISTORY = frozenset({"submitted_at", "submitted_by", "approved_at", "approved_by", "exported_at",
+                                 "office_revision"})
 TASK_FIELDS = ("status", "progress_pct", "completed_on", "result", "difficulties", "proposals")
 
 
@@ -88,6 +93,8 @@ class SubmissionHeader:
     submitted_at: dt.datetime | None
     due_before: dt.date
     on_time: bool
+    approved_by: str | None  # who approved this revision (and so had it signed), from the record's history
+    approved_at: dt.datetime | None
     signing_key_id: str
     fingerprint: str | None  # of the key that signed it; None when it is no longer enrolled
     key_status: str | None  # active | retired | revoked
@@ -237,14 +244,16 @@ class Submissions(EvidenceFiles):
         plan = self.catalog.get(row.plan_id)
         changes = (self.diff(commune, plan_id, period_id, row.previous_revision, row.revision)
                    if row.previous_revision is not None else [])
+        history = _history(row.history_json)
         return SubmissionDetail(
-            header=_header(row, plan, revisions),
+            header=_header(row, plan, revisions, _approval(history, row.revision)),
             indicators=_indicator_lines(plan, indicators),
             tasks=_task_lines(plan, tasks, problems),
             evidence=tuple(EvidenceLine(e.evidence_id, e.item_code, e.name, e.size, e.sha256, e.media_type)
                            for e in evidence),
             problems=tuple(problems),
-            history=_history(row.history_json),
+            history=tuple(line for line in history
+                          if not (line.item == "*" and line.field in REPEATED_IN_HISTORY)),
             changes=tuple(changes),
         )
 
@@ -254,8 +263,8 @@ def _no_submission(commune: str, plan_id: str, period_id: str, revision: int | N
                       revision=revision or "-")
 
 
-def _header(row: queries.SubmissionHeaderRow, plan: Plan,
-            revisions: list[queries.RevisionRow]) -> SubmissionHeader:
+def _header(row: queries.SubmissionHeaderRow, plan: Plan, revisions: list[queries.RevisionRow],
+            approval: HistoryLine | None) -> SubmissionHeader:
     due_before = scheduled_period(plan, row.period_id).due_before
     decision = (Decision(row.decision, row.decision_reason, row.decided_at, row.decided_by, row.receipt_file_name)
                 if row.decision is not None else None)
@@ -267,6 +276,7 @@ def _header(row: queries.SubmissionHeaderRow, plan: Plan,
         is_current=row.is_current, latest_revision=row.latest_revision, previous_revision=row.previous_revision,
         received_at=row.received_at, first_received_at=row.first_received_at, created_at=row.created_at,
         submitted_at=row.submitted_at, due_before=due_before, on_time=row.first_received_at.date() < due_before,
+        approved_by=approval.actor if approval else None, approved_at=approval.at if approval else None,
         signing_key_id=row.signing_key_id, fingerprint=fingerprint, key_status=row.signing_key_status,
         file_name=row.file_name, file_sha256=row.file_sha256, decision=decision,
         revisions=tuple(RevisionChoice(r.revision, r.received_at, r.is_current, r.decision) for r in revisions),
@@ -306,6 +316,12 @@ def _task_lines(plan: Plan, rows: list[queries.TaskRow], problems: list[Problem]
 
 def _problem(row: queries.ProblemRow) -> Problem:
     return Problem(row.code, Severity(row.severity), row.item_code, row.field, json.loads(row.params_json))
+
+
+def _approval(history: tuple[HistoryLine, ...], revision: int) -> HistoryLine | None:
+    """The latest approval of ``revision`` in the history (newest first)."""
+    return next((line for line in history if line.item == "*" and line.field == "state" and line.new == "approved"
+                 and line.revision == revision), None)
 
 
 def _history(history_json: str) -> tuple[HistoryLine, ...]:
