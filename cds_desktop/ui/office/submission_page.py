@@ -240,7 +240,7 @@ class SubmissionPage(QWidget):
         self.plan.setText(header.plan_title.get(current_language()))
         self.period.setText(period_name(header.period_id))
         self._fill_revisions(header)
-        first = (translate("ui.office_review.first_received", date=date_text(header.first_received_at.date()))
+        first = (translate("ui.office_review.first_received", date=date_text(header.first_received_at.astimezone().date()))
                  if header.revision != header.revisions[-1].revision else "")
         self.received.setText(translate("ui.office_review.received", at=datetime_text(header.received_at),
                                         created=datetime_text(header.created_at), first=first))
@@ -287,8 +287,9 @@ class SubmissionPage(QWidget):
         if decision is None:
             return translate("ui.office_review.no_decision" if header.is_current else "ui.office_review.superseded",
                              latest=header.latest_revision)
-        text = translate(f"ui.office_review.decided.{decision.decision}", at=date_text(decision.issued_at.date()),
-                         by=decision.issued_by, file=decision.file_name or "—")
+        text = translate(f"ui.office_review.decided.{decision.decision}",
+                         at=date_text(decision.issued_at.astimezone().date()), by=decision.issued_by,
+                         file=decision.file_name or "—")
         return text + (" " + translate("ui.office_review.reason_shown", reason=_short(decision.reason))
                        if decision.reason else "")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import time
 
 import pytest
 
@@ -13,6 +14,8 @@ from cds_desktop.core.bundle.keys import KeyKind, PublicKey
 from cds_desktop.core.domain import TargetStatus, TaskStatus
 from cds_desktop.core.errors import InputError, StorageError
 from cds_desktop.core.services.office.evidence_files import is_viewable, viewing_name
+
+from tests.conftest import VN
 
 from .conftest import PASS_OFFICE, P, Q1, fill_and_approve
 from .review_support import CLEAN, Q2, correct_and_resend, send_report
@@ -81,6 +84,24 @@ def test_tasks_evidence_and_an_on_time_report(service, exchange, office, tmp_pat
     assert (evidence.item_code, evidence.name, evidence.size) == ("T1", "Biên bản nghiệm thu.pdf", len(PDF))
     assert evidence.sha256 == hashlib.sha256(PDF).hexdigest()
     assert all(line.status in (TargetStatus.MET, TargetStatus.NOT_APPLICABLE) for line in detail.indicators)
+
+
+@pytest.fixture
+def in_vietnam(monkeypatch):
+    """The office's computer in Vietnam's time zone (UTC+7)."""
+    monkeypatch.setenv("TZ", "Asia/Ho_Chi_Minh")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_the_deadline_is_judged_on_the_office_s_own_date(service, exchange, office, tmp_path, clock, in_vietnam):
+    clock.now = dt.datetime(2023, 6, 3, 5, 30, tzinfo=VN)  # the due date itself, early: 2 June in UTC
+    send_report(service, exchange, tmp_path / "usb")
+    office.import_bundles([tmp_path / "usb"], PASS_OFFICE)
+    header = office.submission_detail("24751", P, Q2).header
+    assert header.received_at.astimezone().date() == dt.date(2023, 6, 3) and not header.on_time
 
 
 def test_an_overdue_task_is_marked(service, exchange, office, tmp_path, clock):

@@ -224,4 +224,4 @@ def _check_decidable(target: queries.DecisionTarget, commune: str, period_id: st
                               revision=target.revision, latest=target.latest_revision)
     if target.decision is not None:
         raise DecisionRefused(f"office.already_{target.decision}", commune=commune, name=name, period=period_id,
-                              revision=target.revision, date=f"{target.decided_at:%d/%m/%Y}")
+                              revision=target.revision, date=f"{target.decided_at.astimezone():%d/%m/%Y}")

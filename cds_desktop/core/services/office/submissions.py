@@ -4,7 +4,8 @@ of one revision, read in one session through ``storage/queries/office_submission
 
 What the detail says, and from where:
 - on time or late: the office's first import of the commune's plan period (any revision) strictly before the
-  period's ``due_before`` — the office's clock decides, as in the consolidated report (``report.py``);
+  period's ``due_before`` — the office's clock decides, as in the consolidated report (``report.py``), on the
+  date of the office's own time zone (times are stored in UTC);
 - met / not met / invalid: the ``target_status`` stored at import, judged by ``validation.indicator_result``, with
   the plan's target for the commune level;
 - overdue tasks: those the office's validation at import found overdue (``task.overdue``);
@@ -275,7 +276,7 @@ def _header(row: queries.SubmissionHeaderRow, plan: Plan, revisions: list[querie
         plan_id=row.plan_id, plan_title=plan.plan.title, period_id=row.period_id, revision=row.revision,
         is_current=row.is_current, latest_revision=row.latest_revision, previous_revision=row.previous_revision,
         received_at=row.received_at, first_received_at=row.first_received_at, created_at=row.created_at,
-        submitted_at=row.submitted_at, due_before=due_before, on_time=row.first_received_at.date() < due_before,
+        submitted_at=row.submitted_at, due_before=due_before, on_time=row.first_received_at.astimezone().date() < due_before,
         approved_by=approval.actor if approval else None, approved_at=approval.at if approval else None,
         signing_key_id=row.signing_key_id, fingerprint=fingerprint, key_status=row.signing_key_status,
         file_name=row.file_name, file_sha256=row.file_sha256, decision=decision,
