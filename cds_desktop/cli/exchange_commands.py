@@ -5,6 +5,12 @@ Fingerprints are confirmed interactively, or given with ``--fingerprint`` in scr
 Everything printed that came from a file or a bundle (names, reasons, reported values, file names) goes through
 ``terminal.terminal_safe``.
 
+``cds office accept|return COMMUNE PLAN PERIOD --out FOLDER [--revision N]`` decide on a revision (the current
+one by default), writing the signed receipt into the folder under its name; ``cds office accept-all PLAN PERIOD
+--out FOLDER`` accepts every current submission of the period with no problem and no decision yet, and lists what
+it skipped and why (exit code 0 either way). ``cds office receipt`` is the older form (the current revision,
+the receipt at a file named by ``--out``).
+
 ``cds import`` prints one line per file — its outcome (new report, new revision, already imported, refused) and,
 for a file not imported, the reason and what to do — then the summary whose counts add up; with ``--json`` a list
 with one object per file (docs/bundle-format.md §17). Exit code 0 when every file was imported or already there,
@@ -38,6 +44,7 @@ from cds_desktop.core.services.office.import_log import (
     outcome_counts,
     summary_text,
 )
+from cds_desktop.core.services.office.receipts import IssuedReceipt, check_reason, skip_reason_text
 from cds_desktop.core.services.office.service import OfficeService
 
 
@@ -89,6 +96,7 @@ def register(commands: argparse._SubParsersAction, lang: str, init_kinds: argpar
     decision.add_argument("--return", dest="return_reason", help=t("return_reason"))
     receipt.add_argument("--out", required=True, type=Path, help=t("receipt_out"))
     receipt.set_defaults(handler=office_receipt_cmd)
+    register_decisions(office_cmds, add, t)
     add(office_cmds.add_parser("submissions", help=t("submissions")), "plan", "period").set_defaults(
         handler=submissions_cmd)
     imports = add(office_cmds.add_parser("imports", help=t("imports")))
@@ -231,6 +239,70 @@ def office_receipt_cmd(ctx) -> int:
     decision = "returned" if a.return_reason else "accepted"
     ctx.emit({"file": str(path), "decision": decision},
              lambda: [ctx.t("cli.out.receipt_written", file=str(path), decision=state_label(decision, ctx.language))])
+    return 0
+
+
+def register_decisions(office_cmds: argparse._SubParsersAction, add, t) -> None:
+    """``cds office accept``, ``return`` and ``accept-all``."""
+    accept = add(office_cmds.add_parser("accept", help=t("office_accept")), "commune", "plan", "period",
+                 passphrase=True)
+    returned = add(office_cmds.add_parser("return", help=t("office_return")), "commune", "plan", "period",
+                   passphrase=True)
+    returned.add_argument("--reason", required=True, help=t("office_return_reason"))
+    for parser, handler in ((accept, office_accept_cmd), (returned, office_return_cmd)):
+        parser.add_argument("--revision", type=int, help=t("office_decision_revision"))
+        parser.add_argument("--out", required=True, type=Path, help=t("office_receipt_folder"))
+        parser.set_defaults(handler=handler)
+    accept_all = add(office_cmds.add_parser("accept-all", help=t("office_accept_all")), "plan", "period",
+                     passphrase=True)
+    accept_all.add_argument("--out", required=True, type=Path, help=t("office_receipt_folder"))
+    accept_all.set_defaults(handler=office_accept_all_cmd)
+
+
+def _decided(ctx, issued: IssuedReceipt) -> int:
+    ctx.emit({"file": str(issued.path), "decision": issued.decision, "commune": issued.commune_code,
+              "plan": issued.plan_id, "period": issued.period_id, "revision": issued.revision},
+             lambda: [ctx.t("cli.out.decision_written", file=str(issued.path), revision=issued.revision,
+                            decision=state_label(issued.decision, ctx.language))])
+    return 0
+
+
+def _revision(office: OfficeService, a) -> int:
+    return a.revision if a.revision is not None else office.submission(a.commune, a.plan, a.period).revision
+
+
+def office_accept_cmd(ctx) -> int:
+    a, office = ctx.args, _office(ctx)
+    return _decided(ctx, office.accept(a.commune, a.plan, a.period, _revision(office, a), a.out,
+                                       passphrase(ctx, a.passphrase_file), ctx.actor))
+
+
+def office_return_cmd(ctx) -> int:
+    a, office = ctx.args, _office(ctx)
+    check_reason(a.reason)  # before the passphrase is asked
+    return _decided(ctx, office.return_for_correction(a.commune, a.plan, a.period, _revision(office, a), a.reason,
+                                                      a.out, passphrase(ctx, a.passphrase_file), ctx.actor))
+
+
+def office_accept_all_cmd(ctx) -> int:
+    a = ctx.args
+    result = _office(ctx).accept_all_clean(a.plan, a.period, a.out, passphrase(ctx, a.passphrase_file), ctx.actor)
+    data = {"accepted": [{"commune": r.commune_code, "revision": r.revision, "file": str(r.path)}
+                         for r in result.accepted],
+            "skipped": [{"commune": s.commune_code, "name": s.commune_name, "revision": s.revision,
+                         "reason": s.reason, "problems": s.problems,
+                         "error": s.error.to_dict() if s.error else None} for s in result.skipped]}
+
+    def lines() -> list[str]:
+        out = [terminal_safe(ctx.t("cli.out.accepted_line", commune=r.commune_code, revision=r.revision,
+                                   file=r.path.name)) for r in result.accepted]
+        out += [terminal_safe(ctx.t("cli.out.skipped_line", commune=s.commune_code, name=s.commune_name,
+                                    revision=s.revision, reason=skip_reason_text(s, ctx.language)))
+                for s in result.skipped]
+        return out + [ctx.t("cli.out.accept_all_summary", accepted=len(result.accepted),
+                            skipped=len(result.skipped))]
+
+    ctx.emit(data, lines)
     return 0
 
 

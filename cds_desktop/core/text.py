@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import unicodedata
 
+# Text direction overrides and isolates: they make a name display differently from what it is.
+BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C))
+
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)

@@ -108,7 +108,7 @@ def test_a_yes_no_indicator_uses_a_choice(qtbot, window, service):
 
 def test_a_value_with_an_error_never_shows_met(qtbot, window):
     """150 of 100 is far above the ≥ 80 % target, and impossible: the badge says the data is wrong, not "Đạt"."""
-    from cds_desktop.ui.commune.models.cells import BADGE_COLOURS
+    from cds_desktop.ui.shared.cells import BADGE_COLOURS
 
     _type_into(qtbot, window, "1a", IndicatorColumn.VALUE, "150")
     _type_into(qtbot, window, "1a", IndicatorColumn.DENOMINATOR, "100")

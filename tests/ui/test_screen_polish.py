@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.services.setup import CommuneChoice
-from cds_desktop.ui.commune.models.cells import MUTED_TEXT, OVERDUE_TEXT
+from cds_desktop.ui.shared.cells import MUTED_TEXT, OVERDUE_TEXT
 from cds_desktop.ui.commune.models.task_model import TaskColumn
 from cds_desktop.ui.setup_wizard.identity_page import IdentityPage
 from tests.ui.test_workflow import fill

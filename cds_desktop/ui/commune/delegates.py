@@ -3,13 +3,13 @@
 ``EntryDelegate`` opens the editor a cell asks for (``Role.EDITOR``): a line edit for numbers, text and
 dd/MM/yyyy dates, a combo box for yes/no and task status. Enter and Tab both save the cell and move to the
 next input. Empty editable cells show their hint (``Role.PLACEHOLDER``) in grey; status cells are drawn as
-coloured badges (``Role.BADGE``).
+coloured badges (``Role.BADGE``, ``shared.cells.BadgeDelegate``).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QRectF, Qt
-from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPalette
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QComboBox,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from cds_desktop.core.domain import TaskStatus
 from cds_desktop.core.i18n import translate
-from cds_desktop.ui.commune.models.cells import BADGE_COLOURS, MUTED_TEXT
+from cds_desktop.ui.shared.cells import MUTED_TEXT, BadgeDelegate
 from cds_desktop.ui.shared.roles import EditorKind, Role
 
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -35,7 +35,7 @@ def _choices(kind: EditorKind) -> list[tuple[str, str | None]]:
     return [(translate(f"task_status.{status.value}"), status.value) for status in TaskStatus]
 
 
-class EntryDelegate(QStyledItemDelegate):
+class EntryDelegate(BadgeDelegate):
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> QWidget | None:  # noqa: N802
         kind = index.data(Role.EDITOR)
         if kind is None:
@@ -75,36 +75,12 @@ class EntryDelegate(QStyledItemDelegate):
         return super().eventFilter(editor, event)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        badge = index.data(Role.BADGE)
-        if badge in BADGE_COLOURS and index.data(Qt.ItemDataRole.DisplayRole):
-            self._paint_badge(painter, option, index, badge)
+        if self.paint_badge(painter, option, index):
             return
-        super().paint(painter, option, index)
+        QStyledItemDelegate.paint(self, painter, option, index)
         placeholder = index.data(Role.PLACEHOLDER)
         if placeholder and not index.data(Qt.ItemDataRole.DisplayRole) and index.flags() & Qt.ItemFlag.ItemIsEditable:
             self._paint_placeholder(painter, option, placeholder)
-
-    def _paint_badge(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex, badge: str) -> None:
-        self.initStyleOption(option, index)
-        text = option.text
-        option.text = ""
-        style = option.widget.style() if option.widget else None
-        if style:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
-        background, foreground = BADGE_COLOURS[badge]
-        metrics = option.fontMetrics
-        width = min(option.rect.width() - 8, metrics.horizontalAdvance(text) + 16)
-        height = metrics.height() + 4
-        rect = QRectF(option.rect.x() + 4, option.rect.center().y() - height / 2 + 1, width, height)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(background))
-        painter.drawRoundedRect(rect, height / 2, height / 2)
-        painter.setPen(QColor(foreground))
-        elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(rect.width()) - 12)
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, elided)
-        painter.restore()
 
     @staticmethod
     def _paint_placeholder(painter: QPainter, option: QStyleOptionViewItem, text: str) -> None:

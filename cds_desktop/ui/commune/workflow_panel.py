@@ -222,8 +222,13 @@ class WorkflowStrip(QFrame):
         return box
 
     def preview_report(self) -> ReportPreviewDialog:
+        from cds_desktop.core.services.report_file import commune_report_pdf, report_file_name
         from cds_desktop.ui.shared.report_preview import ReportPreviewDialog
 
-        dialog = ReportPreviewDialog(self.workspace, self.tasks, self.window())
+        service, plan_id, period_id = self.workspace.service, self.workspace.plan_id, self.workspace.period_id
+        dialog = ReportPreviewDialog(
+            lambda language, progress, cancel: commune_report_pdf(service, plan_id, period_id, language, progress,
+                                                                  cancel),
+            report_file_name(service, plan_id, period_id), self.tasks, self.workspace.notice.emit, self.window())
         dialog.open()
         return dialog

@@ -1,5 +1,8 @@
-"""Preview of the official commune report (the same PDF as ``cds report``) and saving it.
+"""Preview of a PDF report and saving it: the commune's official report (the same PDF as ``cds report``), the
+office's consolidated report (``cds office report``), any report a ``MakeReport`` function makes.
 
+The dialog is given the function that makes the PDF (``make_report(language, progress, cancel) → ReportPdf``),
+the file name offered when saving, and where to say what happened (``notify(message, is_failure)``).
 The PDF is made and its pages rasterised with pypdfium2 on the background lane, never on the GUI thread;
 pages are rendered to fit the view's width times the zoom, at the screen's device pixel ratio so that text
 stays sharp on high-DPI screens, and rendered again (debounced) when the zoom or the width changes. When the
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import pypdfium2 as pdfium
 from PySide6.QtCore import Qt, QTimer
@@ -33,14 +37,16 @@ from cds_desktop.core.errors import CdsError
 from cds_desktop.core.fileio import write_atomic
 from cds_desktop.core.i18n import current_language, translate
 from cds_desktop.core.progress import CancelToken, ProgressCallback, check_cancelled
-from cds_desktop.core.services.report_file import ReportPdf, commune_report_pdf, report_file_name
+from cds_desktop.core.services.report_file import ReportPdf
 from cds_desktop.ui.shell.background import BackgroundTasks, RunningTask
-from cds_desktop.ui.commune.workspace import Workspace
 
 ZOOM_STEPS = (0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0)  # × the view's width
 PAGE_MARGIN = 16
 PAGE_FRAME = 1  # the line around each page
 RERENDER_DELAY_MS = 200
+
+MakeReport = Callable[[str, ProgressCallback, CancelToken], ReportPdf]  # (language, progress, cancel) → the PDF
+Notify = Callable[[str, bool], None]  # a translated message; True when it reports a failure
 
 
 def render_pages(pdf: bytes, width_px: int, cancel: CancelToken | None = None) -> list[QImage]:
@@ -68,18 +74,18 @@ class Rendered:
 
 
 class ReportPreviewDialog(QDialog):
-    def __init__(self, workspace: Workspace, tasks: BackgroundTasks, parent: QWidget | None = None) -> None:
+    def __init__(self, make_report: MakeReport, file_name: str, tasks: BackgroundTasks, notify: Notify,
+                 parent: QWidget | None = None, title: str | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("report_preview")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.workspace, self.tasks = workspace, tasks
-        self.plan_id, self.period_id = workspace.plan_id, workspace.period_id
+        self.make_report, self.file_name, self.tasks, self.notify = make_report, file_name, tasks, notify
         self.made: ReportPdf | None = None
         self.pdf: bytes | None = None
         self.zoom_index = ZOOM_STEPS.index(1.0)
         self.running: RunningTask | None = None
         self._closed = False
-        self.setWindowTitle(translate("ui.report.title"))
+        self.setWindowTitle(title or translate("ui.report.title"))
 
         self.page_count = QLabel()
         self.page_count.setObjectName("report_page_count")
@@ -161,11 +167,11 @@ class ReportPreviewDialog(QDialog):
         """Make the PDF (first time) and rasterise its pages at the current width, in the background."""
         if self.running is not None:
             self.running.cancel_token.cancel()
-        service, plan_id, period_id, made = self.workspace.service, self.plan_id, self.period_id, self.made
+        make_report, made = self.make_report, self.made
         width, ratio, language = self.page_width(), self.devicePixelRatioF(), current_language()
 
         def work(progress: ProgressCallback, cancel: CancelToken) -> Rendered:
-            report = made or commune_report_pdf(service, plan_id, period_id, language, cancel=cancel)
+            report = made or make_report(language, progress, cancel)
             return Rendered(report, render_pages(report.content, width, cancel), ratio)
 
         task = self.tasks.run(work, lambda result: self._rendered(task, result), translate("ui.report.making"), self,
@@ -253,7 +259,7 @@ class ReportPreviewDialog(QDialog):
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("pdf")
         dialog.setNameFilters([translate("ui.report.pdf_filter")])
-        dialog.selectFile(str(Path.home() / report_file_name(self.workspace.service, self.plan_id, self.period_id)))
+        dialog.selectFile(str(Path.home() / self.file_name))
         if dialog.exec() and dialog.selectedFiles():
             self.save_to(Path(dialog.selectedFiles()[0]))
 
@@ -262,7 +268,7 @@ class ReportPreviewDialog(QDialog):
         try:
             write_atomic(path, self.pdf)
         except CdsError as exc:
-            self.workspace.notice.emit(exc.message(), True)
+            self.notify(exc.message(), True)
             return False
-        self.workspace.notice.emit(translate("ui.report.saved", file=str(path)), False)
+        self.notify(translate("ui.report.saved", file=str(path)), False)
         return True

@@ -28,13 +28,11 @@ from cds_desktop.core.services.report_record import (
     UnitRecord,
     max_length,
 )
-from cds_desktop.core.text import clean
+from cds_desktop.core.text import BIDI_CONTROLS, clean
 from cds_desktop.core.validation import Problem, Severity
 
 _PROVINCE = re.compile(r"^\d{2}$")
 _COMMUNE = re.compile(r"^\d{5}$")
-# Text direction overrides and isolates: they make a name display differently from what it is.
-_BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)}
 
 
 def length_problems(item_code: str, values: dict[str, Any], model: type[BaseModel]) -> list[Problem]:
@@ -81,7 +79,7 @@ def evidence_name(file_name: str) -> str:
     """The name an evidence file is listed under: NFC, without control or text-direction characters, and
     shortened (keeping the extension) to what the record allows; ``InputError`` if nothing is left."""
     text = unicodedata.normalize("NFC", file_name)
-    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text if ch not in _BIDI_CONTROLS)
+    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text if ch not in BIDI_CONTROLS)
     text = " ".join(text.split())
     if not text:
         raise InputError("evidence.bad_name", name=file_name.encode("unicode_escape").decode("ascii"))

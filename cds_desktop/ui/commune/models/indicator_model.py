@@ -23,7 +23,7 @@ from cds_desktop.core.numbers import format_number, format_percent, to_canonical
 from cds_desktop.core.plans.model import Indicator, IndicatorKind, Level
 from cds_desktop.core.validation import Problem, indicator_result
 from cds_desktop.ui.shared.labels import number_text
-from cds_desktop.ui.commune.models.cells import GROUP_TINT, MUTED_TEXT, problem_tooltip, tint, worst_severity
+from cds_desktop.ui.shared.cells import GROUP_TINT, MUTED_TEXT, problem_tooltip, tint, worst_severity
 from cds_desktop.ui.shared.roles import EditorKind, Role
 from cds_desktop.ui.shared.row_table import Index, RowTableModel
 from cds_desktop.ui.commune.workspace import PeriodSnapshot

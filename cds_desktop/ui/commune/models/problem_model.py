@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QObject, QModelIndex, QPersisten
 
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.validation import Problem
-from cds_desktop.ui.commune.models.cells import ERROR_TINT, WARNING_TINT
+from cds_desktop.ui.shared.cells import ERROR_TINT, WARNING_TINT
 from cds_desktop.ui.shared.roles import Role
 from cds_desktop.ui.commune.workspace import Workspace
 

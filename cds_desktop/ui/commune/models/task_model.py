@@ -20,7 +20,7 @@ from cds_desktop.core.numbers import format_number, to_canonical
 from cds_desktop.core.plans.model import Task
 from cds_desktop.core.validation import Problem
 from cds_desktop.ui.shared.labels import date_text
-from cds_desktop.ui.commune.models.cells import MUTED_TEXT, OVERDUE_TEXT, problem_tooltip, tint, worst_severity
+from cds_desktop.ui.shared.cells import MUTED_TEXT, OVERDUE_TEXT, problem_tooltip, tint, worst_severity
 from cds_desktop.ui.shared.roles import EditorKind, Role
 from cds_desktop.ui.shared.row_table import Index, RowTableModel
 from cds_desktop.ui.commune.workspace import PeriodSnapshot
