@@ -11,7 +11,7 @@ from cds_desktop.core.services.accounts import Accounts
 from cds_desktop.core.services.commune.service import open_commune_service
 from cds_desktop.core.services.demo import OFFICE_FOLDER, PAST_PERIOD, UNIT, build_demo, fixed_clock
 from cds_desktop.core.services.office.service import OfficeService
-from cds_desktop.core.services.roles import Role
+from cds_desktop.core.services.roles import ROLES_OF, InstallationKind
 
 
 @pytest.fixture(scope="module")
@@ -28,11 +28,11 @@ def commune(demo):
     service.close()
 
 
-def test_the_demo_opens_with_an_account_holding_every_role(demo, commune):
+def test_the_demo_opens_with_an_account_holding_every_commune_role(demo, commune):
     _, built = demo
     assert commune.require_unit().name == UNIT["name"]
     principal = Accounts(commune).sign_in(built.username, built.password)
-    assert principal.roles == frozenset(Role)
+    assert principal.roles == frozenset(ROLES_OF[InstallationKind.COMMUNE])
     assert built.plan_id == "dak-rlap-2023" and commune.today() == built.today
     assert commune.period(built.plan_id, built.period_id).state is PeriodState.DRAFT
 

@@ -29,7 +29,7 @@ from cds_desktop.core.services.accounts import Accounts, NewUser
 from cds_desktop.core.services.commune.exchange import CommuneExchange
 from cds_desktop.core.services.commune.service import CommuneService
 from cds_desktop.core.services.office.service import OfficeService
-from cds_desktop.core.services.roles import Role
+from cds_desktop.core.services.roles import ROLES_OF, InstallationKind
 
 PLAN_ID = "dak-rlap-2023"
 PAST_PERIOD, CURRENT_PERIOD = "2023Q3", "2023Q4"
@@ -182,7 +182,7 @@ def build_demo(root: Path) -> DemoCommune:
         fill_current_period(commune, CURRENT_PERIOD)
         calendar.set(TODAY.year, TODAY.month, TODAY.day)
         Accounts(commune).create(NewUser(username=USERNAME, display_name="Người dùng thử (demo)",
-                                         roles=frozenset(Role), password=PASSWORD))
+                                         roles=frozenset(ROLES_OF[InstallationKind.COMMUNE]), password=PASSWORD))
     finally:
         commune.close()
         office.close()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from cds_desktop.core.domain import TaskStatus
 from cds_desktop.core.i18n import translate
+from cds_desktop.core.presentation import task_status_name
 from cds_desktop.ui.commune.models.cells import BADGE_COLOURS, MUTED_TEXT
 from cds_desktop.ui.shared.roles import EditorKind, Role
 
@@ -32,7 +33,7 @@ def _choices(kind: EditorKind) -> list[tuple[str, str | None]]:
     """(label, stored value) of a combo editor."""
     if kind is EditorKind.YES_NO:
         return [(translate("ui.choice.unanswered"), None), (translate("label.yes"), "1"), (translate("label.no"), "0")]
-    return [(translate(f"task_status.{status.value}"), status.value) for status in TaskStatus]
+    return [(task_status_name(status.value), status.value) for status in TaskStatus]
 
 
 class EntryDelegate(QStyledItemDelegate):

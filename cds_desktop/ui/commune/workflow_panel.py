@@ -17,8 +17,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from cds_desktop.core.domain import OfficeStatus, PeriodState
-from cds_desktop.core.formatting import state_label
 from cds_desktop.core.i18n import translate
+from cds_desktop.core.presentation import state_name
 from cds_desktop.core.services.commune.service import CommuneService
 from cds_desktop.core.services.commune.exchange import CommuneExchange
 from cds_desktop.core.services.roles import Permission
@@ -90,7 +90,7 @@ class WorkflowStrip(QFrame):
         for number, state in enumerate(STEPS):
             if number:
                 row.addWidget(QLabel("›"))
-            label = QLabel(state_label(state))
+            label = QLabel(state_name(state))
             label.setObjectName(f"workflow_road_{state}")
             self.road.append(label)
             row.addWidget(label)
