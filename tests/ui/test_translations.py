@@ -229,7 +229,7 @@ def test_command_line_errors_speak_vietnamese_in_words(tmp_path, capsys):
         (("send-back", PLAN, PERIOD), "thiếu tham số bắt buộc: --reason"),
         (("send-back", PLAN, PERIOD, "--reason", "  "), "lý do trả lại"),
         (("reopen", PLAN, PERIOD), "«Nháp»"),
-        (("report", PLAN, "2024Q2", "--out", str(tmp_path / "r.pdf")), "Quý 2 năm 2024"),
+        (("report", PLAN, "2024Q2", "--out", str(tmp_path / "r.pdf")), "Quý 2 năm 2024 của kế hoạch"),
         (("task", "set", PLAN, PERIOD, "T1", "--status", "finished"), "lựa chọn không hợp lệ"),
     ]
     for args, expected in failing:
