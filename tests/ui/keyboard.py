@@ -24,6 +24,15 @@ def shown(kind: type, name: str | None = None) -> QWidget:
     return found[0]
 
 
+def active(qtbot, window: QWidget) -> QWidget:
+    """``window`` once it is the active window (where access keys and shortcuts go). A desktop gives a dialog's
+    parent back its activation when the dialog closes; the test platform does not, so it is asked for here."""
+    if QApplication.activeWindow() is not window and not QApplication.activeModalWidget():
+        window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    return window
+
+
 def submit(qtbot, window) -> None:
     """Choose "Submit for approval" and confirm the question with Enter (its button is the default)."""
     window.workflow.submit_action.trigger()

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
 
 from cds_desktop.ui.commune.models.task_model import TaskColumn, TaskFilter
 from tests.ui.conftest import PERIOD, PLAN
+from tests.ui.keyboard import active
 
 
 def _edit_task(qtbot, window, code, column):
@@ -81,7 +82,7 @@ def test_removing_evidence_asks_first(qtbot, window, service, tmp_path):
     assert "anh.jpg" in question.text()
     qtbot.keyClick(question, Qt.Key.Key_Escape)  # Esc: nothing happens
     assert not question.isVisible() and len(service.evidence(PLAN, PERIOD)) == 1
-    question = page.remove_selected()
+    question = active(qtbot, page.remove_selected())
     qtbot.keyClick(question, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)  # "&Gỡ bỏ"
     qtbot.waitUntil(lambda: not question.isVisible())  # an access key presses its button after a short flash
     assert service.evidence(PLAN, PERIOD) == []
