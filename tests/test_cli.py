@@ -156,3 +156,43 @@ def test_help_follows_the_requested_language(capsys):
     with pytest.raises(SystemExit):
         main(["--lang", "en", "--help"])
     assert "data folder" in capsys.readouterr().out
+
+
+def _fill_q1(cds) -> None:
+    for code_, num in (("1a", "80"), ("1b", "56"), ("1c", "50"), ("2d", "10")):
+        assert cds("entry", "set", "mini-plan", "2023Q1", code_, "--numerator", num, "--denominator", "100")[0] == 0
+    assert cds("entry", "set", "mini-plan", "2023Q1", "2a", "--value", "2")[0] == 0
+    assert cds("entry", "set", "mini-plan", "2023Q1", "2b", "--value", "có")[0] == 0
+    assert cds("entry", "set", "mini-plan", "2023Q1", "2c", "--note", "Chưa có mô hình")[0] == 0
+
+
+def test_send_back_records_its_reason_and_every_state_reads_in_words(cds):
+    _fill_q1(cds)
+    code, out, _ = cds("submit", "mini-plan", "2023Q1")
+    assert code == 0 and out.strip() == "Báo cáo Quý 1 năm 2023 hiện ở trạng thái «Đã gửi duyệt»."
+    code, out, _ = cds("send-back", "mini-plan", "2023Q1", "--reason", "Chỉ tiêu 2a chưa khớp biên bản", "--json")
+    assert code == 0 and json.loads(out) == {"period": "2023Q1", "state": "draft", "revision": 1}
+    code, out, _ = cds("history", "mini-plan", "2023Q1", "--item", "*")
+    assert code == 0
+    assert "(cả kỳ) Trạng thái của kỳ: Đã gửi duyệt → Nháp" in out
+    assert "(cả kỳ) Lý do trả lại để sửa: ∅ → Chỉ tiêu 2a chưa khớp biên bản" in out
+    assert "submitted" not in out and "send_back_reason" not in out
+    code, out, _ = cds("history", "mini-plan", "2023Q1", "--item", "*", "--json")
+    assert [(h["field"], h["new"]) for h in json.loads(out)][-2:] == [
+        ("state", "draft"), ("send_back_reason", "Chỉ tiêu 2a chưa khớp biên bản")]
+    code, out, _ = cds("status", "mini-plan", "2023Q1", lang="en")
+    assert code == 0 and out.splitlines()[0] == "Q1 2023: Draft, revision 1, due before 03/03/2023"
+
+
+def test_send_back_needs_a_reason(cds):
+    _fill_q1(cds)
+    assert cds("submit", "mini-plan", "2023Q1")[0] == 0
+    code, _, err = cds("send-back", "mini-plan", "2023Q1", "--reason", " ")
+    assert code == 2 and "Hãy ghi lý do trả lại" in err
+    code, _, err = cds("send-back", "mini-plan", "2023Q1", "--reason", "Lý do", "--json", lang="en")
+    assert code == 0
+    code, out, err = cds("send-back", "mini-plan", "2023Q1", "--reason", "Lần nữa", "--json")
+    error = json.loads(out)["error"]
+    assert code == 1 and error["code"] == "period.cannot_draft"
+    assert error["params"] == {"period": "2023Q1", "state": "draft"}  # --json keeps the codes
+    assert "Quý 1 năm 2023" in error["message_vi"] and "«Nháp»" in error["message_vi"]

@@ -1,4 +1,6 @@
-"""Commune commands: init, plans, periods, entry, task, evidence, validate, status, history, submit, approve."""
+"""Commune commands: init, plans, periods, entry, task, evidence, validate, status, history, submit, send-back.
+
+Periods, states and statuses read in words (``core/presentation.py``); ``--json`` gives their codes."""
 
 from __future__ import annotations
 
@@ -10,11 +12,12 @@ from pathlib import Path
 from cds_desktop.cli.terminal import terminal_safe
 from cds_desktop.core.domain import IndicatorEntry
 from cds_desktop.core.errors import InputError
-from cds_desktop.core.formatting import describe_deadline, describe_targets, state_label
+from cds_desktop.core.formatting import describe_deadline, describe_targets
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.numbers import canonical, format_number, format_percent, to_canonical
 from cds_desktop.core.plans.model import Level, Plan
-from cds_desktop.core.services.commune.service import CommuneService, PeriodStatus
+from cds_desktop.core.presentation import field_name, period_name, state_name, stored_value_text, target_status_name
+from cds_desktop.core.services.commune.service import PeriodStatus
 from cds_desktop.core.validation import indicator_result
 
 _COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$")
@@ -106,12 +109,14 @@ def register(commands: argparse._SubParsersAction, lang: str) -> argparse._SubPa
     evidence_list.set_defaults(handler=evidence_list_cmd)
 
     for name, handler in (("validate", validate_cmd), ("status", status_cmd), ("history", history_cmd),
-                          ("submit", submit_cmd)):
-        command = commands.add_parser(name, help=t(name))
+                          ("submit", submit_cmd), ("send-back", send_back_cmd)):
+        command = commands.add_parser(name, help=t(name.replace("-", "_")))
         command.add_argument("plan")
         command.add_argument("period")
         if name == "history":
             command.add_argument("--item", help=t("item"))
+        if name == "send-back":
+            command.add_argument("--reason", required=True, help=t("reason"))
         command.add_argument("--json", action="store_true")
         command.set_defaults(handler=handler)
     return init_kinds
@@ -217,8 +222,9 @@ def periods_cmd(ctx) -> int:
         out = []
         for v in views:
             flag = f"  ⚠ {ctx.t('cli.out.overdue')}" if v.overdue else ""
-            out.append(f"{v.period_id:<8} {ctx.t('cli.out.due_before', date=f'{v.due_before:%d/%m/%Y}'):<22} "
-                       f"{state_label(v.state.value, ctx.language)} (r{v.revision}){flag}")
+            out.append(f"{v.period_id:<8} {period_name(v.period_id, ctx.language):<22} "
+                       f"{ctx.t('cli.out.due_before', date=f'{v.due_before:%d/%m/%Y}'):<22} "
+                       f"{state_name(v.state.value, ctx.language)} (r{v.revision}){flag}")
         return out
 
     ctx.emit(data, lines)
@@ -249,7 +255,7 @@ def entry_set_cmd(ctx) -> int:
         if outcome.result is not None:
             out.append(ctx.t("cli.out.result", result=format_percent(outcome.result, ctx.language)
                              if plan.indicator(a.indicator).kind.value == "ratio" else format_number(outcome.result, ctx.language),
-                             status=translate(f"target_status.{outcome.status.value}", ctx.language)))
+                             status=target_status_name(outcome.status.value, ctx.language)))
         return out + _print_problems(ctx, problems)
 
     ctx.emit(data, lines)
@@ -315,7 +321,7 @@ def _status_dict(s: PeriodStatus) -> dict:
 def status_cmd(ctx) -> int:
     s = ctx.commune().status(ctx.args.plan, ctx.args.period)
     ctx.emit(_status_dict(s), lambda: [
-        ctx.t("cli.out.status_state", period=s.period.period_id, state=state_label(s.period.state.value, ctx.language),
+        ctx.t("cli.out.status_state", period=s.period.period_id, state=s.period.state.value,
               revision=s.period.revision, due=f"{s.period.due_before:%d/%m/%Y}"),
         ctx.t("cli.out.status_indicators", answered=s.indicators_answered, total=s.indicators_total,
               met=s.targets_met, evaluated=s.targets_evaluated),
@@ -326,25 +332,34 @@ def status_cmd(ctx) -> int:
 
 
 def history_cmd(ctx) -> int:
+    """Who changed what, when; the fields and values in words (the period's own rows — its states, the reason
+    it was sent back — are marked as the period's)."""
     rows = ctx.commune().history(ctx.args.plan, ctx.args.period, ctx.args.item)
     data = [{"at": r.at.isoformat(), "actor": r.actor, "revision": r.revision, "item": r.item_code,
              "field": r.field, "old": r.old_value, "new": r.new_value} for r in rows]
+
+    def value(r, text):
+        return terminal_safe(stored_value_text(r.field, text, ctx.language)) or "∅"
+
     ctx.emit(data, lambda: [f"{r.at.astimezone():%d/%m/%Y %H:%M} {terminal_safe(r.actor):<12} r{r.revision} "
-                            f"{r.item_code:<6} {r.field}: {terminal_safe(r.old_value) or '∅'} → "
-                            f"{terminal_safe(r.new_value) or '∅'}" for r in rows])
+                            f"{ctx.t('cli.out.period_item') if r.item_code == '*' else r.item_code:<6} "
+                            f"{field_name(r.field, ctx.language)}: {value(r, r.old_value)} → {value(r, r.new_value)}"
+                            for r in rows])
     return 0
 
 
 def _state_change(action):
+    """A command moving the period on: ``action(ctx)`` acts, then the period's new state is shown."""
     def handler(ctx) -> int:
-        action(ctx.commune(), ctx.args.plan, ctx.args.period, ctx.actor)
+        action(ctx)
         view = ctx.commune().period(ctx.args.plan, ctx.args.period)
         ctx.emit({"period": view.period_id, "state": view.state.value, "revision": view.revision},
-                 lambda: [ctx.t("cli.out.state_now", period=view.period_id,
-                                state=state_label(view.state.value, ctx.language))])
+                 lambda: [ctx.t("cli.out.state_now", period=view.period_id, state=view.state.value)])
         return 0
 
     return handler
 
 
-submit_cmd = _state_change(CommuneService.submit)
+submit_cmd = _state_change(lambda ctx: ctx.commune().submit(ctx.args.plan, ctx.args.period, ctx.actor))
+send_back_cmd = _state_change(lambda ctx: ctx.commune().send_back(ctx.args.plan, ctx.args.period, ctx.actor,
+                                                                  ctx.args.reason))

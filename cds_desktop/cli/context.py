@@ -25,6 +25,7 @@ from typing import Any, Callable, Sequence
 from cds_desktop.core.errors import CdsError, DataFileError, InputError
 from cds_desktop.core.i18n import catalog, catalog_problems, set_language, translate
 from cds_desktop.core.paths import DataDir
+from cds_desktop.core.presentation import worded_params
 from cds_desktop.core.services.accounts import Accounts
 from cds_desktop.core.services.commune.service import CommuneService, open_commune_service
 from cds_desktop.core.services.office.service import OfficeService, open_office_service
@@ -98,7 +99,8 @@ class CliContext:
         return self.args.user
 
     def t(self, message_id: str, **params: Any) -> str:
-        return translate(message_id, self.language, **params)
+        """A message in the chosen language; a period id or state among ``params`` reads in words, as in errors."""
+        return translate(message_id, self.language, **worded_params(params, self.language))
 
     def _checked_folder(self) -> None:
         """Refuse, before anything is written there, a folder that is not a CDS one or is damaged, and for

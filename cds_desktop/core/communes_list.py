@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from cds_desktop.core.errors import DataFileError, InputError
+from cds_desktop.core.errors import DataFileError
 from cds_desktop.core.provinces import province, provinces
 from cds_desktop.core.resources import resources_dir
 from cds_desktop.core.yaml_strict import YamlRefused, load_strict, os_problem_id, read_data_file

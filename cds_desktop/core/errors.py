@@ -15,7 +15,9 @@ Exception tree::
 Bugs are not ``CdsError``: they are ordinary Python exceptions and are reported as crashes.
 Never decide what to show by parsing an error's text; use ``code``.
 
-Message templates live in ``translations/messages/*.yaml`` under the key ``error.<code>``.
+Message templates live in ``translations/messages/*.yaml`` under the key ``error.<code>``. ``params`` keep
+codes and raw ids (``--json`` shows them as they are); the message words those people should not read as codes
+(a period id, a period's state) with ``presentation.worded_params``.
 """
 
 from __future__ import annotations
@@ -36,8 +38,8 @@ class CdsError(Exception):
         super().__init__(f"{code}: {params}")
 
     def message(self, language: str | None = None) -> str:
-        """The message in ``language`` (the current language when None)."""
-        return translate(f"error.{self.code}", language, **self.params)
+        """The message in ``language`` (the current language when None), its codes in words."""
+        return translate(f"error.{self.code}", language, **_worded(self.params, language))
 
     def __str__(self) -> str:  # pragma: no cover - convenience for logs and tracebacks
         return self.message("en")
@@ -50,6 +52,12 @@ class CdsError(Exception):
             "message_vi": self.message("vi"),
             "message_en": self.message("en"),
         }
+
+
+def _worded(params: dict[str, Any], language: str | None) -> dict[str, Any]:
+    from cds_desktop.core.presentation import worded_params  # it reads numbers, which raise errors of this module
+
+    return worded_params(params, language)
 
 
 def _jsonable(value: Any) -> Any:
@@ -95,6 +103,6 @@ class DataFileError(StorageError):
     (a ``data_file.problem.*`` id, rendered in the message's language with the same params)."""
 
     def message(self, language: str | None = None) -> str:
-        params = dict(self.params)
+        params = _worded(self.params, language)
         params["problem"] = translate(params["problem_id"], language, **params)
         return translate(f"error.{self.code}", language, **params)

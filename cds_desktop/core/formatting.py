@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.numbers import format_number, format_percent
+from cds_desktop.core.presentation import state_name
 from cds_desktop.core.plans.model import Comparator, DeadlineKind, Indicator, IndicatorKind, Level, Target, TaskDeadline
 
 
@@ -52,4 +53,4 @@ def describe_deadline(deadline: TaskDeadline, language: str | None = None) -> st
 
 
 def state_label(state: str, language: str | None = None) -> str:
-    return translate(f"state.{state}", language)
+    return state_name(state, language)

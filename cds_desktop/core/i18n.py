@@ -116,9 +116,10 @@ class _Lenient(dict):
         return "{" + key + "}"
 
 
-def translate(message_id: str, language: str | None = None, **params: Any) -> str:
+def translate(message_id: str, language: str | None = None, /, **params: Any) -> str:
     """The message ``message_id`` in ``language`` with ``params`` filled in.
 
+    ``message_id`` and ``language`` are positional, so that a message may have parameters of those names.
     An unknown id is a programming error and raises ``KeyError`` so that tests catch it — unless a damaged
     catalog file was left out (``catalog_problems``): then the id and its params stand in for the message.
     """

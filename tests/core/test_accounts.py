@@ -151,7 +151,7 @@ def test_officer_enters_and_submits_but_cannot_approve_even_calling_the_service(
     assert error.code == "auth.not_allowed"
     assert error.message() == "Tài khoản của bạn không có quyền phê duyệt, ký và gửi báo cáo."
     assert refused(CommuneExchange(service).approve, P, Q1, "any passphrase", "lan").code == "auth.not_allowed"
-    assert refused(service.send_back, P, Q1, "lan").code == "auth.not_allowed"
+    assert refused(service.send_back, P, Q1, "lan", "Sai số liệu").code == "auth.not_allowed"
     assert refused(service.set_setting, "report_place", "x").code == "auth.not_allowed"
     assert refused(CommuneExchange(service).generate_key, "khóa của xã 2025").code == "auth.not_allowed"
     assert refused(accounts.create, NewUser("minh", "Minh", frozenset({Role.ADMIN}), "mật khẩu dài")).code == (

@@ -153,7 +153,7 @@ def test_period_states_and_revisions(service):
 def test_reopen_and_send_back(service):
     _complete(service)
     service.submit(P, Q1, "o")
-    service.send_back(P, Q1, "leader")
+    service.send_back(P, Q1, "leader", "Chỉ tiêu 1a thiếu biên bản")
     assert service.period(P, Q1).state is PeriodState.DRAFT
     with pytest.raises(StateError) as caught:
         service.reopen(P, Q1, "o")
@@ -163,6 +163,25 @@ def test_reopen_and_send_back(service):
     service.mark_exported(P, Q1, "l")
     service.reopen(P, Q1, "o")
     assert service.period(P, Q1).revision == 2
+
+
+def test_sending_back_needs_a_reason_which_the_history_keeps(service, clock):
+    _complete(service)
+    service.submit(P, Q1, "o")
+    before = service.history(P, Q1)
+    for blank in ("", "   ", None):
+        with pytest.raises(InputError) as caught:
+            service.send_back(P, Q1, "leader", blank)
+        assert caught.value.code == "period.reason_needed"
+    with pytest.raises(InputError) as caught:
+        service.send_back(P, Q1, "leader", "x" * 9000)
+    assert caught.value.code == "period.reason_too_long" and "9000" in caught.value.message("vi")
+    assert service.history(P, Q1) == before and service.period(P, Q1).state is PeriodState.SUBMITTED
+    clock.advance(minutes=5)
+    service.send_back(P, Q1, "leader", "  Chỉ tiêu 1a thiếu biên bản  ")
+    rows = [(h.actor, h.item_code, h.field, h.old_value, h.new_value) for h in service.history(P, Q1, "*")]
+    assert rows[-2:] == [("leader", "*", "state", "submitted", "draft"),
+                         ("leader", "*", "send_back_reason", None, "Chỉ tiêu 1a thiếu biên bản")]
 
 
 def test_periods_list_deadlines_and_overdue(service, clock):

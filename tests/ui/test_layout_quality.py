@@ -10,13 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
 
 from cds_desktop.core.plans.model import IndicatorKind
 from cds_desktop.ui.shared.roles import Role
 from tests.ui.conftest import PERIOD, PLAN
+from tests.ui.keyboard import type_text
 from tests.ui.layout_checks import assert_no_clipped_text
 
 EXPECTED_PIXEL_RATIO = float(os.environ.get("CDS_TEST_PIXEL_RATIO", "1"))
@@ -81,13 +81,6 @@ def test_the_check_finds_cut_off_labels_buttons_and_group_titles(qtbot):
 TYPED = {"numerator": "45", "denominator": "90", "note": "Số liệu đến 30/6", "data_source": "Thống kê xã"}
 
 
-def _type(widget, text: str) -> None:
-    """Key presses carrying each character, as a Vietnamese keyboard (Telex/VNI input) delivers them."""
-    for char in text:
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char))
-
-
 def test_a_whole_period_is_filled_with_the_keyboard_alone(qtbot, window, service):
     table = window.indicators_page.table
     table.setFocus()
@@ -103,7 +96,7 @@ def test_a_whole_period_is_filled_with_the_keyboard_alone(qtbot, window, service
             qtbot.keyClick(editor, Qt.Key.Key_Down)  # unanswered → yes
         elif not (kind is IndicatorKind.RATIO and field == "value"):  # a ratio's direct-% input stays empty
             assert isinstance(editor, QLineEdit)
-            _type(editor, TYPED.get(field, "7" if kind is IndicatorKind.COUNT else "Mô hình chợ 4.0"))
+            type_text(editor, TYPED.get(field, "7" if kind is IndicatorKind.COUNT else "Mô hình chợ 4.0"))
         qtbot.keyClick(QApplication.focusWidget(), keys[len(visited) % 2])
     entries = service.entries(PLAN, PERIOD).indicators
     for indicator in service.plan(PLAN).commune_indicators():

@@ -10,6 +10,7 @@ from cds_desktop.core.services.setup import CommuneChoice
 from cds_desktop.ui.shared.cells import MUTED_TEXT, OVERDUE_TEXT
 from cds_desktop.ui.commune.models.task_model import TaskColumn
 from cds_desktop.ui.setup_wizard.identity_page import IdentityPage
+from tests.ui.keyboard import send_back, submit
 from tests.ui.test_workflow import fill
 
 
@@ -28,9 +29,9 @@ def test_the_typing_hint_shows_only_while_the_period_can_be_edited(qtbot, window
     hint = window.indicators_page.hint
     assert hint.isVisibleTo(window)
     fill(window)
-    window.workflow.submit_action.trigger()
+    submit(qtbot, window)
     assert not hint.isVisibleTo(window)
-    window.workflow.send_back_action.trigger()
+    send_back(qtbot, window, "Sửa chỉ tiêu 1a")
     assert hint.isVisibleTo(window)
 
 

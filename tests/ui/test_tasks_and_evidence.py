@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
 
 from cds_desktop.ui.commune.models.task_model import TaskColumn, TaskFilter
 from tests.ui.conftest import PERIOD, PLAN
+from tests.ui.keyboard import active
 
 
 def _edit_task(qtbot, window, code, column):
@@ -69,7 +70,7 @@ def test_evidence_is_added_in_the_background_and_warns_when_large(qtbot, window,
     assert window.tasks_page.model.index(task_row, TaskColumn.EVIDENCE).data() == "1"
 
 
-def test_removing_evidence_asks_first(qtbot, window, service, tmp_path, monkeypatch):
+def test_removing_evidence_asks_first(qtbot, window, service, tmp_path):
     small = tmp_path / "anh.jpg"
     small.write_bytes(b"jpeg")
     service.add_evidence(PLAN, PERIOD, "1a", small, "someone")
@@ -77,10 +78,12 @@ def test_removing_evidence_asks_first(qtbot, window, service, tmp_path, monkeypa
     page = window.evidence_page
     window.show_evidence("1a")
     page.table.selectRow(0)
-    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.No)
-    page.remove_selected()
-    assert len(service.evidence(PLAN, PERIOD)) == 1
-    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Yes)
-    page.remove_selected()
+    question = page.remove_selected()
+    assert "anh.jpg" in question.text()
+    qtbot.keyClick(question, Qt.Key.Key_Escape)  # Esc: nothing happens
+    assert not question.isVisible() and len(service.evidence(PLAN, PERIOD)) == 1
+    question = active(qtbot, page.remove_selected())
+    qtbot.keyClick(question, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)  # "&Gỡ bỏ"
+    qtbot.waitUntil(lambda: not question.isVisible())  # an access key presses its button after a short flash
     assert service.evidence(PLAN, PERIOD) == []
     assert page.proxy.rowCount() == 0

@@ -20,6 +20,7 @@ from cds_desktop.ui.commune.approve_dialog import ApproveDialog
 from cds_desktop.ui.commune.export_dialog import ExportDialog
 from tests.core.exchange.conftest import PASS_COMMUNE, PASS_OFFICE, exchange, office  # noqa: F401 - fixtures
 from tests.ui.conftest import PERIOD, PLAN
+from tests.ui.keyboard import send_back, submit
 from tests.ui.test_translations import _plan_texts, _untranslated, _visible_texts
 
 REASON = "Thiếu biên bản nghiệm thu chỉ tiêu 1a"
@@ -61,7 +62,7 @@ def test_submit_approve_export_and_the_bundle_imports_at_the_office(qtbot, windo
     fill(window)
     strip = window.workflow
     assert visible_buttons(window) == ["workflow_submit", "workflow_report"]
-    strip.submit_action.trigger()
+    submit(qtbot, window)
     assert service.period(PLAN, PERIOD).state is PeriodState.SUBMITTED
     assert "lãnh đạo phê duyệt" in strip.step.text()
     assert visible_buttons(window) == ["workflow_approve", "workflow_send_back", "workflow_report"]
@@ -147,7 +148,7 @@ def test_a_returned_period_shows_the_reason_and_is_editable_again(qtbot, window,
     assert REASON in window.period_bar.period_model.index(window.period_bar.period_box.currentIndex()).data(3)
     window.workspace.set_indicator("1a", "numerator", "70")  # correcting it is possible
     assert service.entries(PLAN, PERIOD).indicators["1a"].numerator == "70"
-    window.workflow.submit_action.trigger()
+    submit(qtbot, window)
     assert service.period(PLAN, PERIOD).state is PeriodState.SUBMITTED
     assert banner.isVisibleTo(window)  # the reason stays in sight until the correction is exported
 
@@ -166,7 +167,7 @@ def test_send_back_returns_an_approved_period_to_draft(qtbot, window, service):
     window.workspace.mutate(lambda: service.submit(PLAN, PERIOD, "lan"))
     window.workspace.mutate(lambda: service.approve(PLAN, PERIOD, "chu_tich"))
     assert window.workflow.export_action.isEnabled() and window.workflow.send_back_action.isEnabled()
-    window.workflow.send_back_action.trigger()
+    send_back(qtbot, window, REASON)
     assert service.period(PLAN, PERIOD).state is PeriodState.DRAFT
     assert window.workspace.snapshot().editable
     assert not window.workflow.export_action.isEnabled()
@@ -175,7 +176,7 @@ def test_send_back_returns_an_approved_period_to_draft(qtbot, window, service):
 def test_steps_the_signed_in_role_cannot_take_are_disabled(qtbot, window, service):
     fill(window)
     service.principal = Principal("lan", "Nguyễn Thị Lan", frozenset({Role.OFFICER}))
-    window.workflow.submit_action.trigger()
+    submit(qtbot, window)
     assert service.period(PLAN, PERIOD).state is PeriodState.SUBMITTED
     strip = window.workflow
     assert not strip.approve_action.isEnabled() and not strip.send_back_action.isEnabled()
@@ -227,7 +228,7 @@ def test_every_step_has_a_shortcut_and_its_own_access_key(qtbot, open_window, la
 def test_workflow_dialogs_are_translated(qtbot, open_window, service, language):
     window = open_window(language)
     fill(window)
-    window.workflow.submit_action.trigger()
+    submit(qtbot, window)
     texts = _visible_texts(window)
     approve = window.workflow.approve()
     export = window.workflow.export()

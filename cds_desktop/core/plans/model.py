@@ -27,6 +27,7 @@ from typing import Annotated, Any, Iterator, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from cds_desktop.core.i18n import translate
+from cds_desktop.core.period_ids import PERIOD_ID
 from cds_desktop.core.text import nfc
 
 PLAN_FORMAT_VERSION = 1
@@ -569,4 +570,4 @@ def _loc_text(loc: tuple) -> str:
 
 
 def period_pattern() -> re.Pattern[str]:
-    return re.compile(r"^(?P<year>[0-9]{4})(?:(?P<half>S[12])|(?P<quarter>Q[1-4]))?$")
+    return PERIOD_ID

@@ -15,13 +15,16 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 
 from cds_desktop.core.i18n import translate
+from cds_desktop.core.presentation import target_status_name
 from cds_desktop.core.reports.data import IndicatorSummaryRow
 from cds_desktop.core.reports.fonts import REGULAR
 
-_SERIES = (  # (message id of the legend label, colour, count of communes)
-    ("report.target_status.met", colors.Color(0.18, 0.45, 0.27), lambda row: row.met),
-    ("report.target_status.not_met", colors.Color(0.85, 0.42, 0.30), lambda row: row.not_met),
-    ("report.column.no_data", colors.Color(0.85, 0.85, 0.85), lambda row: row.without_valid_data),
+_SERIES = (  # (the legend label in a language, colour, count of communes)
+    (lambda language: target_status_name("met", language), colors.Color(0.18, 0.45, 0.27), lambda row: row.met),
+    (lambda language: target_status_name("not_met", language), colors.Color(0.85, 0.42, 0.30),
+     lambda row: row.not_met),
+    (lambda language: translate("report.column.no_data", language), colors.Color(0.85, 0.85, 0.85),
+     lambda row: row.without_valid_data),
 )
 _FONT_SIZE = 9
 _CHART_HEIGHT = 170
@@ -77,6 +80,6 @@ def target_results_chart(rows: Sequence[IndicatorSummaryRow], width: float, lang
     legend.dx = legend.dy = 8
     legend.variColumn = True  # each entry as wide as its own label
     legend.autoXPadding = 24
-    legend.colorNamePairs = [(colour, translate(label, language)) for label, colour, _ in _SERIES]
+    legend.colorNamePairs = [(colour, label(language)) for label, colour, _ in _SERIES]
     drawing.add(legend)
     return drawing

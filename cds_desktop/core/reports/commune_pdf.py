@@ -20,6 +20,7 @@ from cds_desktop.core.reports.formatting import (
     format_deadline,
     format_result,
     format_target,
+    format_target_status,
     format_task_status,
     period_label,
 )
@@ -75,7 +76,7 @@ def _indicator_table(data: CommuneReportData) -> Flowable:
                 row.name,
                 format_target(row.target, row.kind, language),
                 format_result(row, language),
-                translate(f"report.target_status.{row.status.value}", language),
+                format_target_status(row.status, language),
             ),
         )
         for number, row in enumerate(data.indicators, start=1)

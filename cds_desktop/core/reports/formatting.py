@@ -1,7 +1,8 @@
 """How report values read on paper: the decree's date line, dates, targets, results, deadlines and periods.
 
-Numbers go through ``core.numbers`` (``1.234,5`` and ``75,5%`` in Vietnamese); words come from the
-``report.*`` message catalog, so every function takes the report's language.
+Numbers go through ``core.numbers`` (``1.234,5`` and ``75,5%`` in Vietnamese); periods, assessments and task
+statuses through ``core.presentation``, so the paper says what the screen says; other words come from the
+``report.*`` message catalog. Every function takes the report's language.
 """
 
 from __future__ import annotations
@@ -9,15 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from cds_desktop.core.domain import TaskStatus
+from cds_desktop.core.domain import TargetStatus, TaskStatus
 from cds_desktop.core.formatting import describe_quantity, describe_target
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.numbers import format_number, format_percent, percentage
-from cds_desktop.core.plans.model import DeadlineKind, IndicatorKind, PeriodKind, Target, TaskDeadline
+from cds_desktop.core.plans.model import DeadlineKind, IndicatorKind, Target, TaskDeadline
 from cds_desktop.core.plans.schedule import Period
+from cds_desktop.core.presentation import period_in_document, target_status_name, task_status_name
 from cds_desktop.core.reports.data import IndicatorRow
-
-_ROMAN_QUARTERS = ("I", "II", "III", "IV")
 
 
 def decree_day_month(date: dt.date) -> tuple[str, str]:
@@ -45,15 +45,7 @@ def place_date_line(place: str, date: dt.date, language: str) -> str:
 
 def period_label(period: Period, language: str) -> str:
     """"Quý I năm 2023", "6 tháng đầu năm 2023", "năm 2023" (and the English equivalents)."""
-    if period.kind is PeriodKind.QUARTER:
-        quarter = (period.start.month - 1) // 3 + 1
-        return translate(
-            "report.period.quarter", language, roman=_ROMAN_QUARTERS[quarter - 1], number=quarter, year=period.year
-        )
-    if period.kind is PeriodKind.HALF:
-        half = "first" if period.start.month == 1 else "second"
-        return translate(f"report.period.half_{half}", language, year=period.year)
-    return translate("report.period.year", language, year=period.year)
+    return period_in_document(period.id, language)
 
 
 def format_target(target: Target | None, kind: IndicatorKind, language: str) -> str:
@@ -86,9 +78,14 @@ def format_deadline(deadline: TaskDeadline, language: str) -> str:
     return translate(f"report.deadline.{deadline.kind.value}", language)
 
 
+def format_target_status(status: TargetStatus, language: str) -> str:
+    """"Đạt", "Chưa đạt", "Chưa có số liệu" … — the words of the commune's screen."""
+    return target_status_name(status.value, language)
+
+
 def format_task_status(status: TaskStatus, overdue: bool, language: str) -> str:
     """"Đang thực hiện", or "Đang thực hiện (quá hạn)" for an overdue task."""
-    label = translate(f"report.task_status.{status.value}", language)
+    label = task_status_name(status.value, language)
     return translate("report.task_status.overdue", language, status=label) if overdue else label
 
 

@@ -102,10 +102,7 @@ def header_block(document: DocumentInfo, language: str, letter: bool = False) ->
         paragraph(MOTTO, style.motto),
         HorizontalRule(stringWidth(MOTTO, BOLD, style.motto.fontSize)),
     ]
-    number: Flowable | list[Flowable] = paragraph(translate("report.number", language, number=document.number),
-                                                  style.number)
-    if letter_summary:
-        number = [number, paragraph(letter_summary, style.number)]
+    number = paragraph(translate("report.number", language, number=document.number), style.number)
     date_line = paragraph(place_date_line(document.place, document.date, language), style.date_line)
     rows: list[list[object]] = [[left, right], [number, date_line]]
     if letter:

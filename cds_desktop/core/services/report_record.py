@@ -50,11 +50,9 @@ from cds_desktop.core.domain import (
     UnitIdentity,
     UnitKind,
 )
-from cds_desktop.core.errors import BundleError, CdsError
-from cds_desktop.core.i18n import current_language, translate
+from cds_desktop.core.errors import BundleError
 from cds_desktop.core.numbers import MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS
 from cds_desktop.core.plans.model import CODE_PATTERN
-from cds_desktop.core.plans.schedule import Period
 from cds_desktop.core.text import nfc
 
 RECORD_NAME = "report.json"
@@ -277,20 +275,5 @@ def building_record() -> Iterator[None]:
 
 
 class RecordError(BundleError):
-    """A refusal about what a record says (its series, plan, period): periods read as people say them."""
-
-    def message(self, language: str | None = None) -> str:
-        params = dict(self.params)
-        for name in ("period", "signed_period"):
-            if name in params:
-                params[name] = _period_words(str(params[name]), language)
-        return translate(f"error.{self.code}", language, **params)
-
-
-def _period_words(period_id: str, language: str | None) -> str:
-    from cds_desktop.core.reports.formatting import period_label
-
-    try:
-        return period_label(Period.parse(period_id), language or current_language())
-    except CdsError:
-        return period_id
+    """A refusal about what a record says (its series, plan, period); its periods read as people say them, like
+    every error's (``CdsError.message``)."""

@@ -1,6 +1,7 @@
 """Validation problems: a stable code, a severity, the item and field, and a translatable message.
 
-Errors block approval; warnings do not. Message templates are ``problem.<code>`` in the catalogs.
+Errors block approval; warnings do not. Message templates are ``problem.<code>`` in the catalogs; codes among
+the params read in words (``presentation.worded_params``), as in errors.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from cds_desktop.core.i18n import translate
+from cds_desktop.core.presentation import worded_params
 
 
 class Severity(StrEnum):
@@ -26,7 +28,7 @@ class Problem:
     params: dict[str, Any] = field(default_factory=dict)
 
     def message(self, language: str | None = None) -> str:
-        return translate(f"problem.{self.code}", language, item=self.item_code, **self.params)
+        return translate(f"problem.{self.code}", language, item=self.item_code, **worded_params(self.params, language))
 
     @property
     def is_error(self) -> bool:

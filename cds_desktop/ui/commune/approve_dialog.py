@@ -63,7 +63,7 @@ class ApproveDialog(QDialog):
         self.ok = self.buttons.addButton(translate("ui.workflow.approve_button"),
                                          QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok.setDefault(True)
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.addButton(translate("ui.button.cancel"), QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self.approve)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

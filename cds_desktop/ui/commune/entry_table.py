@@ -11,6 +11,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from cds_desktop.ui.commune.delegates import EntryDelegate
+from cds_desktop.ui.shared.cells import badge_width
 from cds_desktop.ui.shared.roles import Role
 
 _FORWARD = QAbstractItemView.CursorAction.MoveNext
@@ -57,6 +58,20 @@ class EntryTableView(QTableView):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.setColumnWidth(column, int(width * scale))
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+    def fit_badges(self, column: int, texts: list[str]) -> None:
+        """Widen ``column`` (if need be) so that a badge shows any of ``texts`` whole."""
+        needed = max(badge_width(self.fontMetrics(), text) for text in texts)
+        self.setColumnWidth(column, max(self.columnWidth(column), needed))
+
+    def take_focus(self) -> None:
+        """The cursor in this table: on its current cell, or on the first input when it has none."""
+        current = self.currentIndex()
+        if current.isValid():
+            self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.scrollTo(current)
+        else:
+            self.focus_cell(self._next_input(QModelIndex(), forward=True))
 
     def focus_cell(self, index: QModelIndex) -> None:
         """Make ``index`` (of this view's model) current and visible, opening its editor when it has one."""

@@ -2,7 +2,8 @@
 
 Files are copied and hashed by the service on the background lane (a large scan can take a while); the
 size warning comes back as a notice. Stored files are named by their hash, so opening one copies it under
-its original name into a temporary folder first.
+its original name into a temporary folder first; when the computer has no program for that kind of file (or
+the copy cannot be made), a message says so and where the file is. Removing a file asks first.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from cds_desktop.core.i18n import current_language, translate
 from cds_desktop.core.progress import CancelToken, ProgressCallback
 from cds_desktop.core.services.changes import Changes
+from cds_desktop.ui.commune.confirm import ask, file_dialog
 from cds_desktop.ui.shell.background import BackgroundTasks
 from cds_desktop.ui.commune.models.evidence_model import EvidenceColumn, EvidenceItemProxy, EvidenceTableModel
 from cds_desktop.ui.commune.workspace import Workspace
@@ -94,6 +96,15 @@ class EvidencePage(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self._fill_items()
 
+    def take_focus(self) -> None:
+        """The cursor in the file list (on its first file when none is chosen); with no file, in the item picker."""
+        if not self.proxy.rowCount():
+            self.item_box.setFocus()
+            return
+        self.table.setFocus()
+        if not self.table.currentIndex().isValid():
+            self.table.selectRow(0)
+
     # --- which item ------------------------------------------------------------------------
     def _fill_items(self) -> None:
         chosen = self.item_box.currentData()
@@ -127,11 +138,13 @@ class EvidencePage(QWidget):
         self.drop_hint.setText(translate("ui.evidence.drop_hint" if has_item else "ui.evidence.choose_item_first"))
 
     # --- adding ----------------------------------------------------------------------------
-    def choose_files(self) -> None:
-        dialog = QFileDialog(self, translate("ui.evidence.choose_title"))
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)  # the app's language, whatever the OS speaks
+    def files_dialog(self) -> QFileDialog:
+        dialog = file_dialog(self, "evidence_file_dialog", translate("ui.evidence.choose_title"))
         dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
-        dialog.setObjectName("evidence_file_dialog")
+        return dialog
+
+    def choose_files(self) -> None:
+        dialog = self.files_dialog()
         if dialog.exec():
             self.add_files([Path(name) for name in dialog.selectedFiles()])
 
@@ -162,24 +175,46 @@ class EvidencePage(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return self.model.row(self.proxy.mapToSource(rows[0]).row()) if rows else None
 
-    def open_selected(self) -> None:
+    def open_selected(self) -> QMessageBox | None:
+        """Open a copy of the chosen file with the computer's program for it; when there is none (or the copy
+        cannot be made), a message (already open) says so and where the file is."""
         file = self._selected()
         if file is None:
-            return
+            return None
         copy = Path(self._open_copies.name) / file.sha256[:16] / file.name
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        if not copy.exists():
-            shutil.copyfile(file.path, copy)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy)))
+        try:
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            if not copy.exists():
+                shutil.copyfile(file.path, copy)
+        except OSError:
+            return self._cannot_open(translate("ui.evidence.cannot_copy", name=file.name), file.path)
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy))):
+            return None
+        return self._cannot_open(translate("ui.evidence.no_viewer", name=file.name), copy)
 
-    def remove_selected(self) -> None:
+    def _cannot_open(self, text: str, where: Path) -> QMessageBox:
+        box = QMessageBox(self.window())
+        box.setObjectName("evidence_cannot_open")
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle(translate("ui.evidence.open_title"))
+        box.setText(text)
+        box.setInformativeText(translate("ui.evidence.file_is_at", path=str(where)))
+        box.setTextInteractionFlags(box.textInteractionFlags() | Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                    | Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        box.open()
+        return box
+
+    def remove_selected(self) -> QMessageBox | None:
+        """Ask, then remove the chosen file from the period's evidence."""
         file = self._selected()
         if file is None:
-            return
-        answer = QMessageBox.question(
-            self, translate("ui.evidence.remove_title"), translate("ui.evidence.remove_confirm", name=file.name)
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            workspace = self.workspace
+            return None
+        workspace = self.workspace
+
+        def remove() -> None:
             workspace.mutate(lambda: workspace.service.remove_evidence(
                 workspace.plan_id, workspace.period_id, file.link_id, workspace.actor))
+
+        return ask(self.window(), "evidence_remove_confirm", translate("ui.evidence.remove_title"),
+                   translate("ui.evidence.remove_confirm", name=file.name), translate("ui.evidence.remove"), remove)

@@ -33,6 +33,7 @@ from cds_desktop.core.services.changes import Changes
 from cds_desktop.ui.shell.background import BackgroundTasks, RunningTask
 from cds_desktop.ui.shared.labels import period_name, size_text
 from cds_desktop.ui.commune.approve_dialog import error_label, passphrase_field
+from cds_desktop.ui.commune.confirm import file_dialog
 from cds_desktop.ui.commune.workspace import Workspace
 
 
@@ -77,14 +78,16 @@ class ExportDialog(QDialog):
         folder_label = QLabel(translate("ui.workflow.folder"))
         folder_label.setBuddy(self.folder)
         form.addRow(folder_label, folder_row)
-        form.addRow(translate("ui.workflow.passphrase"), self.passphrase)
+        passphrase_label = QLabel(translate("ui.workflow.passphrase"))
+        passphrase_label.setBuddy(self.passphrase)
+        form.addRow(passphrase_label, self.passphrase)
         self.error = error_label()
         buttons = QDialogButtonBox()
         self.export_button = buttons.addButton(translate("ui.workflow.export_button"),
                                                QDialogButtonBox.ButtonRole.AcceptRole)
         self.export_button.setObjectName("export_button")
         self.export_button.setDefault(True)
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        buttons.addButton(translate("ui.button.cancel"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.start)
         buttons.rejected.connect(self.reject)
         page = QWidget()
@@ -102,13 +105,15 @@ class ExportDialog(QDialog):
         (self.passphrase if not passphrase else self.export_button).setFocus()
         return page
 
-    def choose_folder(self) -> None:
-        dialog = QFileDialog(self, translate("ui.workflow.folder_choose"))
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
-        dialog.setObjectName("export_folder_dialog")
+    def folder_dialog(self) -> QFileDialog:
+        dialog = file_dialog(self, "export_folder_dialog", translate("ui.workflow.folder_choose"))
         dialog.setFileMode(QFileDialog.FileMode.Directory)
         dialog.setOption(QFileDialog.Option.ShowDirsOnly)
         dialog.setDirectory(self.folder.text())
+        return dialog
+
+    def choose_folder(self) -> None:
+        dialog = self.folder_dialog()
         if dialog.exec() and dialog.selectedFiles():
             self.folder.setText(dialog.selectedFiles()[0])
 
@@ -185,7 +190,7 @@ class ExportDialog(QDialog):
         open_folder.setObjectName("export_open_folder")
         open_folder.clicked.connect(
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.written.path.parent))))
-        self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.close_button = buttons.addButton(translate("ui.button.close"), QDialogButtonBox.ButtonRole.RejectRole)
         self.close_button.setDefault(True)
         buttons.rejected.connect(self.accept)
         page = QWidget()

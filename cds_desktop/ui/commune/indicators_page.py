@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from cds_desktop.core.domain import TargetStatus
 from cds_desktop.core.i18n import translate
+from cds_desktop.core.presentation import target_status_name
 from cds_desktop.ui.commune.models.indicator_model import IndicatorColumn, IndicatorTableModel
 from cds_desktop.ui.commune.item_actions import ItemActions
 from cds_desktop.ui.commune.entry_table import EntryTableView
@@ -34,6 +36,7 @@ class IndicatorsPage(QWidget):
         self.table.setObjectName("indicator_table")
         self.table.setModel(self.model)
         self.table.set_column_widths(COLUMN_WIDTHS, stretch=IndicatorColumn.NAME)
+        self.table.fit_badges(IndicatorColumn.STATUS, [target_status_name(status.value) for status in TargetStatus])
         self.actions = ItemActions(self.table)
         self.hint = QLabel(translate("ui.indicators.hint"))
         self.hint.setWordWrap(True)
@@ -48,6 +51,9 @@ class IndicatorsPage(QWidget):
 
     def _show_hint(self, *_changes) -> None:
         self.hint.setVisible(self.workspace.has_period and self.workspace.snapshot().editable)
+
+    def take_focus(self) -> None:
+        self.table.take_focus()
 
     def focus_item(self, item_code: str, field: str) -> bool:
         index = self.model.index_for(item_code, field)

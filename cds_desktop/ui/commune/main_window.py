@@ -4,6 +4,12 @@ and notices.
 It owns no data logic: pages and panels refresh themselves from the ``Workspace``; the shell only wires
 navigation (a problem → its cell, an item → its history or evidence) and shows notices.
 
+Everything works from the keyboard: Ctrl+1/2/3 show a page and put the cursor in its table, F8 shows the
+problems panel and puts the cursor in it (Enter goes to the problem's cell, Esc back to the page), the steps of
+the workflow have shortcuts, and every button and field label an access key (Alt+letter) of its own. A
+receipt file dropped on the window is imported (``WorkflowStrip.import_receipt``); evidence files are dropped
+on the Evidence page.
+
 Progressive start-up: ``MainWindow()`` without a workspace is the frame — title, menus, the period bar, the
 tab skeleton and the problems dock, disabled, saying that the data is being opened — which needs neither the
 service stack nor the pages (they are imported by ``open``); ``open(workspace, tasks)`` fills it in.
@@ -15,6 +21,7 @@ enum (loading those takes ~20 ms) unless there is no layout to place it from.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
@@ -35,6 +42,7 @@ if TYPE_CHECKING:
 NOTICE_MS = 8000
 DEFAULT_SIZE = (1366, 740)
 PAGE_TITLES = ("ui.page.indicators", "ui.page.tasks", "ui.page.evidence")
+PERIOD_ITEM = "*"  # the history's item for the period itself: its states, the reasons it was sent back
 
 
 class MainWindow(QMainWindow):
@@ -113,6 +121,8 @@ class MainWindow(QMainWindow):
         workspace.notice.connect(self.show_notice)
         workspace.changed.connect(self._changed)
         self.problems_panel.problem_activated.connect(self.go_to)
+        self.problems_panel.leave_requested.connect(self.focus_page)
+        self.setAcceptDrops(True)
         self.workflow.problems_requested.connect(self.show_problems)
         self.workflow.period_requested.connect(self.period_bar.choose)
         for page in (self.indicators_page, self.tasks_page):
@@ -144,11 +154,11 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu(translate("ui.menu.view"))
         for number, title in enumerate(PAGE_TITLES, start=1):
             action = self._frame_action(translate(title), f"Ctrl+{number}")
-            action.triggered.connect(lambda checked=False, n=number - 1: self.pages.setCurrentIndex(n))
+            action.triggered.connect(lambda checked=False, n=number - 1: self.show_page(n))
             view_menu.addAction(action)
-        problems = self.problems_dock.toggleViewAction()
-        problems.setText(translate("ui.menu.problems"))
-        problems.setShortcuts([QKeySequence("F8")])
+        problems = self._frame_action(translate("ui.menu.problems"), "F8")
+        problems.setObjectName("show_problems")
+        problems.triggered.connect(self.show_problems)
         view_menu.addSeparator()
         view_menu.addAction(problems)
         self.period_menu = self.menuBar().addMenu(translate("ui.menu.period"))
@@ -175,6 +185,11 @@ class MainWindow(QMainWindow):
             if action is self.workflow.report_action:
                 self.period_menu.addSeparator()
             self.period_menu.addAction(action)
+        period_history = QAction(translate("ui.menu.period_history"), self)
+        period_history.setObjectName("period_history")
+        period_history.setShortcut(QKeySequence("Ctrl+Shift+H"))
+        period_history.triggered.connect(lambda: self.show_history(PERIOD_ITEM))
+        self.period_menu.addAction(period_history)
         self.period_menu.setEnabled(True)
 
     # --- navigation ------------------------------------------------------------------------
@@ -194,10 +209,33 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def show_page(self, number: int) -> None:
+        """Page ``number`` (0: indicators, 1: tasks, 2: evidence), the cursor in its table."""
+        self.pages.setCurrentIndex(number)
+        if self.is_open:
+            self.focus_page()
+
+    def focus_page(self) -> None:
+        """The cursor back in the current page's table, on its current cell (the first input when none)."""
+        self.pages.currentWidget().take_focus()
+
     def show_problems(self) -> None:
+        """Show the problems panel and put the cursor in it: Enter goes to a problem's cell, Esc back."""
         self.problems_dock.show()
         self.problems_dock.raise_()
-        self.problems_panel.table.setFocus()
+        if self.is_open:
+            self.problems_panel.take_focus()
+
+    # --- a receipt dropped on the window -----------------------------------------------------
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if self.is_open and len(_dropped_files(event)) == 1:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        files = _dropped_files(event)
+        if self.is_open and len(files) == 1:
+            event.acceptProposedAction()
+            self.workflow.import_receipt(files[0]).open()
 
     def show_evidence(self, item_code: str) -> None:
         self.pages.setCurrentWidget(self.evidence_page)
@@ -223,6 +261,14 @@ class MainWindow(QMainWindow):
             self.saved.setText(translate("ui.saved_at", time=f"{self.workspace.service.clock().astimezone():%H:%M:%S}"))
         if changes.unit:
             self.setWindowTitle(self._title())
+
+
+def _dropped_files(event) -> list[Path]:
+    """The local files a drag brings (none when it brings something else: text, a web address …)."""
+    data = event.mimeData()
+    if not data.hasUrls():
+        return []
+    return [Path(url.toLocalFile()) for url in data.urls() if url.isLocalFile() and Path(url.toLocalFile()).is_file()]
 
 
 def window_contents() -> tuple[type, ...]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from cds_desktop.core.domain import TaskStatus
 from cds_desktop.core.i18n import translate
+from cds_desktop.core.presentation import task_status_name
 from cds_desktop.ui.commune.models.task_model import TaskColumn, TaskFilter, TaskFilterProxy, TaskTableModel
 from cds_desktop.ui.commune.item_actions import ItemActions
 from cds_desktop.ui.commune.entry_table import EntryTableView
@@ -33,6 +35,7 @@ class TasksPage(QWidget):
         self.table.setObjectName("task_table")
         self.table.setModel(self.proxy)
         self.table.set_column_widths(COLUMN_WIDTHS, stretch=TaskColumn.TITLE)
+        self.table.fit_badges(TaskColumn.STATUS, [task_status_name(status.value) for status in TaskStatus])
         self.actions = ItemActions(self.table)
 
         self.filter_box = QComboBox()
@@ -76,6 +79,9 @@ class TasksPage(QWidget):
 
     def _apply_filter(self) -> None:
         self.proxy.set_filter(TaskFilter(self.filter_box.currentData()), self.agency_box.currentData() or "")
+
+    def take_focus(self) -> None:
+        self.table.take_focus()
 
     def focus_item(self, item_code: str, field: str) -> bool:
         source = self.model.index_for(item_code, field)

@@ -5,6 +5,9 @@ the report) serves both the "Workflow" menu (with shortcuts) and the strip's but
 buttons that fit the period's state, with the next step first. Actions the signed-in person's role does not
 allow are disabled (the services still enforce the roles). When the office returned the report, a banner
 shows its reason and that a new revision is open for correction.
+
+No step that locks or unlocks the figures happens without a question: submitting asks first, naming the
+period; sending back asks for the reason (``SendBackDialog``), which the history keeps.
 """
 
 from __future__ import annotations
@@ -16,20 +19,24 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
+from cds_desktop.core.errors import CdsError
+
 from cds_desktop.core.domain import OfficeStatus, PeriodState
-from cds_desktop.core.formatting import state_label
 from cds_desktop.core.i18n import translate
+from cds_desktop.core.presentation import state_name
 from cds_desktop.core.services.commune.service import CommuneService
 from cds_desktop.core.services.commune.exchange import CommuneExchange
 from cds_desktop.core.services.roles import Permission
 from cds_desktop.ui.shell.background import BackgroundTasks
 from cds_desktop.ui.shared.labels import period_name
+from cds_desktop.ui.commune.confirm import ask, file_dialog
 from cds_desktop.ui.commune.models.period_model import shown_state
 from cds_desktop.ui.commune.workspace import PeriodSnapshot, Workspace
 
 if TYPE_CHECKING:  # the dialogs (PDF rendering, bundle writing) are imported when first opened
     from cds_desktop.ui.commune.approve_dialog import ApproveDialog
     from cds_desktop.ui.commune.export_dialog import ExportDialog
+    from cds_desktop.ui.commune.send_back_dialog import SendBackDialog
     from cds_desktop.ui.shared.report_preview import ReportPreviewDialog
 
 STEPS = ("draft", "submitted", "approved", "exported", "accepted")  # the road of a period, as ``state.*`` labels
@@ -90,7 +97,7 @@ class WorkflowStrip(QFrame):
         for number, state in enumerate(STEPS):
             if number:
                 row.addWidget(QLabel("›"))
-            label = QLabel(state_label(state))
+            label = QLabel(state_name(state))
             label.setObjectName(f"workflow_road_{state}")
             self.road.append(label)
             row.addWidget(label)
@@ -157,16 +164,31 @@ class WorkflowStrip(QFrame):
                                           revision=period.revision))
 
     # --- steps -----------------------------------------------------------------------------
-    def submit(self) -> None:
+    def submit(self) -> QMessageBox | None:
+        """Ask first (the figures are locked once submitted); with errors left, show them instead of asking."""
+        snapshot = self.workspace.snapshot()
+        if any(p.is_error for p in snapshot.problems):
+            self._submit()  # refused with its reason, and the problems shown
+            return None
+        period = snapshot.period
+        return ask(self.window(), "submit_confirm", translate("ui.workflow.submit_confirm_title"),
+                   translate("ui.workflow.submit_confirm", period=period_name(period.period_id),
+                             revision=period.revision),
+                   translate("ui.workflow.submit_confirm_button"), self._submit)
+
+    def _submit(self) -> None:
         workspace = self.workspace
         changes = workspace.mutate(lambda: workspace.service.submit(workspace.plan_id, workspace.period_id,
                                                                      workspace.actor))
         if changes is None and any(p.is_error for p in workspace.snapshot().problems):
             self.problems_requested.emit()
 
-    def send_back(self) -> None:
-        workspace = self.workspace
-        workspace.mutate(lambda: workspace.service.send_back(workspace.plan_id, workspace.period_id, workspace.actor))
+    def send_back(self) -> SendBackDialog:
+        from cds_desktop.ui.commune.send_back_dialog import SendBackDialog
+
+        dialog = SendBackDialog(self.workspace, self.window())
+        dialog.open()
+        return dialog
 
     def approve(self) -> ApproveDialog:
         from cds_desktop.ui.commune.approve_dialog import ApproveDialog
@@ -188,28 +210,38 @@ class WorkflowStrip(QFrame):
         dialog.open()
         return dialog
 
-    def choose_receipt(self) -> None:
-        dialog = QFileDialog(self.window(), translate("ui.workflow.receipt_choose"))
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)  # the app's language, whatever the OS speaks
-        dialog.setObjectName("receipt_file_dialog")
+    def receipt_dialog(self) -> QFileDialog:
+        dialog = file_dialog(self.window(), "receipt_file_dialog", translate("ui.workflow.receipt_choose"))
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.setNameFilters([translate("ui.workflow.receipt_filter"), translate("ui.workflow.all_files")])
         dialog.setDirectory(str(self.export_folder))
+        return dialog
+
+    def choose_receipt(self) -> None:
+        dialog = self.receipt_dialog()
         if dialog.exec() and dialog.selectedFiles():
             self.import_receipt(Path(dialog.selectedFiles()[0])).exec()
 
-    def import_receipt(self, path: Path) -> QMessageBox | None:
-        """Apply the office's receipt; open the period it concerns; a message box (not yet shown) tells the result."""
+    def import_receipt(self, path: Path) -> QMessageBox:
+        """Apply the office's receipt (chosen, or dropped on the window) and open the period it concerns; a
+        message box (not yet shown) tells the result — or, for a file that is not a receipt of this commune's,
+        why it was refused."""
         workspace = self.workspace
-        changes = workspace.mutate(lambda: self.exchange.import_receipt(path, workspace.actor))
-        if changes is None:
-            return None
-        self.period_requested.emit(changes.plan_id, changes.period_id)
-        period = workspace.service.period(changes.plan_id, changes.period_id)
-        name = period_name(period.period_id)
         box = QMessageBox(self.window())
         box.setObjectName("receipt_result")
         box.setWindowTitle(translate("ui.workflow.receipt_title"))
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        try:
+            changes = self.exchange.import_receipt(path, workspace.actor)
+        except CdsError as exc:
+            box.setIcon(QMessageBox.Icon.Warning)
+            box.setText(translate("ui.workflow.receipt_refused", file=path.name))
+            box.setInformativeText(exc.message())
+            return box
+        workspace.publish(changes)
+        self.period_requested.emit(changes.plan_id, changes.period_id)
+        period = workspace.service.period(changes.plan_id, changes.period_id)
+        name = period_name(period.period_id)
         if period.office_status == OfficeStatus.RETURNED:
             box.setIcon(QMessageBox.Icon.Warning)
             box.setText(translate("ui.workflow.receipt_returned", period=name, reason=period.office_reason or ""))
@@ -218,7 +250,6 @@ class WorkflowStrip(QFrame):
         else:
             box.setIcon(QMessageBox.Icon.Information)
             box.setText(translate("ui.workflow.receipt_accepted", period=name))
-        box.setStandardButtons(QMessageBox.StandardButton.Ok)
         return box
 
     def preview_report(self) -> ReportPreviewDialog:

@@ -35,7 +35,8 @@ from cds_desktop.core.i18n import current_language, translate
 from cds_desktop.core.progress import CancelToken, ProgressCallback
 from cds_desktop.core.services.office.changes import OfficeChanges
 from cds_desktop.core.services.office.dashboard import CellState, Completeness, MissingCommune, PeriodColumn
-from cds_desktop.ui.office.completeness_delegate import STATE_COLOURS, StateBadgeDelegate, badge_width
+from cds_desktop.ui.office.completeness_delegate import STATE_COLOURS, StateBadgeDelegate
+from cds_desktop.ui.shared.cells import badge_width
 from cds_desktop.ui.office.completeness_model import (
     CODE_COLUMN,
     FIRST_PERIOD_COLUMN,
@@ -348,8 +349,8 @@ class CompletenessPage(QWidget):
         header = self.table.horizontalHeader()
         metrics = QFontMetrics(header.font())
         cell_metrics = self.table.fontMetrics()
-        widest_badge = max(cell_metrics.horizontalAdvance(translate("ui.matrix.badge", state=state_label(state),
-                                                                    revision=9))
+        widest_badge = max(badge_width(cell_metrics, translate("ui.matrix.badge", state=state_label(state),
+                                                               revision=9))
                            for state in CellState)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
@@ -359,7 +360,7 @@ class CompletenessPage(QWidget):
             section = FIRST_PERIOD_COLUMN + offset
             text = self.model.headerData(section, Qt.Orientation.Horizontal)
             width = max(max(metrics.horizontalAdvance(line) for line in text.splitlines()) + CELL_PADDING,
-                        badge_width(widest_badge))
+                        widest_badge)
             self.table.setColumnWidth(section, width)
         self.table.setMinimumWidth(CODE_WIDTH + NAME_MIN_WIDTH)
 

@@ -1,10 +1,13 @@
 """Cell appearance shared by the commune's entry tables and the office's submission tables: problem tints,
-tooltips, badge colours, and ``BadgeDelegate``, which draws a status cell (``Role.BADGE``) as a coloured badge."""
+tooltips, badge colours, and ``BadgeDelegate``, which draws a status cell (``Role.BADGE``) as a coloured badge
+(the office's completeness matrix draws its report states with the same delegate, in its own colours)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter
+from typing import Mapping
+
+from PySide6.QtCore import QModelIndex, QRect, QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from cds_desktop.core.validation import Problem
@@ -26,6 +29,8 @@ BADGE_COLOURS = {  # status value → (background, text)
     "in_progress": ("#e0ecfb", "#1d4f91"),
     "not_started": ("#eef0f3", "#4b5563"),
 }
+BADGE_MARGIN = 4  # px around a badge inside its cell
+BADGE_PADDING = 8  # px each side of a badge's words
 
 
 def worst_severity(problems: list[Problem]) -> str | None:
@@ -42,8 +47,36 @@ def problem_tooltip(problems: list[Problem]) -> str | None:
     return "\n".join(p.message() for p in problems) or None
 
 
+def text_width(metrics: QFontMetrics, text: str) -> int:
+    """The width ``text`` covers when drawn (its glyphs' overhangs included: a little more than its advance)."""
+    return metrics.boundingRect(QRect(0, 0, 100_000, 100), int(Qt.AlignmentFlag.AlignCenter), text).width()
+
+
+def badge_width(metrics: QFontMetrics, text: str) -> int:
+    """The width a cell needs to show a badge of ``text`` whole, its margins included."""
+    return text_width(metrics, text) + 2 * BADGE_PADDING + 2 * BADGE_MARGIN
+
+
 class BadgeDelegate(QStyledItemDelegate):
-    """Paints a cell whose ``Role.BADGE`` is a known status as a rounded badge in that status's colours."""
+    """Paints a cell whose ``Role.BADGE`` is a key of ``colours`` (by default the statuses' ``BADGE_COLOURS``) as a
+    rounded badge in its colours, left-aligned or ``centred``; other cells as usual."""
+
+    def __init__(self, parent=None, colours: Mapping[str, tuple[str, str]] = BADGE_COLOURS,
+                 centred: bool = False) -> None:
+        super().__init__(parent)
+        self.colours, self.centred = colours, centred
+
+    def badge(self, index: QModelIndex) -> str | None:
+        """The cell's badge, when it is drawn as one."""
+        badge = index.data(Role.BADGE)
+        return badge if badge in self.colours and index.data(Qt.ItemDataRole.DisplayRole) else None
+
+    def badge_rect(self, option: QStyleOptionViewItem, metrics: QFontMetrics, text: str) -> QRectF:
+        width = min(option.rect.width() - 2 * BADGE_MARGIN, text_width(metrics, text) + 2 * BADGE_PADDING)
+        height = metrics.height() + 4
+        left = (option.rect.x() + (option.rect.width() - width) / 2 if self.centred
+                else option.rect.x() + BADGE_MARGIN)
+        return QRectF(left, option.rect.center().y() - height / 2 + 1, width, height)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         if not self.paint_badge(painter, option, index):
@@ -51,27 +84,25 @@ class BadgeDelegate(QStyledItemDelegate):
 
     def paint_badge(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> bool:
         """Draw the cell as a badge when it is one (True), else nothing (False)."""
-        badge = index.data(Role.BADGE)
-        if badge not in BADGE_COLOURS or not index.data(Qt.ItemDataRole.DisplayRole):
+        badge = self.badge(index)
+        if badge is None:
             return False
         self.initStyleOption(option, index)
         text = option.text
         option.text = ""
         style = option.widget.style() if option.widget else None
-        if style:
+        if style:  # the selection and focus frame, as for any cell
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
-        background, foreground = BADGE_COLOURS[badge]
-        metrics = option.fontMetrics
-        width = min(option.rect.width() - 8, metrics.horizontalAdvance(text) + 16)
-        height = metrics.height() + 4
-        rect = QRectF(option.rect.x() + 4, option.rect.center().y() - height / 2 + 1, width, height)
+        background, foreground = self.colours[badge]
+        metrics = QFontMetrics(option.font)
+        rect = self.badge_rect(option, metrics, text)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(background))
-        painter.drawRoundedRect(rect, height / 2, height / 2)
+        painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
         painter.setPen(QColor(foreground))
-        elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(rect.width()) - 12)
+        elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(rect.width()) - 2 * BADGE_PADDING)
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, elided)
         painter.restore()
         return True

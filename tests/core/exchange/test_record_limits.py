@@ -78,7 +78,7 @@ def test_a_value_stored_over_the_limit_by_an_older_version_never_crashes_the_exp
     with pytest.raises(StateError) as caught:
         exchange.export(P, Q1, tmp_path / "usb", PASS_COMMUNE, "chu_tich")
     assert caught.value.code == "period.has_errors"
-    service.send_back(P, Q1, "chu_tich")  # the way out: correct it
+    service.send_back(P, Q1, "chu_tich", "Rút gọn ghi chú")  # the way out: correct it
     service.set_task(P, Q1, "T1", {"result": "Đã rút gọn"}, "lan")
 
 

@@ -97,7 +97,7 @@ def test_header_typography(commune_pdf) -> None:
 def test_indicator_and_task_tables(commune_pdf) -> None:
     text = commune_pdf.text
     assert f"{SMARTPHONES.name} ≥ 80% 82,5% (1.650/2.000) Đạt" in text
-    assert f"{FIBRE.name} ≥ 75% 64,8% (886/1.368) Không đạt" in text
+    assert f"{FIBRE.name} ≥ 75% 64,8% (886/1.368) Chưa đạt" in text
     assert "Tỷ lệ người dân từ 15 tuổi trở lên có tài khoản giao dịch" in text
     assert "55–60%" in text
     assert "Tỷ trọng doanh thu thương mại điện tử trong tổng mức bán lẻ ≥ 5% Chưa có số liệu" in text

@@ -202,5 +202,5 @@ def test_chart_stacks_met_not_met_and_no_data(small_office_data: OfficeReportDat
     assert chart.data == [[1, 0], [1, 2], [1, 3]]
     assert chart.categoryAxis.categoryNames == ["1", "2"]
     assert chart.categoryAxis.style == "stacked"
-    assert [label for _, label in legend.colorNamePairs] == ["Đạt", "Không đạt", "Chưa có số liệu hợp lệ"]
+    assert [label for _, label in legend.colorNamePairs] == ["Đạt", "Chưa đạt", "Chưa có số liệu hợp lệ"]
     assert chart.valueAxis.valueMax >= 3

@@ -23,6 +23,7 @@ from cds_desktop.core.errors import InputError
 from cds_desktop.core.numbers import parse_decimal
 from cds_desktop.core.services.report_record import (
     EvidenceRecord,
+    HistoryRecord,
     IndicatorRecord,
     TaskRecord,
     UnitRecord,
@@ -73,6 +74,17 @@ def check_unit(province_code: str, commune_code: str, name: str) -> tuple[str, s
         raise InputError("unit.name_too_long", length=len(name), limit=limit)
     return province_code, commune_code, name
 
+
+def check_reason(reason: str | None) -> str:
+    """Why a period is sent back for correction: required, trimmed and NFC, and no longer than a history row
+    of the report record carries (the reason travels in the bundle's history)."""
+    reason = clean(reason)
+    if not reason:
+        raise InputError("period.reason_needed")
+    limit = max_length(HistoryRecord, "new")
+    if len(reason) > limit:
+        raise InputError("period.reason_too_long", length=len(reason), limit=limit)
+    return reason
 
 
 def evidence_name(file_name: str) -> str:

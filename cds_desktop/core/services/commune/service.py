@@ -40,6 +40,7 @@ from cds_desktop.core.plans.schedule import (
 )
 from cds_desktop.core.services.changes import Changes
 from cds_desktop.core.services.commune.inputs import (
+    check_reason,
     check_unit,
     evidence_name,
     length_problems,
@@ -382,8 +383,10 @@ class CommuneService(Guarded):
 
     # --- period states -----------------------------------------------------------------------
     def _transition(self, plan_id: str, period_id: str, allowed: tuple[PeriodState, ...], target: PeriodState,
-                    actor: str, require_valid: bool, now: dt.datetime, **columns: Any) -> Changes:
-        """Move the period to ``target`` from one of ``allowed`` states, setting ``columns`` too.
+                    actor: str, require_valid: bool, now: dt.datetime, note: tuple[str, str] | None = None,
+                    **columns: Any) -> Changes:
+        """Move the period to ``target`` from one of ``allowed`` states, setting ``columns`` too; ``note``
+        (field, text) is recorded in the period's history with the change (the reason for sending it back).
 
         ``actor`` is already ``actor_name``'d and the permission checked by the caller.
         """
@@ -400,6 +403,8 @@ class CommuneService(Guarded):
                     raise StateError("period.has_errors", period=scheduled.period.id, count=len(errors))
             self.settle_unfinished_export(session, record)
             self.repo.set_state(session, record, target, actor, now, **columns)
+            if note is not None:
+                self.repo.record_history(session, record, actor, now, "*", note[0], None, note[1])
         return Changes(plan.id, scheduled.period.id, period_state=True)
 
     @staticmethod
@@ -427,11 +432,14 @@ class CommuneService(Guarded):
         return self._transition(plan_id, period_id, (PeriodState.SUBMITTED,), PeriodState.APPROVED, actor, True, now,
                                 approved_at=now, approved_by=actor)
 
-    def send_back(self, plan_id: str, period_id: str, actor: str) -> Changes:
-        """A submitted or approved period goes back to draft for correction (same revision)."""
+    def send_back(self, plan_id: str, period_id: str, actor: str, reason: str) -> Changes:
+        """A submitted or approved period goes back to draft for correction (same revision). ``reason`` is
+        required (``check_reason``) and recorded in the period's history as ``send_back_reason``."""
         self.authorize(Permission.APPROVE)
+        reason = check_reason(reason)
         return self._transition(plan_id, period_id, (PeriodState.SUBMITTED, PeriodState.APPROVED), PeriodState.DRAFT,
-                                self.actor_name(actor), False, self.clock(), approved_at=None, approved_by=None)
+                                self.actor_name(actor), False, self.clock(), note=("send_back_reason", reason),
+                                approved_at=None, approved_by=None)
 
     def mark_exported(self, plan_id: str, period_id: str, actor: str) -> Changes:
         self.authorize(Permission.APPROVE)

@@ -21,6 +21,7 @@ from cds_desktop.core.formatting import describe_target
 from cds_desktop.core.i18n import current_language, translate
 from cds_desktop.core.numbers import format_number, format_percent, to_canonical
 from cds_desktop.core.plans.model import Indicator, IndicatorKind, Level
+from cds_desktop.core.presentation import target_status_name
 from cds_desktop.core.validation import Problem, indicator_result
 from cds_desktop.ui.shared.labels import number_text
 from cds_desktop.ui.shared.cells import GROUP_TINT, MUTED_TEXT, problem_tooltip, tint, worst_severity
@@ -208,7 +209,7 @@ class IndicatorTableModel(RowTableModel[IndicatorRow]):
             return describe_target(indicator.target_for(Level.COMMUNE), indicator.kind, language)
         if column is IndicatorColumn.STATUS:
             status = row.outcome.status
-            return "" if status is TargetStatus.NOT_APPLICABLE else translate(f"target_status.{status.value}")
+            return "" if status is TargetStatus.NOT_APPLICABLE else target_status_name(status.value)
         if column is IndicatorColumn.EVIDENCE:
             return format_number(row.evidence_count, language) if row.evidence_count else ""
         field = field_of(indicator, column)

@@ -12,8 +12,8 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QColor
 
 from cds_desktop.core.domain import OfficeStatus, PeriodState
-from cds_desktop.core.formatting import state_label
 from cds_desktop.core.i18n import translate
+from cds_desktop.core.presentation import state_name
 from cds_desktop.core.services.commune.service import PeriodView
 from cds_desktop.ui.shared.labels import date_text, deadline_text, period_name
 
@@ -32,7 +32,7 @@ def shown_state(period: PeriodView) -> str:
 
 
 def period_state_text(period: PeriodView) -> str:
-    return state_label(shown_state(period))
+    return state_name(shown_state(period))
 
 
 def period_choice_text(period: PeriodView) -> str:

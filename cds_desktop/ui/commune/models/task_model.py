@@ -18,6 +18,7 @@ from cds_desktop.core.formatting import describe_deadline
 from cds_desktop.core.i18n import current_language, translate
 from cds_desktop.core.numbers import format_number, to_canonical
 from cds_desktop.core.plans.model import Task
+from cds_desktop.core.presentation import task_status_name
 from cds_desktop.core.validation import Problem
 from cds_desktop.ui.shared.labels import date_text
 from cds_desktop.ui.shared.cells import MUTED_TEXT, OVERDUE_TEXT, problem_tooltip, tint, worst_severity
@@ -179,7 +180,7 @@ class TaskTableModel(RowTableModel[TaskRow]):
         if column is TaskColumn.DEADLINE:
             return describe_deadline(task.deadline, language)
         if column is TaskColumn.STATUS:
-            return translate(f"task_status.{entry.status.value}")
+            return task_status_name(entry.status.value)
         if column is TaskColumn.PROGRESS:
             return f"{format_number(entry.progress_pct, language)}%" if entry.progress_pct is not None else ""
         if column is TaskColumn.COMPLETED:
