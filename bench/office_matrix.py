@@ -28,7 +28,6 @@ import datetime as dt
 import json
 import os
 import random
-import re
 import statistics
 import tempfile
 import time
@@ -37,6 +36,7 @@ from pathlib import Path
 
 from sqlalchemy import event, insert
 
+from cds_desktop.core.communes_list import official_list
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import PlanCatalog, builtin_plans
 from cds_desktop.core.plans.model import IndicatorKind
@@ -47,22 +47,13 @@ from cds_desktop.core.storage.exchange_models import OfficeCommune, ReceiptIssue
 PROVINCE_GOAL_MS, COUNTRY_GOAL_MS = 50, 300
 PLAN_ID, YEAR = "dak-rlap-2023", 2023
 PROVINCE = ("25", "Tỉnh Phú Thọ")  # 146 communes
-OFFICIAL_LIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "communes-2025.md"
 VN = dt.timezone(dt.timedelta(hours=7))
 PASSPHRASE = "bench passphrase"
-_ROW = re.compile(r"^\|\s*\d+\s*\|\s*(\d{5})\s*\|\s*(.*?)\s*\|\s*(.*?)\s*\|\s*$")
 
 
 def official_communes() -> list[tuple[str, str, str]]:
-    """(code, name, province as the list writes it) of the 3,321 communes; made-up names when the list is absent."""
-    if not OFFICIAL_LIST.exists():
-        return [(f"{n:05d}", f"Xã Thử {n}", PROVINCE[1] if n < 146 else "Khác") for n in range(3321)]
-    rows = []
-    for line in OFFICIAL_LIST.read_text(encoding="utf-8").splitlines():
-        match = _ROW.match(line)
-        if match:
-            rows.append((match[1], match[2].replace("<br>", " "), match[3]))
-    return rows
+    """(code, name, province code) of the 3,321 communes of the list the app ships (``core/communes_list.py``)."""
+    return [(commune.code, commune.name, commune.province_code) for commune in official_list().communes]
 
 
 def plan003():
@@ -214,7 +205,7 @@ def main() -> None:
     communes = official_communes()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} processors")
     if not args.country_only:
-        province = [row for row in communes if row[2] == PROVINCE[1]]
+        province = [row for row in communes if row[2] == PROVINCE[0]]
         measure(f"one province ({PROVINCE[1]})", province, PROVINCE_GOAL_MS, args.runs, CompletenessModel)
     if not args.province_only:
         measure("the whole country", communes, COUNTRY_GOAL_MS, args.runs, CompletenessModel)

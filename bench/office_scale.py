@@ -11,8 +11,8 @@ skip that step. Every measurement runs in a fresh child process on a fresh copy 
 
 - ``import``: ``OfficeService.import_bundles`` over the whole folder in one batch; bundles per second and the
   child's peak resident memory (``ru_maxrss``; goals ≥ 150/s, ≤ 200 MiB);
-- ``open``: on the imported office, opening one submission (``submission``, ``submission_values``,
-  ``problems``, ``submission_evidence``) for 20 communes spread over the list: the first (cold) and the slowest
+- ``open``: on the imported office, opening one submission (``submission_detail``: header, values, tasks,
+  evidence, problems, history and differences, what the submission page shows) for 20 communes spread over the list: the first (cold) and the slowest
   of the others (goal ≤ 50 ms);
 - ``stall`` (``--stall``): the longest stall of the GUI thread while a ``BackgroundTasks`` job imports 1,000
   bundles with its progress dialog, measured as ``bench/startup.py`` does (a 5 ms timer; goal ≤ 100 ms).
@@ -25,12 +25,10 @@ Prints numbers; gates nothing.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import hashlib
 import json
 import os
-import re
 import resource
 import shutil
 import subprocess
@@ -41,7 +39,6 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 OFFICE_CODE = "01"
 PASSPHRASE = "bench passphrase"
 PLAN_ID = "dak-rlap-2023"
@@ -61,26 +58,11 @@ class Commune(NamedTuple):
 
 # --- the official list -------------------------------------------------------------------------------
 
-def _cell_text(cell: str) -> str:
-    """A table cell's text: line breaks (``<br>``) and runs of spaces read as one space."""
-    return " ".join(re.sub(r"<br>", " ", cell).split())
+def official_communes() -> list[Commune]:
+    """The 3,321 communes of Công văn 1027/CTK-CSCL (2025), as the app ships them (``core/communes_list.py``)."""
+    from cds_desktop.core.communes_list import official_list
 
-
-def _province_key(name: str) -> str:
-    return re.sub(r"^(tỉnh|thành phố|tp)\s+", "", _cell_text(name).lower())
-
-
-def official_communes(folder: Path = SHARED_DATA) -> list[Commune]:
-    """The 3,321 communes of Công văn 1027/CTK-CSCL (2025), with their province codes (Công văn 915)."""
-    with open(folder / "provinces-2025.csv", encoding="utf-8", newline="") as stream:
-        provinces = {_province_key(row[2]): row[1] for row in list(csv.reader(stream))[1:] if row}
-    communes = []
-    for line in (folder / "communes-2025.md").read_text(encoding="utf-8").splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) != 4 or not re.fullmatch(r"\d+", cells[0]) or not re.fullmatch(r"\d{5}", cells[1]):
-            continue  # titles, table headers, separators, the provinces' own heading rows
-        communes.append(Commune(cells[1], _cell_text(cells[2]), provinces[_province_key(cells[3])]))
-    return communes
+    return [Commune(c.code, c.name, c.province_code) for c in official_list().communes]
 
 
 # --- making the office and the bundles (cached) ----------------------------------------------------
@@ -264,10 +246,7 @@ def _child_open(data: str, codes: list[str]) -> dict:
     times = []
     for code in codes:
         started = time.perf_counter()
-        submission = office.submission(code, PLAN_ID, "2023")
-        office.submission_values(submission.id)
-        office.problems(submission.id)
-        office.submission_evidence(submission.id)
+        office.submission_detail(code, PLAN_ID, "2023")  # what the submission page shows, in one call
         times.append((time.perf_counter() - started) * 1000)
     office.close()
     return {"ms": times}
