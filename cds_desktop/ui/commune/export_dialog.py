@@ -68,6 +68,7 @@ class ExportDialog(QDialog):
         self.folder.setToolTip(translate("ui.workflow.folder_tip"))
         browse = QPushButton(translate("ui.workflow.browse"))
         browse.setObjectName("export_browse")
+        browse.setAutoDefault(False)  # Return in the folder field exports; the chooser opens on its own key only
         browse.clicked.connect(self.choose_folder)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder, 1)
