@@ -68,7 +68,12 @@ def period_name(period_id: str, language: str | None = None) -> str:
 
 def period_in_document(period_id: str, language: str | None = None) -> str:
     """The period in an official document's sentences: "Quý IV năm 2023", "6 tháng đầu năm 2023", "năm 2023"."""
-    kind, number, year = _required_parts(period_id)
+    return period_parts_in_document(*_required_parts(period_id), language)
+
+
+def period_parts_in_document(kind: str, number: int, year: int, language: str | None = None) -> str:
+    """``period_in_document`` from the period's parts: ``kind`` quarter | half | year, the quarter's or half's
+    ``number`` (0 for a year) and the ``year``."""
     if kind == "quarter":
         return translate("report.period.quarter", language, roman=_ROMAN[number - 1], number=number, year=year)
     if kind == "half":

@@ -14,9 +14,9 @@ from cds_desktop.core.domain import TargetStatus, TaskStatus
 from cds_desktop.core.formatting import describe_quantity, describe_target
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.numbers import format_number, format_percent, percentage
-from cds_desktop.core.plans.model import DeadlineKind, IndicatorKind, Target, TaskDeadline
+from cds_desktop.core.plans.model import DeadlineKind, IndicatorKind, PeriodKind, Target, TaskDeadline
 from cds_desktop.core.plans.schedule import Period
-from cds_desktop.core.presentation import period_in_document, target_status_name, task_status_name
+from cds_desktop.core.presentation import period_parts_in_document, target_status_name, task_status_name
 from cds_desktop.core.reports.data import IndicatorRow
 
 
@@ -45,7 +45,11 @@ def place_date_line(place: str, date: dt.date, language: str) -> str:
 
 def period_label(period: Period, language: str) -> str:
     """"Quý I năm 2023", "6 tháng đầu năm 2023", "năm 2023" (and the English equivalents)."""
-    return period_in_document(period.id, language)
+    if period.kind is PeriodKind.QUARTER:
+        return period_parts_in_document("quarter", (period.start.month - 1) // 3 + 1, period.year, language)
+    if period.kind is PeriodKind.HALF:
+        return period_parts_in_document("half", 1 if period.start.month == 1 else 2, period.year, language)
+    return period_parts_in_document("year", 0, period.year, language)
 
 
 def format_target(target: Target | None, kind: IndicatorKind, language: str) -> str:
