@@ -46,30 +46,16 @@ class DesktopApp(SessionApp):
             self.window.period_bar.choose(plan_id, period_id)
 
     def open_files(self, paths: Sequence[Path]) -> list[QMessageBox]:
-        """Import each file as the office's receipt and say what came of it, one message box each (already
-        open, window-modal). A bundle (``.cdsb``) is a commune's report for the office: said so, not imported."""
+        """Import each file as the office's receipt and say what came of it — or why it was refused — one message
+        box each (already open, window-modal; the workflow panel's, as for a receipt chosen or dropped). A bundle
+        (``.cdsb``) is a commune's report for the office: said so, not imported."""
         boxes = []
         for path in map(Path, paths):
-            box = self._bundle_refused(path) if path.suffix.lower() == FILE_SUFFIX else self._import_receipt(path)
+            box = (self._bundle_refused(path) if path.suffix.lower() == FILE_SUFFIX
+                   else self.window.workflow.import_receipt(path))
             box.open()
             boxes.append(box)
         return boxes
-
-    def _import_receipt(self, path: Path) -> QMessageBox:
-        refusals: list[str] = []
-
-        def refused(message: str, failure: bool) -> None:
-            if failure:
-                refusals.append(message)
-
-        self.workspace.notice.connect(refused)  # a refusal is the workspace's notice: shown here, not in passing
-        try:
-            box = self.window.workflow.import_receipt(path)
-        finally:
-            self.workspace.notice.disconnect(refused)
-        if box is None:
-            box = self._message(translate("ui.open_file.receipt_refused", file=path.name, problem=refusals[-1]))
-        return box
 
     def _bundle_refused(self, path: Path) -> QMessageBox:
         return self._message(translate("ui.open_file.bundle_at_commune", file=path.name))
