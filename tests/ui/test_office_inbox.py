@@ -28,7 +28,7 @@ from cds_desktop.ui.shell.background import BackgroundTasks
 from cds_desktop.ui.shell.qt_translator import QtLanguage
 from support.inbox_bundles import PASS_OFFICE, P, Q1, R1, make_inbox, open_office
 from tests.ui.layout_checks import assert_no_clipped_text
-from tests.ui.test_layout_quality import _type
+from tests.ui.keyboard import type_text
 from tests.ui.test_translations import _untranslated, _visible_texts
 
 
@@ -73,7 +73,7 @@ def type_passphrase(qtbot, page: InboxPage, passphrase: str = PASS_OFFICE) -> No
     qtbot.waitUntil(lambda: page.passphrase_dialog is not None and page.passphrase_dialog.isVisible())
     dialog = page.passphrase_dialog
     assert dialog.focusWidget() is dialog.field  # typing goes straight into the passphrase
-    _type(dialog.field, passphrase)  # as a Vietnamese keyboard delivers the characters
+    type_text(dialog.field, passphrase)  # as a Vietnamese keyboard delivers the characters
     qtbot.keyClick(dialog.field, Qt.Key.Key_Return)
 
 
@@ -286,7 +286,7 @@ def test_the_page_is_usable_with_the_keyboard_alone(qtbot, open_page, inbox):
         assert isinstance(dialog, QFileDialog) and dialog.objectName() == "inbox_folder_dialog"
         name = dialog.findChild(QLineEdit, "fileNameEdit")
         name.setFocus()
-        _type(name, str(inbox.usb))
+        type_text(name, str(inbox.usb))
         qtbot.keyClick(name, Qt.Key.Key_Return)
 
     QTimer.singleShot(200, answer_the_folder_dialog)
