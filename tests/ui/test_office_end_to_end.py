@@ -219,9 +219,8 @@ def test_set_up_import_review_return_correct_and_accept_on_the_real_screens(qtbo
         assert refused.file_name == damaged.name
 
         # home: the matrix and its figures
-        matrix = window.show_page("completeness")
-        with qtbot.waitSignal(matrix.loaded, timeout=WAIT_MS):  # the plan the reports are for, chosen in its box
-            matrix.plan_box.setCurrentIndex(matrix.plan_box.findData(PLAN))
+        matrix = window.show_page("completeness")  # it opened on the catalog's first plan: it follows the reports
+        qtbot.waitUntil(lambda: matrix.plan_id == PLAN and matrix.running is None, timeout=WAIT_MS)
         qtbot.waitUntil(lambda: matrix.proxy.rowCount() == 124 and matrix.year_box.currentText() == "2023",
                         timeout=WAIT_MS)
         q3 = period_column(matrix, "Quý 3 năm 2023")
