@@ -36,6 +36,7 @@ from cds_desktop.core.services.office.import_log import OutcomeKind, outcome_cou
 from cds_desktop.core.services.roles import Role
 from cds_desktop.ui.office.application import OfficeApp
 from cds_desktop.ui.office.completeness_page import CODE_COLUMN
+from cds_desktop.ui.shared.cells import badge_width
 from cds_desktop.ui.shared.login_dialog import LoginDialog
 from cds_desktop.ui.shell.qt_translator import QtLanguage
 from tests.core.exchange.conftest import PASS_OFFICE
@@ -156,6 +157,24 @@ def open_from_the_matrix(qtbot, window, code: str):
     return window.page("submission")
 
 
+def assert_statuses_on_screen(qtbot, page) -> None:
+    """At 1366×768 the built-in plan's long indicator names and task titles leave each row's assessment or status
+    on screen, its badge whole; each table's headings tell its columns apart."""
+    for tab, table_name in ((0, "indicators"), (1, "tasks")):
+        page.tabs.setCurrentIndex(tab)
+        table, model = page.tables[table_name], page.models[table_name]
+        qtbot.waitUntil(table.isVisible)
+        right = table.columnViewportPosition(model.STATUS) + table.columnWidth(model.STATUS)
+        assert 0 < right <= table.viewport().width(), table_name
+        widest = max(badge_width(table.fontMetrics(), model.index(row, model.STATUS).data())
+                     for row in range(model.rowCount()))
+        assert table.columnWidth(model.STATUS) >= widest, table_name
+    page.tabs.setCurrentIndex(0)
+    for name, model in page.models.items():  # no two columns of a table under the same heading
+        headings = [model.headerData(column, Qt.Orientation.Horizontal) for column in range(model.columnCount())]
+        assert len(set(headings)) == len(headings), (name, headings)
+
+
 @pytest.fixture
 def vietnamese_office_time(monkeypatch):
     """Times show in the computer's zone: the office's (UTC+7), whatever the test machine's."""
@@ -237,6 +256,7 @@ def test_set_up_import_review_return_correct_and_accept_on_the_real_screens(qtbo
         assert page.timeliness.text() == "Đúng hạn (hạn nộp trước ngày 03/09/2023)"
         assert page.revision_box.currentText() == "Lần 1 (mới nhất) — Chưa quyết định"
         assert "chu.tich phê duyệt lúc 25/08/2023" in page.signer.text()
+        assert_statuses_on_screen(qtbot, page)
         receipts = tmp_path / "USB-bien-nhan"
         decide(qtbot, window, page.return_button, receipts, reason=REASON)
         returned = receipts / "24751_dak-rlap-2023_2023Q3_r1_returned.cdsr"
