@@ -34,7 +34,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QRect, Qt  # noqa: E402
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen  # noqa: E402
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget, QWizard  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWidget, QWizard  # noqa: E402
 
 from cds_desktop.core.i18n import LANGUAGES, current_language, set_language  # noqa: E402
 from cds_desktop.core.paths import DataDir  # noqa: E402
@@ -298,6 +298,9 @@ def shoot_road(album: Album, window: MainWindow, demo: DemoCommune, folder: Path
     workspace.publish(Changes(plan_id, period_id, items=tuple(codes)))
     window.problems_dock.hide()  # nothing left to fix
     window.workflow.submit_action.trigger()
+    (question,) = [box for box in QApplication.topLevelWidgets()
+                   if isinstance(box, QMessageBox) and box.objectName() == "submit_confirm" and box.isVisible()]
+    question.defaultButton().click()  # "Submit for approval?": yes
 
     approve = window.workflow.approve()
     approve.passphrase.setText(demo.password)
