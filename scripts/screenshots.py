@@ -1,6 +1,10 @@
-"""Render every screen of the commune desktop to PNG at 1366×768, in Vietnamese and English.
+"""Render every screen of the commune's and the office's desktop to PNG at 1366×768, in Vietnamese and English.
 
     QT_QPA_PLATFORM=offscreen uv run python scripts/screenshots.py [--out out/screenshots] [--language vi]
+        [--album commune|office]
+
+The office's album is ``scripts/screenshots_office.py`` (its own demo, ``OFFICE_SCREENS``); what follows is the
+commune's.
 
 Uses the demo commune (``cds_desktop.core.services.demo``) on the built-in Đăk R'lấp 2023 plan with the clock
 fixed on the demo's day, so that the pictures do not change from day to day (only the key fingerprints and
@@ -30,7 +34,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QRect, Qt  # noqa: E402
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen  # noqa: E402
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget, QWizard  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWidget, QWizard  # noqa: E402
 
 from cds_desktop.core.i18n import LANGUAGES, current_language, set_language  # noqa: E402
 from cds_desktop.core.paths import DataDir  # noqa: E402
@@ -80,6 +84,7 @@ WIZARD_PASSPHRASE = "Khoa ky so cua xa Nhan Co, Dak R'lap 2024"
 RETURN_REASON = "Thiếu biên bản kiểm tra tại thôn 3 cho chỉ tiêu về chữ ký số; đề nghị bổ sung và gửi lại."
 WAIT_SECONDS = 60
 SETTLE_ROUNDS = 5
+ALBUMS = ("commune", "office")
 TIME_ZONE = "Asia/Ho_Chi_Minh"  # times are shown in the computer's zone: the commune's, whatever runs the script
 
 
@@ -144,13 +149,14 @@ def window_picture(window: QWidget) -> QImage:
 
 
 class Album:
-    """Saves the pictures of one language under their numbered names (the numbers follow ``SCREENS``)."""
+    """Saves the pictures of one language under their numbered names (the numbers follow ``screens``: the
+    commune's ``SCREENS`` unless told; ``prefix`` tells the office's album apart)."""
 
-    def __init__(self, out: Path, language: str) -> None:
-        self.out, self.language = out, language
+    def __init__(self, out: Path, language: str, screens: tuple[str, ...] = SCREENS, prefix: str = "") -> None:
+        self.out, self.language, self.screens, self.prefix = out, language, screens, prefix
 
     def path(self, name: str) -> Path:
-        return self.out / f"{self.language}-{SCREENS.index(name) + 1:02d}-{name}.png"
+        return self.out / f"{self.language}-{self.prefix}{self.screens.index(name) + 1:02d}-{name}.png"
 
     def save(self, name: str, image: QImage) -> None:
         if (image.width(), image.height()) != SIZE:
@@ -292,6 +298,9 @@ def shoot_road(album: Album, window: MainWindow, demo: DemoCommune, folder: Path
     workspace.publish(Changes(plan_id, period_id, items=tuple(codes)))
     window.problems_dock.hide()  # nothing left to fix
     window.workflow.submit_action.trigger()
+    (question,) = [box for box in QApplication.topLevelWidgets()
+                   if isinstance(box, QMessageBox) and box.objectName() == "submit_confirm" and box.isVisible()]
+    question.defaultButton().click()  # "Submit for approval?": yes
 
     approve = window.workflow.approve()
     approve.passphrase.setText(demo.password)
@@ -389,6 +398,24 @@ def render(app: QApplication, qt_language: QtLanguage, built: DemoCommune, langu
             service.close()
 
 
+def render_office_album(app: QApplication, qt_language: QtLanguage, folder: Path, languages, out: Path) -> None:
+    """The office's screens (``screenshots_office.py``) from one demo office, in each of ``languages``."""
+    sys.modules.setdefault("screenshots", sys.modules[__name__])  # the sibling imports this module's helpers
+    sys.path.insert(0, str(Path(__file__).parent))
+    try:
+        import screenshots_office
+    finally:
+        sys.path.remove(str(Path(__file__).parent))
+    from cds_desktop.core.services.demo_office import build_demo_office
+
+    demo = build_demo_office(folder)
+    usb = screenshots_office.usb_drive(folder, demo)
+    for language in languages:
+        set_language(language)
+        qt_language.apply(language)
+        screenshots_office.render_office(app, qt_language, demo, usb, language, out)
+
+
 @contextmanager
 def time_zone(name: str) -> Iterator[None]:
     """Show times in the zone ``name`` meanwhile (not on Windows: the pictures then use the computer's zone)."""
@@ -413,16 +440,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("out/screenshots"))
     parser.add_argument("--language", choices=LANGUAGES, action="append",
                         help="only this language (repeatable; default: all)")
+    parser.add_argument("--album", choices=ALBUMS, action="append",
+                        help="only this album: the commune's or the office's (repeatable; default: both)")
     args = parser.parse_args(argv)
+    albums = args.album or ALBUMS
     args.out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     qt_language = QtLanguage(app)
     previous = current_language()
     try:
         with time_zone(TIME_ZONE), tempfile.TemporaryDirectory(prefix="cds-screens-") as folder:
-            demo = build_demo(Path(folder))
-            for language in args.language or LANGUAGES:
-                render(app, qt_language, demo, language, args.out)
+            if "commune" in albums:
+                (Path(folder) / "commune").mkdir()
+                demo = build_demo(Path(folder) / "commune")
+                for language in args.language or LANGUAGES:
+                    render(app, qt_language, demo, language, args.out)
+            if "office" in albums:
+                render_office_album(app, qt_language, Path(folder) / "office-demo", args.language or LANGUAGES,
+                                    args.out)
     finally:
         set_language(previous)
         qt_language.apply("en")  # Qt's own strings back to untranslated

@@ -248,8 +248,22 @@ class CompletenessPage(QWidget):
         self.proxy.set_state_filter(self.period_id, self.state_box.currentData())
 
     def _on_changed(self, changes: OfficeChanges) -> None:
+        if changes.submissions and self._follow_the_reports():
+            return
         if changes.submissions or changes.decisions or changes.communes:
             self.reload()
+
+    def _follow_the_reports(self) -> bool:
+        """After an import, a matrix with nothing received (a new office opens on the catalog's first plan) gives
+        way to the plan the office has reports for (``office_plans`` puts it first): True when it switched."""
+        matrix = self.model.matrix
+        if matrix is None or any(column.figures.received for column in matrix.periods):
+            return False
+        busiest = next(iter(self.service.office_plans()), None)
+        if busiest is None or busiest.id == self.plan_id or self.plan_box.findData(busiest.id) < 0:
+            return False
+        self._select_plan(busiest.id)  # reads it (``_plan_changed``), on the year of its latest report
+        return True
 
     # --- reading ---------------------------------------------------------------------------------
     def reload(self, keep_matrix: bool = False) -> RunningTask | None:

@@ -209,7 +209,7 @@ class HistoryModel(RowsModel[HistoryLine]):
 def _field(field: str) -> str:
     """A field's name: an item's field as the commune's screens name it, the report's own columns (its state,
     revision, the office's answer) by this page's names; any other (a newer version's) as recorded."""
-    for message_id in (f"ui.office_review.field.{field}", f"ui.field.{field}"):
+    for message_id in (f"ui.office_review.field.{field}", f"field.{field}"):
         if message_id in catalog():
             return translate(message_id)
     return field

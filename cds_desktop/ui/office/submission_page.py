@@ -52,13 +52,17 @@ from cds_desktop.ui.office.submission_models import (
     TasksModel,
 )
 from cds_desktop.ui.office.workspace import OfficeWorkspace
-from cds_desktop.ui.shared.cells import BadgeDelegate
+from cds_desktop.ui.shared.cells import BadgeDelegate, badge_width
 from cds_desktop.ui.shared.labels import date_text, datetime_text, period_name
 from cds_desktop.ui.shell.background import BackgroundTasks, RunningTask
 
 REASON_SHOWN = 160  # characters of a return reason in the header (all of it in the tooltip)
 LATE_STYLE = "color: #a11d16; font-weight: bold;"
 ON_TIME_STYLE = "color: #17633a; font-weight: bold;"
+LONG_TEXT_COLUMNS = {  # the indicator's name, the task's title, what a change was and became
+    "indicators": (1,), "tasks": (1,), "history": (4, 5), "changes": (2, 3)}
+LONG_TEXT_SHARE, MIN_LONG_TEXT = 0.3, 240  # of the page's width; pixels
+STATUS_SLACK = 6  # pixels beside a badge, so that it never touches the grid
 TABS = ("indicators", "tasks", "evidence", "problems", "history", "changes")
 
 
@@ -194,6 +198,21 @@ class SubmissionPage(QWidget):
         table.horizontalHeader().setStretchLastSection(True)
         return table
 
+    def _fit_columns(self, name: str) -> None:
+        """Columns as wide as their contents, but a name or title at most ``LONG_TEXT_SHARE`` of the page (elided,
+        whole in its tooltip) so that the targets and statuses beside it stay on screen at 1366×768; a status
+        column wide enough for its longest badge."""
+        table, model = self.tables[name], self.models[name]
+        table.resizeColumnsToContents()
+        status = getattr(model, "STATUS", None)
+        if status is not None and model.rowCount():
+            metrics = table.fontMetrics()
+            widest = max(badge_width(metrics, model.index(row, status).data() or "") for row in range(model.rowCount()))
+            table.setColumnWidth(status, max(table.columnWidth(status), widest + STATUS_SLACK))
+        limit = max(MIN_LONG_TEXT, int(self.width() * LONG_TEXT_SHARE))
+        for column in LONG_TEXT_COLUMNS.get(name, ()):
+            table.setColumnWidth(column, min(table.columnWidth(column), limit))
+
     def _tab(self, name: str) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
@@ -252,8 +271,8 @@ class SubmissionPage(QWidget):
         self.decision.setToolTip(header.decision.reason if header.decision and header.decision.reason else "")
         for name in TABS:
             self.models[name].set_rows(getattr(detail, name))
-        for name in ("indicators", "tasks", "problems"):
-            self.tables[name].resizeColumnsToContents()
+        for name in TABS:
+            self._fit_columns(name)
         self.changes_note.setText(
             translate("ui.office_review.changes_from", revision=header.previous_revision,
                       count=len(detail.changes)) if header.previous_revision is not None
