@@ -74,3 +74,10 @@ def write_enrollment_letter(exchange: CommuneExchange, out: Path, language: str 
 
     data = enrollment_letter_data(exchange, language, date)
     return WrittenReport(Path(out), render_enrollment_letter(data, Path(out)))
+
+
+def export_enrollment_to(exchange: CommuneExchange, folder: Path) -> tuple[Path, str]:
+    """Write the enrolment file into ``folder`` (a USB drive …) under its usual name (``enrollment_file_name``),
+    atomically; returns the file and the key's fingerprint."""
+    out = Path(folder) / enrollment_file_name(exchange)
+    return out, exchange.export_enrollment(out)
