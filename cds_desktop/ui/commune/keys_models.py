@@ -1,4 +1,4 @@
-"""The pinned office's encryption keys as a table model (fingerprint, in use or being retired), for the
+"""The pinned office's encryption keys as a table model (fingerprint, in use or retired), for the
 Keys-and-office screen."""
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class EncryptionKeysModel(QAbstractTableModel):
         key = self.keys[index.row()]
         if index.column() == 0:
             return key.fingerprint
-        return translate("ui.keys.encryption.active" if key.active else "ui.keys.encryption.retiring")
+        return translate("ui.keys.encryption.active" if key.active else "ui.keys.encryption.retired")
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole):

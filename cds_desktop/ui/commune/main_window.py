@@ -210,10 +210,7 @@ class MainWindow(QMainWindow):
                 return
 
     def show_history(self, item_code: str, field: str = "") -> HistoryDialog:
-        from PySide6.QtWidgets import QMessageBox
-
-    from cds_desktop.ui.commune.history_dialog import HistoryDialog
-    from cds_desktop.ui.commune.keys_dialog import KeysDialog
+        from cds_desktop.ui.commune.history_dialog import HistoryDialog
 
         dialog = HistoryDialog(self.workspace, item_code, self)
         dialog.setObjectName("history_dialog")

@@ -30,7 +30,7 @@ class SigningKeyView:
 @dataclass(frozen=True)
 class EncryptionKeyView:
     fingerprint: str
-    active: bool  # bundles are encrypted to the active keys; a retiring key only still decrypts older ones
+    active: bool  # bundles are encrypted to the active keys; a retired one only still opens older bundles
 
 
 @dataclass(frozen=True)
