@@ -9,8 +9,9 @@ folder is declined with a message) → the set-up wizard on a new folder (``setu
 A receiving office's folder (or one the wizard has just set up as an office) opens the office's desktop
 (``ui/office/application.py``): the data is opened first, then the sign-in when it has accounts, then the office's
 window; files given on the command line go to its inbox (``OfficeWorkspace.request_import``). A commune imports
-files given on the command line as its office's receipts (``DesktopApp.open_files``). The office path imports
-what it needs; nothing of it is imported on a commune's start.
+files given on the command line as its office's receipts, or as plans (``.cdsplan``, after a question naming the
+plan) (``DesktopApp.open_files``). The office path imports what it needs; nothing of it is imported on a
+commune's start.
 
 Progressive start-up: when a first look at the database (``storage/peek.py``, ``sqlite3`` only) finds a
 set-up commune, its first window is shown before anything heavy is imported: the sign-in dialog when it has

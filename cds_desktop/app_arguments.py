@@ -8,7 +8,7 @@ getopt's exact message id), as ``cds`` does for argparse.
 
 ``--demo`` alone is the demonstration commune, ``--demo office`` (or ``--demo=office``) the demonstration
 receiving office. ``FILE``s are opened once the data is: an office imports them (bundles, or folders of them),
-a commune imports them as its office's receipts.
+a commune imports them as its office's receipts, or as plans (``.cdsplan``, after a question naming the plan).
 """
 
 from __future__ import annotations

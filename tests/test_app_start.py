@@ -254,10 +254,20 @@ def _fill_wizard(office: bool = False) -> Step:
     return wizard_step
 
 
+def _leave_the_enrolment_step() -> bool:
+    """Once the set-up is made, the wizard shows the signing key's fingerprint and the enrolment file: Finish."""
+    wizard = shown(SetupWizard)
+    if wizard is None or not wizard.summary_page.enrollment.isVisible():
+        return False
+    assert wizard.summary_page.enrollment.fingerprint.text()
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    return True
+
+
 def test_the_first_run_goes_through_the_wizard_then_signs_in_the_new_administrator(tmp_path):
     folder = tmp_path / "new"
     attempts, seen = [], []
-    steps = [_fill_wizard(), sign_in(ADMIN[1], seen=attempts), in_main_window(seen)]
+    steps = [_fill_wizard(), _leave_the_enrolment_step, sign_in(ADMIN[1], seen=attempts), in_main_window(seen)]
     assert run(["--data-dir", str(folder)], steps) == 0
     assert attempts[0][0] == ADMIN[0]  # the username was offered
     assert seen[0][0] == ADMIN[0]

@@ -36,6 +36,7 @@ from cds_desktop.core.plans.schedule import Period
 from cds_desktop.core.reports.formatting import period_label
 from cds_desktop.core.services.commune.exchange import CommuneExchange
 from cds_desktop.core.services.commune.inputs import parse_date
+from cds_desktop.core.services.commune.keys import check_office_keys
 from cds_desktop.core.services.office.import_log import (
     OutcomeKind,
     advice_text,
@@ -424,7 +425,7 @@ def keys_generate_cmd(ctx) -> int:
 def import_office_cmd(ctx) -> int:
     exchange = _exchange(ctx)
     confirmed = None
-    if exchange.pinned_office() is None:
+    if check_office_keys(exchange, Path(ctx.args.file)).needs_confirmation:  # first pin, or another root
         confirmed = confirm_fingerprint(ctx, exchange.office_keys_fingerprint(Path(ctx.args.file)),
                                         ctx.args.fingerprint)
     org_keys = exchange.import_office_keys(Path(ctx.args.file), confirmed)

@@ -62,7 +62,9 @@ def fingerprint_lines(fingerprint: str) -> list[str]:
     return [" ".join(groups[i: i + GROUPS_PER_LINE]) for i in range(0, len(groups), GROUPS_PER_LINE)]
 
 
-def _fingerprint_box(fingerprint: str) -> Table:
+def fingerprint_box(fingerprint: str) -> Table:
+    """The fingerprint in large type, lines of four groups in a box (this letter's and the commune's enrolment
+    letter's)."""
     register_fonts()
     style = ParagraphStyle("fingerprint", fontName=BOLD, fontSize=FINGERPRINT_SIZE, leading=FINGERPRINT_SIZE * 1.5,
                            alignment=TA_CENTER)
@@ -74,10 +76,11 @@ def _fingerprint_box(fingerprint: str) -> Table:
     ]))
 
 
-def _addressee(data: KeyLetterData) -> Flowable:
+def addressee_line(addressees: str, language: str) -> Flowable:
+    """"Kính gửi: …", centred under the header."""
     style = ParagraphStyle("addressee", parent=styles().body, fontSize=BODY_SIZE + 1, firstLineIndent=0,
                            alignment=TA_CENTER, spaceBefore=4 * mm, spaceAfter=4 * mm)
-    return paragraph(translate("key_letter.addressee", data.language, addressees=data.addressees), style)
+    return paragraph(translate("key_letter.addressee", language, addressees=addressees), style)
 
 
 def key_letter_body(data: KeyLetterData) -> list[Flowable]:
@@ -85,13 +88,13 @@ def key_letter_body(data: KeyLetterData) -> list[Flowable]:
     language = data.language
     closing = translate("key_letter.next_steps", language, office=data.office_name)
     return [
-        _addressee(data),
+        addressee_line(data.addressees, language),
         body_text(translate("key_letter.purpose", language, office=data.office_name, file=data.key_file_name,
                             version=data.list_version, valid_until=format_date(data.valid_until),
                             communes=data.communes)),
         body_text(translate("key_letter.compare", language)),
         Spacer(1, 2 * mm),
-        _fingerprint_box(data.fingerprint),
+        fingerprint_box(data.fingerprint),
         Spacer(1, 4 * mm),
         body_text(translate("key_letter.mismatch", language, office=data.office_name)),
         body_text(closing.rstrip(".") + END_MARK),

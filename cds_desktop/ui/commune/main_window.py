@@ -7,8 +7,9 @@ navigation (a problem → its cell, an item → its history or evidence) and sho
 Everything works from the keyboard: Ctrl+1/2/3 show a page and put the cursor in its table, F8 shows the
 problems panel and puts the cursor in it (Enter goes to the problem's cell, Esc back to the page), the steps of
 the workflow have shortcuts, and every button and field label an access key (Alt+letter) of its own. A
-receipt file dropped on the window is imported (``WorkflowStrip.import_receipt``); evidence files are dropped
-on the Evidence page.
+receipt file dropped on the window is imported (``WorkflowStrip.import_receipt``), a plan file (``.cdsplan``)
+after a question naming the plan (``plan_import``); evidence files are dropped on the Evidence page. File →
+Keys and office opens the signing key's and the receiving office's screen (``keys_dialog``).
 
 Progressive start-up: ``MainWindow()`` without a workspace is the frame — title, menus, the period bar, the
 tab skeleton and the problems dock, disabled, saying that the data is being opened — which needs neither the
@@ -35,7 +36,10 @@ from cds_desktop.ui.shell.window_layout import WindowLayout
 if TYPE_CHECKING:
     from cds_desktop.core.services.changes import Changes
     from cds_desktop.ui.shell.background import BackgroundTasks
+    from PySide6.QtWidgets import QMessageBox
+
     from cds_desktop.ui.commune.history_dialog import HistoryDialog
+    from cds_desktop.ui.commune.keys_dialog import KeysDialog
     from cds_desktop.ui.shared.settings_dialog import SettingsDialog
     from cds_desktop.ui.commune.workspace import Workspace
 
@@ -178,7 +182,11 @@ class MainWindow(QMainWindow):
         settings = QAction(translate("ui.menu.settings"), self)
         settings.setShortcut(QKeySequence("Ctrl+,"))
         settings.triggered.connect(self.show_settings)
+        keys = QAction(translate("ui.menu.keys"), self)
+        keys.setObjectName("show_keys")
+        keys.triggered.connect(self.show_keys)
         quit_action = self.file_menu.actions()[-1]
+        self.file_menu.insertAction(quit_action, keys)
         self.file_menu.insertAction(quit_action, settings)
         self.file_menu.insertSeparator(quit_action)
         for action in self.workflow.actions_in_order():
@@ -226,16 +234,39 @@ class MainWindow(QMainWindow):
         if self.is_open:
             self.problems_panel.take_focus()
 
-    # --- a receipt dropped on the window -----------------------------------------------------
+    # --- a receipt or a plan file dropped on the window ------------------------------------------
     def dragEnterEvent(self, event) -> None:  # noqa: N802
         if self.is_open and len(_dropped_files(event)) == 1:
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:  # noqa: N802
+        from cds_desktop.ui.commune.plan_import import is_plan_file
+
         files = _dropped_files(event)
         if self.is_open and len(files) == 1:
             event.acceptProposedAction()
-            self.workflow.import_receipt(files[0]).open()
+            if is_plan_file(files[0]):
+                self.offer_plan(files[0])
+            else:
+                self.workflow.import_receipt(files[0]).open()
+
+    def offer_plan(self, path: Path) -> QMessageBox:
+        """Ask to import the plan file at ``path`` (naming the plan), or say why it cannot be (already open)."""
+        from cds_desktop.ui.commune.plan_import import offer_plan_file
+
+        def installed(plan_id: str, title: str) -> None:
+            self.period_bar.add_plan(plan_id, title)
+            self.show_notice(translate("ui.plan_file.imported", title=title), False)
+
+        return offer_plan_file(self, self.workspace.service, path, installed)
+
+    def show_keys(self) -> KeysDialog:
+        """The Keys-and-office screen: the signing key's fingerprint, the enrolment file and its letter, the office."""
+        from cds_desktop.ui.commune.keys_dialog import KeysDialog
+
+        dialog = KeysDialog(self.workspace, self.workflow.tasks, self)
+        dialog.open()
+        return dialog
 
     def show_evidence(self, item_code: str) -> None:
         self.pages.setCurrentWidget(self.evidence_page)

@@ -96,6 +96,12 @@ class PeriodBar(QWidget):
         if self.plan_box.count():
             self._plan_chosen()
 
+    def add_plan(self, plan_id: str, title: str) -> None:
+        """Offer a plan installed while the window is open, and show its default period."""
+        if self.plan_box.findData(plan_id) < 0:
+            self.plan_box.addItem(title, plan_id)
+        self.plan_box.setCurrentIndex(self.plan_box.findData(plan_id))
+
     def choose(self, plan_id: str, period_id: str) -> None:
         self.plan_box.setCurrentIndex(max(0, self.plan_box.findData(plan_id)))
         self.period_box.setCurrentIndex(max(0, self.period_model.row_of(period_id)))

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.services.setup import OfficeKeysPreview, preview_office_keys
+from cds_desktop.ui.commune.keys_fingerprint import fingerprint_label
 from cds_desktop.ui.setup_wizard.page import SetupPage
 
 
@@ -33,14 +32,7 @@ class OfficeKeysPage(SetupPage):
         self.office.setObjectName("office")
         self.office.setWordWrap(True)
         self.fingerprint_intro = self.texts.label("ui.setup.office.fingerprint", word_wrap=True)
-        self.fingerprint = QLabel()
-        self.fingerprint.setObjectName("fingerprint")
-        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setWeight(QFont.Weight.Bold)
-        self.fingerprint.setFont(font)
-        self.fingerprint.setWordWrap(True)
-        self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.fingerprint = fingerprint_label()
         self.confirmed = QCheckBox()
         self.confirmed.setObjectName("fingerprint_confirmed")
         self.texts.bind(self.confirmed.setText, "ui.setup.office.confirmed")

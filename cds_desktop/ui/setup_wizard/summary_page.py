@@ -1,5 +1,6 @@
-"""Page 7: everything chosen, to review before Finish creates the commune's data (``SummaryPage``); what the
-office's summary shares with it (``ReviewPage``, ``accounts_text``)."""
+"""Page 7: everything chosen, to review before Finish creates the commune's data (``SummaryPage``), then — the
+data made — the enrolment step (``EnrollmentStep``: the signing key's fingerprint, the enrolment file to save and
+send; Finish again closes); what the office's summary shares with it (``ReviewPage``, ``accounts_text``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from cds_desktop.core.i18n import translate
 from cds_desktop.core.provinces import province
 from cds_desktop.core.services.accounts import NewUser
 from cds_desktop.core.services.setup import CommuneSetup
+from cds_desktop.ui.commune.keys_enrollment import EnrollmentStep
 from cds_desktop.ui.setup_wizard.page import SetupPage
 from cds_desktop.ui.setup_wizard.user_form import roles_text
 
@@ -75,6 +77,8 @@ class SummaryPage(ReviewPage):
                          data_folder, finish)
         self._describe, self._office_name = describe, office_name
         self.texts.bind(self.values["key"].setText, "ui.setup.summary.key_value")
+        self.enrollment = EnrollmentStep()  # shown once Finish has made the data: what to send to the office
+        self.layout().insertWidget(self.layout().count() - 1, self.enrollment)
 
     def show_values(self) -> None:
         setup = self._describe()

@@ -1,7 +1,8 @@
 """The first-run wizard: language → kind of installation, then
 
 - a commune: office key file → the commune → first accounts → signing key → summary; Finish runs
-  ``setup.set_up_commune``;
+  ``setup.set_up_commune``, then the summary shows the signing key's fingerprint and saves the enrolment file
+  for the office (``EnrollmentStep``); Finish again closes;
 - a receiving office: the office (level, province, code, name) → its communes (ticked in the official list, or a
   CSV file) → first accounts (clerk, head, admin) → the keys' passphrase → summary; Finish runs
   ``setup.set_up_office``.
@@ -17,12 +18,16 @@ button texts included).
 from __future__ import annotations
 
 from enum import IntEnum
+from pathlib import Path
 from typing import Callable
 
 from PySide6.QtWidgets import QWidget, QWizard
 
 from cds_desktop.core.i18n import set_language, translate
 from cds_desktop.core.paths import DataDir
+from cds_desktop.core.services.accounts import Accounts
+from cds_desktop.core.services.commune.enrollment_letter import export_enrollment_to
+from cds_desktop.core.services.commune.exchange import CommuneExchange
 from cds_desktop.core.services.commune.service import CommuneService
 from cds_desktop.core.services.office.service import OfficeService
 from cds_desktop.core.services.roles import InstallationKind
@@ -184,7 +189,23 @@ class SetupWizard(QWizard):
     def _done(self, service: CommuneService | OfficeService) -> None:
         self._set_busy(False)
         self.service = service
-        self.accept()
+        if self.kind() is Kind.OFFICE:
+            self.accept()
+            return
+        # a commune stays on its summary for the enrolment step; Finish (or Esc) then closes
+        self.summary_page.enrollment.offer(CommuneExchange(service).signing_fingerprint(), self._export_enrollment)
+        for which in (QWizard.WizardButton.BackButton, QWizard.WizardButton.CancelButton):
+            self.button(which).setEnabled(False)
+
+    def _export_enrollment(self, folder: Path) -> tuple[Path, str]:
+        """The enrolment file into ``folder``, written as the administrator just created (signed out again)."""
+        accounts = Accounts(self.service)
+        admin = next(user for user in self.accounts_page.users if user.username == self.first_username())
+        accounts.sign_in(admin.username, admin.password)
+        try:
+            return export_enrollment_to(CommuneExchange(self.service), folder)
+        finally:
+            accounts.sign_out()
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
@@ -193,5 +214,7 @@ class SetupWizard(QWizard):
             self.button(which).setEnabled(not busy)
 
     def reject(self) -> None:
-        if not self.busy:  # Esc, Cancel and the close box wait for the set-up to end
+        if self.service is not None:  # set up: closing is finishing
+            self.accept()
+        elif not self.busy:  # Esc, Cancel and the close box wait for the set-up to end
             super().reject()

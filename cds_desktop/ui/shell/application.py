@@ -2,8 +2,8 @@
 (``session.py``: signing in and out, account actions, geometry, language switch).
 
 What is the commune's own: the plan period the person was on survives a sign-out or a language switch, and files
-given on the command line are the office's receipts, imported as the Period menu's "Import receipt" does
-(``open_files``).
+given on the command line are the office's receipts, imported as the Period menu's "Import receipt" does, or plan
+files (``.cdsplan``), imported after a question naming the plan (``open_files``).
 """
 
 from __future__ import annotations
@@ -47,10 +47,16 @@ class DesktopApp(SessionApp):
 
     def open_files(self, paths: Sequence[Path]) -> list[QMessageBox]:
         """Import each file as the office's receipt and say what came of it — or why it was refused — one message
-        box each (already open, window-modal; the workflow panel's, as for a receipt chosen or dropped). A bundle
-        (``.cdsb``) is a commune's report for the office: said so, not imported."""
+        box each (already open, window-modal; the workflow panel's, as for a receipt chosen or dropped). A plan
+        file (``.cdsplan``) is offered for import with a question naming the plan. A bundle (``.cdsb``) is a
+        commune's report for the office: said so, not imported."""
         boxes = []
+        from cds_desktop.ui.commune.plan_import import is_plan_file
+
         for path in map(Path, paths):
+            if is_plan_file(path):  # asks first, naming the plan (already open)
+                boxes.append(self.window.offer_plan(path))
+                continue
             box = (self._bundle_refused(path) if path.suffix.lower() == FILE_SUFFIX
                    else self.window.workflow.import_receipt(path))
             box.open()

@@ -141,6 +141,11 @@ class CommuneExchange:
                                    previous_key_id=previous.key_id if previous else None, created_at=now))
         return key.public.fingerprint
 
+    def signing_fingerprint(self) -> str | None:
+        """The active signing key's fingerprint (grouped by four), to read out to the office; None without a key."""
+        record = self.active_key()
+        return _public(record).fingerprint if record is not None else None
+
     def _enrollment_path(self, key_id: str) -> Path:
         return self.service.data_dir.keys / f"enrollment-{key_id}.json"
 
@@ -173,27 +178,39 @@ class CommuneExchange:
         return org_keys_root_fingerprint(read_key_file(path))
 
     def import_office_keys(self, path: Path, confirmed_fingerprint: str | None = None) -> OrgKeys:
-        """Pin the office root (first time: it must match ``confirmed_fingerprint``) or accept a newer list."""
-        from cds_desktop.core.bundle.keyfiles import verify_org_keys
+        """Pin the office root (first time: it must match ``confirmed_fingerprint``) or accept a newer list signed
+        by the pinned root (a rotation of the office's encryption keys). A file signed by another root (the office
+        made new keys, or another office) is refused with ``keys.office_root_changed`` unless its fingerprint was
+        confirmed again by phone: then it replaces the pin."""
+
+        from cds_desktop.core.bundle.keyfiles import org_keys_root_fingerprint, verify_org_keys
+        from cds_desktop.core.bundle.keys import normalize_fingerprint
 
         self.service.authorize(Permission.MANAGE)
         data = read_key_file(path)
         now = self.service.clock()
         unit = self.service.require_unit()
         pin = self._pin()
-        if pin is None:
+        claimed_root = org_keys_root_fingerprint(data)
+        new_root = pin is None or normalize_fingerprint(claimed_root) != pin.root_key_id
+        if new_root:
             if not confirmed_fingerprint:
-                raise InputError("keys.fingerprint_required")
+                if pin is None:
+                    raise InputError("keys.fingerprint_required")
+                raise InputError("keys.office_root_changed", found=claimed_root, pinned=_root_fingerprint(pin))
             org_keys = verify_org_keys(data, pinned_root=confirmed_fingerprint, now=now)
         else:
             current = verify_org_keys(pin.org_keys, pinned_root=pin.root_key_id, now=pin.updated_at)
             org_keys = verify_org_keys(data, pinned_root=pin.root_key_id, now=now, current=current)
         office = org_keys.body.office
         with self.repo.transaction() as session:  # the pin and the unit's receiving office change together
-            row = session.get(OfficePin, 1) or OfficePin(
-                office_code=office.code, root_key_id=org_keys.root.key_id,
-                root_public_b64=base64.b64encode(org_keys.root.raw).decode(),
-                list_version=0, org_keys=b"", pinned_at=now, updated_at=now)
+            row = session.get(OfficePin, 1)
+            if row is None or new_root:  # first pin, or another root confirmed by phone: pinned afresh
+                row = row or OfficePin(office_code=office.code, root_key_id="", root_public_b64="", list_version=0,
+                                       org_keys=b"", pinned_at=now, updated_at=now)
+                row.root_key_id = org_keys.root.key_id
+                row.root_public_b64 = base64.b64encode(org_keys.root.raw).decode()
+                row.pinned_at = now
             row.office_code, row.list_version, row.org_keys, row.updated_at = (
                 office.code, org_keys.body.list_version, data, now)
             session.add(row)
@@ -434,3 +451,9 @@ def _public(record: CommuneKey) -> PublicKey:
     from cds_desktop.core.bundle.keys import KeyKind, PublicKey
 
     return PublicKey(KeyKind.ED25519, base64.b64decode(record.public_b64))
+
+
+def _root_fingerprint(pin: OfficePin) -> str:
+    from cds_desktop.core.bundle.keys import KeyKind, PublicKey
+
+    return PublicKey(KeyKind.ED25519, base64.b64decode(pin.root_public_b64)).fingerprint
