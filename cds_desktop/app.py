@@ -296,7 +296,7 @@ def _show_first_window(look: Peek | None, language: str | None, qt_language: "Qt
     if look.has_accounts:
         from cds_desktop.ui.shared.login_dialog import LoginDialog
 
-        first = FirstWindow(login=LoginDialog(look.unit_name))
+        first = FirstWindow(login=LoginDialog(look.unit_name, look.last_username or ""))
     else:
         from cds_desktop.ui.commune.main_window import MainWindow, window_title
         from cds_desktop.ui.shell.window_layout import remembered_layout

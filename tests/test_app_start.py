@@ -193,6 +193,13 @@ def test_with_accounts_the_login_dialog_shows_before_the_data_is_opened(tmp_path
     assert opening_under[0] == ["LoginDialog"] and seen[0][0] == ADMIN[0]
 
 
+def test_the_sign_in_shown_at_start_offers_who_signed_in_last_in_this_data_folder(tmp_path):
+    data = _commune(tmp_path / "data", (ADMIN, {Role.ADMIN}), (LEADER, {Role.LEADER}))  # the administrator signed in
+    attempts, seen = [], []
+    assert run(["--data-dir", str(data.root)], [sign_in(ADMIN[1], seen=attempts), in_main_window(seen)]) == 0
+    assert attempts[0][0] == ADMIN[0] and seen[0][0] == ADMIN[0]
+
+
 def test_cancelling_the_login_quits(tmp_path):
     data = _commune(tmp_path / "data", (ADMIN, {Role.ADMIN, Role.LEADER}))
     assert run(["--data-dir", str(data.root)], [cancel_login]) == 0

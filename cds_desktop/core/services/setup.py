@@ -32,7 +32,6 @@ from cds_desktop.core.bundle.keyfiles import (
     verify_org_keys,
 )
 from cds_desktop.core.bundle.keys import normalize_fingerprint
-from cds_desktop.core.bundle.private_keys import MIN_PASSPHRASE_LENGTH
 from cds_desktop.core.domain import UnitKind
 from cds_desktop.core.errors import InputError, StateError
 from cds_desktop.core.i18n import LANGUAGES
@@ -48,6 +47,7 @@ from cds_desktop.core.services.key_files import read_key_file
 from cds_desktop.core.services.office.communes import official_choice, read_commune_list
 from cds_desktop.core.services.office.keys import check_office_identity
 from cds_desktop.core.services.office.service import OfficeService
+from cds_desktop.core.services.passphrase_strength import SecretKind, check_new_secret
 from cds_desktop.core.services.roles import InstallationKind, Principal, Role
 from cds_desktop.core.storage.database import backup_sqlite
 from cds_desktop.core.storage.peek import FolderKind, folder_kind, holds_data
@@ -151,8 +151,7 @@ def check_accounts(users: Sequence[NewUser], kind: InstallationKind = Installati
 
 
 def check_passphrase(text: str, repeat: str) -> None:
-    if len(nfc(text or "")) < MIN_PASSPHRASE_LENGTH:
-        raise InputError("bundle.passphrase_too_short", minimum=MIN_PASSPHRASE_LENGTH)
+    check_new_secret(text, SecretKind.PASSPHRASE)
     if nfc(text) != nfc(repeat or ""):
         raise InputError("setup.passphrase_mismatch")
 

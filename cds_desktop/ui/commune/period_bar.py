@@ -95,6 +95,7 @@ class PeriodBar(QWidget):
         workspace.period_opened.connect(self._show_status)
         if self.plan_box.count():
             self._plan_chosen()
+        self._show_status()  # the workspace may already be on that period (a new window after signing out)
 
     def choose(self, plan_id: str, period_id: str) -> None:
         self.plan_box.setCurrentIndex(max(0, self.plan_box.findData(plan_id)))
