@@ -324,6 +324,28 @@ def test_demo_opens_the_demo_period_signed_in_and_leaves_nothing_behind():
     assert not root.exists() and not root.parent.exists()
 
 
+def test_the_demo_shows_its_progress_at_once(monkeypatch):
+    import cds_desktop.ui.shell.background as background
+
+    asked, progress, seen = [], [], []
+    real = background.run_and_wait
+
+    def watched(work, title, cancellable=True, show_after_ms=background.PROGRESS_DELAY_MS):
+        asked.append((title, show_after_ms, threading.current_thread() is threading.main_thread()))
+        return real(work, title, cancellable, show_after_ms)
+
+    def progress_dialog_step() -> bool:
+        dialog = shown(QProgressDialog)
+        if dialog is not None:
+            progress.append(dialog.labelText())
+        return dialog is not None
+
+    monkeypatch.setattr(background, "run_and_wait", watched)
+    assert run(["--demo"], [progress_dialog_step, in_main_window(seen)]) == 0
+    assert asked == [(translate("ui.demo.building"), 0, True)] and progress == [translate("ui.demo.building")]
+    assert seen[0][:3] == (USERNAME, PLAN_ID, CURRENT_PERIOD)
+
+
 SECRET = "Mat-khau bi mat 2025"  # stands for something a person typed: it must never reach a report
 
 

@@ -285,3 +285,31 @@ def test_every_wizard_page_is_translated(qtbot, make_wizard, office_keys, monkey
     look("summary")
     assert len(texts) > 60
     assert _untranslated(texts, language, data) == []
+
+
+def test_the_keyboard_goes_from_the_search_into_the_list_and_enter_on_the_key_page_is_next(
+        qtbot, make_wizard, office_keys, monkeypatch):
+    keys, _fingerprint = office_keys
+    wizard = make_wizard()
+    _press(wizard)
+    _press(wizard)
+    opened = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *args, **kwargs: opened.append(1) or (str(keys), "")))
+    page = wizard.office_page
+    page.choose.setFocus()
+    qtbot.keyClick(page.choose, Qt.Key.Key_Space)  # the button itself (its access key does the same)
+    assert opened == [1]
+    page.confirmed.setChecked(True)
+    page.choose.setFocus()
+    qtbot.keyClick(page.choose, Qt.Key.Key_Return)  # Enter is Next, not the file dialog again
+    assert opened == [1] and wizard.currentId() == Page.IDENTITY
+
+    identity = wizard.identity_page
+    identity.search.setFocus()
+    qtbot.keyClicks(identity.search, "nhan")
+    qtbot.keyClick(identity.search, Qt.Key.Key_Down)
+    assert wizard.focusWidget() is identity.pick and identity.pick.currentRow() == 0
+    qtbot.keyClick(identity.pick, Qt.Key.Key_Return)
+    assert (identity.commune_code.text(), identity.name.text()) == ("24751", "Xã Nhân Cơ")
+    assert wizard.currentId() == Page.IDENTITY and wizard.focusWidget() is identity.name

@@ -3,7 +3,7 @@ list of communes inside the office's key file (searchable, with or without Vietn
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
 
@@ -52,7 +52,23 @@ class IdentityPage(SetupPage):
         self.search.textChanged.connect(self._fill_pick)
         self.province.currentIndexChanged.connect(lambda index: index >= 0 and self.clear_error())
         self.pick.currentItemChanged.connect(self._picked)
+        self.search.installEventFilter(self)
+        self.pick.installEventFilter(self)
         self.set_choices(())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() != QEvent.Type.KeyPress:
+            return False
+        key = event.key()
+        if watched is self.search and key == Qt.Key.Key_Down and self.pick.count():
+            self.pick.setFocus()
+            self.pick.setCurrentRow(max(0, self.pick.currentRow()))
+            return True
+        if watched is self.pick and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.pick.currentItem():
+            self._picked(self.pick.currentItem())
+            self.name.setFocus()
+            return True
+        return False
 
     def set_choices(self, choices: tuple[CommuneChoice, ...]) -> None:
         """The communes listed in the office's key file (none: the pick list is hidden)."""
