@@ -244,6 +244,8 @@ def _fill_wizard(office: bool = False) -> Step:
         identity.commune_code.setText("24751")
         identity.name.setText("Xã Nhân Cơ")
         wizard.button(QWizard.WizardButton.NextButton).click()
+        assert wizard.currentId() == Page.REPORT
+        wizard.button(QWizard.WizardButton.NextButton).click()  # the report's details, as offered
         form = wizard.accounts_page.form
         form.username.setText(ADMIN[0])
         for role in (Role.ADMIN, Role.LEADER):

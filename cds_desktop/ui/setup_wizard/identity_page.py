@@ -15,8 +15,9 @@ from cds_desktop.ui.setup_wizard.province_box import ProvinceBox
 
 
 class IdentityPage(SetupPage):
-    def __init__(self) -> None:
+    def __init__(self, next_id: int = -1) -> None:
         super().__init__("ui.setup.identity.title", "ui.setup.identity.subtitle")
+        self._next_id = next_id  # the report's page (-1: Qt's order of the page ids)
         self.choices: tuple[CommuneChoice, ...] = ()
         self.pick_label = self.texts.label("ui.setup.identity.pick", word_wrap=True)
         self.search = QLineEdit()
@@ -104,6 +105,9 @@ class IdentityPage(SetupPage):
     def province_code(self) -> str:
         """The code of the province whose name is in the box ("" when the text names none)."""
         return self.province.code()
+
+    def nextId(self) -> int:  # noqa: N802 - Qt's name
+        return self._next_id if self._next_id >= 0 else super().nextId()
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt's name
         if not self.province_code():
