@@ -203,18 +203,22 @@ def _perform_pending(data_dir: DataDir) -> DataDir:
 
 
 def _build_demo(kind: str, root: Path) -> DemoCommune | DemoOffice:
-    """The demonstration ``kind`` built off the GUI thread (it takes seconds), with a progress dialog (no Cancel:
-    a demo cannot stop half-way); the office's, which takes longest, shows its dialog at once."""
+    """The demonstration ``kind`` built off the GUI thread (it takes seconds), its progress dialog shown at once
+    (no Cancel: a demo cannot stop half-way); the service stack the demo needs is imported by the worker too,
+    so that nothing keeps the person waiting before the dialog."""
     from cds_desktop.ui.shell.background import run_and_wait
 
-    if kind == "office":
-        from cds_desktop.core.services.demo_office import build_demo_office
+    def build(progress, cancel):
+        if kind == "office":
+            from cds_desktop.core.services.demo_office import build_demo_office
 
-        return run_and_wait(lambda progress, cancel: build_demo_office(root, progress),
-                            translate("ui.demo.building_office"), cancellable=False, show_after_ms=0)
-    from cds_desktop.core.services.demo import build_demo
+            return build_demo_office(root, progress)
+        from cds_desktop.core.services.demo import build_demo
 
-    return run_and_wait(lambda progress, cancel: build_demo(root), translate("ui.demo.building"), cancellable=False)
+        return build_demo(root)
+
+    title = translate("ui.demo.building_office" if kind == "office" else "ui.demo.building")
+    return run_and_wait(build, title, cancellable=False, show_after_ms=0)
 
 
 def _set_up(data_dir: DataDir, qt_language: "QtLanguage") -> tuple[CommuneService | OfficeService | None, str]:
@@ -297,7 +301,7 @@ def _show_first_window(look: Peek | None, language: str | None, qt_language: "Qt
     if look.has_accounts:
         from cds_desktop.ui.shared.login_dialog import LoginDialog
 
-        first = FirstWindow(login=LoginDialog(look.unit_name))
+        first = FirstWindow(login=LoginDialog(look.unit_name, look.last_username or ""))
     else:
         from cds_desktop.ui.commune.main_window import MainWindow, window_title
         from cds_desktop.ui.shell.window_layout import remembered_layout

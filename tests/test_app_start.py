@@ -193,6 +193,13 @@ def test_with_accounts_the_login_dialog_shows_before_the_data_is_opened(tmp_path
     assert opening_under[0] == ["LoginDialog"] and seen[0][0] == ADMIN[0]
 
 
+def test_the_sign_in_shown_at_start_offers_who_signed_in_last_in_this_data_folder(tmp_path):
+    data = _commune(tmp_path / "data", (ADMIN, {Role.ADMIN}), (LEADER, {Role.LEADER}))  # the administrator signed in
+    attempts, seen = [], []
+    assert run(["--data-dir", str(data.root)], [sign_in(ADMIN[1], seen=attempts), in_main_window(seen)]) == 0
+    assert attempts[0][0] == ADMIN[0] and seen[0][0] == ADMIN[0]
+
+
 def test_cancelling_the_login_quits(tmp_path):
     data = _commune(tmp_path / "data", (ADMIN, {Role.ADMIN, Role.LEADER}))
     assert run(["--data-dir", str(data.root)], [cancel_login]) == 0
@@ -237,6 +244,8 @@ def _fill_wizard(office: bool = False) -> Step:
         identity.commune_code.setText("24751")
         identity.name.setText("Xã Nhân Cơ")
         wizard.button(QWizard.WizardButton.NextButton).click()
+        assert wizard.currentId() == Page.REPORT
+        wizard.button(QWizard.WizardButton.NextButton).click()  # the report's details, as offered
         form = wizard.accounts_page.form
         form.username.setText(ADMIN[0])
         for role in (Role.ADMIN, Role.LEADER):
@@ -325,6 +334,28 @@ def test_demo_opens_the_demo_period_signed_in_and_leaves_nothing_behind():
     assert (actor, plan_id, period_id) == (USERNAME, PLAN_ID, CURRENT_PERIOD)
     assert title.endswith(f"DÙNG THỬ: mật khẩu và cụm mật khẩu ký là {PASSWORD}")
     assert not root.exists() and not root.parent.exists()
+
+
+def test_the_demo_shows_its_progress_at_once(monkeypatch):
+    import cds_desktop.ui.shell.background as background
+
+    asked, progress, seen = [], [], []
+    real = background.run_and_wait
+
+    def watched(work, title, cancellable=True, show_after_ms=background.PROGRESS_DELAY_MS):
+        asked.append((title, show_after_ms, threading.current_thread() is threading.main_thread()))
+        return real(work, title, cancellable, show_after_ms)
+
+    def progress_dialog_step() -> bool:
+        dialog = shown(QProgressDialog)
+        if dialog is not None:
+            progress.append(dialog.labelText())
+        return dialog is not None
+
+    monkeypatch.setattr(background, "run_and_wait", watched)
+    assert run(["--demo"], [progress_dialog_step, in_main_window(seen)]) == 0
+    assert asked == [(translate("ui.demo.building"), 0, True)] and progress == [translate("ui.demo.building")]
+    assert seen[0][:3] == (USERNAME, PLAN_ID, CURRENT_PERIOD)
 
 
 SECRET = "Mat-khau bi mat 2025"  # stands for something a person typed: it must never reach a report

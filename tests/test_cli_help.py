@@ -6,6 +6,7 @@ The commands are found by walking the real parser (``build_parser``), so a comma
 from __future__ import annotations
 
 import argparse
+import re
 
 import pytest
 
@@ -68,7 +69,35 @@ def test_a_vietnamese_usage_error_has_no_english_from_argparse(argv, capsys, tmp
     out, err = capsys.readouterr()
     assert code == 2 and out == "" and err.startswith("Lỗi cú pháp lệnh: ")
     assert not [phrase for phrase in ARGPARSE_ENGLISH if phrase in err], err
+    assert not POSITIONAL_ENGLISH.search(_without_syntax(err)), err  # arguments are named in Vietnamese too
     assert not list(tmp_path.iterdir())  # a usage error touches nothing
+
+
+# the Python names of cds's positional arguments and sub-command levels, as argparse would show them
+POSITIONAL_ENGLISH = re.compile(r"\b(?:plan|period|indicator|item|task|file|files|folder|commune|destination|key_id|"
+                                r"name|rev_a|rev_b|command|\w+_command|init_kind)\b")
+
+
+def _without_syntax(text: str) -> str:
+    """``text`` without what is typed as is: options (``--commune``) and quoted choices (``'task'``)."""
+    return re.sub(r"'[^']*'|--[\w-]+", "", text)
+
+
+def test_a_missing_positional_is_named_in_vietnamese_and_in_english_as_before(capsys, tmp_path):
+    assert main(["--data-dir", str(tmp_path), "entry", "set", "mini-plan"]) == 2
+    assert "thiếu tham số bắt buộc: KỲ, CHỈ_TIÊU." in capsys.readouterr().err
+    assert main(["--lang", "en", "--data-dir", str(tmp_path), "entry", "set", "mini-plan"]) == 2
+    assert "the following arguments are required: period, indicator" in capsys.readouterr().err
+    assert main(["--data-dir", str(tmp_path), "keys", "bogus"]) == 2
+    assert "tham số LỆNH: lựa chọn không hợp lệ: 'bogus'" in capsys.readouterr().err
+
+
+def test_vietnamese_usage_lines_name_the_positionals_in_vietnamese(capsys):
+    with pytest.raises(SystemExit):
+        main(["report", "--help"])
+    usage = capsys.readouterr().out.split("\n\n")[0]
+    assert usage.startswith("cách dùng: cds report") and "KẾ_HOẠCH KỲ" in usage
+    assert not POSITIONAL_ENGLISH.search(_without_syntax(usage.replace("cds report", ""))), usage
 
 
 def test_the_same_usage_error_in_english_keeps_argparse_words(capsys, tmp_path):

@@ -182,7 +182,25 @@ def build_parser(language: str) -> Parser:
     report_commands.register(commands, language)
     backup_commands.register(commands, language)
     account_commands.register(commands, language)
+    name_positionals(parser, language)
     return parser
+
+
+POSITIONAL_NAMES = "cli.argname."
+
+
+def name_positionals(parser: argparse.ArgumentParser, language: str) -> None:
+    """Every positional argument's name in ``language`` (``cli.argname.<dest>``; a sub-command's, whatever its level,
+    ``cli.argname.command``), for the usage lines and for argparse's errors, which name an argument by it
+    ("thiếu tham số bắt buộc: KỲ, CHỈ_TIÊU") — never the Python name of its value."""
+    for action in parser._actions:  # argparse keeps its arguments here; there is no public accessor
+        if action.option_strings:
+            continue
+        is_command = isinstance(action, argparse._SubParsersAction)
+        action.metavar = translate(POSITIONAL_NAMES + ("command" if is_command else action.dest), language)
+        if is_command:
+            for sub in dict.fromkeys(action.choices.values()):  # aliases share a parser
+                name_positionals(sub, language)
 
 
 def _language_from_argv(argv: Sequence[str] | None = None) -> str:

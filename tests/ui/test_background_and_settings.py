@@ -91,7 +91,7 @@ def test_settings_are_saved_through_the_service(qtbot, window, service):
     dialog = window.show_settings()
     qtbot.addWidget(dialog)
     dialog.evidence_warn.setValue(50)
-    dialog.signer_name.setText("Nguyễn Văn An")
+    dialog.report.signer_name.setText("Nguyễn Văn An")
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
     assert service.setting("evidence_warn_mb") == 50
     assert service.setting("report_signer_name") == "Nguyễn Văn An"
@@ -108,3 +108,30 @@ def test_choosing_english_rebuilds_the_window_in_english(qtbot, open_window, ser
     qtbot.addWidget(desktop.window)
     assert desktop.window.pages.tabText(0) == "Indicators"
     assert desktop.window.workspace.period_id == "2023Q2"
+
+
+def test_the_report_number_is_edited_as_its_suffix_with_a_live_example_and_every_label_has_an_access_key(
+        qtbot, window, service):
+    from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit
+
+    dialog = window.show_settings()
+    qtbot.addWidget(dialog)
+    shown = [field.text() for field in dialog.findChildren(QLineEdit) if field.isVisible()]
+    assert not any("{number}" in text for text in shown)  # the raw template is nobody's business
+    suffix = dialog.report.number_suffix
+    assert suffix.text() == "BC-UBND" and "Số: 12/BC-UBND" in dialog.report.number_example.text()
+    suffix.setText("BC-UBND-NC")
+    assert "Số: 12/BC-UBND-NC" in dialog.report.number_example.text()
+    labels = []
+    for form in dialog.findChildren(QFormLayout):
+        for row in range(form.rowCount()):
+            item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            if item is not None and isinstance(item.widget(), QLabel) and item.widget().text():
+                labels.append(item.widget())
+    assert len(labels) >= 9
+    for label in labels:
+        assert "&" in label.text() and label.buddy() is not None, label.text()
+    keys = [label.text()[label.text().index("&") + 1].casefold() for label in labels]
+    assert len(keys) == len(set(keys)), keys  # no two labels share a key
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+    assert service.setting("report_number_pattern") == "{number}/BC-UBND-NC"

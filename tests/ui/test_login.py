@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel
@@ -173,6 +175,53 @@ def test_signing_out_asks_again_and_opens_the_same_period_for_the_next_person(qt
     assert desktop.window is not window and desktop.window.isVisible()
     assert desktop.workspace.actor == "lanh.dao"
     assert (desktop.workspace.plan_id, desktop.workspace.period_id) == (PLAN, PERIOD)
+
+
+def test_after_signing_in_again_the_period_state_line_is_filled(qtbot, desktop, service):
+    window = signed_in_window(qtbot, desktop, "can.bo")
+    before = window.period_bar.status.text()
+    assert before
+    answer_login(PASSWORDS["can.bo"], "can.bo")
+    next(a for a in window.menuBar().actions()[0].menu().actions() if a.objectName() == "sign_out_action").trigger()
+    assert desktop.window is not window
+    assert desktop.window.period_bar.status.text() == before
+
+
+def test_the_button_stays_sign_in_after_qt_changes_language_and_a_failed_attempt(qtbot, service, accounts):
+    set_language("vi")
+    qt_language = QtLanguage(QApplication.instance())
+    try:
+        dialog = LoginDialog(service.unit().name, "lanh.dao", Accounts(service).sign_in)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qt_language.apply("vi")  # what app.py does once the data is open (the dialog already shown)
+        QApplication.processEvents()
+        ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        qtbot.keyClicks(dialog.password, "not the password")
+        ok.click()
+        assert dialog.error.isVisible()
+        assert ok.text() == translate("ui.login.sign_in") == "Đăng nhậ&p"
+        assert dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).text() != "Cancel"  # Qt's own, in Vietnamese
+    finally:
+        qt_language.apply("en")
+        qt_language.deleteLater()
+
+
+def test_the_last_person_is_offered_and_the_password_has_the_focus(qtbot, service, accounts, clock):
+    clock.now += dt.timedelta(minutes=5)  # after the administrator's sign-in of the fixture
+    accounts.sign_in("lanh.dao", PASSWORDS["lanh.dao"])
+    accounts.sign_out()
+    assert accounts.last_username() == "lanh.dao"
+    dialog = LoginDialog(service.unit().name, accounts.last_username(), accounts.sign_in)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    assert QApplication.focusWidget() is dialog.password
+    qtbot.keyClicks(QApplication.focusWidget(), PASSWORDS["lanh.dao"])  # a fast typist types straight away
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert dialog.principal.username == "lanh.dao"
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from pypdf import PdfReader
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from cds_desktop.core.i18n import translate
 from cds_desktop.ui.shared.report_preview import ReportPreviewDialog
@@ -74,3 +75,25 @@ def test_no_warning_bar_when_every_character_is_drawn(qtbot, window):
     fill(window)
     dialog = preview(qtbot, window)
     assert dialog.pages() and not dialog.warning.isVisible()
+
+
+def test_empty_signer_and_recipients_are_said_above_the_pages_with_a_way_to_settings(qtbot, window, service):
+    from PySide6.QtWidgets import QPushButton
+
+    from cds_desktop.ui.shared.settings_dialog import SettingsDialog
+
+    fill(window)
+    dialog = preview(qtbot, window)
+    bar = dialog.findChild(QWidget, "report_details_missing")
+    assert bar is not None and bar.isVisible()
+    text = dialog.findChild(QLabel, "report_details_text").text()
+    assert "họ tên người ký" in text and "nơi nhận" in text
+    dialog.findChild(QPushButton, "report_open_settings").click()
+    assert not dialog.isVisible()
+    settings = next(w for w in QApplication.topLevelWidgets() if isinstance(w, SettingsDialog) and w.isVisible())
+    qtbot.addWidget(settings)
+    settings.report.signer_name.setText("Nguyễn Văn An")
+    settings.report.recipients.setPlainText("UBND tỉnh Lâm Đồng")
+    settings.save()
+    again = preview(qtbot, window)
+    assert again.findChild(QWidget, "report_details_missing") is None and again.pages()

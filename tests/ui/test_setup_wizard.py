@@ -112,6 +112,17 @@ def test_typing_through_the_wizard_makes_a_working_installation(qtbot, make_wiza
     assert (identity.province_code(), identity.commune_code.text(), identity.name.text()) == ("68", "24751", "Xã Nhân Cơ")
     _press(wizard)
 
+    report = wizard.report_page.fields
+    assert wizard.currentId() == Page.REPORT
+    assert report.number_suffix.text() == "BC-UBND" and report.number_example.text().count("Số: 12/BC-UBND") == 1
+    assert report.signer_title.currentData() == "chairman"
+    assert report.recipients.toPlainText() == OFFICE_NAME  # the receiving office, by default
+    report.number_suffix.clear()
+    qtbot.keyClicks(report.number_suffix, "BC-UBND-NC")
+    assert "Số: 12/BC-UBND-NC" in report.number_example.text()
+    report.signer_name.setText("Nguyễn Văn Chủ")  # keyClicks types ASCII only
+    _press(wizard)
+
     accounts = wizard.accounts_page
     assert wizard.currentId() == Page.ACCOUNTS
     _type_user(qtbot, accounts.form, "chu.tich", "Nguyen Van Chu", (Role.LEADER, Role.ADMIN), "Chu tich xa 2025!")
@@ -149,6 +160,9 @@ def test_typing_through_the_wizard_makes_a_working_installation(qtbot, make_wiza
     assert exchange.pinned_office().body.office.name == OFFICE_NAME
     assert exchange.active_key() is not None
     assert wizard.first_username() == "chu.tich"
+    assert (service.setting("report_number_pattern"), service.setting("report_signer_name"),
+            service.setting("report_signer_title"), service.setting("report_recipients")) == (
+        "{number}/BC-UBND-NC", "Nguyễn Văn Chủ", "chairman", OFFICE_NAME)
 
 
 def test_a_file_that_is_not_a_key_file_is_refused_on_the_page(qtbot, make_wizard, tmp_path, monkeypatch):
@@ -173,6 +187,8 @@ def _to_accounts(qtbot, wizard) -> None:
     identity.province.setCurrentIndex(identity.province.findData("68"))
     qtbot.keyClicks(identity.commune_code, "24751")
     identity.name.setText("Xã Nhân Cơ")
+    _press(wizard)
+    assert wizard.currentId() == Page.REPORT and wizard.report_page.fields.recipients.toPlainText() == ""  # no office
     _press(wizard)
     assert wizard.currentId() == Page.ACCOUNTS
 
@@ -269,6 +285,9 @@ def test_every_wizard_page_is_translated(qtbot, make_wizard, office_keys, monkey
     wizard.identity_page.pick.setCurrentRow(0)
     look("identity")
     _press(wizard)
+    wizard.report_page.fields.signer_name.setText("Nguyen Van Chu")
+    look("report")
+    _press(wizard)
     _type_user(qtbot, wizard.accounts_page.form, "chu.tich", "Nguyen Van Chu", (Role.LEADER, Role.ADMIN),
                "Chu tich xa 2025!")
     wizard.accounts_page.add.click()
@@ -288,3 +307,31 @@ def test_every_wizard_page_is_translated(qtbot, make_wizard, office_keys, monkey
     look("summary")
     assert len(texts) > 60
     assert _untranslated(texts, language, data) == []
+
+
+def test_the_keyboard_goes_from_the_search_into_the_list_and_enter_on_the_key_page_is_next(
+        qtbot, make_wizard, office_keys, monkeypatch):
+    keys, _fingerprint = office_keys
+    wizard = make_wizard()
+    _press(wizard)
+    _press(wizard)
+    opened = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *args, **kwargs: opened.append(1) or (str(keys), "")))
+    page = wizard.office_page
+    page.choose.setFocus()
+    qtbot.keyClick(page.choose, Qt.Key.Key_Space)  # the button itself (its access key does the same)
+    assert opened == [1]
+    page.confirmed.setChecked(True)
+    page.choose.setFocus()
+    qtbot.keyClick(page.choose, Qt.Key.Key_Return)  # Enter is Next, not the file dialog again
+    assert opened == [1] and wizard.currentId() == Page.IDENTITY
+
+    identity = wizard.identity_page
+    identity.search.setFocus()
+    qtbot.keyClicks(identity.search, "nhan")
+    qtbot.keyClick(identity.search, Qt.Key.Key_Down)
+    assert wizard.focusWidget() is identity.pick and identity.pick.currentRow() == 0
+    qtbot.keyClick(identity.pick, Qt.Key.Key_Return)
+    assert (identity.commune_code.text(), identity.name.text()) == ("24751", "Xã Nhân Cơ")
+    assert wizard.currentId() == Page.IDENTITY and wizard.focusWidget() is identity.name

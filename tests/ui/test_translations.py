@@ -231,6 +231,8 @@ def test_command_line_errors_speak_vietnamese_in_words(tmp_path, capsys):
         (("reopen", PLAN, PERIOD), "«Nháp»"),
         (("report", PLAN, "2024Q2", "--out", str(tmp_path / "r.pdf")), "Quý 2 năm 2024 của kế hoạch"),
         (("task", "set", PLAN, PERIOD, "T1", "--status", "finished"), "lựa chọn không hợp lệ"),
+        (("entry", "set", PLAN), "thiếu tham số bắt buộc: KỲ, CHỈ_TIÊU"),  # positionals named in Vietnamese
+        (("keys", "nope"), "tham số LỆNH: lựa chọn không hợp lệ"),
     ]
     for args, expected in failing:
         code, err = cds(*args)

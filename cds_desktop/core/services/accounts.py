@@ -2,7 +2,8 @@
 and out.
 
 - Usernames are NFC, trimmed, 3–32 letters, digits or ``._-``; unique regardless of case (a casefolded key).
-- Passwords are stored as scrypt hashes (``core/passwords.py``), at least ``MIN_PASSWORD_LENGTH`` long.
+- Passwords are stored as scrypt hashes (``core/passwords.py``), chosen long enough and not a common one
+  (``passphrase_strength.py``; passwords chosen before keep working).
 - Roles are those of the installation's kind (``roles.ROLES_OF``: officer/leader/admin for a commune,
   clerk/head/admin for an office).
 - ``sign_in`` sets ``service.principal``; every mutating service call then checks the principal's roles
@@ -27,12 +28,9 @@ from typing import Iterable
 from sqlmodel import Session, func, select
 
 from cds_desktop.core.errors import InputError, PermissionDeniedError, StateError
-from cds_desktop.core.passwords import (
-    MIN_PASSWORD_LENGTH,
-    hash_password,
-    verify_password,
-)
+from cds_desktop.core.passwords import hash_password, verify_password
 from cds_desktop.core.services.guard import Guarded
+from cds_desktop.core.services.passphrase_strength import SecretKind, check_new_secret
 from cds_desktop.core.services.roles import (
     ROLES_OF,
     InstallationKind,
@@ -95,8 +93,8 @@ def check_roles(roles: Iterable[Role | str], kind: InstallationKind = Installati
 
 
 def check_password(password: str) -> None:
-    if len(nfc(password or "")) < MIN_PASSWORD_LENGTH:
-        raise InputError("account.password_too_short", minimum=MIN_PASSWORD_LENGTH)
+    """A new password: long enough, not a common one (``passphrase_strength.check_new_secret``)."""
+    check_new_secret(password, SecretKind.PASSWORD)
 
 
 def check_new_user(new: NewUser, kind: InstallationKind = InstallationKind.COMMUNE) -> NewUser:
@@ -141,6 +139,14 @@ class Accounts:
     # --- reading -----------------------------------------------------------------------------
     def exist(self) -> bool:
         return self.service.has_accounts()
+
+    def last_username(self) -> str:
+        """The active account that signed in last ("" when nobody has yet): the sign-in dialog offers it."""
+        with self.repo.reading() as session:
+            found = session.exec(select(UserAccount.username).where(UserAccount.active)
+                                 .where(UserAccount.last_sign_in.is_not(None))
+                                 .order_by(UserAccount.last_sign_in.desc())).first()
+        return found or ""
 
     def users(self) -> list[UserView]:
         with self.repo.reading() as session:

@@ -32,7 +32,6 @@ from cds_desktop.core.bundle.keyfiles import (
     verify_org_keys,
 )
 from cds_desktop.core.bundle.keys import normalize_fingerprint
-from cds_desktop.core.bundle.private_keys import MIN_PASSPHRASE_LENGTH
 from cds_desktop.core.domain import UnitKind
 from cds_desktop.core.errors import InputError, StateError
 from cds_desktop.core.i18n import LANGUAGES
@@ -48,6 +47,8 @@ from cds_desktop.core.services.key_files import read_key_file
 from cds_desktop.core.services.office.communes import official_choice, read_commune_list
 from cds_desktop.core.services.office.keys import check_office_identity
 from cds_desktop.core.services.office.service import OfficeService
+from cds_desktop.core.services.passphrase_strength import SecretKind, check_new_secret
+from cds_desktop.core.settings import SETTINGS, spec
 from cds_desktop.core.services.roles import InstallationKind, Principal, Role
 from cds_desktop.core.storage.database import backup_sqlite
 from cds_desktop.core.storage.peek import FolderKind, folder_kind, holds_data
@@ -82,6 +83,7 @@ class CommuneSetup:
     office_fingerprint: str | None  # as confirmed by phone
     users: tuple[NewUser, ...]
     signing_passphrase: str
+    report_settings: tuple[tuple[str, str], ...] = ()  # the official report's details (``report_*`` settings)
 
 
 @dataclass(frozen=True)
@@ -151,8 +153,7 @@ def check_accounts(users: Sequence[NewUser], kind: InstallationKind = Installati
 
 
 def check_passphrase(text: str, repeat: str) -> None:
-    if len(nfc(text or "")) < MIN_PASSPHRASE_LENGTH:
-        raise InputError("bundle.passphrase_too_short", minimum=MIN_PASSPHRASE_LENGTH)
+    check_new_secret(text, SecretKind.PASSPHRASE)
     if nfc(text) != nfc(repeat or ""):
         raise InputError("setup.passphrase_mismatch")
 
@@ -176,7 +177,16 @@ def check_setup(setup: CommuneSetup, now: dt.datetime | None = None) -> None:
     check_identity(setup.province_code, setup.commune_code, setup.name)
     check_accounts(setup.users)
     check_passphrase(setup.signing_passphrase, setup.signing_passphrase)
+    check_report_settings(dict(setup.report_settings))
     _check_office(setup, now)
+
+
+def check_report_settings(values: dict[str, str]) -> None:
+    """The report's details asked by the wizard: report settings only, each one a value its setting takes."""
+    for key, value in values.items():
+        if not key.startswith("report_"):
+            raise InputError("setting.unknown", key=key, known=", ".join(k for k in SETTINGS if k.startswith("report_")))
+        spec(key).coerce(value)
 
 
 def check_office_communes(setup: OfficeSetup) -> None:
@@ -262,6 +272,8 @@ def _build(staging: DataDir, setup: CommuneSetup, clock: Clock | None) -> None:
     try:
         service.init_commune(setup.province_code, setup.commune_code, setup.name, _unit_kind(setup.name).value)
         service.set_setting("language", setup.language)
+        for key, value in setup.report_settings:
+            service.set_setting(key, value)
         exchange = CommuneExchange(service)
         if setup.office_keys is not None:
             exchange.import_office_keys(setup.office_keys, setup.office_fingerprint)

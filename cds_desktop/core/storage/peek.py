@@ -13,7 +13,8 @@ folder that is not ``FolderKind.NEW``:
   identity — nothing may be set up over it; a backup restore or IT staff decide.
 
 ``peek`` reads what start-up shows at once: whether the folder is set up (its unit row), the unit's name for
-the title, whether anyone must sign in (any account) and the language setting. It is a hint, read-only and
+the title, whether anyone must sign in (any account), who signed in last (the sign-in dialog offers that
+username: remembered per data folder, in its database, never a password) and the language setting. It is a hint, read-only and
 never authoritative: ``None`` when the file is missing or cannot be read this way (damaged, locked, a schema
 without these tables); values of the wrong type read as absent; the service opened afterwards decides.
 """
@@ -130,6 +131,11 @@ class Peek(NamedTuple):
     commune_code: str | None
     has_accounts: bool
     language: str | None  # the stored setting; None when never changed (or not one of the languages)
+    last_username: str | None = None  # the active account that signed in last (None: nobody yet)
+
+
+LAST_USERNAME_QUERY = ("SELECT username FROM user_account WHERE active AND last_sign_in IS NOT NULL "
+                       "ORDER BY last_sign_in DESC LIMIT 1")
 
 
 def peek(database: Path) -> Peek | None:
@@ -143,8 +149,9 @@ def peek(database: Path) -> Peek | None:
         unit = connection.execute("SELECT name, commune_code FROM unit WHERE id = 1").fetchone()
         accounts = connection.execute("SELECT 1 FROM user_account LIMIT 1").fetchone()
         language = connection.execute("SELECT value_json FROM setting WHERE key = 'language'").fetchone()
+        last = connection.execute(LAST_USERNAME_QUERY).fetchone()
         return Peek(_text(unit[0]) if unit else None, _text(unit[1]) if unit else None, accounts is not None,
-                    _language(language[0]) if language else None)
+                    _language(language[0]) if language else None, _text(last[0]) if last else None)
     except sqlite3.Error:
         return None
     finally:

@@ -95,6 +95,7 @@ class PeriodBar(QWidget):
         workspace.period_opened.connect(self._show_status)
         if self.plan_box.count():
             self._plan_chosen()
+        self._show_status()  # the workspace may already be on that period (a new window after signing out)
 
     def add_plan(self, plan_id: str, title: str) -> None:
         """Offer a plan installed while the window is open, and show its default period."""

@@ -253,13 +253,16 @@ class WorkflowStrip(QFrame):
         return box
 
     def preview_report(self) -> ReportPreviewDialog:
+        from cds_desktop.core.services.commune.report import missing_report_details
         from cds_desktop.core.services.report_file import commune_report_pdf, report_file_name
         from cds_desktop.ui.shared.report_preview import ReportPreviewDialog
 
         service, plan_id, period_id = self.workspace.service, self.workspace.plan_id, self.workspace.period_id
+        window = self.window()
         dialog = ReportPreviewDialog(
             lambda language, progress, cancel: commune_report_pdf(service, plan_id, period_id, language, progress,
                                                                   cancel),
-            report_file_name(service, plan_id, period_id), self.tasks, self.workspace.notice.emit, self.window())
+            report_file_name(service, plan_id, period_id), self.tasks, self.workspace.notice.emit, window,
+            missing=missing_report_details(service), open_settings=getattr(window, "show_settings", None))
         dialog.open()
         return dialog

@@ -3,7 +3,7 @@ list of communes inside the office's key file (searchable, with or without Vietn
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
 
@@ -15,8 +15,9 @@ from cds_desktop.ui.setup_wizard.province_box import ProvinceBox
 
 
 class IdentityPage(SetupPage):
-    def __init__(self) -> None:
+    def __init__(self, next_id: int = -1) -> None:
         super().__init__("ui.setup.identity.title", "ui.setup.identity.subtitle")
+        self._next_id = next_id  # the report's page (-1: Qt's order of the page ids)
         self.choices: tuple[CommuneChoice, ...] = ()
         self.pick_label = self.texts.label("ui.setup.identity.pick", word_wrap=True)
         self.search = QLineEdit()
@@ -52,7 +53,23 @@ class IdentityPage(SetupPage):
         self.search.textChanged.connect(self._fill_pick)
         self.province.currentIndexChanged.connect(lambda index: index >= 0 and self.clear_error())
         self.pick.currentItemChanged.connect(self._picked)
+        self.search.installEventFilter(self)
+        self.pick.installEventFilter(self)
         self.set_choices(())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() != QEvent.Type.KeyPress:
+            return False
+        key = event.key()
+        if watched is self.search and key == Qt.Key.Key_Down and self.pick.count():
+            self.pick.setFocus()
+            self.pick.setCurrentRow(max(0, self.pick.currentRow()))
+            return True
+        if watched is self.pick and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.pick.currentItem():
+            self._picked(self.pick.currentItem())
+            self.name.setFocus()
+            return True
+        return False
 
     def set_choices(self, choices: tuple[CommuneChoice, ...]) -> None:
         """The communes listed in the office's key file (none: the pick list is hidden)."""
@@ -88,6 +105,9 @@ class IdentityPage(SetupPage):
     def province_code(self) -> str:
         """The code of the province whose name is in the box ("" when the text names none)."""
         return self.province.code()
+
+    def nextId(self) -> int:  # noqa: N802 - Qt's name
+        return self._next_id if self._next_id >= 0 else super().nextId()
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt's name
         if not self.province_code():

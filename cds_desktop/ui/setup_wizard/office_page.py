@@ -23,7 +23,8 @@ class OfficeKeysPage(SetupPage):
         self.preview: OfficeKeysPreview | None = None
         self.choose = QPushButton()
         self.choose.setObjectName("choose_keys")
-        self.texts.bind(self.choose.setText, "ui.setup.office.choose")
+        self.texts.bind(self.choose.setText, "ui.setup.office.choose")  # its access key opens the file dialog
+        self.choose.setAutoDefault(False)  # Enter is the wizard's Next, never "choose the file" again
         self.choose.clicked.connect(self._choose)
         self.file = QLabel()
         self.file.setObjectName("keys_file")

@@ -1,7 +1,7 @@
 """A secret typed twice (a password or the signing-key passphrase) with a live strength hint.
 
 Used by the wizard's account and signing-key pages and by the user-management dialogs. The hint comes from
-``core.passwords.strength``; whether the secret is acceptable is decided by the services.
+``core.services.passphrase_strength.strength``: the reason a secret would be refused, or how strong it is.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit
 
 from cds_desktop.core.i18n import translate
-from cds_desktop.core.passwords import strength
+from cds_desktop.core.services.passphrase_strength import strength
 from cds_desktop.ui.setup_wizard.texts import Texts
 
 # score 0 (too short) … 4 (strong) → colour of the hint

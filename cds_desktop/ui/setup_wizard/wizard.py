@@ -1,8 +1,8 @@
 """The first-run wizard: language → kind of installation, then
 
-- a commune: office key file → the commune → first accounts → signing key → summary; Finish runs
-  ``setup.set_up_commune``, then the summary shows the signing key's fingerprint and saves the enrolment file
-  for the office (``EnrollmentStep``); Finish again closes;
+- a commune: office key file → the commune → the report's details → first accounts → signing key → summary;
+  Finish runs ``setup.set_up_commune``, then the summary shows the signing key's fingerprint and saves the
+  enrolment file for the office (``EnrollmentStep``); Finish again closes;
 - a receiving office: the office (level, province, code, name) → its communes (ticked in the official list, or a
   CSV file) → first accounts (clerk, head, admin) → the keys' passphrase → summary; Finish runs
   ``setup.set_up_office``.
@@ -43,6 +43,7 @@ from cds_desktop.ui.setup_wizard.office_communes_page import OfficeCommunesPage
 from cds_desktop.ui.setup_wizard.office_identity_page import OfficeIdentityPage
 from cds_desktop.ui.setup_wizard.office_page import OfficeKeysPage
 from cds_desktop.ui.setup_wizard.office_summary_page import OfficeSummaryPage
+from cds_desktop.ui.setup_wizard.report_page import ReportPage
 from cds_desktop.ui.setup_wizard.summary_page import SummaryPage
 
 WIZARD_SIZE = (860, 620)  # fits a 1366×768 screen with the taskbar
@@ -61,6 +62,7 @@ class Page(IntEnum):
     OFFICE_ACCOUNTS = 9
     OFFICE_KEY = 10
     OFFICE_SUMMARY = 11
+    REPORT = 12  # the commune's report details, after its identity
 
 
 class SetupWizard(QWizard):
@@ -75,7 +77,8 @@ class SetupWizard(QWizard):
         self.language_page = LanguagePage()
         self.kind_page = KindPage(Page.OFFICE, Page.OFFICE_IDENTITY)
         self.office_page = OfficeKeysPage()
-        self.identity_page = IdentityPage()
+        self.identity_page = IdentityPage(next_id=Page.REPORT)
+        self.report_page = ReportPage(self._office_recipient, Page.ACCOUNTS)
         self.accounts_page = AccountsPage()
         self.key_page = SigningKeyPage()
         self.summary_page = SummaryPage(self.commune_setup, self._office_name, str(data_dir.root), self._finish)
@@ -92,7 +95,7 @@ class SetupWizard(QWizard):
                               (Page.OFFICE_COMMUNES, self.office_communes_page),
                               (Page.OFFICE_ACCOUNTS, self.office_accounts_page),
                               (Page.OFFICE_KEY, self.office_key_page),
-                              (Page.OFFICE_SUMMARY, self.office_summary_page)):
+                              (Page.OFFICE_SUMMARY, self.office_summary_page), (Page.REPORT, self.report_page)):
             self.setPage(page_id, page)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage)
         self.setWindowTitle(translate("ui.setup.title"))
@@ -116,6 +119,7 @@ class SetupWizard(QWizard):
             office_fingerprint=office.preview.fingerprint if keys is not None and office.preview else None,
             users=tuple(self.accounts_page.users),
             signing_passphrase=self.key_page.passphrase.text(),
+            report_settings=tuple(self.report_page.settings().items()),
         )
 
     def office_setup(self) -> OfficeSetup:
@@ -142,6 +146,10 @@ class SetupWizard(QWizard):
         preview = self.office_page.preview
         return translate("ui.setup.summary.office_value", name=preview.office_name, code=preview.office_code,
                          fingerprint=preview.fingerprint) if preview else ""
+
+    def _office_recipient(self) -> str:
+        preview = self.office_page.preview
+        return preview.office_name if preview is not None and not self.office_page.skipped() else ""
 
     def _entered(self, page_id: int) -> None:
         if page_id == Page.IDENTITY:

@@ -133,8 +133,11 @@ class DataSection(QGroupBox):
         backup_column.addWidget(self.status)
 
         form = QFormLayout(self)
-        form.addRow(translate("ui.settings.data_folder"), folder_row)
-        form.addRow(translate("ui.backup.label"), backup_column)
+        for message_id, buddy, row in (("ui.settings.data_folder", self.folder, folder_row),
+                                       ("ui.backup.label", self.backup_button, backup_column)):
+            label = QLabel(translate(message_id))
+            label.setBuddy(buddy)  # its access key
+            form.addRow(label, row)
 
     # --- choosing folders ------------------------------------------------------------------
     def choose_folder(self, title: str) -> Path | None:

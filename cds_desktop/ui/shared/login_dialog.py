@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from cds_desktop.core.errors import CdsError
@@ -23,6 +24,24 @@ if TYPE_CHECKING:
     from cds_desktop.core.services.roles import Principal
 
 SignIn = Callable[[str, str], "Principal"]  # Accounts.sign_in: (username, password) → the person, or CdsError
+
+
+class _SignInButtons(QDialogButtonBox):
+    """OK and Cancel, OK worded "Sign in" — also after Qt's language changes (the app installs its Vietnamese
+    translator once the data is open, and Qt then renames a standard OK button "Đồng ý")."""
+
+    def __init__(self) -> None:
+        super().__init__()  # not QDialogButtonBox(buttons): that overload loads the Qt namespace
+        self.setStandardButtons(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self._name_sign_in()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._name_sign_in()
+
+    def _name_sign_in(self) -> None:
+        self.button(QDialogButtonBox.StandardButton.Ok).setText(translate("ui.login.sign_in"))
 
 
 class LoginDialog(QDialog):
@@ -51,9 +70,7 @@ class LoginDialog(QDialog):
             label = QLabel(translate(label_id))
             label.setBuddy(field)
             form.addRow(label, field)
-        self.buttons = QDialogButtonBox()  # not QDialogButtonBox(buttons): that overload loads the Qt namespace
-        self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(translate("ui.login.sign_in"))
+        self.buttons = _SignInButtons()
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -8,14 +8,15 @@ pages are rendered to fit the view's width times the zoom, at the screen's devic
 stays sharp on high-DPI screens, and rendered again (debounced) when the zoom or the width changes. When the
 report cannot be made (e.g. nothing has been entered yet) the dialog says why and offers nothing to save; when
 it was made with a warning (characters the report font cannot draw, replaced by ``[U+…]``) a bar above the
-pages says so.
+pages says so. A commune's report whose signer or recipients are not set yet says so in a red bar, with a button
+to Settings.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import pypdfium2 as pdfium
 from PySide6.QtCore import Qt, QTimer
@@ -75,7 +76,10 @@ class Rendered:
 
 class ReportPreviewDialog(QDialog):
     def __init__(self, make_report: MakeReport, file_name: str, tasks: BackgroundTasks, notify: Notify,
-                 parent: QWidget | None = None, title: str | None = None) -> None:
+                 parent: QWidget | None = None, title: str | None = None, missing: Sequence[str] = (),
+                 open_settings: Callable[[], object] | None = None) -> None:
+        """``missing``: the report settings still empty (``missing_report_details``), said in a bar above the pages
+        with a button to ``open_settings``."""
         super().__init__(parent)
         self.setObjectName("report_preview")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -105,6 +109,7 @@ class ReportPreviewDialog(QDialog):
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet("background: #fff4d6; color: #5c3d00; padding: 6px;")
         self.warning.hide()
+        self.details_bar = self._details_bar(missing, open_settings)
 
         self.page_list = QWidget()
         self.page_list.setObjectName("report_pages")
@@ -133,6 +138,8 @@ class ReportPreviewDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(tools)
+        if self.details_bar is not None:
+            layout.addWidget(self.details_bar)
         layout.addWidget(self.warning)
         layout.addWidget(self.scroll, 1)
         layout.addWidget(buttons)
@@ -144,6 +151,27 @@ class ReportPreviewDialog(QDialog):
         self._show_tools()
         self.resize(980, 720)
         self.scroll.setFocus()
+
+    def _details_bar(self, missing: Sequence[str], open_settings: Callable[[], object] | None) -> QFrame | None:
+        """Which of the report's details are still empty, and the way to Settings (None: nothing missing)."""
+        if not missing:
+            return None
+        bar = QFrame()
+        bar.setObjectName("report_details_missing")
+        bar.setStyleSheet("#report_details_missing { background: #fde2e1; } QLabel { color: #7a1410; }")
+        text = QLabel(translate("ui.report.details_missing",
+                                details=", ".join(translate(f"ui.report.detail.{key}") for key in missing)))
+        text.setObjectName("report_details_text")
+        text.setWordWrap(True)
+        row = QHBoxLayout(bar)
+        row.addWidget(text, 1)
+        if open_settings is not None:
+            button = QPushButton(translate("ui.report.open_settings"))
+            button.setObjectName("report_open_settings")
+            button.setAutoDefault(False)
+            button.clicked.connect(lambda: (self.reject(), open_settings()))
+            row.addWidget(button)
+        return bar
 
     def _button(self, name: str, shortcut, slot) -> QPushButton:
         button = QPushButton(translate(f"ui.report.{name}"))

@@ -1,6 +1,7 @@
 """Settings: language, evidence size warning, the report's details, and the Data section (data folder, backup,
 restore; see ``backup_dialogs.py``) — of a commune, or of a receiving office, whose service offers only the
-language (a field shows only for a setting the service has).
+language (a field shows only for a setting the service has). The report's fields are ``report_fields.py``'s (the number's
+suffix with a live example, never the raw template); every label has an access key.
 
 Saving writes only what changed, through the service, and publishes the changes on the workspace; a refusal is
 shown in the dialog, which stays open. A language change rebuilds the window in the new language (see
@@ -18,8 +19,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
-    QLineEdit,
-    QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -30,9 +29,7 @@ from cds_desktop.core.i18n import translate
 from cds_desktop.core.settings import SETTINGS
 from cds_desktop.ui.setup_wizard.page import ERROR_STYLE
 from cds_desktop.ui.shared.backup_dialogs import DataSection
-
-SIGNER_TITLES = ("chairman", "deputy")
-
+from cds_desktop.ui.shared.report_fields import REPORT_SETTINGS, ReportFields, plain_label
 
 def line_up_labels(*boxes: QWidget) -> None:
     """Make the label columns of the boxes' form layouts equally wide, so that their fields line up."""
@@ -46,10 +43,6 @@ def line_up_labels(*boxes: QWidget) -> None:
     width = max(label.sizeHint().width() for label in labels)
     for label in labels:
         label.setMinimumWidth(width)
-
-
-REPORT_SETTINGS = ("report_number_pattern", "report_signer_name", "report_signer_title", "report_place",
-                   "report_recipients")
 
 
 class SettingsDialog(QDialog):
@@ -73,33 +66,17 @@ class SettingsDialog(QDialog):
         self.evidence_warn.setRange(limits.minimum, limits.maximum)
         self.evidence_warn.setValue(int(values["evidence_warn_mb"]))
 
-        self.number_pattern = QLineEdit(values["report_number_pattern"])
-        self.number_pattern.setToolTip(translate("ui.settings.number_pattern_tip"))
-        self.signer_name = QLineEdit(values["report_signer_name"])
-        self.signer_title = QComboBox()
-        for title in SIGNER_TITLES:
-            self.signer_title.addItem(translate(f"ui.settings.signer.{title}"), title)
-        self.signer_title.setCurrentIndex(max(0, self.signer_title.findData(values["report_signer_title"])))
-        self.place = QLineEdit(values["report_place"])
-        self.place.setPlaceholderText(translate("ui.settings.place_example"))
-        self.recipients = QPlainTextEdit(values["report_recipients"])
-        self.recipients.setTabChangesFocus(True)
-        self.recipients.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        self.report = ReportFields(values)
 
         general = QGroupBox(translate("ui.settings.general"))
         general_form = QFormLayout(general)
-        general_form.addRow(translate("setting.language"), self.language)
+        general_form.addRow(plain_label("ui.settings.language_label", self.language), self.language)
         if "evidence_warn_mb" in offered:
-            general_form.addRow(translate("setting.evidence_warn_mb"), self.evidence_warn)
+            general_form.addRow(plain_label("ui.settings.evidence_warn_label", self.evidence_warn), self.evidence_warn)
         boxes: list[QWidget] = [general]
         if all(key in offered for key in REPORT_SETTINGS):
             report = QGroupBox(translate("ui.settings.report"))
-            report_form = QFormLayout(report)
-            report_form.addRow(translate("setting.report_number_pattern"), self.number_pattern)
-            report_form.addRow(translate("setting.report_signer_name"), self.signer_name)
-            report_form.addRow(translate("ui.settings.signer_title"), self.signer_title)
-            report_form.addRow(translate("setting.report_place"), self.place)
-            report_form.addRow(translate("setting.report_recipients"), self.recipients)
+            self.report.add_to(QFormLayout(report))
             boxes.append(report)
 
         self.error = QLabel()
@@ -127,11 +104,7 @@ class SettingsDialog(QDialog):
         every = {
             "language": self.language.currentData(),
             "evidence_warn_mb": self.evidence_warn.value(),
-            "report_number_pattern": self.number_pattern.text(),
-            "report_signer_name": self.signer_name.text(),
-            "report_signer_title": self.signer_title.currentData(),
-            "report_place": self.place.text(),
-            "report_recipients": self.recipients.toPlainText(),
+            **self.report.values(),
         }
         return {key: every[key] for key in self.keys}
 

@@ -98,7 +98,7 @@ class SessionApp(QObject):
                 dialog.close()
             return True
         if dialog is None:
-            dialog = LoginDialog(self.unit_name(), username)
+            dialog = LoginDialog(self.unit_name(), username or self.accounts.last_username())
         quits = self.app.quitOnLastWindowClosed()
         self.app.setQuitOnLastWindowClosed(False)  # the main window may be closed while the dialog is up
         try:

@@ -44,6 +44,7 @@ from cds_desktop.core.progress import CancelToken, ProgressCallback
 from cds_desktop.core.services.changes import Changes
 from cds_desktop.core.services.commune.service import CommuneService
 from cds_desktop.core.services.key_files import read_key_file
+from cds_desktop.core.services.passphrase_strength import SecretKind, check_new_secret
 from cds_desktop.core.services.report_record import (
     RECORD_NAME,
     SCHEMA_VERSION,
@@ -118,6 +119,7 @@ class CommuneExchange:
         from cds_desktop.core.bundle.private_keys import save_private_key
 
         self.service.authorize(Permission.SIGNING_KEY)
+        check_new_secret(passphrase, SecretKind.PASSPHRASE)
         unit = self.service.require_unit()
         previous = self.active_key()
         old_key = None

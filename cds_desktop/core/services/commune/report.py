@@ -85,6 +85,16 @@ def _remarks(plan: Plan, tasks: dict[str, TaskEntry], field: str) -> str:
     return "\n".join(lines)
 
 
+REPORT_DETAILS = ("report_signer_name", "report_recipients")  # empty by default: the report would go out without
+
+
+def missing_report_details(service: CommuneService) -> tuple[str, ...]:
+    """The report settings still empty that the official report needs (the signer's name, the recipients);
+    the document number's form has a default (``{number}/BC-UBND``)."""
+    settings = service.settings()
+    return tuple(key for key in REPORT_DETAILS if not str(settings[key]).strip())
+
+
 def commune_report_data(
     service: CommuneService, plan_id: str, period_id: str, language: str = "vi",
     number: str | None = None, date: dt.date | None = None,

@@ -31,6 +31,7 @@ from cds_desktop.core.bundle.private_keys import (
 from cds_desktop.core.errors import InputError, StateError
 from cds_desktop.core.fileio import write_atomic
 from cds_desktop.core.services.office.base import OfficeBase
+from cds_desktop.core.services.passphrase_strength import SecretKind, check_new_secret
 from cds_desktop.core.services.roles import Permission
 from cds_desktop.core.storage.exchange_models import (
     OfficeCommune,
@@ -93,6 +94,7 @@ class OfficeKeys(OfficeBase):
         if self.identity() is not None:
             raise StateError("office.already_initialized")
         code, name, level, province_code = check_office_identity(code, name, level, province_code)
+        check_new_secret(passphrase, SecretKind.PASSPHRASE)
         root, encryption = SigningKey.generate(), EncryptionKey.generate()
         now = self.clock()
         with self.repo.transaction() as session:
