@@ -23,13 +23,14 @@ Reads need no permission (as every read of the office's service); the exports (`
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from cds_desktop.core.domain import IndicatorEntry, TargetStatus, TaskStatus
+from cds_desktop.core.domain import TargetStatus, TaskStatus
 from cds_desktop.core.errors import InputError
-from cds_desktop.core.numbers import QuantityError, parse_decimal, percentage
+from cds_desktop.core.numbers import percentage
 from cds_desktop.core.plans.model import Indicator, IndicatorKind, Level, Plan, PeriodKind, Task
 from cds_desktop.core.plans.schedule import plan_periods, scheduled_period
 from cds_desktop.core.services.office.base import OfficeBase
@@ -41,8 +42,8 @@ from cds_desktop.core.services.office.results_outliers import (
 )
 from cds_desktop.core.storage.exchange_models import OfficeCommune
 from cds_desktop.core.storage.queries import office_results as queries
-from cds_desktop.core.validation import indicator_result
 
+_CANONICAL = re.compile(r"[0-9]+(\.[0-9]+)?")  # how the import stores a quantity
 JUDGED = (TargetStatus.MET, TargetStatus.NOT_MET)
 _VALID = (TargetStatus.MET, TargetStatus.NOT_MET, TargetStatus.NOT_APPLICABLE)
 
@@ -169,23 +170,28 @@ class Outlier:
 
 
 def _number(text: str | None) -> Decimal | None:
+    """A stored quantity (canonical text, checked at import) as a number; None for none, or for text that is no
+    number (an answer with an error, kept as the commune sent it)."""
+    if text is None:
+        return None
     try:
-        return parse_decimal(text)
-    except QuantityError:
+        return Decimal(text) if _CANONICAL.fullmatch(text) else None
+    except ArithmeticError:
         return None
 
 
 def _cell(indicator: Indicator, commune: CommuneColumn, answer: queries.IndicatorAnswerRow | None) -> ResultCell:
+    """The commune's answer with the judgement the import stored (``validation.indicator_result`` at the commune
+    level, the one rule), or why the cell is empty."""
     if commune.submission_id is None:
         return ResultCell(commune.code, indicator.code, None, empty=EmptyReason.NOT_RECEIVED)
     if answer is None:
         return ResultCell(commune.code, indicator.code, None, empty=EmptyReason.NOT_APPLICABLE)
-    entry = IndicatorEntry(indicator.code, answer.numerator, answer.denominator, answer.value, answer.note)
-    judged = indicator_result(indicator, entry, Level.COMMUNE)
+    if answer.numerator is None and answer.denominator is None and answer.value is None:
+        return ResultCell(commune.code, indicator.code, None, note=answer.note, empty=EmptyReason.NO_VALUE)
     text = answer.value if indicator.kind is IndicatorKind.TEXT else None
-    empty = EmptyReason.NO_VALUE if entry.is_blank else None
-    return ResultCell(commune.code, indicator.code, None if empty else judged.status, judged.result,
-                      _number(answer.numerator), _number(answer.denominator), text, answer.note, empty)
+    return ResultCell(commune.code, indicator.code, TargetStatus(answer.target_status), _number(answer.result),
+                      _number(answer.numerator), _number(answer.denominator), text, answer.note)
 
 
 def summarize(indicator: Indicator, cells: list[ResultCell], expected: int) -> IndicatorSummary:
@@ -301,10 +307,12 @@ class Results(OfficeBase):
                                          summary.denominator_total, None, summary.met, summary.expected))
         return points
 
-    def outliers(self, plan_id: str, period_id: str) -> list[Outlier]:
-        """The values of ``period_id`` worth a call, by kind, then indicator (the plan's order), then commune."""
+    def outliers(self, plan_id: str, period_id: str, current: PeriodResults | None = None) -> list[Outlier]:
+        """The values of ``period_id`` worth a call, by kind, then indicator (the plan's order), then commune.
+        ``current``: the period's results when the caller has them already."""
         plan = self.catalog.get(plan_id)
-        current = self.period_results(plan.id, period_id)
+        if current is None or (current.plan_id, current.period_id) != (plan.id, period_id):
+            current = self.period_results(plan.id, period_id)
         names = {commune.code: commune for commune in current.communes}
         found: list[Outlier] = []
         width = len(current.indicators)

@@ -147,14 +147,15 @@ class ResultExports(Results):
                          translate(f"severity.{row.severity}", language), problem.message(language)))
         return Table(translate("export.sheet.problems", language), columns, rows)
 
-    def _outliers_table(self, plan_id: str, period_id: str, language: str) -> Table:
+    def _outliers_table(self, results: PeriodResults, language: str) -> Table:
         columns = _columns(language, ("outlier", C.TEXT), ("commune_code", C.CODE), ("commune", C.TEXT),
                            ("indicator_code", C.CODE), ("outlier_value", C.DECIMAL),
                            ("outlier_reference", C.DECIMAL), ("change", C.PERCENT), ("note", C.TEXT),
                            ("decision", C.TEXT))
         rows = [(translate(f"export.outlier.{o.kind}", language), o.commune_code, o.commune_name, o.indicator_code,
                  o.value, o.reference, o.change * 100 if o.change is not None else None, o.note,
-                 self._decision(o.decision, True, language)) for o in self.outliers(plan_id, period_id)]
+                 self._decision(o.decision, True, language))
+                for o in self.outliers(results.plan_id, results.period_id, results)]
         return Table(translate("export.sheet.outliers", language), columns, rows)
 
     def export_tables(self, plan_id: str, period_id: str, views: tuple[View, ...] = tuple(View),
@@ -168,7 +169,7 @@ class ResultExports(Results):
             View.SUMMARY: lambda: self._summary_table(results, language),
             View.TASKS: lambda: self._tasks_table(results.plan_id, results.period_id, language),
             View.PROBLEMS: lambda: self._problems_table(results.plan_id, results.period_id, names, language),
-            View.OUTLIERS: lambda: self._outliers_table(results.plan_id, results.period_id, language),
+            View.OUTLIERS: lambda: self._outliers_table(results, language),
         }
         return [build[View(view)]() for view in views]
 

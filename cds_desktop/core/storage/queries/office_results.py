@@ -6,7 +6,8 @@ older revision, replaced by a correction, never counts, and a refused bundle was
 (outer joins, correlated scalar subqueries, ``EXISTS``), so the same queries run on PostgreSQL.
 
 - ``current_submissions``: the current submission of each commune for the periods asked, with its decision;
-- ``indicator_answers``: their indicator answers as stored (text), optionally one indicator or one commune;
+- ``indicator_answers``: their indicator answers as stored (text), with the result and target status the import
+  judged (``validation.indicator_result`` at the commune level), optionally one indicator or one commune;
 - ``task_answers``: their task progress, with whether the office's validation found the task overdue;
 - ``current_problems``: the problems the office's validation found in them.
 """
@@ -50,6 +51,8 @@ class IndicatorAnswerRow(NamedTuple):
     denominator: str | None
     value: str | None
     note: str | None
+    result: str | None  # the comparable result stored at import (percent for ratios)
+    target_status: str  # judged at import by validation.indicator_result at the commune level
 
 
 class TaskAnswerRow(NamedTuple):
@@ -96,7 +99,7 @@ def indicator_answers(runner: Runner, plan_id: str, period_ids: Sequence[str], i
     query = (
         select(Submission.commune_code, Submission.period_id, Submission.id, SubmissionIndicator.indicator_code,
                SubmissionIndicator.numerator, SubmissionIndicator.denominator, SubmissionIndicator.value,
-               SubmissionIndicator.note)
+               SubmissionIndicator.note, SubmissionIndicator.result, SubmissionIndicator.target_status)
         .join(SubmissionIndicator, SubmissionIndicator.submission_id == Submission.id)
         .where(*_current(plan_id, period_ids))
         .order_by(Submission.commune_code, Submission.period_id, SubmissionIndicator.id)
