@@ -137,7 +137,7 @@ def registrations(mapping: Dhis2Mapping, data_set: str, period_id: str,
 
 
 def write_json(path: Path, document: dict) -> Path:
-    write_atomic(Path(path), json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"))
+    write_atomic(Path(path), json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     return Path(path)
 
 

@@ -62,6 +62,7 @@ class CommuneColumn:
     name: str
     submission_id: int | None = None
     revision: int | None = None
+    received_at: dt.datetime | None = None  # when the office imported that revision
     decision: str | None = None  # accepted | returned | None (not decided, or nothing received)
 
 
@@ -229,7 +230,7 @@ class Results(OfficeBase):
         for commune in communes:
             row = current.get(commune.code)
             columns.append(CommuneColumn(commune.code, commune.name) if row is None else CommuneColumn(
-                commune.code, commune.name, row.submission_id, row.revision, row.decision))
+                commune.code, commune.name, row.submission_id, row.revision, row.received_at, row.decision))
         return tuple(columns)
 
     def _office_communes(self) -> list[OfficeCommune]:

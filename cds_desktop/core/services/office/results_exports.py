@@ -201,15 +201,12 @@ class ResultExports(Results):
     def _data_values(self, plan_id: str, period_id: str) -> tuple[list[dhis2.DataValue], list[dhis2.Registration]]:
         """The values an aggregate system may take as final, and when each commune's report was received."""
         results = self.period_results(plan_id, period_id)
-        year = scheduled_period(self.catalog.get(plan_id), period_id).period.year
-        received = {c.commune_code: c.received_at for c in self.completeness(plan_id, year).cells
-                    if c.period_id == results.period_id and c.received_at is not None}
         values, registered = [], []
         width = len(results.indicators)
         for row, commune in enumerate(results.communes):
             if commune.submission_id is None or commune.decision == "returned":
                 continue
-            registered.append(dhis2.Registration(commune.code, self._local(received[commune.code]).date()))
+            registered.append(dhis2.Registration(commune.code, self._local(commune.received_at).date()))
             for column, indicator in enumerate(results.indicators):
                 cell = results.cells[row * width + column]
                 if cell.status not in _EXPORTABLE:

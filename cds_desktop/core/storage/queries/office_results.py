@@ -39,6 +39,7 @@ class CurrentSubmissionRow(NamedTuple):
     period_id: str
     submission_id: int
     revision: int
+    received_at: dt.datetime  # when the office imported this revision
     decision: str | None  # the latest decision on this revision: accepted | returned; None: not decided yet
 
 
@@ -84,7 +85,8 @@ def current_submissions(runner: Runner, plan_id: str, period_ids: Sequence[str])
     by commune code then period id."""
     receipt = aliased(ReceiptIssued, name="latest_receipt")
     query = (
-        select(Submission.commune_code, Submission.period_id, Submission.id, Submission.revision, receipt.decision)
+        select(Submission.commune_code, Submission.period_id, Submission.id, Submission.revision,
+               Submission.received_at, receipt.decision)
         .outerjoin(receipt, receipt.id == _latest_receipt_id(Submission.id))
         .where(*_current(plan_id, period_ids))
         .order_by(Submission.commune_code, Submission.period_id)
