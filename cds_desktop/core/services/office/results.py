@@ -236,6 +236,17 @@ class Results(OfficeBase):
     def _office_communes(self) -> list[OfficeCommune]:
         return self.communes()  # OfficeCommunes (the composed service)
 
+    def result_periods(self, plan_id: str) -> list[str]:
+        """The plan's period ids, oldest first."""
+        return [scheduled.period.id for scheduled in plan_periods(self.catalog.get(plan_id))]
+
+    def latest_reported_period(self, plan_id: str) -> str | None:
+        """The plan's latest period (in the plan's order) any commune has sent a report for, or None."""
+        periods = self.result_periods(plan_id)
+        with self.repo.reading() as session:
+            reported = {row.period_id for row in queries.current_submissions(session, plan_id, periods)}
+        return next((period for period in reversed(periods) if period in reported), None)
+
     def period_results(self, plan_id: str, period_id: str) -> PeriodResults:
         """Communes × indicators of ``period_id`` with the summary rows. ``InputError`` for a plan or period the
         catalog does not have."""
