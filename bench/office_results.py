@@ -2,7 +2,8 @@
 
 The offices of ``bench/office_matrix.py`` (plan 003, every 2023 report received, written with SQL inserts), with
 an answer to every commune indicator in every current submission (random numerators ≤ denominators, counts,
-yes/no; about 2 % blank with a note), judged and stored as the import does (``validation.indicator_result``). Measured, median and slowest of ``--runs`` after a warm-up:
+yes/no; about 2 % blank with a note), judged and stored as the import does (``validation.indicator_result``).
+Measured, median and slowest of ``--runs`` after a warm-up:
 
 - ``OfficeService.period_results`` for 2023Q4: one province (Phú Thọ, 146 communes; goal ≤ 50 ms) and the whole
   country (3,321 communes; goal ≤ 500 ms);

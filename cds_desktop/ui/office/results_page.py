@@ -77,7 +77,8 @@ class ResultsModel(QAbstractTableModel):
             return 0
         return FIRST_INDICATOR_COLUMN + len(self.results.indicators)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal or self.results is None:
             return None
         if section < FIRST_INDICATOR_COLUMN:
@@ -180,7 +181,8 @@ class ResultsPage(QWidget):
         self.period_box = QComboBox()
         self.period_box.setObjectName("results_period")
         top = QHBoxLayout()
-        for message_id, box, stretch in (("ui.results.plan", self.plan_box, 3), ("ui.results.period", self.period_box, 1)):
+        for message_id, box, stretch in (("ui.results.plan", self.plan_box, 3),
+                                         ("ui.results.period", self.period_box, 1)):
             label = QLabel(translate(message_id))
             label.setBuddy(box)
             top.addWidget(label)

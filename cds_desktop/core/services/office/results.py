@@ -1,9 +1,10 @@
 """The office's results across its communes: what the results screen and the exports show (Qt-free).
 
 - ``period_results``: communes × indicators for one plan period. Each cell is the commune's CURRENT submission's
-  answer judged with the one rule (``validation.indicator_result`` at the commune level: level-specific targets,
-  ranges such as 55–60 %), or says why it is empty: not received (no submission), not applicable (the submission
-  does not carry the indicator) or no value (blank, with the commune's note). Whatever the decision on the
+  answer with the judgement the import stored beside it — the one rule, ``validation.indicator_result`` at the
+  commune level (level-specific targets, ranges such as 55–60 %) — or says why it is empty: not received (no
+  submission), not applicable (the submission does not carry the indicator) or no value (blank, with the
+  commune's note). Whatever the decision on the
   submission (accepted, returned, not yet decided): the decision is shown beside the commune.
 - summary rows (``IndicatorSummary``): the office as one figure per indicator — for a ratio Σ numerators ÷
   Σ denominators of the valid answers given as numerator and denominator (never the mean of percentages; an
