@@ -26,6 +26,7 @@ class PageEntry(NamedTuple):
 
 PAGES: list[PageEntry] = [  # each page's slice adds its entry here, in the order the tabs show
     PageEntry("completeness", "ui.matrix.tab", "cds_desktop.ui.office.completeness_page:CompletenessPage"),
+    PageEntry("results", "ui.results.tab", "cds_desktop.ui.office.results_page:ResultsPage"),
     PageEntry("submission", "ui.office_review.page_title", "cds_desktop.ui.office.submission_page:SubmissionPage"),
     PageEntry("inbox", "ui.inbox.page_title", "cds_desktop.ui.office.inbox_page:InboxPage"),
     PageEntry("communes", "ui.office_communes.tab", "cds_desktop.ui.office.communes_page:CommunesPage"),

@@ -8,6 +8,8 @@
 - ``receipts``     signed receipts back to the communes
 - ``settings``     the settings that apply to an office (its language)
 - ``dashboard``    completeness and timeliness of the communes' reports, the reminder letter
+- ``results``      the communes' values: results, summary figures, tasks, trends and outliers; their
+                   exports (``results_exports``: Excel, CSV, DHIS2, ADX)
 
 ``report.py`` builds the consolidated report from the stored submissions.
 """
@@ -23,15 +25,16 @@ from cds_desktop.core.services.office.dashboard import Dashboard
 from cds_desktop.core.services.office.intake import ImportOutcome, Intake
 from cds_desktop.core.services.office.keys import ORG_KEYS_VALID_DAYS
 from cds_desktop.core.services.office.receipts import Receipts
+from cds_desktop.core.services.office.results_exports import ResultExports
 from cds_desktop.core.services.office.settings import OfficeSettings
 from cds_desktop.core.services.office.submissions import ValueChange
 
 __all__ = ["ORG_KEYS_VALID_DAYS", "ImportOutcome", "OfficeService", "ValueChange", "open_office_service"]
 
 
-class OfficeService(OfficeCommunes, Intake, Receipts, Dashboard, OfficeSettings):
-    """The receiving office: keys, communes, enrolment, import, submissions, receipts, completeness and its
-    settings."""
+class OfficeService(OfficeCommunes, Intake, Receipts, Dashboard, ResultExports, OfficeSettings):
+    """The receiving office: keys, communes, enrolment, import, submissions, receipts, completeness, results and
+    its settings."""
 
 
 def open_office_service(data_dir: str | Path | None = None, clock=None) -> OfficeService:
