@@ -69,7 +69,7 @@ DESKTOP = QColor("#3b6683")
 TITLE_BAR = 30
 SCREENS = (
     "wizard-language", "wizard-kind", "wizard-office-branch", "wizard-office-keys", "wizard-identity",
-    "wizard-accounts", "wizard-signing-key", "wizard-summary",
+    "wizard-report", "wizard-accounts", "wizard-signing-key", "wizard-summary",
     "login", "login-wrong-password",
     "indicators-problems", "tasks-overdue", "evidence", "history", "settings", "users", "change-password",
     "approve", "workflow-approved", "export-form", "export-progress", "export-result", "receipt-returned",
@@ -210,6 +210,9 @@ def shoot_wizard(album: Album, qt_language: QtLanguage, demo: DemoCommune, keys:
         if not identity.province_code():  # the demo's 2023 province (Đăk Nông) is part of Lâm Đồng since 2025
             identity.province.setCurrentIndex(identity.province.findData(PROVINCE_2025))
         shot("wizard-identity")
+        next_page(Page.REPORT)
+        wizard.report_page.fields.signer_name.setText("Trần Thị Bình")
+        shot("wizard-report")
         next_page(Page.ACCOUNTS)
         accounts = wizard.accounts_page
         for username, name, roles, password in WIZARD_USERS:

@@ -15,7 +15,9 @@ LOG_NAME = "cds-cli.log"
 
 
 class _DataFolderHandler(logging.FileHandler):
-    pass
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802
+        """A log line that cannot be written (a full or read-only disk) is dropped: the command reports its own
+        error in its own words, never logging's traceback."""
 
 
 def log_to_data_folder(data_dir: DataDir) -> None:

@@ -99,7 +99,7 @@ def column_texts(page: SubmissionPage, table: str, column: int) -> list[str]:
 def test_the_page_is_registered_for_the_window():
     (entry,) = [p for p in PAGES if p.name == "submission"]
     assert entry.factory == "cds_desktop.ui.office.submission_page:SubmissionPage"
-    assert translate(entry.title_id).startswith("&")
+    assert "&" in translate(entry.title_id)  # an access key
 
 
 def test_return_correct_resend_and_accept_the_whole_loop(qtbot, make_page, service, exchange, office, tmp_path):  # noqa: F811

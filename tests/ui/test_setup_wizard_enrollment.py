@@ -35,6 +35,8 @@ def set_up_without_office_keys(qtbot, wizard) -> None:
     identity.commune_code.setText("24751")
     identity.name.setText("Xã Nhân Cơ")
     _press(wizard)
+    wizard.report_page.fields.signer_name.setText("Nguyen Van Chu")  # the report's details
+    _press(wizard)
     _type_user(qtbot, wizard.accounts_page.form, "chu.tich", "Nguyen Van Chu", (Role.LEADER, Role.ADMIN),
                ADMIN_PASSWORD)
     _press(wizard)
