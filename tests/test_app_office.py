@@ -11,7 +11,7 @@ from typing import Callable
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.paths import DataDir
@@ -214,7 +214,8 @@ def commune_with_receipt(tmp_path):
 
 def message_box(named: str, seen: list) -> Callable[[], bool]:
     def message_box_step() -> bool:
-        box = next((b for b in [shown(QMessageBox)] if b is not None and b.objectName() == named), None)
+        box = next((b for b in QApplication.topLevelWidgets()  # several may be open at once: the one named
+                    if isinstance(b, QMessageBox) and b.isVisible() and b.objectName() == named), None)
         if box is None:
             return False
         seen.append(box.text())
