@@ -10,7 +10,8 @@ The enrolled office and the bundles are made once, in parallel processes, and ke
 skip that step. Every measurement runs in a fresh child process on a fresh copy of the enrolled office:
 
 - ``import``: ``OfficeService.import_bundles`` over the whole folder in one batch; bundles per second and the
-  child's peak resident memory (``ru_maxrss``; goals ≥ 150/s, ≤ 200 MiB);
+  child's peak resident memory (``VmHWM``; goals ≥ 150/s, ≤ 200 MiB), for the whole batch and from the first
+  file on (the office key's scrypt unsealing alone briefly takes 128 MiB);
 - ``open``: on the imported office, opening one submission (``submission_detail``: header, values, tasks,
   evidence, problems, history and differences, what the submission page shows) for 20 communes spread over the list: the first (cold) and the slowest
   of the others (goal ≤ 50 ms);
@@ -228,17 +229,39 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _peak_rss_kib() -> int:
+    """The process's resident high-water mark since start or since the last ``_reset_peak_rss``."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _reset_peak_rss() -> None:
+    """Start the high-water mark again from the current resident size (Linux: ``clear_refs`` 5)."""
+    Path("/proc/self/clear_refs").write_text("5")
+
+
 def _child_import(data: str, bundles: str) -> dict:
+    """One batch; the peak resident memory of the whole batch and of the import proper — from the first file on,
+    once the office's key is unsealed (scrypt at log_n 17 briefly takes 128 MiB, by the key-file format)."""
     office = _office(Path(data))
+    unsealed: dict[str, int] = {}
+
+    def first_file(_file, index: int, _total: int) -> None:
+        if index == 0:
+            unsealed["kib"] = _peak_rss_kib()
+            _reset_peak_rss()
+
     cpu, started = _cpu_seconds(), time.perf_counter()
-    outcomes = office.import_bundles([Path(bundles)], PASSPHRASE)
+    outcomes = office.import_bundles([Path(bundles)], PASSPHRASE, on_file=first_file)
     seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
     office.close()
     statuses: dict[str, int] = {}
     for outcome in outcomes:
         statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
     return {"seconds": seconds, "cpu_seconds": cpu, "statuses": statuses,
-            "max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+            "max_rss_kib": max(unsealed["kib"], _peak_rss_kib()), "files_rss_kib": _peak_rss_kib()}
 
 
 def _child_open(data: str, codes: list[str]) -> dict:
@@ -354,10 +377,11 @@ def main() -> None:
             office = _fresh_office(args.cache, work)
             imported = _run_child("import", str(office), str(bundles))
             rate = imported["statuses"].get("accepted", 0) / imported["seconds"]
-            rss = imported["max_rss_kib"] / 1024
+            rss, files_rss = imported["max_rss_kib"] / 1024, imported["files_rss_kib"] / 1024
             print(f"import: {count} bundles of {len(communes)} communes in {imported['seconds']:.1f} s "
                   f"({imported['cpu_seconds']:.1f} s CPU): {rate:.0f} bundles/s (goal ≥ {GOAL_RATE}), peak RSS "
-                  f"{rss:.0f} MiB (goal ≤ {GOAL_RSS_MIB}); outcomes {imported['statuses']}")
+                  f"{rss:.0f} MiB (goal ≤ {GOAL_RSS_MIB}), {files_rss:.0f} MiB from the first file on (after the "
+                  f"key's scrypt unsealing); outcomes {imported['statuses']}")
             step = max(1, len(communes) // 20)
             opened = _run_child("open", str(office), *[c.code for c in communes[::step][:20]])["ms"]
             print(f"open one submission: first {opened[0]:.1f} ms, then at most {max(opened[1:] or [0]):.1f} ms "

@@ -20,7 +20,7 @@ import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from cds_desktop.core.errors import InputError, ReportError
 from cds_desktop.core.i18n import translate
@@ -30,7 +30,6 @@ from cds_desktop.core.plans.schedule import ScheduledPeriod, plan_periods, sched
 from cds_desktop.core.progress import CancelToken, ProgressCallback
 from cds_desktop.core.provinces import province
 from cds_desktop.core.reports.data import DocumentInfo, Issuer, ReportWarning, Signature, WrittenReport
-from cds_desktop.core.reports.reminder_pdf import ReminderLetterData, letter_subject, render_reminder_letter
 from cds_desktop.core.services.office.base import OfficeBase
 from cds_desktop.core.services.roles import Permission
 from cds_desktop.core.settings import spec
@@ -44,6 +43,9 @@ from cds_desktop.core.storage.queries.office_completeness import (
     PeriodFigures,
 )
 from cds_desktop.core.text import clean
+
+if TYPE_CHECKING:  # the letter's module imports reportlab (~130 ms, 10 MB): loaded when a letter is made
+    from cds_desktop.core.reports.reminder_pdf import ReminderLetterData
 
 __all__ = ["CellState", "Completeness", "CompletenessCell", "Dashboard", "LetterDetails", "MissingCommune",
            "PeriodColumn", "PeriodFigures", "ReminderPdf"]
@@ -206,6 +208,8 @@ class Dashboard(OfficeBase):
                              language: str = "vi") -> ReminderLetterData:
         """What the reminder letter for ``period_id`` says. ``InputError`` for an unknown plan or period;
         ``ReportError`` when nobody is expected to report (``reminder.no_communes``)."""
+        from cds_desktop.core.reports.reminder_pdf import ReminderLetterData, letter_subject
+
         identity = self.require_identity()
         plan = self.catalog.get(plan_id)
         scheduled = scheduled_period(plan, period_id)
@@ -238,6 +242,8 @@ class Dashboard(OfficeBase):
         """Write the reminder letter for ``period_id`` as a PDF at ``out`` (atomically). ``ReportError``
         (``reminder.nothing_missing``) when every commune has reported."""
         self.authorize(Permission.EXPORT_DATA)
+        from cds_desktop.core.reports.reminder_pdf import render_reminder_letter
+
         data = self.reminder_letter_data(plan_id, period_id, details, language)
         return WrittenReport(Path(out), render_reminder_letter(data, Path(out), progress, cancel))
 

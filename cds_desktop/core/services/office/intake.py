@@ -37,7 +37,7 @@ from typing import Callable, Iterable
 from sqlalchemy.exc import IntegrityError
 
 from cds_desktop.core.bundle.errors import Code, DuplicateBundleError
-from cds_desktop.core.bundle.format import FILE_SUFFIX, HeaderCore
+from cds_desktop.core.bundle.format import FILE_SUFFIX
 from cds_desktop.core.bundle.keys import EncryptionKey
 from cds_desktop.core.bundle.reader import (
     VerifiedBundle,
@@ -51,6 +51,7 @@ from cds_desktop.core.progress import Cancelled, CancelToken, check_cancelled
 from cds_desktop.core.services.office.enrolment import Enrolment
 from cds_desktop.core.services.office.import_log import (
     FileAttempt,
+    HeaderClaims,
     ImportBatch,
     ImportLog,
     OutcomeKind,
@@ -125,24 +126,25 @@ def bundle_files(paths: Iterable[Path]) -> set[Path]:
     return files
 
 
-def import_order(files: Iterable[Path]) -> list[tuple[Path, HeaderCore | None]]:
-    """``files`` with their cleartext headers, by series and revision as the headers state; unreadable headers
-    (None) last, by name."""
+def import_order(files: Iterable[Path]) -> list[tuple[Path, HeaderClaims | None]]:
+    """``files`` with what their cleartext headers claim, by series and revision; unreadable headers (None) last,
+    by name."""
 
-    def header(file: Path) -> HeaderCore | None:
+    def claims(file: Path) -> HeaderClaims | None:
         try:
-            return inspect_bundle(file).core
+            core = inspect_bundle(file).core
         except Exception:  # noqa: BLE001 - any header that cannot be read: the import refuses the file with its code
             return None
-
-    def key(item: tuple[Path, HeaderCore | None]) -> tuple:
-        file, core = item
-        if core is None:
-            return (1, str(file))
         series = core.series
-        return (0, series.commune, series.plan, series.period, core.revision, str(file))
+        return HeaderClaims(series.commune, series.plan, series.period, core.revision)
 
-    return sorted(((file, header(file)) for file in files), key=key)
+    def key(item: tuple[Path, HeaderClaims | None]) -> tuple:
+        file, claimed = item
+        if claimed is None:
+            return (1, str(file))
+        return (0, *claimed, str(file))
+
+    return sorted(((file, claims(file)) for file in files), key=key)
 
 
 class Intake(OfficeKeys, Enrolment, ImportLog):
