@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cds_desktop.core.i18n import current_language, translate
+from cds_desktop.core.i18n import translate
 from cds_desktop.core.progress import CancelToken, ProgressCallback
 from cds_desktop.core.services.office.changes import OfficeChanges
 from cds_desktop.core.services.office.dashboard import CellState, Completeness, MissingCommune, PeriodColumn
