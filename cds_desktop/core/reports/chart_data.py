@@ -98,7 +98,8 @@ def nice_step(span: Decimal, most: int) -> Decimal:
     return Decimal(10) ** (exponent + 2)
 
 
-def _round_up(value: Decimal, step: Decimal) -> Decimal:
+def round_up(value: Decimal, step: Decimal) -> Decimal:
+    """The smallest multiple of ``step`` at or above ``value``."""
     return (value / step).to_integral_value(rounding="ROUND_CEILING") * step
 
 
@@ -109,7 +110,7 @@ def histogram(values: Sequence[Decimal], kind: IndicatorKind) -> tuple[Histogram
     largest = max(values)
     if kind is IndicatorKind.RATIO:
         width = RATIO_BIN_WIDTH
-        top = max(Decimal(100), _round_up(largest, width))
+        top = max(Decimal(100), round_up(largest, width))
     else:
         width = nice_step(largest, MAX_COUNT_BINS)
         top = (largest / width).to_integral_value(rounding="ROUND_FLOOR") * width + width
@@ -139,7 +140,7 @@ def value_axis(values: Iterable[Decimal], kind: IndicatorKind, target: Target | 
     if kind is IndicatorKind.RATIO:
         largest = max(largest, Decimal(100))
     step = nice_step(largest, ticks)
-    return max(_round_up(largest, step), step), step
+    return max(round_up(largest, step), step), step
 
 
 def value_text(value: Decimal, kind: IndicatorKind, language: str) -> str:

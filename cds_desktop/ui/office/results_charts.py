@@ -28,6 +28,7 @@ from cds_desktop.core.reports.chart_data import (
     IndicatorChartData,
     TrendValue,
     nice_step,
+    round_up,
     period_lines,
     target_marks,
     value_axis,
@@ -51,7 +52,7 @@ TARGET_PEN_WIDTH = 2
 class ChartCanvas(QWidget):
     """A chart's frame: title, value axis on the left with round ticks and a light grid, room for labels below."""
 
-    LEFT, RIGHT, TOP, BOTTOM = 58, 14, 30, 40
+    LEFT, RIGHT, TOP, BOTTOM = 58, 26, 30, 40  # the right margin holds half of the last axis label
 
     def __init__(self, object_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -224,7 +225,7 @@ class HistogramChart(ChartCanvas):
         if self.data is not None and self.data.bins:
             largest = Decimal(max(item.count for item in self.data.bins))
             self.axis_step = max(Decimal(1), nice_step(largest, 4))
-            self.axis_top = max(self.axis_step, -(-largest // self.axis_step) * self.axis_step)
+            self.axis_top = max(self.axis_step, round_up(largest, self.axis_step))
 
     def value_label(self, value: Decimal) -> str:
         return str(int(value))
@@ -349,7 +350,7 @@ class TrendChart(ChartCanvas):
             entries.append((self.data.commune_name, COMMUNE_COLOUR))
         x = self.width() - self.RIGHT
         for text, colour in reversed(entries):
-            width = metrics.horizontalAdvance(text)
+            width = metrics.horizontalAdvance(text) + 4
             x -= width
             painter.setPen(TEXT_COLOUR)
             painter.drawText(QRectF(x, 6, width, metrics.height()), Qt.AlignmentFlag.AlignVCenter, text)

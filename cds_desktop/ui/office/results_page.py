@@ -49,7 +49,7 @@ from cds_desktop.ui.shell.background import BackgroundTasks, RunningTask
 
 EXPORT_SUFFIXES = {"xlsx": "xlsx", "csv": "csv", "dhis2": "json"}
 TABLE_TAB, CHARTS_TAB, TREND_TAB, OUTLIERS_TAB = range(4)
-TREND_TABLE_WIDTH = 520
+TREND_TABLE_WIDTH = 620  # at most: the chart beside it takes the rest
 OUTLIER_COLUMN_WIDTH = 300  # the longer names are elided; the tooltip gives them whole
 
 
@@ -302,6 +302,7 @@ class ResultsPage(QWidget):
                                                            self.outliers_table.columnWidth(column)))
         self.outliers_table.horizontalHeader().setSectionResizeMode(WHY_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.tabs.setTabText(OUTLIERS_TAB, translate("ui.results.view.outliers", count=len(loaded.outliers)))
+        self.outliers_hint.setText(translate("ui.outliers.hint" if loaded.outliers else "ui.outliers.none"))
         self._draw(loaded.chart)
         self.loaded.emit()
 
@@ -335,6 +336,9 @@ class ResultsPage(QWidget):
             widget.set_data(chart, message)
         self.trend_model.set_chart(chart)
         self.trend_table.resizeColumnsToContents()
+        header = self.trend_table.horizontalHeader()
+        self.trend_table.setMinimumWidth(min(TREND_TABLE_WIDTH, header.length() + 2 * self.trend_table.frameWidth()
+                                             + self.trend_table.verticalScrollBar().sizeHint().width()))
         self.trend_title.setText(translate("ui.trend.title", indicator=f"{chart.code}. {chart.name}")
                                  if chart is not None else message)
         self.chart_loaded.emit()
