@@ -34,6 +34,8 @@ from cds_desktop.core.services.demo_office import (
     DemoOffice,
 )
 from cds_desktop.core.services.office.dashboard import CellState
+from cds_desktop.core.services.office.results import PeriodResults
+from cds_desktop.core.services.office.results_charts import charted
 from cds_desktop.core.services.office.service import OfficeService
 from cds_desktop.core.services.roles import Role
 from cds_desktop.ui.office.application import OfficeApp
@@ -205,9 +207,17 @@ def shoot_communes(album: Album, window, demo: DemoOffice) -> None:
     album.save("communes", window_picture(window))
 
 
+def widest_spread(results: PeriodResults) -> str:
+    """The charted indicator whose communes gave the most different values: the charts with the most to show."""
+    width = len(results.indicators)
+    spread = {indicator.code: len({cell.result for cell in results.cells[column::width] if cell.result is not None})
+              for column, indicator in enumerate(results.indicators) if charted(indicator)}
+    return max(spread, key=lambda code: spread[code])
+
+
 def shoot_results(album: Album, window, demo: DemoOffice) -> None:
-    """The results of the story's quarter: the table, the charts and trend of the first indicator with the
-    returned commune compared, and the values worth a call."""
+    """The results of the story's quarter: the table, the charts and trend of the indicator with the widest spread
+    with the returned commune compared, and the values worth a call."""
     page = window.show_page("results")
     wait_until(lambda: page.running is None and page.model.results is not None)
     if page.period_id != demo.period_id:
@@ -216,9 +226,11 @@ def shoot_results(album: Album, window, demo: DemoOffice) -> None:
     page.table.setFocus()
     album.save("results", window_picture(window))
     page.tabs.setCurrentIndex(RESULTS_CHARTS)
+    code = widest_spread(page.model.results)
+    page.indicator_box.setCurrentIndex(page.indicator_box.findData(code))
+    wait_until(lambda: page.chart_running is None and page.sorted_chart.data.code == code)
     page.commune_box.setCurrentIndex(page.commune_box.findData(demo.returned))
-    wait_until(lambda: page.chart_running is None and page.sorted_chart.data is not None
-               and page.sorted_chart.data.commune_code == demo.returned)
+    wait_until(lambda: page.chart_running is None and page.sorted_chart.data.commune_code == demo.returned)
     album.save("results-charts", window_picture(window))
     page.tabs.setCurrentIndex(RESULTS_TREND)
     album.save("results-trend", window_picture(window))

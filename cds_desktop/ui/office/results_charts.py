@@ -47,6 +47,7 @@ AXIS_COLOUR = QColor("#5b6470")
 TEXT_COLOUR = QColor("#222222")
 BAR_COLOURS = {TargetStatus.MET: MET_COLOUR, TargetStatus.NOT_MET: NOT_MET_COLOUR}
 TARGET_PEN_WIDTH = 2
+HEADROOM = Decimal("1.15")  # the histogram's axis reaches this far above its tallest bar
 
 
 class ChartCanvas(QWidget):
@@ -225,7 +226,8 @@ class HistogramChart(ChartCanvas):
         if self.data is not None and self.data.bins:
             largest = Decimal(max(item.count for item in self.data.bins))
             self.axis_step = max(Decimal(1), nice_step(largest, 4))
-            self.axis_top = max(self.axis_step, round_up(largest, self.axis_step))
+            # room above the tallest bar for its count, below the target's label
+            self.axis_top = max(self.axis_step, round_up(largest * HEADROOM, self.axis_step))
 
     def value_label(self, value: Decimal) -> str:
         return str(int(value))
@@ -244,14 +246,15 @@ class HistogramChart(ChartCanvas):
         if band is not None:
             painter.fillRect(QRectF(self.x_of(band[0]), plot.top(), self.x_of(band[1]) - self.x_of(band[0]),
                                     plot.height()), BAND_COLOUR)
+        counts = []  # drawn last, over the target line
         for item in self.data.bins:
             left, right = self.x_of(item.low), self.x_of(item.high)
             if item.count:
                 top = self.y_of(Decimal(item.count))
                 painter.fillRect(QRectF(left + 1, top, right - left - 2, plot.bottom() - top), PLAIN_COLOUR)
-                painter.setPen(TEXT_COLOUR)
-                painter.drawText(QRectF(left, top - metrics.height(), right - left, metrics.height()),
-                                 Qt.AlignmentFlag.AlignCenter, str(item.count))
+                width = metrics.horizontalAdvance(str(item.count)) + 6
+                counts.append((QRectF((left + right - width) / 2, top - metrics.height(), width, metrics.height()),
+                               str(item.count)))
         edges = [self.data.bins[0].low, *(item.high for item in self.data.bins)]
         widest = max(metrics.horizontalAdvance(value_text(edge, self.data.kind, language)) for edge in edges)
         every = max(1, int((widest + 8) / (plot.width() / len(self.data.bins))) + 1)
@@ -276,6 +279,10 @@ class HistogramChart(ChartCanvas):
             left = x + 4 if x + width < plot.right() else x - width - 4
             box = QRectF(max(plot.left(), left), plot.top() - metrics.height() + 2, width, metrics.height())
             painter.fillRect(box, QColor(255, 255, 255, 210))
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+        painter.setPen(TEXT_COLOUR)
+        for box, text in counts:
+            painter.fillRect(box, QColor("white"))
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
 

@@ -49,7 +49,7 @@ from cds_desktop.ui.shell.background import BackgroundTasks, RunningTask
 
 EXPORT_SUFFIXES = {"xlsx": "xlsx", "csv": "csv", "dhis2": "json"}
 TABLE_TAB, CHARTS_TAB, TREND_TAB, OUTLIERS_TAB = range(4)
-TREND_TABLE_WIDTH = 620  # at most: the chart beside it takes the rest
+TREND_TABLE_WIDTH = 720  # at most: the chart beside it takes the rest
 OUTLIER_COLUMN_WIDTH = 300  # the longer names are elided; the tooltip gives them whole
 
 
