@@ -41,6 +41,7 @@ BAND = colors.Color(0.12, 0.31, 0.75, alpha=0.15)
 OFFICE = colors.Color(0.11, 0.17, 0.31)
 GRID = colors.Color(0.85, 0.86, 0.88)
 TEXT = colors.Color(0.13, 0.13, 0.13)
+LABEL_BACKDROP = colors.Color(1, 1, 1, alpha=0.85)  # a label stays readable over the bars
 _BAR_COLOURS = {"met": MET, "not_met": NOT_MET}
 _FONT_SIZE = 8
 _LEFT, _RIGHT, _TOP = 38, 14, 14
@@ -94,8 +95,10 @@ class _Plot:
             self.drawing.add(Line(self.x, y, self.x + self.width, y, strokeColor=TARGET, strokeWidth=1.2))
         text = translate("report.chart.target", language, target=describe_target(data.target, data.kind, language))
         y = min(self.y_of(max(lines)) + 3, self.y + self.height + 2)
-        x, anchor = (self.x + self.width - 2, "end") if label_at_right else (self.x + 2, "start")
-        self.drawing.add(_text(x, y, text, anchor, TARGET))
+        width = stringWidth(text, REGULAR, _FONT_SIZE) + 4
+        left = self.x + self.width - width if label_at_right else self.x
+        self.drawing.add(Rect(left, y - 1, width, _FONT_SIZE + 1, fillColor=LABEL_BACKDROP, strokeColor=None))
+        self.drawing.add(_text(left + 2, y, text, "start", TARGET))
 
 
 def sorted_drawing(data: IndicatorChartData, width: float, language: str) -> Drawing:
