@@ -179,10 +179,17 @@ class SortedBarsChart(ChartCanvas):
 
     def draw(self, painter: QPainter) -> None:
         bars = self.data.bars
-        for index, bar in enumerate(bars):
-            painter.fillRect(self.bar_rect(index), BAR_COLOURS.get(bar.status, PLAIN_COLOUR))
-        self.draw_target(painter)
         plot = self.plot_rect()
+        if len(bars) <= plot.width():
+            for index, bar in enumerate(bars):
+                painter.fillRect(self.bar_rect(index), BAR_COLOURS.get(bar.status, PLAIN_COLOUR))
+        else:  # thinner than a pixel: one column of pixels per run of bars, as tall as its first (highest) bar
+            for column in range(int(plot.width())):
+                bar = bars[column * len(bars) // int(plot.width())]
+                top = round(self.y_of(bar.value))
+                painter.fillRect(int(plot.left()) + column, top, 1, round(plot.bottom()) - top,
+                                 BAR_COLOURS.get(bar.status, PLAIN_COLOUR))
+        self.draw_target(painter)
         metrics = QFontMetrics(painter.font())
         painter.setPen(TEXT_COLOUR)
         extremes = [(bars[0], Qt.AlignmentFlag.AlignLeft)]
