@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from cds_desktop.core.i18n import current_language, translate
 from cds_desktop.core.presentation import period_name
@@ -249,7 +250,9 @@ class ResultsPage(QWidget):
 
         def work(progress: ProgressCallback, cancel: CancelToken) -> Loaded:
             results = service.period_results(plan_id, period_id)
+            cancel.raise_if_cancelled()  # a newer reading, or the page closed
             outliers = service.outliers(plan_id, period_id, results)
+            cancel.raise_if_cancelled()
             codes = [indicator.code for indicator in results.indicators if charted(indicator)]
             code = wanted_indicator if wanted_indicator in codes else next(iter(codes), None)
             commune = wanted_commune if any(c.code == wanted_commune for c in results.communes) else None
@@ -280,16 +283,16 @@ class ResultsPage(QWidget):
         return task
 
     def _settled(self, task: RunningTask) -> None:
-        if task is self.running:
+        if isValid(self) and task is self.running:
             self.running = None
 
     def _chart_settled(self, task: RunningTask) -> None:
-        if task is self.chart_running:
+        if isValid(self) and task is self.chart_running:
             self.chart_running = None
 
     def _show(self, task: RunningTask, loaded: Loaded) -> None:
-        if task is not self.running:
-            return  # a newer reading replaced this one
+        if not isValid(self) or task is not self.running:
+            return  # the window closed meanwhile, or a newer reading replaced this one
         self.running = None
         self.empty.hide()
         self.model.set_results(loaded.results)
@@ -307,7 +310,7 @@ class ResultsPage(QWidget):
         self.loaded.emit()
 
     def _show_chart(self, task: RunningTask, chart: IndicatorChartData) -> None:
-        if task is not self.chart_running:
+        if not isValid(self) or task is not self.chart_running:
             return
         self.chart_running = None
         self._draw(chart)
@@ -344,6 +347,8 @@ class ResultsPage(QWidget):
         self.chart_loaded.emit()
 
     def _show_empty(self, message: str) -> None:
+        if not isValid(self):
+            return  # a reading failed after the window closed
         self.empty.setText(message)
         self.empty.show()
 
