@@ -194,3 +194,13 @@ def test_three_thousand_communes_paint_quickly(qtbot):
     assert image.pixelColor(int(plot.right() - 2), int(plot.bottom() - 1)) == NOT_MET_COLOUR
     assert image.pixelColor(int(plot.center().x()), round(chart.y_of(D(80)))) == TARGET_COLOUR
     assert chart.title() == "3321/3321 xã có số liệu, xếp từ cao xuống thấp"
+
+
+def test_a_reading_that_ends_after_the_page_is_gone_is_dropped(qtbot, office):
+    set_language("vi")
+    workspace, tasks = OfficeWorkspace(office, "van_thu"), BackgroundTasks()
+    made = ResultsPage(workspace, tasks)  # reads in the background at once
+    assert made.running is not None
+    made.deleteLater()
+    qtbot.waitUntil(lambda: not tasks.running, timeout=10_000)  # the reading ended: nothing raised in the loop
+    tasks.wait()
