@@ -5,12 +5,14 @@ real window, the keyboard, and a chart of 3,321 communes painted in good time.""
 
 from __future__ import annotations
 
+import re
 import time
 from decimal import Decimal as D
 
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractButton, QApplication
 
 from cds_desktop.core.domain import TargetStatus
 from cds_desktop.core.i18n import set_language
@@ -153,12 +155,41 @@ def test_an_outlier_opens_its_commune_submission_in_the_window(qtbot, office):
 
 def test_tabs_and_choosers_are_reached_by_access_keys(page):
     assert [page.tabs.tabText(i) for i in (TABLE_TAB, CHARTS_TAB, TREND_TAB)] == ["Bảng &số liệu", "B&iểu đồ",
-                                                                                  "&Xu hướng"]
+                                                                                  "X&u hướng"]
     buddies = {label.buddy(): label.text() for label in page.findChildren(type(page.empty)) if label.buddy()}
-    assert buddies[page.indicator_box] == "C&hỉ tiêu:" and buddies[page.commune_box] == "Xã để s&o sánh:"
+    assert buddies[page.indicator_box] == "Chỉ tiêu &phân tích:" and buddies[page.commune_box] == "Xã để s&o sánh:"
     assert buddies[page.plan_box] == "&Kế hoạch:" and buddies[page.period_box] == "Kỳ &báo cáo:"
     page.tabs.setCurrentIndex(TABLE_TAB)
     assert not page.choosers.isVisible()  # they choose what the charts and the trend show
+
+
+def _mnemonic(text: str) -> str | None:
+    found = re.search(r"&([^&])", text or "")
+    return found.group(1).lower() if found else None
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_new_access_keys_clash_with_nothing_in_the_window(qtbot, office, language):
+    set_language(language)
+    workspace, tasks = OfficeWorkspace(office, "van_thu"), BackgroundTasks()
+    window = OfficeWindow(workspace, tasks)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("results")
+    qtbot.waitUntil(lambda: page.running is None and page.model.results is not None, timeout=10_000)
+    page.tabs.setCurrentIndex(CHARTS_TAB)
+    mine = [page.tabs.tabText(i) for i in range(page.tabs.count())] + [
+        label.text() for label in page.choosers.findChildren(type(page.empty))]
+    others = [action.text() for action in window.menuBar().actions()]
+    others += [window.pages.tabText(i) for i in range(window.pages.count())]
+    others += [w.text() for w in page.bar.findChildren(QAbstractButton) + page.bar.findChildren(type(page.empty))]
+    keys = [_mnemonic(text) for text in mine]
+    assert None not in keys and len(set(keys)) == len(keys), mine
+    assert not set(keys) & {_mnemonic(text) for text in others}, (mine, others)
+    qtbot.keyClick(window, _mnemonic(page.choosers.findChildren(type(page.empty))[0].text()),
+                   Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.indicator_box, timeout=2_000)
+    tasks.wait()
 
 
 def test_a_range_target_draws_its_band(page, qtbot):
