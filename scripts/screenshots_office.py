@@ -5,7 +5,8 @@ Uses the demo office (``cds_desktop.core.services.demo_office``: Sở KHCN Lâm 
 through its widgets, as a person would: the wizard's office pages on a new folder; signed in as the demo's
 administrator (also a head of office) the completeness matrix (home), the communes not yet reported with the
 matrix filtered on them, the reminder letter, Xã Nhân Cơ's revision 2 (returned, corrected, sent again) on each
-of its tabs, the decision dialog (returning it, with a reason), keys and communes, the consolidated report; then,
+of its tabs, the decision dialog (returning it, with a reason), keys and communes, the consolidated report, the
+results of the quarter (table, charts, trend, values worth a call); then,
 signed in as the clerk, the inbox after importing a USB folder (a new late report, a copy of one already
 imported, a damaged file) and the import log. ``OFFICE_SCREENS`` lists them in order (``docs/screens.md``).
 """
@@ -33,10 +34,15 @@ from cds_desktop.core.services.demo_office import (
     DemoOffice,
 )
 from cds_desktop.core.services.office.dashboard import CellState
+from cds_desktop.core.services.office.results import PeriodResults
+from cds_desktop.core.services.office.results_charts import charted
 from cds_desktop.core.services.office.service import OfficeService
 from cds_desktop.core.services.roles import Role
 from cds_desktop.ui.office.application import OfficeApp
 from cds_desktop.ui.office.decision_dialog import DecisionKind
+from cds_desktop.ui.office.results_page import CHARTS_TAB as RESULTS_CHARTS
+from cds_desktop.ui.office.results_page import OUTLIERS_TAB as RESULTS_OUTLIERS
+from cds_desktop.ui.office.results_page import TREND_TAB as RESULTS_TREND
 from cds_desktop.ui.office.submission_page import TABS
 from cds_desktop.ui.setup_wizard.wizard import Page, SetupWizard
 from cds_desktop.ui.shell.qt_translator import QtLanguage
@@ -48,6 +54,7 @@ OFFICE_SCREENS = (
     "wizard-office-summary",
     "completeness", "not-reported", "reminder",
     *(f"submission-{tab}" for tab in TABS), "decision-return", "communes", "report-preview",
+    "results", "results-charts", "results-trend", "results-outliers",
     "inbox", "import-log",
 )
 WIZARD_ACCOUNTS = (("quan.tri", "Trần Văn Quân", (Role.ADMIN, Role.HEAD), "Quan tri So KHCN Lam Dong 2025"),
@@ -200,6 +207,41 @@ def shoot_communes(album: Album, window, demo: DemoOffice) -> None:
     album.save("communes", window_picture(window))
 
 
+def widest_spread(results: PeriodResults) -> str:
+    """The charted indicator whose communes gave the most different values: the charts with the most to show."""
+    width = len(results.indicators)
+    spread = {indicator.code: len({cell.result for cell in results.cells[column::width] if cell.result is not None})
+              for column, indicator in enumerate(results.indicators) if charted(indicator)}
+    return max(spread, key=lambda code: spread[code])
+
+
+def shoot_results(album: Album, window, demo: DemoOffice) -> None:
+    """The results of the story's quarter: the table, the charts and trend of the indicator with the widest spread
+    with the returned commune compared, and the values worth a call."""
+    page = window.show_page("results")
+    wait_until(lambda: page.running is None and page.model.results is not None)
+    if page.period_id != demo.period_id:
+        page.period_box.setCurrentIndex(page.period_box.findData(demo.period_id))
+        wait_until(lambda: page.running is None and page.model.results.period_id == demo.period_id)
+    page.table.setFocus()
+    album.save("results", window_picture(window))
+    page.tabs.setCurrentIndex(RESULTS_CHARTS)
+    code = widest_spread(page.model.results)
+    page.indicator_box.setCurrentIndex(page.indicator_box.findData(code))
+    wait_until(lambda: page.chart_running is None and page.sorted_chart.data.code == code)
+    page.commune_box.setCurrentIndex(page.commune_box.findData(demo.returned))
+    wait_until(lambda: page.chart_running is None and page.sorted_chart.data.commune_code == demo.returned)
+    album.save("results-charts", window_picture(window))
+    page.tabs.setCurrentIndex(RESULTS_TREND)
+    album.save("results-trend", window_picture(window))
+    page.tabs.setCurrentIndex(RESULTS_OUTLIERS)
+    if page.outliers_model.rowCount():
+        page.outliers_table.setFocus()
+        page.outliers_table.selectRow(0)
+    album.save("results-outliers", window_picture(window))
+    page.tabs.setCurrentIndex(0)
+
+
 def shoot_inbox(album: Album, window, demo: DemoOffice, usb: Path) -> None:
     window.workspace.request_import([usb])
     inbox = window.page("inbox")
@@ -232,6 +274,7 @@ def render_office(app: QApplication, qt_language: QtLanguage, built: DemoOffice,
                 shoot_home(album, desktop.window, built)
                 shoot_submission(album, desktop.window, built, folder)
                 shoot_communes(album, desktop.window, built)
+                shoot_results(album, desktop.window, built)
             finally:
                 desktop.close()
                 QApplication.processEvents()

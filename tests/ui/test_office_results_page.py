@@ -10,12 +10,8 @@ from PySide6.QtCore import Qt
 
 from cds_desktop.core.i18n import set_language
 from cds_desktop.ui.office.pages import PAGES
-from cds_desktop.ui.office.results_page import (
-    FIRST_INDICATOR_COLUMN,
-    NAME_COLUMN,
-    STATUS_COLOURS,
-    ResultsPage,
-)
+from cds_desktop.ui.office.results_model import FIRST_INDICATOR_COLUMN, NAME_COLUMN, STATUS_COLOURS
+from cds_desktop.ui.office.results_page import ResultsPage
 from cds_desktop.ui.office.workspace import OfficeWorkspace
 from cds_desktop.ui.shell.background import BackgroundTasks
 from cds_desktop.core.domain import TargetStatus

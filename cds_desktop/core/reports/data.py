@@ -23,6 +23,7 @@ from cds_desktop.core.domain import TargetStatus, TaskStatus
 from cds_desktop.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from cds_desktop.core.plans.model import IndicatorKind, Target, TaskDeadline
 from cds_desktop.core.plans.schedule import Period
+from cds_desktop.core.reports.chart_data import IndicatorChartData
 from cds_desktop.core.text import nfc
 
 
@@ -245,7 +246,8 @@ class OfficeReportData(_Report):
     """A receiving office's (province or district) consolidated report over its communes for one period.
 
     ``current`` holds the period the report is about; ``earlier_periods`` (oldest first) add rows to the
-    completeness table so that the trend shows. ``indicators`` summarize the current period.
+    completeness table so that the trend shows. ``indicators`` summarize the current period; ``charts`` draw its
+    values per indicator (communes sorted, their distribution, the office's trend).
     """
 
     document: DocumentInfo
@@ -255,6 +257,7 @@ class OfficeReportData(_Report):
     difficulties: str = ""
     proposals: str = ""
     language: str = DEFAULT_LANGUAGE
+    charts: tuple[IndicatorChartData, ...] = ()  # the charted indicators' (ratios, counts), in the plan's order
 
     @property
     def period(self) -> Period:

@@ -1,7 +1,9 @@
 """The receiving office's consolidated report over its communes for one period (PDF, Decree 30 layout).
 
 Body: opening sentence; I. reports received per period (on time / late / missing, counts and shares);
-II. per-indicator summary (communes with data, meeting and below the target) with a stacked bar chart;
+II. per-indicator summary (communes with data, meeting and below the target) with a stacked bar chart, then per
+indicator with numbers (ratios, counts) its communes sorted by value with the target line, their distribution and
+the office's trend over the plan's periods (``indicator_charts``);
 III. the indicators most often below target; IV. the communes late or missing this period;
 V. difficulties; VI. proposals.
 """
@@ -38,6 +40,7 @@ from cds_desktop.core.reports.data import (
 )
 from cds_desktop.core.reports.formatting import count_with_share, format_date, format_target, period_label
 from cds_desktop.core.reports.glyphs import counting_replacements
+from cds_desktop.core.reports.indicator_charts import indicator_charts_block
 from cds_desktop.core.reports.official import write_official_pdf
 from cds_desktop.core.reports.styles import FRAME_WIDTH
 
@@ -118,6 +121,13 @@ def _indicator_chart(data: OfficeReportData) -> Flowable:
     return KeepTogether([Spacer(1, 8), chart, caption(translate("report.office.chart_caption", data.language))])
 
 
+def _indicator_value_charts(data: OfficeReportData) -> list[Flowable]:
+    """Each charted indicator's sorted communes, distribution and trend, numbered as in the indicator table."""
+    numbers = {row.code: number for number, row in enumerate(data.indicators, start=1)}
+    return [indicator_charts_block(chart, numbers[chart.code], FRAME_WIDTH, data.language)
+            for chart in data.charts if chart.code in numbers]
+
+
 def _most_often_below_target(data: OfficeReportData) -> list[Flowable]:
     language = data.language
     below = sorted((row for row in data.indicators if row.not_met), key=lambda row: -row.not_met)
@@ -162,7 +172,7 @@ def office_report_body(data: OfficeReportData) -> list[Flowable]:
     """The report's body, between the title and the signature."""
     language = data.language
     table = _indicator_table(data) if data.indicators else None
-    indicators = [table, _indicator_chart(data)] if table else narrative("", language)
+    indicators = [table, _indicator_chart(data), *_indicator_value_charts(data)] if table else narrative("", language)
     late_or_missing = _late_or_missing(data.current, language)
     return [
         opening(data.document, "report.office.opening", language, period=period_label(data.period, language)),

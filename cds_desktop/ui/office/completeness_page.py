@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cds_desktop.core.i18n import current_language, translate
+from cds_desktop.core.i18n import translate
 from cds_desktop.core.progress import CancelToken, ProgressCallback
 from cds_desktop.core.services.office.changes import OfficeChanges
 from cds_desktop.core.services.office.dashboard import CellState, Completeness, MissingCommune, PeriodColumn
@@ -46,6 +46,7 @@ from cds_desktop.ui.office.completeness_model import (
     MissingModel,
     state_label,
 )
+from cds_desktop.ui.office.plan_bar import OfficePlanBar
 from cds_desktop.ui.office.reminder_dialog import ReminderDialog
 from cds_desktop.ui.office.workspace import OfficeWorkspace
 from cds_desktop.ui.shared.labels import date_text, period_name
@@ -91,26 +92,15 @@ class CompletenessPage(QWidget):
         self.running: RunningTask | None = None
         self._shown_plan: str | None = None
 
-        self.plan_box = QComboBox()
-        self.plan_box.setObjectName("matrix_plan")
-        self.plan_box.setMinimumContentsLength(30)
-        self.plan_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.year_box = QComboBox()
-        self.year_box.setObjectName("matrix_year")
+        self.bar = OfficePlanBar(workspace, ("matrix_plan", "matrix_year"), ("ui.matrix.plan", "ui.matrix.year"))
+        self.plan_box, self.year_box = self.bar.plan_box, self.bar.choice_box
         self.search = QLineEdit()
         self.search.setObjectName("matrix_search")
         self.search.setPlaceholderText(translate("ui.matrix.search_placeholder"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(240)
-        top = QHBoxLayout()
-        top.addWidget(_label("ui.matrix.plan", self.plan_box))
-        top.addWidget(self.plan_box, 3)
-        top.addSpacing(8)
-        top.addWidget(_label("ui.matrix.year", self.year_box))
-        top.addWidget(self.year_box)
-        top.addSpacing(8)
-        top.addWidget(_label("ui.matrix.search", self.search))
-        top.addWidget(self.search, 2)
+        self.bar.add_widget(_label("ui.matrix.search", self.search))
+        self.bar.add_widget(self.search, 2)
 
         self.model = CompletenessModel(self)
         self.proxy = MatrixFilter(self)
@@ -187,7 +177,7 @@ class CompletenessPage(QWidget):
         body.addLayout(matrix, 1)
         body.addWidget(side_box)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addWidget(self.bar)
         layout.addLayout(body, 1)
         for first, second in ((self.plan_box, self.year_box), (self.year_box, self.search),
                               (self.search, self.table), (self.table, self.period_box),
@@ -195,14 +185,12 @@ class CompletenessPage(QWidget):
                               (self.missing_view, self.reminder_button)):
             QWidget.setTabOrder(first, second)
 
-        self._fill_plans()
-        self.plan_box.currentIndexChanged.connect(self._plan_changed)
-        self.year_box.currentIndexChanged.connect(lambda: self.reload())
+        self.bar.plan_changed.connect(lambda: self.reload())
+        self.bar.choice_changed.connect(lambda: self.reload())
         self.period_box.currentIndexChanged.connect(self._period_changed)
         self.state_box.currentIndexChanged.connect(self._apply_state_filter)
         self.search.textChanged.connect(self.proxy.set_search)
         self.table.selectionModel().currentChanged.connect(self._follow_cell)
-        workspace.plan_chosen.connect(self._select_plan)
         workspace.changed.connect(self._on_changed)
         if self.plan_box.count():
             self.workspace.choose_plan(self.plan_id)
@@ -213,32 +201,11 @@ class CompletenessPage(QWidget):
     # --- what is chosen --------------------------------------------------------------------------
     @property
     def plan_id(self) -> str | None:
-        return self.plan_box.currentData()
+        return self.bar.plan_id
 
     @property
     def period_id(self) -> str | None:
         return self.period_box.currentData()
-
-    def _fill_plans(self) -> None:
-        self.plan_box.blockSignals(True)
-        language = current_language()
-        for plan in self.service.office_plans():
-            self.plan_box.addItem(plan.plan.title.get(language), plan.id)
-            self.plan_box.setItemData(self.plan_box.count() - 1, plan.plan.title.get(language),
-                                      Qt.ItemDataRole.ToolTipRole)
-        wanted = self.plan_box.findData(self.workspace.plan_id) if self.workspace.plan_id else -1
-        self.plan_box.setCurrentIndex(max(0, wanted))
-        self.plan_box.blockSignals(False)
-
-    def _select_plan(self, plan_id: str) -> None:
-        index = self.plan_box.findData(plan_id)
-        if index >= 0 and index != self.plan_box.currentIndex():
-            self.plan_box.setCurrentIndex(index)
-
-    def _plan_changed(self) -> None:
-        if self.plan_id is not None:
-            self.workspace.choose_plan(self.plan_id)
-            self.reload()
 
     def _period_changed(self) -> None:
         self._apply_state_filter()
@@ -262,7 +229,7 @@ class CompletenessPage(QWidget):
         busiest = next(iter(self.service.office_plans()), None)
         if busiest is None or busiest.id == self.plan_id or self.plan_box.findData(busiest.id) < 0:
             return False
-        self._select_plan(busiest.id)  # reads it (``_plan_changed``), on the year of its latest report
+        self.bar.select_plan(busiest.id)  # reads it (the bar's ``plan_changed``), on the year of its latest report
         return True
 
     # --- reading ---------------------------------------------------------------------------------
@@ -272,7 +239,7 @@ class CompletenessPage(QWidget):
         plan_id = self.plan_id
         if plan_id is None:
             return None
-        year = self.year_box.currentData() if self._shown_plan == plan_id else None
+        year = self.bar.choice if self._shown_plan == plan_id else None
         if self.running is not None:
             self.running.cancel_token.cancel()
         service, wanted = self.service, self.period_id
@@ -319,12 +286,7 @@ class CompletenessPage(QWidget):
             self.table.setCurrentIndex(self.proxy.index(current.row(), current.column()))
 
     def _fill_years(self, matrix: Completeness) -> None:
-        self.year_box.blockSignals(True)
-        self.year_box.clear()
-        for year in self.service.plan_years(matrix.plan_id):
-            self.year_box.addItem(str(year), year)
-        self.year_box.setCurrentIndex(self.year_box.findData(matrix.year))
-        self.year_box.blockSignals(False)
+        self.bar.set_choices(((str(year), year) for year in self.service.plan_years(matrix.plan_id)), matrix.year)
 
     def _fill_periods(self, matrix: Completeness) -> None:
         wanted = self.period_id

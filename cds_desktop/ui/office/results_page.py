@@ -1,170 +1,86 @@
-"""The office's results page: for a plan and a period, every commune × every indicator the communes report on,
-and the office as a whole in two rows at the bottom.
+"""The office's results page: for a plan and a period, four views on tabs —
 
-A cell shows the commune's result (a percentage for a ratio, the number, yes/no, the text answer) coloured met /
-not met / with an error against the commune-level target; its tooltip gives the numerator and denominator, the
-target, the assessment and the commune's note. An empty cell says why in its tooltip (not received, not
-applicable, no value). The bottom rows: the office's figure (Σ numerators ÷ Σ denominators, never a mean of
-percentages) and how many communes meet the target out of all. Export buttons write the period as Excel, CSV or
-DHIS2 on the background lane (``BackgroundTasks``); the outcome is a workspace notice. The results are read in the
-background when the plan or period changes and whenever reports are imported or decided. Charts are not drawn yet.
+- the table: every commune × every indicator, and the office as a whole in two rows (``results_model``);
+- the charts of one chosen indicator (``results_charts``): communes sorted by value with the target line, their
+  distribution, and the trend over the plan's periods for the office and one chosen commune;
+- the trend: the same trend as a small table beside its chart (``results_trend``);
+- the values worth a call (``results_outliers``), where activating a row opens that commune's submission.
+
+Everything is read in the background (``BackgroundTasks``): the results, the outliers and the chosen indicator's
+chart data when the plan or period changes and whenever reports are imported or decided; only the chart data
+when another indicator or commune is chosen. Painting only draws what was computed. Export buttons write the
+period as Excel, CSV or DHIS2 on the background lane; the outcome is a workspace notice.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
-from cds_desktop.core.domain import TargetStatus
-from cds_desktop.core.formatting import describe_target
 from cds_desktop.core.i18n import current_language, translate
-from cds_desktop.core.numbers import format_number, format_percent
-from cds_desktop.core.plans.model import IndicatorKind, Level
-from cds_desktop.core.presentation import period_name, target_status_name
+from cds_desktop.core.presentation import period_name
 from cds_desktop.core.progress import CancelToken, ProgressCallback
+from cds_desktop.core.reports.chart_data import IndicatorChartData
 from cds_desktop.core.services.office.changes import OfficeChanges
-from cds_desktop.core.services.office.results import IndicatorSummary, PeriodResults, ResultCell
+from cds_desktop.core.services.office.results import Outlier, PeriodResults
+from cds_desktop.core.services.office.results_charts import charted, indicator_chart
+from cds_desktop.ui.office.plan_bar import OfficePlanBar
+from cds_desktop.ui.office.results_charts import HistogramChart, SortedBarsChart, TrendChart
+from cds_desktop.ui.office.results_model import ResultsModel
+from cds_desktop.ui.office.results_outliers import WHY_COLUMN, OutliersModel
+from cds_desktop.ui.office.results_trend import TrendModel
 from cds_desktop.ui.office.workspace import OfficeWorkspace
 from cds_desktop.ui.shell.background import BackgroundTasks, RunningTask
 
-CODE_COLUMN, NAME_COLUMN, FIRST_INDICATOR_COLUMN = 0, 1, 2
-SUMMARY_ROWS = 2  # the office's figure, then the communes meeting the target
-STATUS_COLOURS = {TargetStatus.MET: QColor("#d8f0dc"), TargetStatus.NOT_MET: QColor("#f8dcdc"),
-                  TargetStatus.INVALID: QColor("#fbe8c8")}
 EXPORT_SUFFIXES = {"xlsx": "xlsx", "csv": "csv", "dhis2": "json"}
+TABLE_TAB, CHARTS_TAB, TREND_TAB, OUTLIERS_TAB = range(4)
+TREND_TABLE_WIDTH = 720  # at most: the chart beside it takes the rest
+OUTLIER_COLUMN_WIDTH = 300  # the longer names are elided; the tooltip gives them whole
 
 
-def _quantity(kind: IndicatorKind, value, language: str) -> str:
-    if value is None:
-        return ""
-    if kind is IndicatorKind.RATIO:
-        return format_percent(value, language)
-    return format_number(value, language)
+@dataclass(frozen=True)
+class Loaded:
+    results: PeriodResults
+    outliers: list[Outlier]
+    chart: IndicatorChartData | None
 
 
-class ResultsModel(QAbstractTableModel):
-    """Communes × indicators of one period, then ``SUMMARY_ROWS`` rows for the whole office."""
+def _table(name: str) -> QTableView:
+    table = QTableView()
+    table.setObjectName(name)
+    table.verticalHeader().hide()
+    table.setWordWrap(False)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    return table
 
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.results: PeriodResults | None = None
 
-    def set_results(self, results: PeriodResults) -> None:
-        self.beginResetModel()
-        self.results = results
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
-        if parent.isValid() or self.results is None:
-            return 0
-        return len(self.results.communes) + SUMMARY_ROWS
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
-        if parent.isValid() or self.results is None:
-            return 0
-        return FIRST_INDICATOR_COLUMN + len(self.results.indicators)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or self.results is None:
-            return None
-        if section < FIRST_INDICATOR_COLUMN:
-            key = "ui.results.code" if section == CODE_COLUMN else "ui.results.commune"
-            return translate(key) if role == Qt.ItemDataRole.DisplayRole else None
-        indicator = self.results.indicators[section - FIRST_INDICATOR_COLUMN]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return indicator.code
-        if role == Qt.ItemDataRole.ToolTipRole:
-            language = current_language()
-            target = describe_target(indicator.target_for(Level.COMMUNE), indicator.kind, language)
-            return indicator.name.get(language) + (
-                "\n" + translate("ui.results.tip.target", target=target) if target else "")
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or self.results is None:
-            return None
-        row, column = index.row(), index.column()
-        communes = self.results.communes
-        if row >= len(communes):
-            return self._summary_data(row - len(communes), column, role)
-        commune = communes[row]
-        if column == CODE_COLUMN:
-            return commune.code if role == Qt.ItemDataRole.DisplayRole else None
-        if column == NAME_COLUMN:
-            return commune.name if role == Qt.ItemDataRole.DisplayRole else None
-        indicator_column = column - FIRST_INDICATOR_COLUMN
-        cell = self.results.cell(row, indicator_column)
-        return self._cell_data(cell, self.results.indicators[indicator_column].kind, role)
-
-    def _cell_data(self, cell: ResultCell, kind: IndicatorKind, role: int) -> Any:
-        language = current_language()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if cell.empty is not None:
-                return "—"
-            if kind is IndicatorKind.TEXT:
-                return cell.text or ""
-            if kind is IndicatorKind.BOOLEAN and cell.result is not None:
-                return translate("export.yes" if cell.result == 1 else "export.no")
-            return _quantity(kind, cell.result, language)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            lines = []
-            if cell.empty is not None:
-                lines.append(translate(f"export.empty.{cell.empty}"))
-            else:
-                if cell.numerator is not None and cell.denominator is not None:
-                    lines.append(translate("ui.results.tip.terms", numerator=format_number(cell.numerator, language),
-                                           denominator=format_number(cell.denominator, language)))
-                lines.append(target_status_name(cell.status))
-            if cell.note:
-                lines.append(translate("ui.results.tip.note", note=cell.note))
-            return "\n".join(lines)
-        if role == Qt.ItemDataRole.BackgroundRole and cell.status in STATUS_COLOURS:
-            return QBrush(STATUS_COLOURS[cell.status])
-        if role == Qt.ItemDataRole.TextAlignmentRole and kind is not IndicatorKind.TEXT:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def _summary_data(self, which: int, column: int, role: int) -> Any:
-        if column == CODE_COLUMN:
-            return None
-        if column == NAME_COLUMN:
-            key = "ui.results.office_row" if which == 0 else "ui.results.met_row"
-            return translate(key) if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole) else None
-        summary: IndicatorSummary = self.results.summaries[column - FIRST_INDICATOR_COLUMN]
-        kind = self.results.indicators[column - FIRST_INDICATOR_COLUMN].kind
-        language = current_language()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if which == 0:
-                return _quantity(kind, summary.result, language)
-            if summary.share_met is None:
-                return ""
-            return translate("ui.results.met_cell", met=summary.met, expected=summary.expected,
-                             share=format_percent(summary.share_met, language))
-        if role == Qt.ItemDataRole.ToolTipRole and which == 0 and summary.numerator_total is not None:
-            return translate("ui.results.tip.office", numerator=format_number(summary.numerator_total, language),
-                             denominator=format_number(summary.denominator_total, language), added=summary.added,
-                             rate_only=summary.rate_only)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+def _labelled(message_id: str, box: QWidget) -> QLabel:
+    label = QLabel(translate(message_id))
+    label.setBuddy(box)
+    return label
 
 
 class ResultsPage(QWidget):
     loaded = Signal()  # the results on screen were (re)read
+    chart_loaded = Signal()  # the charts and the trend show the chosen indicator and commune
     exported = Signal(list)  # [Path]: the files an export wrote
 
     def __init__(self, workspace: OfficeWorkspace, tasks: BackgroundTasks, parent: QWidget | None = None) -> None:
@@ -173,48 +89,113 @@ class ResultsPage(QWidget):
         self.workspace, self.tasks = workspace, tasks
         self.service = workspace.service
         self.running: RunningTask | None = None
+        self.chart_running: RunningTask | None = None
 
-        self.plan_box = QComboBox()
-        self.plan_box.setObjectName("results_plan")
-        self.plan_box.setMinimumContentsLength(30)
-        self.plan_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.period_box = QComboBox()
-        self.period_box.setObjectName("results_period")
-        top = QHBoxLayout()
-        for message_id, box, stretch in (("ui.results.plan", self.plan_box, 3),
-                                         ("ui.results.period", self.period_box, 1)):
-            label = QLabel(translate(message_id))
-            label.setBuddy(box)
-            top.addWidget(label)
-            top.addWidget(box, stretch)
-        top.addStretch(1)
+        self.bar = OfficePlanBar(workspace, ("results_plan", "results_period"), ("ui.results.plan",
+                                                                                 "ui.results.period"))
+        self.plan_box, self.period_box = self.bar.plan_box, self.bar.choice_box
+        self.bar.row.addStretch(1)
         self.export_buttons: dict[str, QPushButton] = {}
         for kind in EXPORT_SUFFIXES:
             button = QPushButton(translate(f"ui.results.export_{kind}"))
             button.setObjectName(f"results_export_{kind}")
             button.clicked.connect(lambda _=False, chosen=kind: self.choose_file(chosen))
-            top.addWidget(button)
+            self.bar.add_widget(button)
             self.export_buttons[kind] = button
 
         self.model = ResultsModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("results_table")
+        self.table = _table("results_table")
         self.table.setModel(self.model)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.empty = QLabel()
         self.empty.setObjectName("results_empty")
         self.empty.setWordWrap(True)
         self.empty.hide()
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.empty)
-        layout.addWidget(self.table, 1)
 
-        self._fill_plans()
-        self.plan_box.currentIndexChanged.connect(self._plan_changed)
-        self.period_box.currentIndexChanged.connect(lambda: self.reload())
-        workspace.plan_chosen.connect(self._select_plan)
+        self.indicator_box = QComboBox()
+        self.indicator_box.setObjectName("results_chart_indicator")
+        self.indicator_box.setMinimumContentsLength(40)
+        self.indicator_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.commune_box = QComboBox()
+        self.commune_box.setObjectName("results_chart_commune")
+        self.commune_box.setMinimumContentsLength(24)
+        self.commune_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.choosers = QWidget()
+        self.choosers.setObjectName("results_chart_choosers")
+        row = QHBoxLayout(self.choosers)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(_labelled("ui.results.chart_indicator", self.indicator_box))
+        row.addWidget(self.indicator_box, 3)
+        row.addSpacing(8)
+        row.addWidget(_labelled("ui.results.chart_commune", self.commune_box))
+        row.addWidget(self.commune_box, 1)
+        row.addStretch(1)
+
+        self.sorted_chart, self.histogram_chart, self.trend_chart = SortedBarsChart(), HistogramChart(), TrendChart()
+        charts = QWidget()
+        charts.setObjectName("results_charts")
+        charts_layout = QVBoxLayout(charts)
+        charts_layout.addWidget(self.sorted_chart, 1)
+        lower = QHBoxLayout()
+        lower.addWidget(self.histogram_chart, 1)
+        lower.addWidget(self.trend_chart, 1)
+        charts_layout.addLayout(lower, 1)
+
+        self.trend_model = TrendModel(self)
+        self.trend_table = _table("results_trend_table")
+        self.trend_table.setModel(self.trend_model)
+        self.trend_table.setMaximumWidth(TREND_TABLE_WIDTH)
+        self.trend_title = QLabel()
+        self.trend_title.setObjectName("results_trend_title")
+        self.trend_title.setWordWrap(True)
+        self.trend_title.setBuddy(self.trend_table)
+        self.trend_view_chart = TrendChart()
+        self.trend_view_chart.setObjectName("chart_trend_large")
+        trend = QWidget()
+        trend.setObjectName("results_trend")
+        trend_layout = QHBoxLayout(trend)
+        trend_left = QVBoxLayout()
+        trend_left.addWidget(self.trend_title)
+        trend_left.addWidget(self.trend_table, 1)
+        trend_layout.addLayout(trend_left)
+        trend_layout.addWidget(self.trend_view_chart, 1)
+
+        self.outliers_model = OutliersModel(self)
+        self.outliers_table = _table("results_outliers")
+        self.outliers_table.setModel(self.outliers_model)
+        self.outliers_table.horizontalHeader().setStretchLastSection(True)
+        self.outliers_table.activated.connect(self.open_outlier)
+        self.outliers_hint = QLabel(translate("ui.outliers.hint"))
+        self.outliers_hint.setObjectName("results_outliers_hint")
+        self.outliers_hint.setWordWrap(True)
+        self.outliers_hint.setBuddy(self.outliers_table)
+        outliers = QWidget()
+        outliers_layout = QVBoxLayout(outliers)
+        outliers_layout.addWidget(self.outliers_hint)
+        outliers_layout.addWidget(self.outliers_table, 1)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("results_tabs")
+        self.tabs.addTab(self.table, translate("ui.results.view.table"))
+        self.tabs.addTab(charts, translate("ui.results.view.charts"))
+        self.tabs.addTab(trend, translate("ui.results.view.trend"))
+        self.tabs.addTab(outliers, translate("ui.results.view.outliers", count=0))
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self._tab_changed(self.tabs.currentIndex())
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.choosers)
+        layout.addWidget(self.tabs, 1)
+        QWidget.setTabOrder(self.export_buttons["dhis2"], self.indicator_box)
+        QWidget.setTabOrder(self.indicator_box, self.commune_box)
+        QWidget.setTabOrder(self.commune_box, self.tabs)
+
+        self.bar.plan_changed.connect(self._plan_changed)
+        self.bar.choice_changed.connect(lambda: self.reload())
+        self.indicator_box.currentIndexChanged.connect(lambda: self.reload_chart())
+        self.commune_box.currentIndexChanged.connect(lambda: self.reload_chart())
         workspace.changed.connect(self._on_changed)
         if self.plan_box.count():
             self._fill_periods()
@@ -224,78 +205,160 @@ class ResultsPage(QWidget):
 
     @property
     def plan_id(self) -> str | None:
-        return self.plan_box.currentData()
+        return self.bar.plan_id
 
     @property
     def period_id(self) -> str | None:
-        return self.period_box.currentData()
+        return self.bar.choice
 
-    def _fill_plans(self) -> None:
-        language = current_language()
-        for plan in self.service.office_plans():
-            self.plan_box.addItem(plan.plan.title.get(language), plan.id)
-        wanted = self.plan_box.findData(self.workspace.plan_id) if self.workspace.plan_id else -1
-        self.plan_box.setCurrentIndex(max(0, wanted))
+    @property
+    def indicator_code(self) -> str | None:
+        return self.indicator_box.currentData()
+
+    @property
+    def commune_code(self) -> str | None:
+        return self.commune_box.currentData()
 
     def _fill_periods(self) -> None:
-        self.period_box.blockSignals(True)
-        self.period_box.clear()
-        for period_id in self.service.result_periods(self.plan_id):
-            self.period_box.addItem(period_name(period_id), period_id)
         latest = self.service.latest_reported_period(self.plan_id)
-        self.period_box.setCurrentIndex(max(0, self.period_box.findData(latest)) if latest else 0)
-        self.period_box.blockSignals(False)
-
-    def _select_plan(self, plan_id: str) -> None:
-        index = self.plan_box.findData(plan_id)
-        if index >= 0 and index != self.plan_box.currentIndex():
-            self.plan_box.setCurrentIndex(index)
+        self.bar.set_choices(((period_name(period_id), period_id)
+                              for period_id in self.service.result_periods(self.plan_id)), latest)
 
     def _plan_changed(self) -> None:
-        if self.plan_id is not None:
-            self.workspace.choose_plan(self.plan_id)
-            self._fill_periods()
-            self.reload()
+        self._fill_periods()
+        self.reload()
 
     def _on_changed(self, changes: OfficeChanges) -> None:
         if changes.submissions or changes.decisions or changes.communes:
             self.reload()
 
+    def _tab_changed(self, index: int) -> None:
+        self.choosers.setVisible(index in (CHARTS_TAB, TREND_TAB))
+
     # --- reading ---------------------------------------------------------------------------------
     def reload(self) -> RunningTask | None:
+        """Read the period's results, its outliers and the chosen indicator's charts in the background."""
         plan_id, period_id = self.plan_id, self.period_id
         if plan_id is None or period_id is None:
             return None
-        if self.running is not None:
-            self.running.cancel_token.cancel()
-        service = self.service
+        for running in (self.running, self.chart_running):
+            if running is not None:
+                running.cancel_token.cancel()
+        self.chart_running = None
+        service, language = self.service, current_language()
+        wanted_indicator, wanted_commune = self.indicator_code, self.commune_code
 
-        def work(progress: ProgressCallback, cancel: CancelToken) -> PeriodResults:
-            return service.period_results(plan_id, period_id)
+        def work(progress: ProgressCallback, cancel: CancelToken) -> Loaded:
+            results = service.period_results(plan_id, period_id)
+            cancel.raise_if_cancelled()  # a newer reading, or the page closed
+            outliers = service.outliers(plan_id, period_id, results)
+            cancel.raise_if_cancelled()
+            codes = [indicator.code for indicator in results.indicators if charted(indicator)]
+            code = wanted_indicator if wanted_indicator in codes else next(iter(codes), None)
+            commune = wanted_commune if any(c.code == wanted_commune for c in results.communes) else None
+            chart = indicator_chart(service, results, code, language, commune) if code else None
+            return Loaded(results, outliers, chart)
 
-        task = self.tasks.run(work, lambda results: self._show(task, results), translate("ui.results.loading"),
+        task = self.tasks.run(work, lambda loaded: self._show(task, loaded), translate("ui.results.loading"),
                               self, on_failed=lambda: self._settled(task), show_error=self._show_empty)
         self.running = task
         return task
 
+    def reload_chart(self) -> RunningTask | None:
+        """Compute the charts of the chosen indicator and commune from the results on screen, in the background."""
+        results, code = self.model.results, self.indicator_code
+        if results is None or code is None or self.running is not None:
+            return None  # a full reading is on its way and brings the charts
+        if self.chart_running is not None:
+            self.chart_running.cancel_token.cancel()
+        service, language, commune = self.service, current_language(), self.commune_code
+
+        def work(progress: ProgressCallback, cancel: CancelToken) -> IndicatorChartData:
+            return indicator_chart(service, results, code, language, commune)
+
+        task = self.tasks.run(work, lambda chart: self._show_chart(task, chart),
+                              translate("ui.results.charts_loading"), self,
+                              on_failed=lambda: self._chart_settled(task), show_error=self._show_empty)
+        self.chart_running = task
+        return task
+
     def _settled(self, task: RunningTask) -> None:
-        if task is self.running:
+        if isValid(self) and task is self.running:
             self.running = None
 
-    def _show(self, task: RunningTask, results: PeriodResults) -> None:
-        if task is not self.running:
-            return  # a newer reading replaced this one
+    def _chart_settled(self, task: RunningTask) -> None:
+        if isValid(self) and task is self.chart_running:
+            self.chart_running = None
+
+    def _show(self, task: RunningTask, loaded: Loaded) -> None:
+        if not isValid(self) or task is not self.running:
+            return  # the window closed meanwhile, or a newer reading replaced this one
         self.running = None
         self.empty.hide()
-        self.model.set_results(results)
+        self.model.set_results(loaded.results)
         self.table.resizeColumnsToContents()
+        self._fill_choosers(loaded.results, loaded.chart)
+        self.outliers_model.set_outliers(loaded.outliers, loaded.results.indicators)
+        self.outliers_table.resizeColumnsToContents()
+        for column in range(WHY_COLUMN):
+            self.outliers_table.setColumnWidth(column, min(OUTLIER_COLUMN_WIDTH,
+                                                           self.outliers_table.columnWidth(column)))
+        self.outliers_table.horizontalHeader().setSectionResizeMode(WHY_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.tabs.setTabText(OUTLIERS_TAB, translate("ui.results.view.outliers", count=len(loaded.outliers)))
+        self.outliers_hint.setText(translate("ui.outliers.hint" if loaded.outliers else "ui.outliers.none"))
+        self._draw(loaded.chart)
         self.loaded.emit()
 
+    def _show_chart(self, task: RunningTask, chart: IndicatorChartData) -> None:
+        if not isValid(self) or task is not self.chart_running:
+            return
+        self.chart_running = None
+        self._draw(chart)
+
+    def _fill_choosers(self, results: PeriodResults, chart: IndicatorChartData | None) -> None:
+        language = current_language()
+        for box in (self.indicator_box, self.commune_box):
+            box.blockSignals(True)
+            box.clear()
+        for indicator in results.indicators:
+            if charted(indicator):
+                self.indicator_box.addItem(f"{indicator.code}. {indicator.name.get(language)}", indicator.code)
+        self.commune_box.addItem(translate("ui.results.no_commune"), None)
+        for commune in results.communes:
+            self.commune_box.addItem(f"{commune.name} ({commune.code})", commune.code)
+        if chart is not None:
+            self.indicator_box.setCurrentIndex(max(0, self.indicator_box.findData(chart.code)))
+            self.commune_box.setCurrentIndex(max(0, self.commune_box.findData(chart.commune_code))
+                                             if chart.commune_code else 0)
+        for box in (self.indicator_box, self.commune_box):
+            box.blockSignals(False)
+
+    def _draw(self, chart: IndicatorChartData | None) -> None:
+        message = translate("ui.charts.no_indicator") if chart is None else ""
+        for widget in (self.sorted_chart, self.histogram_chart, self.trend_chart, self.trend_view_chart):
+            widget.set_data(chart, message)
+        self.trend_model.set_chart(chart)
+        self.trend_table.resizeColumnsToContents()
+        header = self.trend_table.horizontalHeader()
+        self.trend_table.setMinimumWidth(min(TREND_TABLE_WIDTH, header.length() + 2 * self.trend_table.frameWidth()
+                                             + self.trend_table.verticalScrollBar().sizeHint().width()))
+        self.trend_title.setText(translate("ui.trend.title", indicator=f"{chart.code}. {chart.name}")
+                                 if chart is not None else message)
+        self.chart_loaded.emit()
+
     def _show_empty(self, message: str) -> None:
+        if not isValid(self):
+            return  # a reading failed after the window closed
         self.empty.setText(message)
         self.empty.show()
 
-    # --- exporting -------------------------------------------------------------------------------
+    # --- acting ----------------------------------------------------------------------------------
+    def open_outlier(self, index: QModelIndex) -> None:
+        """Ask for the submission the chosen outlier comes from."""
+        if index.isValid():
+            outlier = self.outliers_model.outlier(index.row())
+            self.workspace.show_submission(outlier.commune_code, self.model.results.plan_id, outlier.period_id)
+
     def choose_file(self, kind: str) -> None:
         dialog = QFileDialog(self, translate(f"ui.results.export_{kind}"))
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog)

@@ -15,7 +15,9 @@ rule (``validation.indicator_result``, as at import and on the commune's screen)
 older version cannot count an answer with an error as met. A commune with no submission, or whose submission
 lacks the indicator, counts as no data; an answer with an error counts as invalid (no valid data).
 
-Difficulties and proposals are the communes' own, from the tasks of their current submissions, one line per
+The charts per indicator (communes sorted by value, their distribution, the office's trend) come from the
+results read models (``results_charts.period_charts``): the values as stored at import, as the results screen
+shows them. Difficulties and proposals are the communes' own, from the tasks of their current submissions, one line per
 commune and task. The office has no report settings yet: number, date, place, signer, capacity and recipients
 are arguments. The issuing body is the office's registered name, printed in upper case; no governing body is
 printed above it, since the name alone does not tell it reliably.
@@ -52,6 +54,7 @@ from cds_desktop.core.reports.data import (
 )
 from cds_desktop.core.reports.formatting import period_label
 from cds_desktop.core.reports.office_pdf import render_office_report
+from cds_desktop.core.services.office.results_charts import period_charts
 from cds_desktop.core.services.office.service import OfficeService
 from cds_desktop.core.storage.exchange_models import (
     OfficeCommune,
@@ -252,6 +255,7 @@ def office_report_data(
         difficulties=_remarks(plan, communes, tasks, current, "difficulties", language),
         proposals=_remarks(plan, communes, tasks, current, "proposals", language),
         language=language,
+        charts=period_charts(office, plan.id, period.id, language),
     )
 
 
