@@ -6,7 +6,7 @@ import threading
 import time
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QDialogButtonBox, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QPushButton, QWidget
 from shiboken6 import isValid
 
 import cds_desktop.ui.shell.background as background
@@ -85,6 +85,23 @@ def test_the_progress_dialog_may_go_with_its_window_while_the_work_goes_on(qtbot
     qtbot.waitUntil(lambda: not isValid(dialog), timeout=WAIT_MS)
     gate.set()
     qtbot.waitUntil(lambda: results == ["done"], timeout=WAIT_MS)  # and no error in a slot (pytest-qt fails those)
+
+
+def test_the_window_a_shown_progress_dialog_covered_gets_the_keyboard_back(qtbot):
+    window = QWidget()
+    qtbot.addWidget(window)
+    field = QLineEdit(window)
+    window.show()
+    window.activateWindow()
+    field.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is field, timeout=WAIT_MS)
+    tasks = BackgroundTasks()
+    gate, results = threading.Event(), []
+    task = tasks.run(lambda progress, cancel: gate.wait(60) and "done", results.append, "…", window, show_after_ms=0)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is task.dialog, timeout=WAIT_MS)
+    gate.set()
+    qtbot.waitUntil(lambda: results == ["done"], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is field, timeout=WAIT_MS)  # typing goes on where it was
 
 
 def test_settings_are_saved_through_the_service(qtbot, window, service):

@@ -87,10 +87,16 @@ class RunningTask(QObject):
         self.dialog.setValue(min(done, total) // scale)
 
     def finish(self) -> None:
+        """Hide the progress dialog; when it was shown, the window it covered becomes active again (as a window
+        manager would do, and the offscreen platform does not), so keyboard focus goes back where it was."""
         self._timer.stop()
         if isValid(self.dialog):
+            parent = self.dialog.parentWidget()
+            covered = parent.window() if parent is not None and self.dialog.isVisible() else None
             self.dialog.hide()
             self.dialog.deleteLater()
+            if covered is not None and covered.isVisible():
+                covered.activateWindow()
         self.deleteLater()
 
 
