@@ -72,18 +72,12 @@ def parse_catalogs(sources: list[Path]) -> dict[str, Any]:
     Each file is hostile input (``yaml_strict``): a file that cannot be read or is not a mapping is left out
     whole; an entry without both languages as text, or whose id another file already defined, is left out alone.
     """
-    from cds_desktop.core.yaml_strict import YamlRefused, load_strict, os_problem_id, read_data_file
-
     messages: dict[str, dict[str, str]] = {}
     problems: list[list] = []
     for path in sources:
-        try:
-            data = load_strict(read_data_file(path, MAX_CATALOG_BYTES))
-        except OSError as exc:
-            problems.append([path.name, os_problem_id(exc), {}])
-            continue
-        except YamlRefused as refusal:
-            problems.append([path.name, refusal.problem_id, {"line": refusal.line, **refusal.params}])
+        data, problem = read_catalog_file(path)
+        if problem is not None:
+            problems.append(problem)
             continue
         if not isinstance(data, dict):
             problems.append([path.name, "data_file.problem.not_catalog", {}])
@@ -99,14 +93,30 @@ def parse_catalogs(sources: list[Path]) -> dict[str, Any]:
     return {"messages": messages, "problems": problems}
 
 
+def read_catalog_file(path: Path) -> tuple[Any, list | None]:
+    """``(data, None)`` from a catalog file read as hostile input (``yaml_strict``, at most ``MAX_CATALOG_BYTES``),
+    or ``(None, [file, problem_id, params])`` saying why it is left out. Also reads Qt's translation file."""
+    from cds_desktop.core.yaml_strict import YamlRefused, load_strict, os_problem_id, read_data_file
+
+    try:
+        return load_strict(read_data_file(path, MAX_CATALOG_BYTES)), None
+    except OSError as exc:
+        return None, [path.name, os_problem_id(exc), {}]
+    except YamlRefused as refusal:
+        return None, [path.name, refusal.problem_id, {"line": refusal.line, **refusal.params}]
+
+
+def is_problem_list(value: Any) -> bool:
+    """Whether a cached list of problems has the shape ``[[file, problem_id, params], …]``."""
+    return isinstance(value, list) and all(
+        isinstance(p, list) and len(p) == 3 and isinstance(p[1], str) and isinstance(p[2], dict) for p in value)
+
+
 def _is_parsed_catalog(value: Any) -> bool:
     """Whether a cached value has the shape ``parse_catalogs`` gives (the cache file is hostile input too)."""
     if not isinstance(value, dict) or not isinstance(value.get("messages"), dict):
         return False
-    problems = value.get("problems")
-    return (isinstance(problems, list)
-            and all(isinstance(p, list) and len(p) == 3 and isinstance(p[1], str) and isinstance(p[2], dict)
-                    for p in problems)
+    return (is_problem_list(value.get("problems"))
             and all(isinstance(entry, dict) and all(isinstance(entry.get(language), str) for language in LANGUAGES)
                     for entry in value["messages"].values()))
 

@@ -24,11 +24,10 @@ from cds_desktop.core.plans.model import (
     IndicatorKind,
     Level,
     LocalizedText,
-    PeriodKind,
     Plan,
     Task,
 )
-from cds_desktop.core.plans.schedule import plan_periods, scheduled_period
+from cds_desktop.core.plans.schedule import PeriodKind, plan_periods, scheduled_period
 from cds_desktop.core.resources import builtin_plans_dir
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"

@@ -85,7 +85,7 @@ def test_damaged_folders(tmp_path):
 
 @pytest.mark.parametrize(("kind", "code"), [("office", "folder.office"), ("commune", "setup.already_done")])
 def test_set_up_refuses_an_existing_folder_and_changes_nothing(tmp_path, kind, code):
-    from tests.core.test_setup import ADMIN, LEADER
+    from support.set_up import ADMIN, LEADER
     from cds_desktop.core.services.setup import CommuneSetup, set_up_commune
 
     folder = copy_of(kind, tmp_path / kind)
@@ -98,7 +98,7 @@ def test_set_up_refuses_an_existing_folder_and_changes_nothing(tmp_path, kind, c
 
 
 def test_set_up_refuses_a_foreign_and_a_damaged_folder(tmp_path):
-    from tests.core.test_setup import ADMIN, LEADER
+    from support.set_up import ADMIN, LEADER
     from cds_desktop.core.services.setup import CommuneSetup, set_up_commune
 
     answers = CommuneSetup("vi", "68", "24751", "Xã Nhân Cơ", None, None, (ADMIN, LEADER), "khóa ký xã Nhân Cơ 2025")

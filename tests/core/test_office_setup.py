@@ -22,8 +22,7 @@ from cds_desktop.core.services.setup import (
     set_up_office,
 )
 from cds_desktop.core.storage.peek import FolderKind, folder_kind, peek
-from tests.core.test_setup import ADMIN as COMMUNE_ADMIN
-from tests.core.test_setup import LEADER
+from support.set_up import COMMUNE_WITHOUT_OFFICE, LEADER
 
 PASSPHRASE = "khóa của Sở KHCN Lâm Đồng 2025"
 ADMIN = NewUser("quan_tri", "Trần Văn Quản", frozenset({Role.ADMIN}), "quản trị sở 2025!")
@@ -148,10 +147,7 @@ def test_a_failure_after_writing_started_leaves_the_folder_ready_for_another_try
 
 def test_only_a_new_folder_is_set_up(answers, tmp_path, clock):
     commune = DataDir(tmp_path / "commune")
-    from cds_desktop.core.services.setup import CommuneSetup
-
-    set_up_commune(commune, CommuneSetup("vi", "68", "24751", "Xã Nhân Cơ", None, None, (COMMUNE_ADMIN, LEADER),
-                                         "khóa ký xã Nhân Cơ 2025"), clock).close()
+    set_up_commune(commune, COMMUNE_WITHOUT_OFFICE, clock).close()
     with pytest.raises(StateError) as caught:
         set_up_office(commune, answers, clock)
     assert caught.value.code == "setup.already_done"

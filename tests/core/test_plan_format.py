@@ -17,7 +17,8 @@ import yaml
 
 from cds_desktop.core.errors import PlanError
 from cds_desktop.core.plans.loader import PlanCatalog, builtin_plans, load_plan_file, parse_plan
-from cds_desktop.core.plans.model import PLAN_FORMAT_VERSION, Comparator, Level, Schedule, Target
+from cds_desktop.core.plans.model import PLAN_FORMAT_VERSION, Comparator, Level, Target
+from cds_desktop.core.plans.schedule import Schedule
 from cds_desktop.core.resources import builtin_plans_dir
 
 VALID = """\

@@ -10,8 +10,15 @@ from hypothesis import strategies as st
 
 from cds_desktop.core.errors import InputError
 from cds_desktop.core.plans.loader import PlanCatalog
-from cds_desktop.core.plans.model import DeadlineKind, DeadlineRule, LocalizedText, PeriodKind, TaskDeadline
-from cds_desktop.core.plans.schedule import Period, due_before, plan_periods, scheduled_period
+from cds_desktop.core.plans.model import DeadlineKind, LocalizedText, TaskDeadline
+from cds_desktop.core.plans.schedule import (
+    DeadlineRule,
+    Period,
+    PeriodKind,
+    due_before,
+    plan_periods,
+    scheduled_period,
+)
 
 TEXT = LocalizedText(vi="quy tắc", en="rule")
 

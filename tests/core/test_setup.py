@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 
 import pytest
 
 from cds_desktop.core.domain import UnitKind
 from cds_desktop.core.errors import BundleError, InputError, PermissionDeniedError, StateError, StorageError
 from cds_desktop.core.paths import DataDir
-from cds_desktop.core.plans.loader import PlanCatalog
 from cds_desktop.core.services.accounts import Accounts, NewUser
 from cds_desktop.core.services.commune.exchange import CommuneExchange
-from cds_desktop.core.services.office.service import OfficeService
 from cds_desktop.core.services.roles import Role
 from cds_desktop.core.storage.database import open_database
-from tests.conftest import VN, FixedClock
+from support.set_up import ADMIN, LEADER, OFFICE_NAME, PASS_SIGNING, keys_office, org_keys  # noqa: F401 - fixtures
 from cds_desktop.core.services.setup import (
     STAGING,
     CommuneChoice,
@@ -28,37 +25,10 @@ from cds_desktop.core.services.setup import (
     set_up_commune,
 )
 
-PASS_OFFICE = "mật khẩu sở KHCN 2025"
-PASS_SIGNING = "khóa ký xã Nhân Cơ 2025"
-ADMIN = NewUser("quan_tri", "Trần Văn Quản", frozenset({Role.ADMIN}), "quản trị 2025!")
-LEADER = NewUser("chu_tich", "Nguyễn Văn Chủ", frozenset({Role.LEADER}), "Chủ tịch xã 2025")
-
-
-@pytest.fixture(scope="module")
-def office(tmp_path_factory):
-    """A real office (made once: its keys take a few seconds) and its org-keys file ``org-keys.json``."""
-    folder = tmp_path_factory.mktemp("office")
-    clock = FixedClock(dt.datetime(2023, 5, 20, 9, 0, tzinfo=VN))  # the day of the ``clock`` fixture
-    service = OfficeService(DataDir(folder / "data"), PlanCatalog([]), clock)
-    service.init_office("68", "Sở Khoa học và Công nghệ tỉnh Lâm Đồng", "province", PASS_OFFICE)
-    communes = folder / "communes.csv"
-    communes.write_text("code,name,province\n24751,Xã Nhân Cơ,68\n24752,Phường Bắc Gia Nghĩa,68\n",
-                        encoding="utf-8-sig")
-    service.import_communes(communes)
-    service.export_keys(folder / "org-keys.json", PASS_OFFICE)
-    yield service
-    service.close()
-
-
 @pytest.fixture
-def org_keys(office):
-    return office.data_dir.root.parent / "org-keys.json"
-
-
-@pytest.fixture
-def answers(office, org_keys):
+def answers(keys_office, org_keys):
     return CommuneSetup(language="en", province_code="68", commune_code="24751", name="Xã Nhân Cơ",
-                        office_keys=org_keys, office_fingerprint=office.root_fingerprint().lower(),
+                        office_keys=org_keys, office_fingerprint=keys_office.root_fingerprint().lower(),
                         users=(LEADER, ADMIN), signing_passphrase=PASS_SIGNING)
 
 
@@ -67,10 +37,11 @@ def data_dir(tmp_path):
     return DataDir(tmp_path / "commune")
 
 
-def test_preview_lists_the_office_and_its_communes_and_refuses_a_tampered_file(office, org_keys, tmp_path, clock):
+def test_preview_lists_the_office_and_its_communes_and_refuses_a_tampered_file(keys_office, org_keys, tmp_path,
+                                                                               clock):
     preview = preview_office_keys(org_keys, clock())
-    assert preview.fingerprint == office.root_fingerprint()
-    assert (preview.office_code, preview.office_name) == ("68", "Sở Khoa học và Công nghệ tỉnh Lâm Đồng")
+    assert preview.fingerprint == keys_office.root_fingerprint()
+    assert (preview.office_code, preview.office_name) == ("68", OFFICE_NAME)
     assert preview.communes == (CommuneChoice("24751", "Xã Nhân Cơ", "68"),
                                 CommuneChoice("24752", "Phường Bắc Gia Nghĩa", "68"))
     tampered = tmp_path / "tampered.json"
@@ -82,7 +53,7 @@ def test_preview_lists_the_office_and_its_communes_and_refuses_a_tampered_file(o
     assert caught.value.code == "keys.unreadable_file"
 
 
-def test_set_up_commune_end_to_end(answers, data_dir, office, clock, tmp_path):
+def test_set_up_commune_end_to_end(answers, data_dir, keys_office, clock, tmp_path):
     assert needs_setup(data_dir)
     service = set_up_commune(data_dir, answers, clock)
     try:
@@ -90,10 +61,10 @@ def test_set_up_commune_end_to_end(answers, data_dir, office, clock, tmp_path):
         unit = service.require_unit()
         assert (unit.province_code, unit.commune_code, unit.name, unit.kind) == (
             "68", "24751", "Xã Nhân Cơ", UnitKind.XA)
-        assert (unit.office_code, unit.office_name) == ("68", "Sở Khoa học và Công nghệ tỉnh Lâm Đồng")
+        assert (unit.office_code, unit.office_name) == ("68", OFFICE_NAME)
         assert service.setting("language") == "en"
         exchange = CommuneExchange(service)
-        assert exchange.pinned_office().root.fingerprint == office.root_fingerprint()
+        assert exchange.pinned_office().root.fingerprint == keys_office.root_fingerprint()
         exchange.unlock(PASS_SIGNING)  # the signing key opens with the chosen passphrase
         accounts = Accounts(service)
         assert {(u.username, u.roles) for u in accounts.users()} == {
@@ -105,7 +76,7 @@ def test_set_up_commune_end_to_end(answers, data_dir, office, clock, tmp_path):
         accounts.sign_in("chu_tich", LEADER.password)
         fingerprint = exchange.export_enrollment(tmp_path / "enrollment.json")
         assert fingerprint == exchange.unlock(PASS_SIGNING).public.fingerprint
-        assert office.enroll(tmp_path / "enrollment.json", fingerprint) == "24751"
+        assert keys_office.enroll(tmp_path / "enrollment.json", fingerprint) == "24751"
     finally:
         service.close()
     with pytest.raises(StateError) as caught:

@@ -12,7 +12,7 @@ import pypdfium2 as pdfium
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QPushButton
 
 from cds_desktop.core.errors import InputError, PermissionDeniedError
 from cds_desktop.core.i18n import translate
@@ -22,6 +22,7 @@ from cds_desktop.core.services.commune.enrollment_letter import write_enrollment
 from cds_desktop.core.services.commune.exchange import CommuneExchange
 from cds_desktop.core.services.office.service import OfficeService
 from cds_desktop.core.services.roles import Principal, Role
+from cds_desktop.ui.commune.approve_dialog import ERROR_STYLE
 from cds_desktop.ui.commune.keys_dialog import KeysDialog
 from cds_desktop.ui.commune.keys_office import ConfirmOfficeDialog
 from tests.core.exchange.conftest import PASS_COMMUNE, PASS_OFFICE, office  # noqa: F401 - fixture
@@ -297,3 +298,22 @@ def QMessageBoxType():  # noqa: N802 - a type, looked up when the test runs
     from PySide6.QtWidgets import QMessageBox
 
     return QMessageBox
+
+
+def test_the_folder_dialog_saves_the_enrolment_file_and_a_folder_that_cannot_take_it_is_said_in_red(
+        qtbot, window, commune_key, tmp_path):
+    dialog = open_keys(qtbot, window)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    chooser = dialog.choose_export_folder()
+    assert chooser.objectName() == "enrollment_folder_dialog" and chooser.fileMode() == QFileDialog.FileMode.Directory
+    chooser.fileSelected.emit(str(usb))  # as choosing the folder does
+    assert [p.name for p in usb.iterdir()] == ["dang-ky-khoa-24751.json"] and commune_key in dialog.message.text()
+    assert dialog.message.styleSheet() == ""
+    chooser.close()
+    not_a_folder = tmp_path / "ghi-chu.txt"
+    not_a_folder.write_text("x", encoding="utf-8")
+    with qtbot.waitSignal(window.workspace.notice) as notice:
+        assert dialog.export_to(not_a_folder) is None
+    assert notice.args[1] is True and notice.args[0] == dialog.message.text() and "ghi-chu.txt" in notice.args[0]
+    assert dialog.message.styleSheet() == ERROR_STYLE and not_a_folder.read_text(encoding="utf-8") == "x"

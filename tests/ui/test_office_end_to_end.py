@@ -43,8 +43,8 @@ from tests.core.exchange.conftest import PASS_OFFICE
 from tests.ui.keyboard import type_text
 from tests.ui.test_office_inbox import type_passphrase, wait_done
 from tests.ui.test_office_submission import decide  # its dialog is the window's child: decide(qtbot, window, …)
-from tests.ui.test_setup_wizard import _type_user
-from tests.ui.test_setup_wizard_office import _press, _to_office_identity, make_wizard  # noqa: F401 - fixture
+from support.set_up import make_wizard, press as _press, to_office_identity as _to_office_identity  # noqa: F401
+from support.set_up import type_user as _type_user
 
 VN = dt.timezone(dt.timedelta(hours=7))
 PLAN, Q3 = "dak-rlap-2023", "2023Q3"  # the built-in plan; the third quarter is due before 03/09/2023

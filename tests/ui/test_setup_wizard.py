@@ -8,91 +8,43 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QWizard
+from PySide6.QtWidgets import QFileDialog, QWizard
 
 from cds_desktop.core.i18n import translate
-from cds_desktop.core.paths import DataDir
-from cds_desktop.core.plans.loader import PlanCatalog
 from cds_desktop.core.services.accounts import Accounts
 from cds_desktop.core.services.commune.exchange import CommuneExchange
-from cds_desktop.core.services.office.service import OfficeService
 from cds_desktop.core.services.roles import Role
 from cds_desktop.core.services.setup import needs_setup
-from cds_desktop.ui.shell.qt_translator import QtLanguage
 from cds_desktop.ui.setup_wizard.kind_page import Kind
-from cds_desktop.ui.setup_wizard.wizard import Page, SetupWizard
+from cds_desktop.ui.setup_wizard.wizard import Page
+from support.set_up import (  # noqa: F401 - fixtures
+    BACK,
+    FINISH,
+    NEXT,
+    OFFICE_NAME,
+    keys_office,
+    make_wizard,
+    org_keys,
+    SIGNING_PASSPHRASE,
+    press,
+    type_user,
+)
 from tests.ui.layout_checks import assert_no_clipped_text
 from tests.ui.test_translations import _untranslated, _visible_texts
-
-OFFICE_NAME = "Sở Khoa học và Công nghệ tỉnh Lâm Đồng"
-PASS_OFFICE = "mật khẩu sở KHCN 2025"
-PASSPHRASE = "Cau mat khau rat dai cua xa Nhan Co 2025"  # typed: ASCII
-NEXT, BACK, FINISH = QWizard.WizardButton.NextButton, QWizard.WizardButton.BackButton, QWizard.WizardButton.FinishButton
-
-
-@pytest.fixture(scope="module")
-def office_keys(tmp_path_factory):
-    """A receiving office's key file made by the real OfficeService, with two communes, and its fingerprint."""
-    folder = tmp_path_factory.mktemp("office")
-    office = OfficeService(DataDir(folder / "data"), PlanCatalog.builtin())
-    try:
-        office.init_office("68", OFFICE_NAME, "province", PASS_OFFICE)
-        communes = folder / "communes.csv"
-        communes.write_text("code,name,province\n24751,Xã Nhân Cơ,68\n24752,Phường Bắc Gia Nghĩa,68\n",
-                            encoding="utf-8-sig")
-        office.import_communes(communes)
-        office.export_keys(folder / "org-keys.json", PASS_OFFICE)
-        return folder / "org-keys.json", office.root_fingerprint()
-    finally:
-        office.close()
-
-
-@pytest.fixture
-def make_wizard(qtbot, tmp_path, clock):
-    made = []
-
-    def make(language: str = "vi") -> SetupWizard:
-        qt_language = QtLanguage(QApplication.instance())
-        qt_language.apply(language)
-        wizard = SetupWizard(DataDir(tmp_path / "commune"), qt_language, clock=clock)
-        qtbot.addWidget(wizard)
-        wizard.show()
-        made.append((wizard, qt_language))
-        return wizard
-
-    yield make
-    for wizard, qt_language in made:
-        wizard.tasks.wait()
-        if wizard.service is not None:
-            wizard.service.close()
-        qt_language.apply("en")
-
-
-def _press(wizard: SetupWizard, which=NEXT) -> None:
-    wizard.button(which).click()
-
 
 def _choose_keys(wizard, monkeypatch, path: Path) -> None:
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *args, **kwargs: (str(path), "")))
     wizard.office_page.choose.click()
 
 
-def _type_user(qtbot, form, username, name, roles, password, repeat=None) -> None:
-    qtbot.keyClicks(form.username, username)
-    qtbot.keyClicks(form.display_name, name)
-    for role in roles:
-        form.roles.boxes[role].click()
-    qtbot.keyClicks(form.password.first, password)
-    qtbot.keyClicks(form.password.repeat, password if repeat is None else repeat)
-
-
-def test_typing_through_the_wizard_makes_a_working_installation(qtbot, make_wizard, office_keys, monkeypatch):
-    keys, fingerprint = office_keys
+def test_typing_through_the_wizard_makes_a_working_installation(qtbot, make_wizard, keys_office, org_keys,
+                                                                 monkeypatch):
+    keys, fingerprint = org_keys, keys_office.root_fingerprint()
     wizard = make_wizard()
     assert wizard.currentId() == Page.LANGUAGE and wizard.language_page.language() == "vi"
     qtbot.keyClick(wizard, Qt.Key.Key_Return)  # Next is the default button: usable from the keyboard
     assert wizard.currentId() == Page.KIND and wizard.kind() is Kind.COMMUNE
-    _press(wizard)
+    press(wizard)
 
     assert wizard.currentId() == Page.OFFICE and not wizard.button(NEXT).isEnabled()
     _choose_keys(wizard, monkeypatch, keys)
@@ -102,7 +54,7 @@ def test_typing_through_the_wizard_makes_a_working_installation(qtbot, make_wiza
     assert not wizard.button(NEXT).isEnabled()  # not before the fingerprint was confirmed by phone
     page.confirmed.click()
     assert wizard.button(NEXT).isEnabled()
-    _press(wizard)
+    press(wizard)
 
     identity = wizard.identity_page
     assert wizard.currentId() == Page.IDENTITY and identity.pick.count() == 2
@@ -110,7 +62,7 @@ def test_typing_through_the_wizard_makes_a_working_installation(qtbot, make_wiza
     assert identity.pick.count() == 1
     identity.pick.setCurrentRow(0)
     assert (identity.province_code(), identity.commune_code.text(), identity.name.text()) == ("68", "24751", "Xã Nhân Cơ")
-    _press(wizard)
+    press(wizard)
 
     report = wizard.report_page.fields
     assert wizard.currentId() == Page.REPORT
@@ -121,33 +73,33 @@ def test_typing_through_the_wizard_makes_a_working_installation(qtbot, make_wiza
     qtbot.keyClicks(report.number_suffix, "BC-UBND-NC")
     assert "Số: 12/BC-UBND-NC" in report.number_example.text()
     report.signer_name.setText("Nguyễn Văn Chủ")  # keyClicks types ASCII only
-    _press(wizard)
+    press(wizard)
 
     accounts = wizard.accounts_page
     assert wizard.currentId() == Page.ACCOUNTS
-    _type_user(qtbot, accounts.form, "chu.tich", "Nguyen Van Chu", (Role.LEADER, Role.ADMIN), "Chu tich xa 2025!")
+    type_user(qtbot, accounts.form, "chu.tich", "Nguyen Van Chu", (Role.LEADER, Role.ADMIN), "Chu tich xa 2025!")
     assert accounts.form.password.hint.text()
     accounts.add.click()
     assert accounts.table.rowCount() == 1 and accounts.form.blank()
-    _type_user(qtbot, accounts.form, "can.bo", "Le Thi Can", (Role.OFFICER,), "Can bo nhap lieu 2025")
-    _press(wizard)  # what is still in the form is added first
+    type_user(qtbot, accounts.form, "can.bo", "Le Thi Can", (Role.OFFICER,), "Can bo nhap lieu 2025")
+    press(wizard)  # what is still in the form is added first
     assert [user.username for user in accounts.users] == ["chu.tich", "can.bo"]
 
     key = wizard.key_page
     assert wizard.currentId() == Page.KEY
-    qtbot.keyClicks(key.passphrase.first, PASSPHRASE)
-    qtbot.keyClicks(key.passphrase.repeat, PASSPHRASE)
-    _press(wizard)
+    qtbot.keyClicks(key.passphrase.first, SIGNING_PASSPHRASE)
+    qtbot.keyClicks(key.passphrase.repeat, SIGNING_PASSPHRASE)
+    press(wizard)
 
     assert wizard.currentId() == Page.SUMMARY
     summary = wizard.summary_page.values
     assert "Xã Nhân Cơ" in summary["unit"].text() and "Lâm Đồng" in summary["unit"].text()
     assert OFFICE_NAME in summary["office"].text()
     assert "chu.tich" in summary["accounts"].text() and "can.bo" in summary["accounts"].text()
-    _press(wizard, FINISH)
+    press(wizard, FINISH)
     qtbot.waitUntil(lambda: wizard.service is not None, timeout=30000)
     assert wizard.summary_page.enrollment.isVisible()  # the enrolment step (test_setup_wizard_enrollment.py)
-    _press(wizard, FINISH)
+    press(wizard, FINISH)
     assert wizard.result() == QWizard.DialogCode.Accepted
 
     service = wizard.service
@@ -167,8 +119,8 @@ def test_typing_through_the_wizard_makes_a_working_installation(qtbot, make_wiza
 
 def test_a_file_that_is_not_a_key_file_is_refused_on_the_page(qtbot, make_wizard, tmp_path, monkeypatch):
     wizard = make_wizard()
-    _press(wizard)
-    _press(wizard)
+    press(wizard)
+    press(wizard)
     not_keys = tmp_path / "ghi-chu.json"
     not_keys.write_text('{"ghi chu": "không phải tệp khóa"}', encoding="utf-8")
     _choose_keys(wizard, monkeypatch, not_keys)
@@ -178,18 +130,18 @@ def test_a_file_that_is_not_a_key_file_is_refused_on_the_page(qtbot, make_wizard
 
 
 def _to_accounts(qtbot, wizard) -> None:
-    _press(wizard)
-    _press(wizard)
+    press(wizard)
+    press(wizard)
     wizard.office_page.skip.click()
-    _press(wizard)
+    press(wizard)
     identity = wizard.identity_page
     assert not identity.pick.isVisible()  # no key file: nothing to pick from
     identity.province.setCurrentIndex(identity.province.findData("68"))
     qtbot.keyClicks(identity.commune_code, "24751")
     identity.name.setText("Xã Nhân Cơ")
-    _press(wizard)
+    press(wizard)
     assert wizard.currentId() == Page.REPORT and wizard.report_page.fields.recipients.toPlainText() == ""  # no office
-    _press(wizard)
+    press(wizard)
     assert wizard.currentId() == Page.ACCOUNTS
 
 
@@ -197,22 +149,22 @@ def test_mismatched_passwords_and_passphrases_block_next_with_a_visible_message(
     wizard = make_wizard()
     _to_accounts(qtbot, wizard)
     accounts = wizard.accounts_page
-    _type_user(qtbot, accounts.form, "chu.tich", "Nguyen Van Chu", (Role.LEADER, Role.ADMIN), "Chu tich xa 2025!",
+    type_user(qtbot, accounts.form, "chu.tich", "Nguyen Van Chu", (Role.LEADER, Role.ADMIN), "Chu tich xa 2025!",
                repeat="Chu tich xa 2024!")
-    _press(wizard)
+    press(wizard)
     assert wizard.currentId() == Page.ACCOUNTS
     assert accounts.error.isVisible() and accounts.error.text() == translate("ui.user.password_mismatch")
     accounts.form.password.repeat.setText("Chu tich xa 2025!")
-    _press(wizard)
+    press(wizard)
     key = wizard.key_page
     assert wizard.currentId() == Page.KEY
-    qtbot.keyClicks(key.passphrase.first, PASSPHRASE)
-    qtbot.keyClicks(key.passphrase.repeat, PASSPHRASE + "!")
-    _press(wizard)
+    qtbot.keyClicks(key.passphrase.first, SIGNING_PASSPHRASE)
+    qtbot.keyClicks(key.passphrase.repeat, SIGNING_PASSPHRASE + "!")
+    press(wizard)
     assert wizard.currentId() == Page.KEY
     assert key.error.isVisible() and key.error.text()
-    key.passphrase.repeat.setText(PASSPHRASE)
-    _press(wizard)
+    key.passphrase.repeat.setText(SIGNING_PASSPHRASE)
+    press(wizard)
     assert wizard.currentId() == Page.SUMMARY
     assert translate("ui.setup.summary.office_missing") == wizard.summary_page.values["office"].text()
 
@@ -221,23 +173,23 @@ def test_accounts_need_an_administrator_and_a_leader(qtbot, make_wizard):
     wizard = make_wizard()
     _to_accounts(qtbot, wizard)
     accounts = wizard.accounts_page
-    _type_user(qtbot, accounts.form, "quan.tri", "Nguyen Van Quan", (Role.ADMIN,), "Quan tri vien 2025!")
-    _press(wizard)
+    type_user(qtbot, accounts.form, "quan.tri", "Nguyen Van Quan", (Role.ADMIN,), "Quan tri vien 2025!")
+    press(wizard)
     assert wizard.currentId() == Page.ACCOUNTS and accounts.error.isVisible() and accounts.error.text()
     assert [user.username for user in accounts.users] == ["quan.tri"]
 
 
 def test_a_bad_commune_code_is_refused_on_the_page(qtbot, make_wizard):
     wizard = make_wizard()
-    _press(wizard)
-    _press(wizard)
+    press(wizard)
+    press(wizard)
     wizard.office_page.skip.click()
-    _press(wizard)
+    press(wizard)
     identity = wizard.identity_page
     identity.province.setCurrentIndex(identity.province.findData("68"))
     qtbot.keyClicks(identity.commune_code, "247")
     identity.name.setText("Xã Nhân Cơ")
-    _press(wizard)
+    press(wizard)
     assert wizard.currentId() == Page.IDENTITY and identity.error.isVisible() and identity.error.text()
 
 
@@ -248,16 +200,16 @@ def test_choosing_english_switches_the_wizard_at_once(qtbot, make_wizard):
     assert wizard.windowTitle() == "Set up CDS Desktop"
     assert wizard.language_page.title() == "Language"
     assert wizard.button(NEXT).text() == "&Next >"
-    _press(wizard)
+    press(wizard)
     assert wizard.kind_page.commune.text().startswith("A &commune")
-    _press(wizard, BACK)
+    press(wizard, BACK)
     wizard.findChild(type(wizard.language_page.group.buttons()[0]), "language_vi").click()
     assert wizard.button(NEXT).text() == "&Tiếp >" and wizard.language_page.title() == "Ngôn ngữ"
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
-def test_every_wizard_page_is_translated(qtbot, make_wizard, office_keys, monkeypatch, language):
-    keys, fingerprint = office_keys
+def test_every_wizard_page_is_translated(qtbot, make_wizard, keys_office, org_keys, monkeypatch, language):
+    keys, fingerprint = org_keys, keys_office.root_fingerprint()
     wizard = make_wizard("vi")
     wizard.findChild(type(wizard.language_page.group.buttons()[0]), f"language_{language}").click()
     data = {fingerprint, OFFICE_NAME, "Xã Nhân Cơ", "Phường Bắc Gia Nghĩa", "Lâm Đồng", "chu.tich", "Nguyen Van Chu",
@@ -271,24 +223,24 @@ def test_every_wizard_page_is_translated(qtbot, make_wizard, office_keys, monkey
         wizard.grab().save(f"/tmp/firstrun/wizard-{wizard.currentId()}-{name}-{language}.png")
 
     look("language")
-    _press(wizard)
+    press(wizard)
     look("kind")
     wizard.kind_page.office.click()
     look("kind-office")
     wizard.kind_page.commune.click()
-    _press(wizard)
+    press(wizard)
     look("office-empty")
     _choose_keys(wizard, monkeypatch, keys)
     wizard.office_page.confirmed.click()
     look("office")
-    _press(wizard)
+    press(wizard)
     wizard.identity_page.pick.setCurrentRow(0)
     look("identity")
-    _press(wizard)
+    press(wizard)
     wizard.report_page.fields.signer_name.setText("Nguyen Van Chu")
     look("report")
-    _press(wizard)
-    _type_user(qtbot, wizard.accounts_page.form, "chu.tich", "Nguyen Van Chu", (Role.LEADER, Role.ADMIN),
+    press(wizard)
+    type_user(qtbot, wizard.accounts_page.form, "chu.tich", "Nguyen Van Chu", (Role.LEADER, Role.ADMIN),
                "Chu tich xa 2025!")
     wizard.accounts_page.add.click()
     wizard.accounts_page.form.username.setText("can.bo")
@@ -296,13 +248,13 @@ def test_every_wizard_page_is_translated(qtbot, make_wizard, office_keys, monkey
     wizard.accounts_page.add.click()  # refused: shown on the page
     look("accounts")
     wizard.accounts_page.form.clear()
-    _press(wizard)
+    press(wizard)
     wizard.key_page.passphrase.first.setText("mật khẩu")
-    _press(wizard)  # refused: shown on the page
+    press(wizard)  # refused: shown on the page
     look("key")
-    wizard.key_page.passphrase.first.setText(PASSPHRASE)
-    wizard.key_page.passphrase.repeat.setText(PASSPHRASE)
-    _press(wizard)
+    wizard.key_page.passphrase.first.setText(SIGNING_PASSPHRASE)
+    wizard.key_page.passphrase.repeat.setText(SIGNING_PASSPHRASE)
+    press(wizard)
     assert wizard.currentId() == Page.SUMMARY
     look("summary")
     assert len(texts) > 60
@@ -310,11 +262,11 @@ def test_every_wizard_page_is_translated(qtbot, make_wizard, office_keys, monkey
 
 
 def test_the_keyboard_goes_from_the_search_into_the_list_and_enter_on_the_key_page_is_next(
-        qtbot, make_wizard, office_keys, monkeypatch):
-    keys, _fingerprint = office_keys
+        qtbot, make_wizard, keys_office, org_keys, monkeypatch):
+    keys = org_keys
     wizard = make_wizard()
-    _press(wizard)
-    _press(wizard)
+    press(wizard)
+    press(wizard)
     opened = []
     monkeypatch.setattr(QFileDialog, "getOpenFileName",
                         staticmethod(lambda *args, **kwargs: opened.append(1) or (str(keys), "")))

@@ -9,15 +9,9 @@ from PySide6.QtWidgets import QWizard
 
 from cds_desktop.core.services.commune.exchange import CommuneExchange
 from cds_desktop.core.services.roles import Role
+from support.set_up import FINISH, SIGNING_PASSPHRASE, make_wizard, press, type_user  # noqa: F401 - fixture
 from tests.core.exchange.conftest import office  # noqa: F401 - fixture
 from tests.ui.layout_checks import assert_no_clipped_text
-from tests.ui.test_setup_wizard import (  # noqa: F401 - fixtures
-    FINISH,
-    PASSPHRASE,
-    _press,
-    _type_user,
-    make_wizard,
-)
 from tests.ui.test_translations import _untranslated, _visible_texts
 from cds_desktop.ui.setup_wizard.wizard import Page
 
@@ -26,26 +20,26 @@ ADMIN_PASSWORD = "Chu tich xa 2025!"
 
 def set_up_without_office_keys(qtbot, wizard) -> None:
     """Through the pages with the office's key file left for later, then Finish."""
-    _press(wizard)
-    _press(wizard)
+    press(wizard)
+    press(wizard)
     wizard.office_page.skip.click()  # "I'll import it later"
-    _press(wizard)
+    press(wizard)
     identity = wizard.identity_page
     identity.province.setCurrentIndex(max(0, identity.province.findData("68")))
     identity.commune_code.setText("24751")
     identity.name.setText("Xã Nhân Cơ")
-    _press(wizard)
+    press(wizard)
     wizard.report_page.fields.signer_name.setText("Nguyen Van Chu")  # the report's details
-    _press(wizard)
-    _type_user(qtbot, wizard.accounts_page.form, "chu.tich", "Nguyen Van Chu", (Role.LEADER, Role.ADMIN),
+    press(wizard)
+    type_user(qtbot, wizard.accounts_page.form, "chu.tich", "Nguyen Van Chu", (Role.LEADER, Role.ADMIN),
                ADMIN_PASSWORD)
-    _press(wizard)
-    wizard.key_page.passphrase.first.setText(PASSPHRASE)
-    wizard.key_page.passphrase.repeat.setText(PASSPHRASE)
-    _press(wizard)
+    press(wizard)
+    wizard.key_page.passphrase.first.setText(SIGNING_PASSPHRASE)
+    wizard.key_page.passphrase.repeat.setText(SIGNING_PASSPHRASE)
+    press(wizard)
     assert wizard.currentId() == Page.SUMMARY
     assert not wizard.summary_page.enrollment.isVisible()  # nothing to send before the key exists
-    _press(wizard, FINISH)
+    press(wizard, FINISH)
     qtbot.waitUntil(lambda: wizard.service is not None, timeout=30000)
 
 
@@ -74,7 +68,7 @@ def test_the_last_step_shows_the_fingerprint_and_saves_the_enrolment_file(qtbot,
     assert office.enrollment_claims(out) == ("24751", "Xã Nhân Cơ", fingerprint, False)
     assert office.enroll(out, fingerprint) == "24751"
 
-    _press(wizard, FINISH)
+    press(wizard, FINISH)
     assert wizard.result() == QWizard.DialogCode.Accepted
 
 

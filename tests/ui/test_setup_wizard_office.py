@@ -4,62 +4,30 @@ translated and nothing clipped in Vietnamese and English."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QWizard
 
 from cds_desktop.core.communes_list import communes_of, official_list
 from cds_desktop.core.i18n import translate
-from cds_desktop.core.paths import DataDir
 from cds_desktop.core.provinces import provinces
 from cds_desktop.core.services.accounts import Accounts
 from cds_desktop.core.services.office.service import OfficeService
 from cds_desktop.core.services.roles import Role
 from cds_desktop.core.storage.peek import FolderKind, folder_kind
-from cds_desktop.ui.setup_wizard.kind_page import Kind
-from cds_desktop.ui.setup_wizard.wizard import Page, SetupWizard
-from cds_desktop.ui.shell.qt_translator import QtLanguage
+from cds_desktop.ui.setup_wizard.wizard import Page
+from support.set_up import (  # noqa: F401 - fixture
+    FINISH,
+    OFFICE_NAME,
+    make_wizard,
+    press,
+    to_office_identity,
+    type_user,
+)
 from tests.ui.layout_checks import assert_no_clipped_text
-from tests.ui.test_setup_wizard import _type_user
 from tests.ui.test_translations import _untranslated, _visible_texts
 
-OFFICE_NAME = "Sở Khoa học và Công nghệ tỉnh Lâm Đồng"
 PASSPHRASE = "Khoa cua So KHCN Lam Dong 2025"
-NEXT, BACK, FINISH = QWizard.WizardButton.NextButton, QWizard.WizardButton.BackButton, QWizard.WizardButton.FinishButton
-
-
-@pytest.fixture
-def make_wizard(qtbot, tmp_path, clock):
-    made = []
-
-    def make(language: str = "vi") -> SetupWizard:
-        qt_language = QtLanguage(QApplication.instance())
-        qt_language.apply(language)
-        wizard = SetupWizard(DataDir(tmp_path / "office"), qt_language, clock=clock)
-        qtbot.addWidget(wizard)
-        wizard.show()
-        made.append((wizard, qt_language))
-        return wizard
-
-    yield make
-    for wizard, qt_language in made:
-        wizard.tasks.wait()
-        if wizard.service is not None:
-            wizard.service.close()
-        qt_language.apply("en")
-
-
-def _press(wizard: SetupWizard, which=NEXT) -> None:
-    wizard.button(which).click()
-
-
-def _to_office_identity(wizard: SetupWizard) -> None:
-    _press(wizard)
-    wizard.kind_page.office.click()
-    _press(wizard)
-    assert wizard.currentId() == Page.OFFICE_IDENTITY and wizard.kind() is Kind.OFFICE
 
 
 def _shown_codes(picker) -> list[str]:
@@ -68,13 +36,13 @@ def _shown_codes(picker) -> list[str]:
 
 def test_typing_through_the_office_branch_makes_a_working_office(qtbot, make_wizard):
     wizard = make_wizard()
-    _to_office_identity(wizard)
+    to_office_identity(wizard)
     identity = wizard.office_identity_page
     identity.province.lineEdit().setText("Lâm Đồng")  # typed (QTest types ASCII only)
     assert identity.province_code() == "68"
     assert identity.code.text() == "68" and identity.code.isReadOnly()  # a province office: its province's code
     identity.name.setText(OFFICE_NAME)
-    _press(wizard)
+    press(wizard)
 
     communes = wizard.office_communes_page
     picker = communes.picker
@@ -83,7 +51,7 @@ def test_typing_through_the_office_branch_makes_a_working_office(qtbot, make_wiz
     assert picker.count.text() == "Đã chọn 124/124 xã"
     assert official_list().source in communes.source.text()
     picker.none.click()
-    _press(wizard)
+    press(wizard)
     assert wizard.currentId() == Page.OFFICE_COMMUNES and communes.error.isVisible()
     assert communes.error.text() == translate("error.office.no_commune_chosen")
     qtbot.keyClicks(picker.search, "gia nghia")  # without tone marks
@@ -96,36 +64,36 @@ def test_typing_through_the_office_branch_makes_a_working_office(qtbot, make_wiz
     picker.view.setCurrentIndex(picker.shown.index(0, 0))
     qtbot.keyClick(picker.view, Qt.Key.Key_Space)  # ticked from the keyboard
     assert picker.count.text() == "Đã chọn 4/124 xã" and not communes.error.isVisible()
-    _press(wizard)
+    press(wizard)
 
     accounts = wizard.office_accounts_page
     assert wizard.currentId() == Page.OFFICE_ACCOUNTS
     assert set(accounts.form.roles.boxes) == {Role.CLERK, Role.HEAD, Role.ADMIN}  # the office's roles
-    _type_user(qtbot, accounts.form, "quan.tri", "Tran Van Quan", (Role.ADMIN,), "Quan tri so KHCN 2025")
+    type_user(qtbot, accounts.form, "quan.tri", "Tran Van Quan", (Role.ADMIN,), "Quan tri so KHCN 2025")
     accounts.add.click()
-    _press(wizard)
+    press(wizard)
     assert wizard.currentId() == Page.OFFICE_ACCOUNTS
     assert accounts.error.text() == translate("error.setup.no_head")
-    _type_user(qtbot, accounts.form, "truong.phong", "Nguyen Thi Truong", (Role.HEAD,), "Truong phong 2025!")
+    type_user(qtbot, accounts.form, "truong.phong", "Nguyen Thi Truong", (Role.HEAD,), "Truong phong 2025!")
     accounts.add.click()
-    _type_user(qtbot, accounts.form, "van.thu", "Le Van Thu", (Role.CLERK,), "Van thu so KHCN 2025")
-    _press(wizard)  # what is still in the form is added first
+    type_user(qtbot, accounts.form, "van.thu", "Le Van Thu", (Role.CLERK,), "Van thu so KHCN 2025")
+    press(wizard)  # what is still in the form is added first
 
     key = wizard.office_key_page
     assert wizard.currentId() == Page.OFFICE_KEY
     qtbot.keyClicks(key.passphrase.first, PASSPHRASE)
     qtbot.keyClicks(key.passphrase.repeat, PASSPHRASE + "!")
-    _press(wizard)
+    press(wizard)
     assert wizard.currentId() == Page.OFFICE_KEY and key.error.isVisible()
     key.passphrase.repeat.setText(PASSPHRASE)
-    _press(wizard)
+    press(wizard)
 
     assert wizard.currentId() == Page.OFFICE_SUMMARY
     summary = wizard.office_summary_page.values
     assert OFFICE_NAME in summary["receiving_office"].text() and "cấp tỉnh" in summary["receiving_office"].text()
     assert summary["communes"].text().startswith("4 xã của Lâm Đồng")
     assert "van.thu" in summary["accounts"].text() and "Chuyên viên tiếp nhận" in summary["accounts"].text()
-    _press(wizard, FINISH)
+    press(wizard, FINISH)
     qtbot.waitUntil(lambda: wizard.result() == QWizard.DialogCode.Accepted, timeout=60000)
 
     office = wizard.service
@@ -148,24 +116,24 @@ def test_a_district_office_reads_its_communes_from_a_csv_file(qtbot, make_wizard
                         encoding="utf-8-sig")
     wizard = make_wizard("en")
     wizard.findChild(type(wizard.language_page.group.buttons()[0]), "language_en").click()
-    _to_office_identity(wizard)
+    to_office_identity(wizard)
     identity = wizard.office_identity_page
     identity.district_level.click()
     assert not identity.code.isReadOnly()
-    _press(wizard)
+    press(wizard)
     assert identity.error.text() == translate("ui.setup.identity.province_missing", "en")
     identity.province.choose("68")
     qtbot.keyClicks(identity.code, "67")
     identity.name.setText("Phòng Văn hóa - Thông tin")
-    _press(wizard)
+    press(wizard)
     assert wizard.currentId() == Page.OFFICE_IDENTITY and "3 digits" in identity.error.text()
     qtbot.keyClicks(identity.code, "2")
-    _press(wizard)
+    press(wizard)
 
     communes = wizard.office_communes_page
     assert communes.picker.model.ticked_codes() == ()  # none, for a district office
     communes.from_file.click()
-    _press(wizard)
+    press(wizard)
     assert communes.error.text() == translate("ui.office_setup.communes.file_missing", "en")
     broken = tmp_path / "broken.csv"
     broken.write_bytes("code,name\n24751,Xã Nhân Cơ\n".encode("utf-8"))
@@ -175,18 +143,18 @@ def test_a_district_office_reads_its_communes_from_a_csv_file(qtbot, make_wizard
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(csv_file), "")))
     communes.choose.click()
     assert not communes.error.isVisible() and "2 communes" in communes.file.text()
-    _press(wizard)
+    press(wizard)
 
     both = wizard.office_accounts_page
-    _type_user(qtbot, both.form, "lanh.dao", "Pham Van Lanh", (Role.ADMIN, Role.HEAD), "Lanh dao phong 2025")
-    _press(wizard)
+    type_user(qtbot, both.form, "lanh.dao", "Pham Van Lanh", (Role.ADMIN, Role.HEAD), "Lanh dao phong 2025")
+    press(wizard)
     key = wizard.office_key_page
     key.passphrase.first.setText(PASSPHRASE)
     key.passphrase.repeat.setText(PASSPHRASE)
-    _press(wizard)
+    press(wizard)
     assert wizard.currentId() == Page.OFFICE_SUMMARY
     assert str(csv_file) in wizard.office_summary_page.values["communes"].text()
-    _press(wizard, FINISH)
+    press(wizard, FINISH)
     qtbot.waitUntil(lambda: wizard.result() == QWizard.DialogCode.Accepted, timeout=60000)
     office = wizard.service
     identity_row = office.require_identity()
@@ -208,35 +176,35 @@ def test_every_office_page_is_translated_and_nothing_is_clipped(qtbot, make_wiza
         texts.extend(_visible_texts(wizard))
         assert_no_clipped_text(wizard)
 
-    _to_office_identity(wizard)
+    to_office_identity(wizard)
     look()
     wizard.office_identity_page.province.choose("79")  # Thành phố Hồ Chí Minh: the longest list (168)
     wizard.office_identity_page.name.setText(OFFICE_NAME)
-    _press(wizard)
+    press(wizard)
     look()
     wizard.office_communes_page.picker.none.click()
-    _press(wizard)  # refused: shown on the page
+    press(wizard)  # refused: shown on the page
     look()
     wizard.office_communes_page.from_file.click()
     look()
     wizard.office_communes_page.from_list.click()
     wizard.office_communes_page.picker.all.click()
-    _press(wizard)
-    _type_user(qtbot, wizard.office_accounts_page.form, "quan.tri", "Tran Van Quan", (Role.ADMIN,),
+    press(wizard)
+    type_user(qtbot, wizard.office_accounts_page.form, "quan.tri", "Tran Van Quan", (Role.ADMIN,),
                "Quan tri so KHCN 2025")
     wizard.office_accounts_page.add.click()
-    _press(wizard)  # refused: no head
+    press(wizard)  # refused: no head
     look()
-    _type_user(qtbot, wizard.office_accounts_page.form, "truong.phong", "Tran Van Quan", (Role.HEAD,),
+    type_user(qtbot, wizard.office_accounts_page.form, "truong.phong", "Tran Van Quan", (Role.HEAD,),
                "Truong phong 2025!")
     data.add("truong.phong")
-    _press(wizard)
+    press(wizard)
     wizard.office_key_page.passphrase.first.setText("ngắn")
-    _press(wizard)  # refused
+    press(wizard)  # refused
     look()
     wizard.office_key_page.passphrase.first.setText(PASSPHRASE)
     wizard.office_key_page.passphrase.repeat.setText(PASSPHRASE)
-    _press(wizard)
+    press(wizard)
     assert wizard.currentId() == Page.OFFICE_SUMMARY
     look()
     assert len(texts) > 60

@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer
 from pydantic_core import PydanticCustomError
 
 from cds_desktop.core.bundle.canonical import Document
-from cds_desktop.core.plans.model import period_pattern
+from cds_desktop.core.plans.schedule import period_pattern
 from cds_desktop.core.text import is_nfc
 
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"

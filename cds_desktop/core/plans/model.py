@@ -8,72 +8,31 @@ Vocabulary:
 - *task*: a piece of work with a lead agency, partners and a deadline; a task may have sub-tasks
   (e.g. "3a", "3b"), in which case only the sub-tasks are reported on;
 - *group*: a section of the source document, holding indicators and/or tasks in document order;
-- *schedule*: the reporting periods (year, half-year, quarter) and the deadline rule of each.
+- *schedule*: the reporting periods (year, half-year, quarter) and the deadline rule of each (its models and
+  the periods it makes are in ``schedule.py``).
 
 Validation problems found by the model's own rules are raised as ``PlanProblem`` (a ``ValueError``
 carrying a message id, its parameters and the field it is about), so that the loader can name the exact
-field and say what is wrong in Vietnamese and English.
+field and say what is wrong in Vietnamese and English. ``PlanProblem``, ``LocalizedText``, ``Level`` and
+``CODE_PATTERN`` are defined in ``common.py`` (the schedule uses them too) and are part of this module's vocabulary:
+the many callers import them from here.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-import re
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Iterator, Literal
+from typing import Annotated, Iterator, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from cds_desktop.core.i18n import translate
-from cds_desktop.core.period_ids import PERIOD_ID
-from cds_desktop.core.text import nfc
+from cds_desktop.core.plans.common import CODE_PATTERN, FrozenModel, Level, LocalizedText, PlanProblem
+from cds_desktop.core.plans.schedule import Schedule
 
 PLAN_FORMAT_VERSION = 1
-CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
-
-
-class PlanProblem(ValueError):
-    """A rule of the plan format is broken.
-
-    ``message_id`` names a template in the message catalogs (``plan.problem.*``), ``params`` fill it, and
-    ``loc`` is the path of the offending field relative to the model being validated (e.g. ``("low",)``
-    inside a target, or ``("groups", 1, "indicators", 0, "code")`` inside a plan).
-    """
-
-    def __init__(self, message_id: str, loc: tuple[str | int, ...] = (), **params: Any) -> None:
-        self.message_id = message_id
-        self.loc = loc
-        self.params = params
-        super().__init__(translate(message_id, "en", **params))
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class LocalizedText(_Frozen):
-    """A text in Vietnamese (as written in the source) and English."""
-
-    vi: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-
-    @field_validator("vi", "en")
-    @classmethod
-    def _normalize(cls, value: str) -> str:
-        return nfc(value).strip()
-
-    def get(self, language: str) -> str:
-        return self.en if language == "en" else self.vi
-
-
-class Level(StrEnum):
-    """Government levels a target or task can apply to."""
-
-    PROVINCE = "province"
-    DISTRICT = "district"
-    COMMUNE = "commune"
 
 
 class IndicatorKind(StrEnum):
@@ -123,7 +82,7 @@ class Comparator(StrEnum):
         return {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "eq": "=", "range": "–"}[self.value]
 
 
-class Target(_Frozen):
+class Target(FrozenModel):
     """A target: a comparator with a value (or a low–high range), in percent for ratios.
 
     For a yes/no indicator the target is ``eq`` 1 (yes) or ``eq`` 0 (no).
@@ -158,14 +117,14 @@ class Target(_Frozen):
         return (self.low, self.high) if self.comparator is Comparator.RANGE else (self.value,)
 
 
-class SourceRef(_Frozen):
+class SourceRef(FrozenModel):
     """Where in the source document an item comes from."""
 
     document: str = Field(min_length=1)
     section: str = Field(min_length=1)
 
 
-class Indicator(_Frozen):
+class Indicator(FrozenModel):
     code: Annotated[str, Field(pattern=CODE_PATTERN)]
     name: LocalizedText
     kind: IndicatorKind
@@ -232,7 +191,7 @@ class DeadlineKind(StrEnum):
     NONE = "none"  # the document states none
 
 
-class TaskDeadline(_Frozen):
+class TaskDeadline(FrozenModel):
     kind: DeadlineKind
     date: dt.date | None = None  # the last day the task may be completed on
     month: Annotated[str, Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")] | None = None  # "2023-12"
@@ -260,7 +219,7 @@ class TaskDeadline(_Frozen):
         return None
 
 
-class Task(_Frozen):
+class Task(FrozenModel):
     code: Annotated[str, Field(pattern=CODE_PATTERN)]
     title: LocalizedText
     description: LocalizedText | None = None
@@ -293,7 +252,7 @@ class Task(_Frozen):
             yield self
 
 
-class Group(_Frozen):
+class Group(FrozenModel):
     code: Annotated[str, Field(pattern=CODE_PATTERN)]
     title: LocalizedText
     indicators: tuple[Indicator, ...] = ()
@@ -306,116 +265,13 @@ class Group(_Frozen):
         return self
 
 
-class PeriodKind(StrEnum):
-    YEAR = "year"
-    HALF = "half"
-    QUARTER = "quarter"
 
-    @property
-    def months(self) -> int:
-        """How many months a period of this kind lasts."""
-        return {"year": 12, "half": 6, "quarter": 3}[self.value]
-
-
-class DeadlineRule(_Frozen):
-    """When a period's report is due ("before" the date: on time means submitted earlier).
-
-    - ``in_period_month``: day ``day`` of the period's ``month``-th month counted from its end
-      (``month_from_end: 0`` is the last month): "trước ngày mùng 03 của tháng cuối quý";
-    - ``fixed``: a fixed day and month of the period's year: "trước ngày 10/12" (year periods only);
-    - ``after_end``: ``days`` days after the period ends.
-
-    A day past the end of its month is clamped to the month's last day (day 31 in a 30-day month).
-    ``stated`` is false when the document states no deadline and the plan file chose one; ``text`` then
-    says so.
-    """
-
-    rule: Literal["in_period_month", "fixed", "after_end"]
-    day: int | None = Field(default=None, ge=1, le=31)
-    month: int | None = Field(default=None, ge=1, le=12)
-    month_from_end: int | None = Field(default=None, ge=0, le=11)
-    days: int | None = Field(default=None, ge=0, le=366)
-    text: LocalizedText  # the rule as the document states it
-    stated: bool = True
-
-    @model_validator(mode="after")
-    def _check_shape(self) -> "DeadlineRule":
-        needed = {
-            "in_period_month": {"day", "month_from_end"},
-            "fixed": {"day", "month"},
-            "after_end": {"days"},
-        }[self.rule]
-        for name in ("day", "month", "month_from_end", "days"):
-            if (getattr(self, name) is not None) != (name in needed):
-                raise PlanProblem(
-                    "plan.problem.rule_fields", (name,), rule=self.rule, fields=", ".join(sorted(needed))
-                )
-        return self
-
-
-class PeriodRule(_Frozen):
-    kind: PeriodKind
-    deadline: DeadlineRule
-
-    @model_validator(mode="after")
-    def _check_fits(self) -> "PeriodRule":
-        rule = self.deadline
-        if rule.rule == "in_period_month" and rule.month_from_end >= self.kind.months:
-            raise PlanProblem(
-                "plan.problem.month_from_end",
-                ("deadline", "month_from_end"),
-                value=rule.month_from_end,
-                kind=self.kind.value,
-                months=self.kind.months,
-            )
-        if rule.rule == "fixed" and self.kind is not PeriodKind.YEAR:
-            raise PlanProblem("plan.problem.fixed_only_year", ("deadline", "rule"), kind=self.kind.value)
-        return self
-
-
-class Milestone(_Frozen):
-    """A one-off deadline the plan states (e.g. "send your detailed plan before 15/6/2023")."""
-
-    code: Annotated[str, Field(pattern=CODE_PATTERN)]
-    title: LocalizedText
-    due_before: dt.date
-    levels: tuple[Level, ...] = (Level.COMMUNE,)  # who must meet it
-
-
-class Schedule(_Frozen):
-    first_year: int = Field(ge=2000, le=2100)
-    last_year: int = Field(ge=2000, le=2100)
-    periods: tuple[PeriodRule, ...] = Field(min_length=1)
-    milestones: tuple[Milestone, ...] = ()
-
-    @model_validator(mode="after")
-    def _check(self) -> "Schedule":
-        if self.first_year > self.last_year:
-            raise PlanProblem("plan.problem.years_order", ("last_year",), first=self.first_year, last=self.last_year)
-        seen: set[PeriodKind] = set()
-        for index, rule in enumerate(self.periods):
-            if rule.kind in seen:
-                raise PlanProblem("plan.problem.period_kind_twice", ("periods", index, "kind"), kind=rule.kind.value)
-            seen.add(rule.kind)
-        codes: set[str] = set()
-        for index, milestone in enumerate(self.milestones):
-            if milestone.code in codes:
-                raise PlanProblem(
-                    "plan.problem.duplicate_milestone", ("milestones", index, "code"), item=milestone.code
-                )
-            codes.add(milestone.code)
-        return self
-
-    def rule_for(self, kind: PeriodKind) -> PeriodRule | None:
-        return next((p for p in self.periods if p.kind is kind), None)
-
-
-class IssuingBody(_Frozen):
+class IssuingBody(FrozenModel):
     name: LocalizedText
     level: Level
 
 
-class PlanIdentity(_Frozen):
+class PlanIdentity(FrozenModel):
     """Which document the plan transcribes.
 
     ``document_number`` and ``document_date`` are ``None`` when the source as published does not print them
@@ -463,7 +319,7 @@ class PlanIdentity(_Frozen):
         return self.citation("vi")
 
 
-class Plan(_Frozen):
+class Plan(FrozenModel):
     format: Literal[1]
     plan: PlanIdentity
     groups: tuple[Group, ...] = Field(min_length=1)
@@ -567,7 +423,3 @@ def _loc_text(loc: tuple) -> str:
     for part in loc:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
     return path
-
-
-def period_pattern() -> re.Pattern[str]:
-    return PERIOD_ID

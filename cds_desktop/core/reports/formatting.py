@@ -14,8 +14,8 @@ from cds_desktop.core.domain import TargetStatus, TaskStatus
 from cds_desktop.core.formatting import describe_quantity, describe_target
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.numbers import format_number, format_percent, percentage
-from cds_desktop.core.plans.model import DeadlineKind, IndicatorKind, PeriodKind, Target, TaskDeadline
-from cds_desktop.core.plans.schedule import Period
+from cds_desktop.core.plans.model import DeadlineKind, IndicatorKind, Target, TaskDeadline
+from cds_desktop.core.plans.schedule import Period, PeriodKind
 from cds_desktop.core.presentation import period_parts_in_document, target_status_name, task_status_name
 from cds_desktop.core.reports.data import IndicatorRow
 

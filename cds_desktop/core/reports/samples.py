@@ -20,13 +20,12 @@ from cds_desktop.core.numbers import percentage
 from cds_desktop.core.plans.model import (
     Comparator,
     DeadlineKind,
-    DeadlineRule,
     IndicatorKind,
     LocalizedText,
     Target,
     TaskDeadline,
 )
-from cds_desktop.core.plans.schedule import Period, due_before
+from cds_desktop.core.plans.schedule import DeadlineRule, Period, due_before
 from cds_desktop.core.reports.data import (
     CommuneReportData,
     CommuneSubmission,

@@ -20,8 +20,9 @@ database, then swaps it in through ``storage.data_folder.commit_restore``: a cra
 is decided is finished by the next start; a failure of the swap itself rolls it back. The replaced data is
 kept in ``backups/before-restore-<time>/``. A commune's backup is never restored over an office's data nor the
 other way round (``check_restorable``). ``move_data_dir`` copies the data into a new, empty folder the
-same way and remembers it; ``switch_data_dir`` remembers a folder that already holds CDS data. All of them
-need ``Permission.MANAGE``.
+same way and remembers it; ``switch_data_dir`` remembers a folder that already holds CDS data of the same
+kind; neither takes a folder of the other kind, a foreign database or a damaged one (``refuse_other_kind``).
+All of them need ``Permission.MANAGE``.
 """
 
 from __future__ import annotations
@@ -351,18 +352,31 @@ def holds_data(folder: Path) -> bool:
     return (Path(folder) / DATABASE).is_file()
 
 
+def refuse_other_kind(service: DataService, folder: Path) -> None:
+    """Refuse, before anything is written, a folder (``storage.peek.folder_kind``) that holds the other kind of
+    installation's data (an office's for a commune, a commune's for an office), another program's database, or
+    a database that is damaged or cannot be read."""
+    kind = folder_kind(folder)
+    if kind in (FolderKind.COMMUNE, FolderKind.OFFICE) and kind.value != service.kind.value:
+        raise InputError(f"data_folder.holds_{kind.value}", folder=str(folder))
+    if kind is FolderKind.DAMAGED or (kind is FolderKind.NOT_CDS and holds_data(folder)):
+        raise InputError(f"folder.{kind.value}", folder=str(folder), kind=kind.value)
+
+
 def move_data_dir(service: DataService, new_root: Path, progress: ProgressCallback | None = None,
                   cancel: CancelToken | None = None) -> DataDir:
     """Copy the data into the empty folder ``new_root`` and use it from the next start on.
 
     The old folder is left as it is. ``new_root`` must be new or empty (a folder that already holds CDS
-    data is used as it is with ``switch_data_dir``); what an interrupted move left there does not count.
+    data is used as it is with ``switch_data_dir``; one of the other kind, a foreign database or a damaged one is
+    refused: ``refuse_other_kind``); what an interrupted move left there does not count.
     """
     service.authorize(Permission.MANAGE)
     new_root = Path(new_root).expanduser().resolve()
     current = service.data_dir.root.resolve()
     if new_root.is_relative_to(current):
         raise InputError("backup.folder_inside_data", path=str(new_root))
+    refuse_other_kind(service, new_root)
     if holds_data(new_root):
         raise InputError("backup.folder_has_data", path=str(new_root))
     if new_root.is_dir():
@@ -398,9 +412,11 @@ def move_data_dir(service: DataService, new_root: Path, progress: ProgressCallba
 
 
 def switch_data_dir(service: DataService, new_root: Path) -> DataDir:
-    """Use the existing CDS data folder ``new_root`` from the next start on (checked first; nothing copied)."""
+    """Use the existing CDS data folder ``new_root`` — of this installation's kind — from the next start on
+    (checked first; nothing copied)."""
     service.authorize(Permission.MANAGE)
     new_root = Path(new_root).expanduser().resolve()
+    refuse_other_kind(service, new_root)
     if not holds_data(new_root):
         raise InputError("backup.no_data_here", path=str(new_root))
     if not os.access(new_root, os.W_OK):

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cds_desktop.core.errors import CdsError
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.services.commune.enrollment_letter import (
     export_enrollment_to,
@@ -39,7 +38,9 @@ from cds_desktop.core.services.commune.exchange import CommuneExchange
 from cds_desktop.core.services.commune.keys import pinned_office_view, signing_key_view
 from cds_desktop.core.services.report_file import pdf_in_memory
 from cds_desktop.core.services.roles import Permission
+from cds_desktop.ui.commune.approve_dialog import ERROR_STYLE
 from cds_desktop.ui.commune.confirm import file_dialog
+from cds_desktop.ui.commune.keys_enrollment import choose_enrollment_folder, export_enrollment
 from cds_desktop.ui.commune.keys_fingerprint import fingerprint_label
 from cds_desktop.ui.commune.keys_models import EncryptionKeysModel
 from cds_desktop.ui.commune.keys_office import import_office_file
@@ -49,7 +50,6 @@ from cds_desktop.ui.commune.workspace import Workspace
 from cds_desktop.ui.shell.background import BackgroundTasks
 
 DIALOG_SIZE = (900, 640)  # fits a 1366×768 screen with the task bar
-FAILURE_STYLE = "color: #a11d16;"
 
 
 def _date(value) -> str:
@@ -162,28 +162,18 @@ class KeysDialog(QDialog):
         self.not_allowed.setVisible(not (may_sign and may_manage))
 
     def say(self, text: str, failure: bool = False) -> None:
-        self.message.setStyleSheet(FAILURE_STYLE if failure else "")
+        self.message.setStyleSheet(ERROR_STYLE if failure else "")
         self.message.setText(text)
         self.workspace.notice.emit(text, failure)
 
     # --- the enrolment file and its letter ---------------------------------------------------
     def choose_export_folder(self) -> QFileDialog:
-        dialog = file_dialog(self, "enrollment_folder_dialog", translate("ui.keys.export_folder"))
-        dialog.setFileMode(QFileDialog.FileMode.Directory)
-        dialog.setOption(QFileDialog.Option.ShowDirsOnly)
-        dialog.fileSelected.connect(lambda folder: self.export_to(Path(folder)))
-        dialog.open()
-        return dialog
+        return choose_enrollment_folder(self, self.export_to)
 
     def export_to(self, folder: Path) -> Path | None:
         """Write the enrolment file into ``folder``; says where, and the fingerprint to read out."""
-        try:
-            out, fingerprint = export_enrollment_to(self.exchange, folder)
-        except CdsError as exc:
-            self.say(exc.message(), True)
-            return None
-        self.say(translate("ui.keys.exported", file=str(out), fingerprint=fingerprint))
-        return out
+        exchange = self.exchange
+        return export_enrollment(lambda chosen: export_enrollment_to(exchange, chosen), folder, self.say)
 
     def show_letter(self) -> QDialog:
         from cds_desktop.ui.shared.report_preview import ReportPreviewDialog

@@ -6,28 +6,25 @@ carries the new fingerprint, and the screen reminds to send the new enrolment fi
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from cds_desktop.core.errors import CdsError
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.progress import CancelToken, ProgressCallback
 from cds_desktop.core.services.commune.exchange import CommuneExchange
 from cds_desktop.core.services.setup import check_passphrase
-from cds_desktop.ui.commune.approve_dialog import error_label, passphrase_field
+from cds_desktop.ui.commune.action_dialog import ActionDialog
+from cds_desktop.ui.commune.approve_dialog import passphrase_field
 from cds_desktop.ui.shell.background import BackgroundTasks
 
 
-class RotateKeyDialog(QDialog):
+class RotateKeyDialog(ActionDialog):
     rotated = Signal(str)  # the new key's fingerprint
 
     def __init__(self, exchange: CommuneExchange, tasks: BackgroundTasks, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("rotate_key_dialog")
+        super().__init__("rotate_key_dialog", translate("ui.keys.rotate.title"), parent)
         self.exchange, self.tasks = exchange, tasks
         self.has_key = exchange.active_key() is not None
-        self.setWindowTitle(translate("ui.keys.rotate.title"))
-        explanation = QLabel(translate("ui.keys.rotate.explanation"))
-        explanation.setWordWrap(True)
         self.old = passphrase_field("old_passphrase")
         self.new = passphrase_field("new_passphrase")
         self.repeat = passphrase_field("repeat_passphrase")
@@ -39,56 +36,26 @@ class RotateKeyDialog(QDialog):
             label = QLabel(translate(message_id))
             label.setBuddy(field)
             form.addRow(label, field)
-        self.error = error_label()
-        buttons = QDialogButtonBox()
-        self.ok = buttons.addButton(translate("ui.keys.rotate.ok"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok.setObjectName("rotate_ok")
-        self.ok.setDefault(True)
-        buttons.addButton(translate("ui.button.cancel"), QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.rotate)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(explanation)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addStretch(1)
-        layout.addWidget(buttons)
-        self.running = False
-        self.resize(600, 300)
+        self.lay_out(translate("ui.keys.rotate.explanation"), form, translate("ui.keys.rotate.ok"), "rotate_ok",
+                     (600, 300))
+        self.buttons.accepted.connect(self.rotate)
 
     def rotate(self) -> None:
         new, old = self.new.text(), (self.old.text() if self.has_key else None)
         try:
             check_passphrase(new, self.repeat.text())
         except CdsError as exc:
-            self._show_error(exc.message())
+            self.show_error(exc.message())
             return
         exchange = self.exchange
 
         def work(progress: ProgressCallback, cancel: CancelToken) -> str:
             return exchange.generate_key(new, old)
 
-        self.setEnabled(False)
-        self.error.hide()
-        self.running = True
-        self.tasks.run(work, self._done, translate("ui.keys.rotate.working"), self, on_failed=self._failed,
-                       show_error=self._show_error)
+        self.run_in_background(self.tasks, work, self._done, translate("ui.keys.rotate.working"))
 
     def _done(self, fingerprint: str) -> None:
-        self.running = False
         for field in (self.old, self.new, self.repeat):
             field.clear()
         self.accept()
         self.rotated.emit(fingerprint)
-
-    def _failed(self) -> None:
-        self.running = False
-        self.setEnabled(True)
-
-    def reject(self) -> None:
-        if not self.running:
-            super().reject()
-
-    def _show_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()

@@ -9,7 +9,7 @@ import pytest
 
 from cds_desktop.core.domain import TargetStatus, TaskStatus
 from cds_desktop.core.errors import InputError
-from cds_desktop.core.plans.model import PeriodKind
+from cds_desktop.core.plans.schedule import PeriodKind
 from cds_desktop.core.services.office.results import EmptyReason, OutlierKind
 from cds_desktop.core.services.office.results_outliers import modified_z_scores, sharp_change
 

@@ -32,8 +32,8 @@ from enum import StrEnum
 from cds_desktop.core.domain import TargetStatus, TaskStatus
 from cds_desktop.core.errors import InputError
 from cds_desktop.core.numbers import percentage
-from cds_desktop.core.plans.model import Indicator, IndicatorKind, Level, Plan, PeriodKind, Task
-from cds_desktop.core.plans.schedule import plan_periods, scheduled_period
+from cds_desktop.core.plans.model import Indicator, IndicatorKind, Level, Plan, Task
+from cds_desktop.core.plans.schedule import PeriodKind, plan_periods, scheduled_period
 from cds_desktop.core.services.office.base import OfficeBase
 from cds_desktop.core.services.office.results_outliers import (
     is_far,
