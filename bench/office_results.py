@@ -114,7 +114,7 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} processors")
     with tempfile.TemporaryDirectory(prefix="cds-bench-results-") as folder:
         root = Path(folder)
-        province = build_office(root / "province", [row for row in communes if row[2] == PROVINCE[1]])
+        province = build_office(root / "province", [row for row in communes if row[2] == PROVINCE[0]])
         print(f"one province: {len(province.communes())} communes, {add_answers(province)} answers")
         show("period_results, one province", timed(lambda: province.period_results(plan003().id, PERIOD), args.runs),
              GOALS_MS["province"])
