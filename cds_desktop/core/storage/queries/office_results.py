@@ -6,6 +6,9 @@ older revision, replaced by a correction, never counts, and a refused bundle was
 (outer joins, correlated scalar subqueries, ``EXISTS``), so the same queries run on PostgreSQL.
 
 - ``current_submissions``: the current submission of each commune for the periods asked, with its decision;
+- ``commune_submissions``: every commune of the office with its current submission of one period (or none);
+- ``period_answers``: the indicator answers of one period's current submissions as light tuples, read through
+  the Core connection (no ORM rows): what the results table of the whole country reads in one go;
 - ``indicator_answers``: their indicator answers as stored (text), with the result and target status the import
   judged (``validation.indicator_result`` at the commune level), optionally one indicator or one commune;
 - ``task_answers``: their task progress, with whether the office's validation found the task overdue;
@@ -22,6 +25,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, aliased
 
 from cds_desktop.core.storage.exchange_models import (
+    OfficeCommune,
     ReceiptIssued,
     Submission,
     SubmissionIndicator,
@@ -41,6 +45,26 @@ class CurrentSubmissionRow(NamedTuple):
     revision: int
     received_at: dt.datetime  # when the office imported this revision
     decision: str | None  # the latest decision on this revision: accepted | returned; None: not decided yet
+
+
+class CommuneSubmissionRow(NamedTuple):
+    commune_code: str
+    commune_name: str
+    submission_id: int | None  # None: nothing received for the period (then every column below is None too)
+    revision: int | None
+    received_at: dt.datetime | None
+    decision: str | None  # the latest decision on the current revision; None: not decided, or nothing received
+
+
+class PeriodAnswerRow(NamedTuple):
+    submission_id: int
+    indicator_code: str
+    numerator: str | None
+    denominator: str | None
+    value: str | None
+    note: str | None
+    result: str | None
+    target_status: str
 
 
 class IndicatorAnswerRow(NamedTuple):
@@ -92,6 +116,39 @@ def current_submissions(runner: Runner, plan_id: str, period_ids: Sequence[str])
         .order_by(Submission.commune_code, Submission.period_id)
     )
     return [CurrentSubmissionRow(*row) for row in runner.execute(query)]
+
+
+def _connection(runner: Runner) -> Connection:
+    """The Core connection under ``runner``: rows come back as plain tuples, without the ORM's processing."""
+    return runner.connection() if isinstance(runner, Session) else runner
+
+
+def commune_submissions(runner: Runner, plan_id: str, period_id: str) -> list[CommuneSubmissionRow]:
+    """Every commune of the office, by code, with its current submission of the period and the latest decision
+    on it (the submission's columns None when the commune sent nothing for the period)."""
+    receipt = aliased(ReceiptIssued, name="latest_receipt")
+    query = (
+        select(OfficeCommune.code, OfficeCommune.name, Submission.id, Submission.revision, Submission.received_at,
+               receipt.decision)
+        .select_from(OfficeCommune)
+        .outerjoin(Submission, and_(Submission.commune_code == OfficeCommune.code, *_current(plan_id, [period_id])))
+        .outerjoin(receipt, receipt.id == _latest_receipt_id(Submission.id))
+        .order_by(OfficeCommune.code)
+    )
+    return list(map(CommuneSubmissionRow._make, _connection(runner).execute(query).all()))
+
+
+def period_answers(runner: Runner, plan_id: str, period_id: str) -> list[PeriodAnswerRow]:
+    """The indicator answers of the period's current submissions, by submission then the order stored."""
+    query = (
+        select(SubmissionIndicator.submission_id, SubmissionIndicator.indicator_code, SubmissionIndicator.numerator,
+               SubmissionIndicator.denominator, SubmissionIndicator.value, SubmissionIndicator.note,
+               SubmissionIndicator.result, SubmissionIndicator.target_status)
+        .join(Submission, SubmissionIndicator.submission_id == Submission.id)
+        .where(*_current(plan_id, [period_id]))
+        .order_by(SubmissionIndicator.submission_id, SubmissionIndicator.id)
+    )
+    return list(map(PeriodAnswerRow._make, _connection(runner).execute(query).all()))
 
 
 def indicator_answers(runner: Runner, plan_id: str, period_ids: Sequence[str], indicator_code: str | None = None,
