@@ -63,7 +63,7 @@ class _Formats:
         def text(sheet, row: int, column: int, value: Any) -> int:
             value = str(value)
             sheet.write_string(row, column, value)
-            return max(map(len, value.splitlines()), default=0)
+            return max(map(len, value.splitlines()), default=0) if "\n" in value or "\r" in value else len(value)
 
         def code_text(sheet, row: int, column: int, value: Any) -> int:
             value = str(value)

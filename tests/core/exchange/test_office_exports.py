@@ -67,6 +67,7 @@ def test_the_workbook_has_a_sheet_per_view_with_typed_numbers(office, tmp_path):
     assert (blank["Đánh giá"].value, blank["Ghi chú của xã"].value, blank["Tử số"].value) == (
         "Không có số liệu", NOTE_BLANK, None)
     assert rows["24754", "1a"]["Đánh giá"].value == "Chưa nhận báo cáo"
+    assert rows["24751", "2c"]["Đánh giá"].value == "Không đánh giá"  # a text answer: judged "not applicable"
     typed = rows["24752", "2c"]["Nội dung trả lời"]  # the commune typed "=Mô hình B": text, never a formula
     assert (typed.value, typed.data_type) == ("=Mô hình B", "s")
     widths = {letter: results.column_dimensions[letter].width for letter in "ABD"}
