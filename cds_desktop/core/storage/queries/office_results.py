@@ -1,7 +1,7 @@
 """Read models of the office's results: what the communes' CURRENT submissions say, value by value.
 
 Each function is one SQLAlchemy Core ``select`` returning plain NamedTuples; ``runner`` is an open ``Session`` or
-``Connection``. Only the current revision of each commune's plan period is read (``submission.is_current``): an
+``Connection`` (a session's rows are read through its Core connection: plain tuples, no ORM processing). Only the current revision of each commune's plan period is read (``submission.is_current``): an
 older revision, replaced by a correction, never counts, and a refused bundle was never stored. Portable SQL only
 (outer joins, correlated scalar subqueries, ``EXISTS``), so the same queries run on PostgreSQL.
 
@@ -100,6 +100,11 @@ class CurrentProblemRow(NamedTuple):
     params_json: str
 
 
+def _connection(runner: Runner) -> Connection:
+    """The Core connection under ``runner``: rows come back as plain tuples, without the ORM's processing."""
+    return runner.connection() if isinstance(runner, Session) else runner
+
+
 def _current(plan_id: str, period_ids: Sequence[str]) -> list:
     return [Submission.plan_id == plan_id, Submission.period_id.in_(list(period_ids)), Submission.is_current]
 
@@ -115,12 +120,7 @@ def current_submissions(runner: Runner, plan_id: str, period_ids: Sequence[str])
         .where(*_current(plan_id, period_ids))
         .order_by(Submission.commune_code, Submission.period_id)
     )
-    return [CurrentSubmissionRow(*row) for row in runner.execute(query)]
-
-
-def _connection(runner: Runner) -> Connection:
-    """The Core connection under ``runner``: rows come back as plain tuples, without the ORM's processing."""
-    return runner.connection() if isinstance(runner, Session) else runner
+    return list(map(CurrentSubmissionRow._make, _connection(runner).execute(query).all()))
 
 
 def commune_submissions(runner: Runner, plan_id: str, period_id: str) -> list[CommuneSubmissionRow]:
@@ -167,7 +167,7 @@ def indicator_answers(runner: Runner, plan_id: str, period_ids: Sequence[str], i
         query = query.where(SubmissionIndicator.indicator_code == indicator_code)
     if commune_code is not None:
         query = query.where(Submission.commune_code == commune_code)
-    return [IndicatorAnswerRow(*row) for row in runner.execute(query)]
+    return list(map(IndicatorAnswerRow._make, _connection(runner).execute(query).all()))
 
 
 def task_answers(runner: Runner, plan_id: str, period_id: str) -> list[TaskAnswerRow]:
@@ -183,7 +183,7 @@ def task_answers(runner: Runner, plan_id: str, period_id: str) -> list[TaskAnswe
         .where(*_current(plan_id, [period_id]))
         .order_by(Submission.commune_code, SubmissionTask.id)
     )
-    return [TaskAnswerRow(*row[:6], bool(row[6])) for row in runner.execute(query)]
+    return [TaskAnswerRow(*row[:6], bool(row[6])) for row in _connection(runner).execute(query).all()]
 
 
 def current_problems(runner: Runner, plan_id: str, period_id: str) -> list[CurrentProblemRow]:
@@ -195,4 +195,4 @@ def current_problems(runner: Runner, plan_id: str, period_id: str) -> list[Curre
         .where(*_current(plan_id, [period_id]))
         .order_by(Submission.commune_code, SubmissionProblem.id)
     )
-    return [CurrentProblemRow(*row) for row in runner.execute(query)]
+    return list(map(CurrentProblemRow._make, _connection(runner).execute(query).all()))
