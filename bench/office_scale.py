@@ -16,9 +16,19 @@ skip that step. Every measurement runs in a fresh child process on a fresh copy 
   evidence, problems, history and differences, what the submission page shows) for 20 communes spread over the list: the first (cold) and the slowest
   of the others (goal ≤ 50 ms);
 - ``stall`` (``--stall``): the longest stall of the GUI thread while a ``BackgroundTasks`` job imports 1,000
-  bundles with its progress dialog, measured as ``bench/startup.py`` does (a 5 ms timer; goal ≤ 100 ms).
+  bundles with its progress dialog, measured as ``bench/startup.py`` does (a 5 ms timer; goal ≤ 100 ms);
+- ``results`` (issue #11, unless ``--no-results``; in ``office_scale_results.py``), on the imported office, for
+  2023Q4, each with the median wall and CPU time of ``--runs`` after a warm-up and a peer measured in the same
+  child: the results table (``period_results``) of the whole country (goal ≤ 500 ms) and of one province (Phú
+  Thọ, 148 communes: a copy of the enrolled office keeping that province's communes only, its 740 bundles
+  imported; goal ≤ 50 ms), each against a bare ``SELECT`` of the same answers (the ratio is what the read model
+  adds to reading the rows); the DHIS2 JSON of the whole country (goal ≤ 2 s) against the same bare ``SELECT``;
+  the Excel workbook of the whole country in a fresh child (goal ≤ 5 s, peak RSS ≤ 300 MiB), and the same
+  tables written by XlsxWriter and by openpyxl's write-only writer (the one the app used before) in the same
+  child, as a ratio.
 
     uv run python bench/office_scale.py --cache /tmp/office-scale [--communes 3321] [--workers 2] [--stall]
+        [--no-results] [--runs 5]
 
 Prints numbers; gates nothing.
 """
@@ -345,6 +355,8 @@ def main() -> None:
     parser.add_argument("--stall", action="store_true", help="also measure the GUI stall while importing 1,000")
     parser.add_argument("--skip-import", action="store_true", help="only the GUI stall")
     parser.add_argument("--prepare-only", action="store_true", help="make the cache and stop")
+    parser.add_argument("--no-results", action="store_true", help="skip the results and exports (issue #11)")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs of each results measurement")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -353,6 +365,10 @@ def main() -> None:
             result = _child_import(*rest)
         elif kind == "open":
             result = _child_open(rest[0], rest[1:])
+        elif kind in ("results", "xlsx"):
+            from office_scale_results import CHILDREN
+
+            result = CHILDREN[kind](*rest)
         else:
             result = _child_stall(*rest)
         print(json.dumps(result), flush=True)
@@ -386,6 +402,10 @@ def main() -> None:
             opened = _run_child("open", str(office), *[c.code for c in communes[::step][:20]])["ms"]
             print(f"open one submission: first {opened[0]:.1f} ms, then at most {max(opened[1:] or [0]):.1f} ms "
                   f"(median {sorted(opened)[len(opened) // 2]:.1f} ms; goal ≤ {GOAL_OPEN_MS})")
+            if not args.no_results:
+                from office_scale_results import measure_results
+
+                measure_results(args.cache, work, office, args.runs, _run_child)
         if args.stall or args.skip_import:
             office = _fresh_office(args.cache, work)
             files = sorted(bundles.rglob("*.cdsb"))[:STALL_BUNDLES]

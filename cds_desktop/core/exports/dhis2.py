@@ -19,7 +19,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import NamedTuple, Sequence
 from xml.etree import ElementTree
 
 from cds_desktop.core.errors import InputError
@@ -32,8 +32,7 @@ NUMERATOR_SUFFIX, DENOMINATOR_SUFFIX = "_NUM", "_DEN"
 ID_SCHEMES = ("CODE", "UID")
 
 
-@dataclass(frozen=True)
-class DataValue:
+class DataValue(NamedTuple):  # a light tuple: the whole country exports about 100,000 of them
     org_unit: str  # our commune code
     data_element: str  # our code: "1a", "1a_NUM", "1a_DEN"
     value: str  # canonical number ("68.33"), "1"/"0", or a text answer
@@ -117,12 +116,13 @@ def adx_period(period_id: str) -> str:
 def data_value_set(mapping: Dhis2Mapping, data_set: str, period_id: str, values: Sequence[DataValue]) -> dict:
     """The dataValueSet: every value carries its organisation unit (one file for all the communes)."""
     entries = []
-    for value in values:
-        entry = {"dataElement": mapping.data_element(value.data_element), "period": period_id,
-                 "orgUnit": mapping.org_unit(value.org_unit),
-                 "categoryOptionCombo": mapping.category_option_combo, "value": value.value}
-        if value.comment:
-            entry["comment"] = value.comment
+    data_elements, org_units = mapping.data_elements, mapping.org_units  # ``Dhis2Mapping``'s lookups, inlined
+    combo = mapping.category_option_combo
+    for org_unit, data_element, text, comment, _ in values:
+        entry = {"dataElement": data_elements.get(data_element, data_element), "period": period_id,
+                 "orgUnit": org_units.get(org_unit, org_unit), "categoryOptionCombo": combo, "value": text}
+        if comment:
+            entry["comment"] = comment
         entries.append(entry)
     return {"dataSet": mapping.data_set or data_set, "period": period_id, "idScheme": mapping.id_scheme,
             "dataValues": entries}

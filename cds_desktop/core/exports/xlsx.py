@@ -1,27 +1,31 @@
-"""An Excel workbook (.xlsx) of typed tables, written with openpyxl in its streaming (write-only) mode so that the
-whole country fits in little memory.
+"""An Excel workbook (.xlsx) of typed tables, written with XlsxWriter in its ``constant_memory`` mode: each row
+goes to disk as soon as the next one starts, so the whole country fits in little memory and little time.
 
 Each table is a sheet: the heading lines (plan, period, office, export time) on top, a blank row, the header row
 (bold, frozen with everything above it), an auto-filter over the header and the data, and columns as wide as
 their longest text (within bounds). Numbers are real numbers with number formats, never text: whole numbers
 ``#,##0``, others ``#,##0.00``, percentages stored as fractions with ``0.00%``, dates ``dd/mm/yyyy``; codes are
-text cells (``@``) so that "00001" keeps its zeros. Excel shows the separators of the reader's own locale.
+text cells (``@``) so that "00001" keeps its zeros. Text is always written as text, never as a formula (a
+commune's answer "=1+2" stays those characters). Excel shows the separators of the reader's own locale.
+
+The workbook is assembled in a private temporary folder (XlsxWriter's row files) and written to its final name
+atomically (``core/fileio.atomic_writer``): nothing under that name unless the whole workbook was written, and
+nothing left behind when the export is cancelled or fails.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from xlsxwriter import Workbook
+from xlsxwriter.exceptions import FileCreateError
 
 from cds_desktop.core.exports.tables import Column, ColumnKind, Heading, Table
-from cds_desktop.core.fileio import atomic_writer
+from cds_desktop.core.fileio import atomic_writer, storage_error
 from cds_desktop.core.progress import CancelToken, ProgressCallback, check_cancelled
 
 WHOLE_FORMAT = "#,##0"
@@ -31,97 +35,119 @@ DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 TEXT_FORMAT = "@"
 MIN_WIDTH, MAX_WIDTH = 6, 60
-_BOLD = Font(bold=True)
+CANCEL_EVERY_ROWS = 4096  # how often a long sheet looks at the cancel token
+_DATETIME_WIDTH, _DATE_WIDTH = 16, 10
+
+# a cell writer: (sheet, row, column, value) -> the number of characters the cell shows (for the column's width)
+CellWriter = Callable[[Any, int, int, Any], int]
 
 
-def _number(value: Decimal | int) -> int | float:
-    return int(value) if value == int(value) else float(value)
+def _number_width(value: int | float) -> int:
+    """About how many characters a number shows: its digits, thousands separators, two decimals or a % sign."""
+    digits = len(str(abs(int(value))))
+    return digits + (digits - 1) // 3 + 4
 
 
-def _cell(sheet, column: Column, value: Any) -> WriteOnlyCell | str | None:
-    """A styled cell for numbers, dates and codes; plain text and empty cells go in as they are (much faster)."""
-    kind = column.kind
-    if value is None or kind is ColumnKind.TEXT:
-        return None if value is None else str(value)
-    if kind is ColumnKind.PERCENT:
-        cell = WriteOnlyCell(sheet, value=float(Decimal(value) / 100))
-        cell.number_format = PERCENT_FORMAT
-    elif kind in (ColumnKind.INTEGER, ColumnKind.DECIMAL):
-        number = _number(value)
-        cell = WriteOnlyCell(sheet, value=number)
-        cell.number_format = WHOLE_FORMAT if isinstance(number, int) else DECIMAL_FORMAT
-    elif kind is ColumnKind.DATETIME:
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATETIME_FORMAT
-    elif kind is ColumnKind.DATE:
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATE_FORMAT
-    else:
-        cell = WriteOnlyCell(sheet, value=str(value))
-        cell.number_format = TEXT_FORMAT
-    return cell
+class _Formats:
+    """The workbook's cell formats, and a writer per column kind."""
+
+    def __init__(self, workbook: Workbook) -> None:
+        self.bold = workbook.add_format({"bold": True})
+        whole = workbook.add_format({"num_format": WHOLE_FORMAT})
+        decimal = workbook.add_format({"num_format": DECIMAL_FORMAT})
+        percent = workbook.add_format({"num_format": PERCENT_FORMAT})
+        date = workbook.add_format({"num_format": DATE_FORMAT})
+        moment = workbook.add_format({"num_format": DATETIME_FORMAT})
+        code = workbook.add_format({"num_format": TEXT_FORMAT})
+
+        def text(sheet, row: int, column: int, value: Any) -> int:
+            value = str(value)
+            sheet.write_string(row, column, value)
+            return max(map(len, value.splitlines()), default=0) if "\n" in value or "\r" in value else len(value)
+
+        def code_text(sheet, row: int, column: int, value: Any) -> int:
+            value = str(value)
+            sheet.write_string(row, column, value, code)
+            return len(value)
+
+        def number(sheet, row: int, column: int, value: Decimal | int) -> int:
+            if isinstance(value, int) or value == value.to_integral_value():
+                sheet.write_number(row, column, int(value), whole)
+            else:
+                sheet.write_number(row, column, float(value), decimal)
+            return _number_width(value)
+
+        def share(sheet, row: int, column: int, value: Decimal | int) -> int:
+            sheet.write_number(row, column, float(Decimal(value) / 100), percent)
+            return _number_width(value)
+
+        def day(sheet, row: int, column: int, value: dt.date) -> int:
+            sheet.write_datetime(row, column, value, date)
+            return _DATE_WIDTH
+
+        def instant(sheet, row: int, column: int, value: dt.datetime) -> int:
+            sheet.write_datetime(row, column, value, moment)
+            return _DATETIME_WIDTH
+
+        self.writers: dict[ColumnKind, CellWriter] = {
+            ColumnKind.TEXT: text, ColumnKind.CODE: code_text, ColumnKind.INTEGER: number,
+            ColumnKind.DECIMAL: number, ColumnKind.PERCENT: share, ColumnKind.DATE: day,
+            ColumnKind.DATETIME: instant,
+        }
+
+    def writer(self, column: Column) -> CellWriter:
+        return self.writers[column.kind]
 
 
-def _shown_length(column: Column, value: Any) -> int:
-    """About how many characters the cell shows (for the column's width)."""
-    if value is None:
-        return 0
-    if column.kind in (ColumnKind.INTEGER, ColumnKind.DECIMAL, ColumnKind.PERCENT):
-        digits = len(str(int(value)))
-        return digits + (digits - 1) // 3 + 4  # thousands separators, two decimals (or a % sign)
-    if isinstance(value, dt.datetime):
-        return 16
-    if isinstance(value, dt.date):
-        return 10
-    return max((len(line) for line in str(value).splitlines()), default=0)
-
-
-def _widths(table: Table) -> list[int]:
+def _write_sheet(workbook: Workbook, formats: _Formats, heading: Heading, table: Table,
+                 cancel: CancelToken | None) -> None:
+    sheet = workbook.add_worksheet(table.name[:31])
+    for row, (label, value) in enumerate(heading.lines):
+        sheet.write_string(row, 0, label, formats.bold)
+        sheet.write_string(row, 1, value)
+    header_row = len(heading.lines) + 1  # zero-based: the heading lines, a blank row, then the headers
+    for index, column in enumerate(table.columns):
+        sheet.write_string(header_row, index, column.header, formats.bold)
     widths = [len(column.header) for column in table.columns]
-    for row in table.rows:
-        for index, (column, value) in enumerate(zip(table.columns, row)):
-            length = _shown_length(column, value)
-            if length > widths[index]:
-                widths[index] = length
-    return [min(max(width + 2, MIN_WIDTH), MAX_WIDTH) for width in widths]
-
-
-def _write_sheet(workbook: Workbook, heading: Heading, table: Table) -> None:
-    sheet = workbook.create_sheet(table.name[:31])
-    for index, width in enumerate(_widths(table), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    header_row = len(heading.lines) + 2
-    sheet.freeze_panes = f"A{header_row + 1}"
-    last_column = get_column_letter(max(len(table.columns), 1))
-    sheet.auto_filter.ref = f"A{header_row}:{last_column}{header_row + max(len(table.rows), 1)}"
-    for label, value in heading.lines:
-        label_cell = WriteOnlyCell(sheet, value=label)
-        label_cell.font = _BOLD
-        sheet.append([label_cell, value])
-    sheet.append([])
-    headers = []
-    for column in table.columns:
-        cell = WriteOnlyCell(sheet, value=column.header)
-        cell.font = _BOLD
-        headers.append(cell)
-    sheet.append(headers)
-    for row in table.rows:
-        sheet.append([_cell(sheet, column, value) for column, value in zip(table.columns, row)])
+    writers = [formats.writer(column) for column in table.columns]
+    row = header_row
+    for row, values in enumerate(table.rows, start=header_row + 1):
+        if row % CANCEL_EVERY_ROWS == 0:
+            check_cancelled(cancel)
+        for index, value in enumerate(values):
+            if value is not None:
+                shown = writers[index](sheet, row, index, value)
+                if shown > widths[index]:
+                    widths[index] = shown
+    for index, width in enumerate(widths):
+        sheet.set_column(index, index, min(max(width + 2, MIN_WIDTH), MAX_WIDTH))
+    sheet.freeze_panes(header_row + 1, 0)
+    sheet.autofilter(header_row, 0, max(row, header_row + 1), max(len(table.columns), 1) - 1)
 
 
 def write_xlsx(path: Path, heading: Heading, tables: Sequence[Table], progress: ProgressCallback | None = None,
                cancel: CancelToken | None = None) -> Path:
     """Write ``tables`` as the sheets of a workbook at ``path`` (atomically: nothing under that name unless the
-    whole workbook was written). ``Cancelled`` between sheets when ``cancel`` is set."""
-    workbook = Workbook(write_only=True)
-    for done, table in enumerate(tables):
+    whole workbook was written). ``Cancelled`` between sheets, and every few thousand rows, when ``cancel`` is
+    set; ``progress(done, total)`` after each sheet and once the file is in place."""
+    path = Path(path)
+    steps = len(tables) + 1
+    rows = tempfile.TemporaryDirectory(prefix="cds-xlsx-", ignore_cleanup_errors=True)  # XlsxWriter's row files
+    with rows as rows_folder, atomic_writer(path) as stream:
+        workbook = Workbook(stream, {"constant_memory": True, "tmpdir": rows_folder, "strings_to_numbers": False,
+                                     "strings_to_formulas": False, "strings_to_urls": False})
+        formats = _Formats(workbook)
+        for done, table in enumerate(tables):
+            check_cancelled(cancel)
+            _write_sheet(workbook, formats, heading, table, cancel)
+            if progress is not None:
+                progress(done + 1, steps)
         check_cancelled(cancel)
-        _write_sheet(workbook, heading, table)
-        if progress is not None:
-            progress(done + 1, len(tables) + 1)
-    check_cancelled(cancel)
-    with atomic_writer(Path(path)) as stream:
-        workbook.save(stream)
+        try:
+            workbook.close()
+        except FileCreateError as exc:  # XlsxWriter's wrapping of an OSError while it assembles the file
+            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
+            raise storage_error(cause, path) from exc
     if progress is not None:
-        progress(len(tables) + 1, len(tables) + 1)
-    return Path(path)
+        progress(steps, steps)
+    return path

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import tempfile
 from xml.etree import ElementTree
 
 import openpyxl
@@ -66,6 +67,9 @@ def test_the_workbook_has_a_sheet_per_view_with_typed_numbers(office, tmp_path):
     assert (blank["Đánh giá"].value, blank["Ghi chú của xã"].value, blank["Tử số"].value) == (
         "Không có số liệu", NOTE_BLANK, None)
     assert rows["24754", "1a"]["Đánh giá"].value == "Chưa nhận báo cáo"
+    assert rows["24751", "2c"]["Đánh giá"].value == "Không đánh giá"  # a text answer: judged "not applicable"
+    typed = rows["24752", "2c"]["Nội dung trả lời"]  # the commune typed "=Mô hình B": text, never a formula
+    assert (typed.value, typed.data_type) == ("=Mô hình B", "s")
     widths = {letter: results.column_dimensions[letter].width for letter in "ABD"}
     assert widths["D"] > widths["A"] >= len("Mã xã")  # the indicator's name is the widest text
 
@@ -200,3 +204,23 @@ def test_a_cancelled_workbook_leaves_nothing(office, tmp_path):
     with pytest.raises(Cancelled):
         office.export_xlsx(P, Q4, tmp_path / "cancelled.xlsx", cancel=token)
     assert list(tmp_path.glob("*cancelled*")) == []
+
+
+def test_a_workbook_cancelled_after_its_first_sheet_leaves_no_file_and_no_temporary(office, tmp_path, monkeypatch):
+    scratch = tmp_path / "scratch"  # where the writer keeps its row files while it works
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    token, seen = CancelToken(), []
+
+    def progress(done, total):
+        seen.append((done, total))
+        token.cancel()
+
+    with pytest.raises(Cancelled):
+        office.export_xlsx(P, Q4, tmp_path / "out" / "cancelled.xlsx", progress=progress, cancel=token)
+    assert seen == [(1, 7)]  # six sheets and the file: stopped after the first sheet
+    assert list((tmp_path / "out").iterdir()) == [] and list(scratch.iterdir()) == []
+    done = []
+    office.export_xlsx(P, Q4, tmp_path / "out" / "whole.xlsx", progress=lambda d, t: done.append((d, t)))
+    assert done == [(n, 7) for n in range(1, 8)] and list(scratch.iterdir()) == []
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["whole.xlsx"]

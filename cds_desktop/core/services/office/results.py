@@ -24,7 +24,6 @@ Reads need no permission (as every read of the office's service); the exports (`
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -35,6 +34,7 @@ from cds_desktop.core.numbers import percentage
 from cds_desktop.core.plans.model import Indicator, IndicatorKind, Level, Plan, Task
 from cds_desktop.core.plans.schedule import PeriodKind, plan_periods, scheduled_period
 from cds_desktop.core.services.office.base import OfficeBase
+from cds_desktop.core.services.office.results_gc import collector_paused
 from cds_desktop.core.services.office.results_outliers import (
     is_far,
     modified_z_scores,
@@ -44,7 +44,7 @@ from cds_desktop.core.services.office.results_outliers import (
 from cds_desktop.core.storage.exchange_models import OfficeCommune
 from cds_desktop.core.storage.queries import office_results as queries
 
-_CANONICAL = re.compile(r"[0-9]+(\.[0-9]+)?")  # how the import stores a quantity
+_STATUSES = {status.value: status for status in TargetStatus}  # a stored status as its member, without Enum()
 JUDGED = (TargetStatus.MET, TargetStatus.NOT_MET)
 _VALID = (TargetStatus.MET, TargetStatus.NOT_MET, TargetStatus.NOT_APPLICABLE)
 
@@ -55,7 +55,7 @@ class EmptyReason(StrEnum):
     NO_VALUE = "no_value"  # answered blank (the commune's note says why)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CommuneColumn:
     """A commune of the office and its current submission for the period (None: nothing received)."""
 
@@ -67,7 +67,7 @@ class CommuneColumn:
     decision: str | None = None  # accepted | returned | None (not decided, or nothing received)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResultCell:
     commune_code: str
     indicator_code: str
@@ -109,7 +109,7 @@ class PeriodResults:
         return self.cells[row * len(self.indicators) + column]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TaskCell:
     commune_code: str
     task_code: str
@@ -172,19 +172,35 @@ class Outlier:
 
 
 def _number(text: str | None) -> Decimal | None:
-    """A stored quantity (canonical text, checked at import) as a number; None for none, or for text that is no
-    number (an answer with an error, kept as the commune sent it)."""
+    """A stored quantity (canonical text, checked at import: digits, maybe a point and more digits) as a number;
+    None for none, or for text that is no such number (an answer with an error, kept as the commune sent it)."""
     if text is None:
         return None
-    try:
-        return Decimal(text) if _CANONICAL.fullmatch(text) else None
-    except ArithmeticError:
-        return None
+    whole, point, fraction = text.partition(".")
+    if _digits(whole) and (not point or _digits(fraction)):
+        return Decimal(text)
+    return None
 
 
-def _cell(indicator: Indicator, commune: CommuneColumn, answer: queries.IndicatorAnswerRow | None) -> ResultCell:
+def _digits(text: str) -> bool:
+    """One or more of 0-9 (``str.isdigit`` alone takes other scripts' digits and superscripts too)."""
+    return text.isascii() and text.isdigit()
+
+
+class _Numbers(dict):
+    """Stored quantities already read as numbers (``_number``): a table reads the same texts many times ("1",
+    "0", "100", the same rates), and a Decimal is immutable, so one is made per distinct text."""
+
+    def __missing__(self, text: str | None) -> Decimal | None:
+        number = self[text] = _number(text)
+        return number
+
+
+def _cell(indicator: Indicator, commune: CommuneColumn,
+          answer: queries.IndicatorAnswerRow | queries.PeriodAnswerRow | None,
+          numbers: _Numbers | None = None) -> ResultCell:
     """The commune's answer with the judgement the import stored (``validation.indicator_result`` at the commune
-    level, the one rule), or why the cell is empty."""
+    level, the one rule), or why the cell is empty. ``numbers``: the texts read so far, when reading many."""
     if commune.submission_id is None:
         return ResultCell(commune.code, indicator.code, None, empty=EmptyReason.NOT_RECEIVED)
     if answer is None:
@@ -192,8 +208,9 @@ def _cell(indicator: Indicator, commune: CommuneColumn, answer: queries.Indicato
     if answer.numerator is None and answer.denominator is None and answer.value is None:
         return ResultCell(commune.code, indicator.code, None, note=answer.note, empty=EmptyReason.NO_VALUE)
     text = answer.value if indicator.kind is IndicatorKind.TEXT else None
-    return ResultCell(commune.code, indicator.code, TargetStatus(answer.target_status), _number(answer.result),
-                      _number(answer.numerator), _number(answer.denominator), text, answer.note)
+    number = _number if numbers is None else numbers.__getitem__
+    return ResultCell(commune.code, indicator.code, _STATUSES[answer.target_status], number(answer.result),
+                      number(answer.numerator), number(answer.denominator), text, answer.note)
 
 
 def summarize(indicator: Indicator, cells: list[ResultCell], expected: int) -> IndicatorSummary:
@@ -224,15 +241,10 @@ def summarize(indicator: Indicator, cells: list[ResultCell], expected: int) -> I
 
 
 class Results(OfficeBase):
-    def _communes_of(self, plan_id: str, period_id: str, communes: list[OfficeCommune]) -> tuple[CommuneColumn, ...]:
+    def _communes_of(self, plan_id: str, period_id: str) -> tuple[CommuneColumn, ...]:
+        """Every commune of the office, by code, with its current submission of the period (or none)."""
         with self.repo.reading() as session:
-            current = {row.commune_code: row for row in queries.current_submissions(session, plan_id, [period_id])}
-        columns = []
-        for commune in communes:
-            row = current.get(commune.code)
-            columns.append(CommuneColumn(commune.code, commune.name) if row is None else CommuneColumn(
-                commune.code, commune.name, row.submission_id, row.revision, row.received_at, row.decision))
-        return tuple(columns)
+            return tuple(CommuneColumn(*row) for row in queries.commune_submissions(session, plan_id, period_id))
 
     def _office_communes(self) -> list[OfficeCommune]:
         return self.communes()  # OfficeCommunes (the composed service)
@@ -253,23 +265,25 @@ class Results(OfficeBase):
         catalog does not have."""
         plan = self.catalog.get(plan_id)
         period = scheduled_period(plan, period_id).period
-        communes = self._communes_of(plan.id, period.id, self._office_communes())
         indicators = tuple(plan.commune_indicators())
-        with self.repo.reading() as session:
-            answers = {(row.commune_code, row.indicator_code): row
-                       for row in queries.indicator_answers(session, plan.id, [period.id])}
-        cells = tuple(_cell(indicator, commune, answers.get((commune.code, indicator.code)))
-                      for commune in communes for indicator in indicators)
-        width = len(indicators)
-        summaries = tuple(summarize(indicator, list(cells[column::width]), len(communes))
-                          for column, indicator in enumerate(indicators)) if width else ()
+        with collector_paused():
+            communes = self._communes_of(plan.id, period.id)
+            with self.repo.reading() as session:
+                answers = {(row.submission_id, row.indicator_code): row
+                           for row in queries.period_answers(session, plan.id, period.id)}
+            numbers = _Numbers()
+            cells = tuple(_cell(indicator, commune, answers.get((commune.submission_id, indicator.code)), numbers)
+                          for commune in communes for indicator in indicators)
+            width = len(indicators)
+            summaries = tuple(summarize(indicator, list(cells[column::width]), len(communes))
+                              for column, indicator in enumerate(indicators)) if width else ()
         return PeriodResults(plan.id, period.id, communes, indicators, cells, summaries)
 
     def period_tasks(self, plan_id: str, period_id: str) -> PeriodTasks:
         """Communes × the plan's commune tasks for ``period_id``, with counts per task."""
         plan = self.catalog.get(plan_id)
         period = scheduled_period(plan, period_id).period
-        communes = self._communes_of(plan.id, period.id, self._office_communes())
+        communes = self._communes_of(plan.id, period.id)
         tasks = tuple(plan.commune_tasks())
         with self.repo.reading() as session:
             answers = {(row.commune_code, row.task_code): row

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any, Callable
 from enum import StrEnum
 from pathlib import Path
 
-from cds_desktop.core.domain import TargetStatus
+from cds_desktop.core.domain import TargetStatus, TaskStatus
 from cds_desktop.core.exports import dhis2
 from cds_desktop.core.exports.csv_file import write_csv
 from cds_desktop.core.exports.tables import Column, ColumnKind, Heading, Table
@@ -31,7 +32,8 @@ from cds_desktop.core.plans.model import IndicatorKind, Level
 from cds_desktop.core.plans.schedule import scheduled_period
 from cds_desktop.core.presentation import period_name, state_name, target_status_name, task_status_name
 from cds_desktop.core.progress import CancelToken, ProgressCallback
-from cds_desktop.core.services.office.results import PeriodResults, Results
+from cds_desktop.core.services.office.results import EmptyReason, PeriodResults, Results
+from cds_desktop.core.services.office.results_gc import collector_paused
 from cds_desktop.core.services.roles import Permission
 from cds_desktop.core.storage.queries import office_results as queries
 from cds_desktop.core.validation import Problem, Severity
@@ -51,6 +53,19 @@ class View(StrEnum):
 
 def _columns(language: str, *spec: tuple[str, ColumnKind]) -> tuple[Column, ...]:
     return tuple(Column(translate(f"export.column.{key}", language), kind) for key, kind in spec)
+
+
+class _Memo(dict):
+    """``function``'s results by argument (a tuple of arguments, or one): a whole country's table repeats a few
+    words and numbers (a state, a decision, "75.5") tens of thousands of times; each is worked out once."""
+
+    def __init__(self, function: Callable[..., Any]) -> None:
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.function(*key) if isinstance(key, tuple) else self.function(key)
+        return value
 
 
 def _yes_no(value: bool | None, language: str) -> str | None:
@@ -76,9 +91,10 @@ class ResultExports(Results):
         columns = _columns(language, ("commune_code", C.CODE), ("commune", C.TEXT), ("state", C.TEXT),
                            ("revision", C.INTEGER), ("first_received", C.DATETIME), ("received", C.DATETIME),
                            ("on_time", C.TEXT), ("decided", C.DATETIME))
-        rows = [(c.commune_code, c.commune_name, translate(f"ui.matrix.state.{c.state}", language), c.revision,
-                 self._local(c.first_received_at), self._local(c.received_at), _yes_no(c.on_time, language),
-                 self._local(c.decided_at)) for c in cells]
+        states = _Memo(lambda state: translate(f"ui.matrix.state.{state}", language))
+        yes_no = _Memo(lambda on_time: _yes_no(on_time, language))
+        rows = [(c.commune_code, c.commune_name, states[c.state], c.revision, self._local(c.first_received_at),
+                 self._local(c.received_at), yes_no[c.on_time], self._local(c.decided_at)) for c in cells]
         return Table(translate("export.sheet.completeness", language), columns, rows)
 
     def _results_table(self, results: PeriodResults, language: str) -> Table:
@@ -86,20 +102,22 @@ class ResultExports(Results):
                            ("indicator", C.TEXT), ("numerator", C.DECIMAL), ("denominator", C.DECIMAL),
                            ("rate", C.PERCENT), ("value", C.DECIMAL), ("answer", C.TEXT), ("target", C.TEXT),
                            ("status", C.TEXT), ("note", C.TEXT), ("decision", C.TEXT))
+        # what every row of an indicator, a status or a reason shows: worked out once, not 3,321 times
+        indicators = [(indicator.code, indicator.name.get(language), indicator.kind is IndicatorKind.RATIO,
+                       describe_target(indicator.target_for(Level.COMMUNE), indicator.kind, language) or None)
+                      for indicator in results.indicators]
+        statuses = {status: target_status_name(status, language) for status in TargetStatus}
+        reasons = {reason: translate(f"export.empty.{reason}", language) for reason in EmptyReason}  # apart: a
+        # reason and a status may have the same value ("not_applicable") and so the same key
+        decisions = _Memo(lambda decision, received: self._decision(decision, received, language))
         rows = []
         width = len(results.indicators)
         for row, commune in enumerate(results.communes):
-            decision = self._decision(commune.decision, commune.submission_id is not None, language)
-            for column, indicator in enumerate(results.indicators):
-                cell = results.cells[row * width + column]
-                ratio = indicator.kind is IndicatorKind.RATIO
-                status = (translate(f"export.empty.{cell.empty}", language) if cell.empty else
-                          target_status_name(cell.status, language))
-                rows.append((commune.code, commune.name, indicator.code, indicator.name.get(language),
-                             cell.numerator, cell.denominator, cell.result if ratio else None,
-                             None if ratio else cell.result, cell.text,
-                             describe_target(indicator.target_for(Level.COMMUNE), indicator.kind, language) or None,
-                             status, cell.note, decision))
+            decision = decisions[commune.decision, commune.submission_id is not None]
+            for cell, (code, name, ratio, target) in zip(results.cells[row * width:(row + 1) * width], indicators):
+                rows.append((commune.code, commune.name, code, name, cell.numerator, cell.denominator,
+                             cell.result if ratio else None, None if ratio else cell.result, cell.text, target,
+                             reasons[cell.empty] if cell.empty else statuses[cell.status], cell.note, decision))
         return Table(translate("export.sheet.results", language), columns, rows)
 
     def _summary_table(self, results: PeriodResults, language: str) -> Table:
@@ -125,14 +143,17 @@ class ResultExports(Results):
         columns = _columns(language, ("commune_code", C.CODE), ("commune", C.TEXT), ("task_code", C.CODE),
                            ("task", C.TEXT), ("task_status", C.TEXT), ("progress", C.INTEGER),
                            ("completed_on", C.DATE), ("overdue", C.TEXT))
+        statuses = {status: task_status_name(status, language) for status in TaskStatus}
+        not_received, no_value = (translate(f"export.empty.{reason}", language)
+                                  for reason in (EmptyReason.NOT_RECEIVED, EmptyReason.NO_VALUE))
+        overdue = _Memo(lambda flag: _yes_no(flag, language))
         rows = []
         for cell in tasks.cells:
-            status = (task_status_name(cell.status, language) if cell.status is not None else
-                      translate("export.empty.not_received" if not cell.received else "export.empty.no_value",
-                                language))
+            status = (statuses[cell.status] if cell.status is not None else
+                      no_value if cell.received else not_received)
             rows.append((cell.commune_code, names[cell.commune_code], cell.task_code, titles[cell.task_code],
                          status, cell.progress_pct, cell.completed_on,
-                         _yes_no(cell.overdue, language) if cell.status is not None else None))
+                         overdue[cell.overdue] if cell.status is not None else None))
         return Table(translate("export.sheet.tasks", language), columns, rows)
 
     def _problems_table(self, plan_id: str, period_id: str, names: dict[str, str], language: str) -> Table:
@@ -152,9 +173,10 @@ class ResultExports(Results):
                            ("indicator_code", C.CODE), ("outlier_value", C.DECIMAL),
                            ("outlier_reference", C.DECIMAL), ("change", C.PERCENT), ("note", C.TEXT),
                            ("decision", C.TEXT))
-        rows = [(translate(f"export.outlier.{o.kind}", language), o.commune_code, o.commune_name, o.indicator_code,
-                 o.value, o.reference, o.change * 100 if o.change is not None else None, o.note,
-                 self._decision(o.decision, True, language))
+        kinds = _Memo(lambda kind: translate(f"export.outlier.{kind}", language))
+        decisions = _Memo(lambda decision: self._decision(decision, True, language))
+        rows = [(kinds[o.kind], o.commune_code, o.commune_name, o.indicator_code, o.value, o.reference,
+                 o.change * 100 if o.change is not None else None, o.note, decisions[o.decision])
                 for o in self.outliers(results.plan_id, results.period_id, results)]
         return Table(translate("export.sheet.outliers", language), columns, rows)
 
@@ -188,8 +210,10 @@ class ResultExports(Results):
                     progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> Path:
         """Every view of the period as the sheets of one workbook at ``out``."""
         self.authorize(Permission.EXPORT_DATA)
-        tables = self.export_tables(plan_id, period_id, language=language)
-        return write_xlsx(Path(out), self.export_heading(plan_id, period_id, language), tables, progress, cancel)
+        with collector_paused():
+            tables = self.export_tables(plan_id, period_id, language=language)
+            return write_xlsx(Path(out), self.export_heading(plan_id, period_id, language), tables, progress,
+                              cancel)
 
     def export_csv(self, plan_id: str, period_id: str, out: Path, view: View = View.RESULTS,
                    language: str = "vi") -> Path:
@@ -202,25 +226,28 @@ class ResultExports(Results):
         """The values an aggregate system may take as final, and when each commune's report was received."""
         results = self.period_results(plan_id, period_id)
         values, registered = [], []
+        texts = _Memo(canonical)  # equal numbers (75.50 and 75.5) have the same canonical text
         width = len(results.indicators)
+        kinds = [(indicator.code, indicator.kind is IndicatorKind.TEXT, indicator.code + dhis2.NUMERATOR_SUFFIX,
+                  indicator.code + dhis2.DENOMINATOR_SUFFIX) for indicator in results.indicators]
         for row, commune in enumerate(results.communes):
             if commune.submission_id is None or commune.decision == "returned":
                 continue
             registered.append(dhis2.Registration(commune.code, self._local(commune.received_at).date()))
-            for column, indicator in enumerate(results.indicators):
-                cell = results.cells[row * width + column]
+            for cell, (code, is_text, numerator_code, denominator_code) in zip(
+                    results.cells[row * width:(row + 1) * width], kinds):
                 if cell.status not in _EXPORTABLE:
                     continue
-                if indicator.kind is IndicatorKind.TEXT:
+                if is_text:
                     if cell.text:
-                        values.append(dhis2.DataValue(commune.code, indicator.code, cell.text, cell.note, False))
+                        values.append(dhis2.DataValue(commune.code, code, cell.text, cell.note, False))
                     continue
                 if cell.result is not None:
-                    values.append(dhis2.DataValue(commune.code, indicator.code, canonical(cell.result), cell.note))
-                for suffix, term in ((dhis2.NUMERATOR_SUFFIX, cell.numerator),
-                                     (dhis2.DENOMINATOR_SUFFIX, cell.denominator)):
-                    if term is not None:
-                        values.append(dhis2.DataValue(commune.code, indicator.code + suffix, canonical(term)))
+                    values.append(dhis2.DataValue(commune.code, code, texts[cell.result], cell.note))
+                if cell.numerator is not None:
+                    values.append(dhis2.DataValue(commune.code, numerator_code, texts[cell.numerator]))
+                if cell.denominator is not None:
+                    values.append(dhis2.DataValue(commune.code, denominator_code, texts[cell.denominator]))
         return values, registered
 
     def export_dhis2(self, plan_id: str, period_id: str, out: Path,
@@ -230,11 +257,12 @@ class ResultExports(Results):
         codes = dhis2.load_mapping(mapping) if mapping is not None else dhis2.Dhis2Mapping()
         plan = self.catalog.get(plan_id)
         period = scheduled_period(plan, period_id).period
-        values, registered = self._data_values(plan.id, period.id)
         out = Path(out)
         complete = out.with_name(f"{out.stem}.complete.json")
-        dhis2.write_json(complete, dhis2.registrations(codes, plan.id, period.id, registered))
-        dhis2.write_json(out, dhis2.data_value_set(codes, plan.id, period.id, values))
+        with collector_paused():
+            values, registered = self._data_values(plan.id, period.id)
+            dhis2.write_json(complete, dhis2.registrations(codes, plan.id, period.id, registered))
+            dhis2.write_json(out, dhis2.data_value_set(codes, plan.id, period.id, values))
         return out, complete
 
     def export_adx(self, plan_id: str, period_id: str, out: Path, mapping: Path | None = None) -> Path:
@@ -243,6 +271,7 @@ class ResultExports(Results):
         codes = dhis2.load_mapping(mapping) if mapping is not None else dhis2.Dhis2Mapping()
         plan = self.catalog.get(plan_id)
         period = scheduled_period(plan, period_id).period
-        values, registered = self._data_values(plan.id, period.id)
+        with collector_paused():
+            values, registered = self._data_values(plan.id, period.id)
         return dhis2.write_adx(Path(out), codes, plan.id, period.id, values, registered, self.clock())
 

@@ -1,11 +1,14 @@
 """Read models of the office's results: what the communes' CURRENT submissions say, value by value.
 
 Each function is one SQLAlchemy Core ``select`` returning plain NamedTuples; ``runner`` is an open ``Session`` or
-``Connection``. Only the current revision of each commune's plan period is read (``submission.is_current``): an
+``Connection`` (a session's rows are read through its Core connection: plain tuples, no ORM processing). Only the current revision of each commune's plan period is read (``submission.is_current``): an
 older revision, replaced by a correction, never counts, and a refused bundle was never stored. Portable SQL only
 (outer joins, correlated scalar subqueries, ``EXISTS``), so the same queries run on PostgreSQL.
 
 - ``current_submissions``: the current submission of each commune for the periods asked, with its decision;
+- ``commune_submissions``: every commune of the office with its current submission of one period (or none);
+- ``period_answers``: the indicator answers of one period's current submissions as light tuples, read through
+  the Core connection (no ORM rows): what the results table of the whole country reads in one go;
 - ``indicator_answers``: their indicator answers as stored (text), with the result and target status the import
   judged (``validation.indicator_result`` at the commune level), optionally one indicator or one commune;
 - ``task_answers``: their task progress, with whether the office's validation found the task overdue;
@@ -22,6 +25,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, aliased
 
 from cds_desktop.core.storage.exchange_models import (
+    OfficeCommune,
     ReceiptIssued,
     Submission,
     SubmissionIndicator,
@@ -41,6 +45,26 @@ class CurrentSubmissionRow(NamedTuple):
     revision: int
     received_at: dt.datetime  # when the office imported this revision
     decision: str | None  # the latest decision on this revision: accepted | returned; None: not decided yet
+
+
+class CommuneSubmissionRow(NamedTuple):
+    commune_code: str
+    commune_name: str
+    submission_id: int | None  # None: nothing received for the period (then every column below is None too)
+    revision: int | None
+    received_at: dt.datetime | None
+    decision: str | None  # the latest decision on the current revision; None: not decided, or nothing received
+
+
+class PeriodAnswerRow(NamedTuple):
+    submission_id: int
+    indicator_code: str
+    numerator: str | None
+    denominator: str | None
+    value: str | None
+    note: str | None
+    result: str | None
+    target_status: str
 
 
 class IndicatorAnswerRow(NamedTuple):
@@ -76,6 +100,11 @@ class CurrentProblemRow(NamedTuple):
     params_json: str
 
 
+def _connection(runner: Runner) -> Connection:
+    """The Core connection under ``runner``: rows come back as plain tuples, without the ORM's processing."""
+    return runner.connection() if isinstance(runner, Session) else runner
+
+
 def _current(plan_id: str, period_ids: Sequence[str]) -> list:
     return [Submission.plan_id == plan_id, Submission.period_id.in_(list(period_ids)), Submission.is_current]
 
@@ -91,7 +120,35 @@ def current_submissions(runner: Runner, plan_id: str, period_ids: Sequence[str])
         .where(*_current(plan_id, period_ids))
         .order_by(Submission.commune_code, Submission.period_id)
     )
-    return [CurrentSubmissionRow(*row) for row in runner.execute(query)]
+    return list(map(CurrentSubmissionRow._make, _connection(runner).execute(query).all()))
+
+
+def commune_submissions(runner: Runner, plan_id: str, period_id: str) -> list[CommuneSubmissionRow]:
+    """Every commune of the office, by code, with its current submission of the period and the latest decision
+    on it (the submission's columns None when the commune sent nothing for the period)."""
+    receipt = aliased(ReceiptIssued, name="latest_receipt")
+    query = (
+        select(OfficeCommune.code, OfficeCommune.name, Submission.id, Submission.revision, Submission.received_at,
+               receipt.decision)
+        .select_from(OfficeCommune)
+        .outerjoin(Submission, and_(Submission.commune_code == OfficeCommune.code, *_current(plan_id, [period_id])))
+        .outerjoin(receipt, receipt.id == _latest_receipt_id(Submission.id))
+        .order_by(OfficeCommune.code)
+    )
+    return list(map(CommuneSubmissionRow._make, _connection(runner).execute(query).all()))
+
+
+def period_answers(runner: Runner, plan_id: str, period_id: str) -> list[PeriodAnswerRow]:
+    """The indicator answers of the period's current submissions, by submission then the order stored."""
+    query = (
+        select(SubmissionIndicator.submission_id, SubmissionIndicator.indicator_code, SubmissionIndicator.numerator,
+               SubmissionIndicator.denominator, SubmissionIndicator.value, SubmissionIndicator.note,
+               SubmissionIndicator.result, SubmissionIndicator.target_status)
+        .join(Submission, SubmissionIndicator.submission_id == Submission.id)
+        .where(*_current(plan_id, [period_id]))
+        .order_by(SubmissionIndicator.submission_id, SubmissionIndicator.id)
+    )
+    return list(map(PeriodAnswerRow._make, _connection(runner).execute(query).all()))
 
 
 def indicator_answers(runner: Runner, plan_id: str, period_ids: Sequence[str], indicator_code: str | None = None,
@@ -110,7 +167,7 @@ def indicator_answers(runner: Runner, plan_id: str, period_ids: Sequence[str], i
         query = query.where(SubmissionIndicator.indicator_code == indicator_code)
     if commune_code is not None:
         query = query.where(Submission.commune_code == commune_code)
-    return [IndicatorAnswerRow(*row) for row in runner.execute(query)]
+    return list(map(IndicatorAnswerRow._make, _connection(runner).execute(query).all()))
 
 
 def task_answers(runner: Runner, plan_id: str, period_id: str) -> list[TaskAnswerRow]:
@@ -126,7 +183,7 @@ def task_answers(runner: Runner, plan_id: str, period_id: str) -> list[TaskAnswe
         .where(*_current(plan_id, [period_id]))
         .order_by(Submission.commune_code, SubmissionTask.id)
     )
-    return [TaskAnswerRow(*row[:6], bool(row[6])) for row in runner.execute(query)]
+    return [TaskAnswerRow(*row[:6], bool(row[6])) for row in _connection(runner).execute(query).all()]
 
 
 def current_problems(runner: Runner, plan_id: str, period_id: str) -> list[CurrentProblemRow]:
@@ -138,4 +195,4 @@ def current_problems(runner: Runner, plan_id: str, period_id: str) -> list[Curre
         .where(*_current(plan_id, [period_id]))
         .order_by(Submission.commune_code, SubmissionProblem.id)
     )
-    return [CurrentProblemRow(*row) for row in runner.execute(query)]
+    return list(map(CurrentProblemRow._make, _connection(runner).execute(query).all()))
