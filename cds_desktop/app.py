@@ -93,8 +93,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from cds_desktop.ui.shell.crash import CrashHook
+    from cds_desktop.ui.shell.import_costs import release_frozen, skip_pyside_source_scan
     from cds_desktop.ui.shell.qt_translator import QtLanguage
 
+    skip_pyside_source_scan()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(APP_NAME)
     app.setApplicationName(APP_NAME)
@@ -130,6 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         crash.wait_for_dialogs()
         return CRASH_EXIT_CODE
     finally:
+        release_frozen()
         crash.uninstall()
         crash.deleteLater()
         if demo_root is not None:
@@ -249,14 +252,17 @@ def _open_existing(data_dir: DataDir, demo: DemoCommune | None, shown: QWidget |
         return open_commune_service(data_dir.root, fixed_clock(demo.today))
 
     def open_service_and_prepare_the_window() -> CommuneService:
-        _setup_logging(data_dir)
-        import cds_desktop.ui.shell.application  # noqa: F401
-        from cds_desktop.ui.commune.main_window import window_contents
-        from cds_desktop.ui.commune.workspace import read_ahead
+        from cds_desktop.ui.shell.import_costs import collection_paused
 
-        window_contents()
-        service = open_service()
-        read_ahead(service)
+        with collection_paused():  # ~140,000 long-lived objects: never scanned again (``import_costs``)
+            _setup_logging(data_dir)
+            import cds_desktop.ui.shell.application  # noqa: F401
+            from cds_desktop.ui.commune.main_window import window_contents
+            from cds_desktop.ui.commune.workspace import read_ahead
+
+            window_contents()
+            service = open_service()
+            read_ahead(service)
         return service
 
     try:

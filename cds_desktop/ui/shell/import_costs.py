@@ -1,0 +1,70 @@
+"""What importing the service stack costs beyond the modules themselves, and how start-up avoids it.
+
+Two costs that no module of this app causes, measured while the start-up worker (``app.py``) imports the service
+stack and opens the data (~750 ms of CPU under load, ~430 modules):
+
+- **PySide6's per-module source scan.** Once PySide6 is imported, it calls a hook after every later import
+  (``shibokensupport.feature.feature_imported``) that reads the module's whole source file
+  (``inspect.getsource``) to see whether it mentions "PySide6" — only so that ``from __feature__ import
+  snake_case`` can be switched per module. This app never selects a ``__feature__``, so the answer changes
+  nothing. ``skip_pyside_source_scan`` swaps the source scan for a look at the module's globals (does it hold
+  anything from PySide6?): the same answer for this app's modules, without reading ~430 files (~8% of the
+  worker's CPU). If a later PySide6 lays its hook out differently, nothing is changed.
+- **The cyclic garbage collector** runs dozens of times while imports create ~140,000 long-lived objects, and
+  each full pass over them later takes 150–200 ms (under load) on whichever thread triggers it — the GUI
+  thread, once the window is open: a visible freeze. ``collection_paused`` turns the collector off while the
+  work runs and then moves every object alive into the permanent generation (``gc.freeze``): import-time
+  objects live as long as the app, and the ~250 cyclic garbage objects the imports leave are kept rather than
+  collected. ``release_frozen`` gives the frozen objects back to the collector when the app's run ends
+  (tests start the app many times in one process).
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+from contextlib import contextmanager
+from types import ModuleType
+from typing import Iterator
+
+_PYSIDE = "PySide6"
+
+
+def skip_pyside_source_scan() -> bool:
+    """Replace PySide6's source-reading check of each newly imported module (see the module docstring); True
+    when it was replaced (or had been already)."""
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is None or not callable(getattr(feature, "_mod_uses_pyside", None)):
+        return False
+    feature._mod_uses_pyside = uses_pyside
+    return True
+
+
+def uses_pyside(module: ModuleType) -> bool:
+    """Whether ``module`` holds a PySide6 module, class or function among its globals."""
+    for value in list(vars(module).values()):
+        try:
+            origin = value.__name__ if isinstance(value, ModuleType) else getattr(value, "__module__", None)
+        except Exception:  # noqa: BLE001 - a global of any kind, even one whose attributes raise
+            continue
+        if isinstance(origin, str) and (origin == _PYSIDE or origin.startswith(_PYSIDE + ".")):
+            return True
+    return False
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for the block; then what is alive is frozen and collection resumes."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
+def release_frozen() -> None:
+    """Hand the objects frozen by ``collection_paused`` back to the collector."""
+    gc.unfreeze()
