@@ -1,5 +1,5 @@
-"""``ui/shell/import_costs.py``: PySide6's per-import source scan replaced by a look at the module's globals (the
-same answer, no file read), and the garbage collector paused, then frozen, while start-up imports."""
+"""``ui/shell/import_costs.py``: PySide6's per-import source scan replaced by a look at the module's name (the
+same answer for this app's modules, no file read), and the garbage collector paused, then frozen, while start-up imports."""
 
 from __future__ import annotations
 
@@ -14,22 +14,21 @@ from cds_desktop.ui.shell import import_costs
 from cds_desktop.ui.shell.import_costs import collection_paused, release_frozen, uses_pyside
 
 
-def test_a_module_holding_pyside6_objects_uses_pyside():
-    import cds_desktop.ui.commune.main_window as window_module
+def test_pysides_modules_and_the_qt_layer_use_pyside_the_core_does_not():
+    import cds_desktop.app as app_module
     import cds_desktop.core.numbers as numbers_module
+    import cds_desktop.core.services.commune.service as service_module
+    import cds_desktop.ui.commune.main_window as window_module
 
-    assert uses_pyside(window_module)
-    assert not uses_pyside(numbers_module)
+    assert uses_pyside(window_module) and uses_pyside(app_module) and uses_pyside(PySide6.QtCore)
+    assert not uses_pyside(numbers_module) and not uses_pyside(service_module) and not uses_pyside(gc)
 
 
-def test_the_scan_is_replaced_and_gives_pysides_answer_for_new_modules(tmp_path):
+def test_the_scan_is_replaced_and_gives_pysides_answer_for_new_modules():
     """In a fresh process, modules imported after the swap are classified as PySide6's own scan would: without
     reading their source."""
-    (tmp_path / "with_qt.py").write_text("from PySide6.QtCore import QObject\n", encoding="utf-8")
-    (tmp_path / "without_qt.py").write_text("import json\n", encoding="utf-8")
-    code = textwrap.dedent(f"""
-        import sys, os
-        sys.path.insert(0, {str(tmp_path)!r})
+    code = textwrap.dedent("""
+        import sys
         import PySide6.QtCore
         from cds_desktop.ui.shell.import_costs import skip_pyside_source_scan
         assert skip_pyside_source_scan()
@@ -38,8 +37,10 @@ def test_the_scan_is_replaced_and_gives_pysides_answer_for_new_modules(tmp_path)
         def no_reading(*args, **kwargs):
             raise AssertionError("source read")
         inspect.getsource = no_reading
-        import with_qt, without_qt
-        print(feature.pyside_feature_dict["with_qt"], feature.pyside_feature_dict["without_qt"])
+        from cds_desktop.ui.commune.main_window import MainWindow  # the hook sees the module a from-import reads
+        from cds_desktop.core.numbers import canonical
+        dictionary = feature.pyside_feature_dict
+        print(dictionary["cds_desktop.ui.commune.main_window"], dictionary["cds_desktop.core.numbers"])
     """)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["0", "-1"]
