@@ -38,6 +38,9 @@ class EntryTableView(QTableView):
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
     def setModel(self, model) -> None:  # noqa: N802
+        for changed in (model.modelReset, model.layoutChanged, model.dataChanged, model.rowsInserted,
+                        model.rowsRemoved):  # before the view's own slots: it measures the new cells afresh
+            changed.connect(self.itemDelegate().forget_sizes)
         super().setModel(model)
         model.modelReset.connect(self._span_groups)
         model.layoutChanged.connect(self._span_groups)
