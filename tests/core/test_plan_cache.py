@@ -99,3 +99,10 @@ def test_a_cached_start_does_not_import_pyyaml(cache):
     outputs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
                for _ in range(2)]
     assert outputs == ["5 True\n", "5 False\n"]  # the first start parses (and fills the cache), the next does not
+
+
+def test_a_plan_file_that_cannot_be_examined_is_a_problem_not_a_crash(cache, plans):
+    (plans / "005-gone.yaml").symlink_to(plans / "missing.yaml")  # a broken link: it cannot even be stat'ed
+    loaded, problems = load_plan_folder(plans)
+    assert [plan.plan.id for plan in loaded] == ["dak-rlap-2023"]
+    assert [(problem.code, problem.params["file"]) for problem in problems] == [("plan.unreadable", "005-gone.yaml")]

@@ -238,7 +238,9 @@ def load_plan_folder(folder: Path, taken: set[str] | frozenset[str] = frozenset(
     return plans, problems
 
 
-_CODE = (Path(plan_model.__file__), Path(__file__))  # a change to the plan format's code invalidates the cache
+# a change to the plan format's code invalidates the cache (a frozen build has no source files to stamp: its
+# plan files are installed afresh with each version, which changes their stamps)
+_CODE = tuple(path for path in (Path(plan_model.__file__), Path(__file__)) if path.is_file())
 
 
 def _load_plan_file_once(path: Path) -> Plan:
@@ -257,7 +259,10 @@ def _load_plan_file_once(path: Path) -> Plan:
             return False
         return True
 
-    parsed_once(f"plan-{path.stem}", path.parent, (path, *_CODE), parse, valid)
+    try:
+        parsed_once(f"plan-{path.stem}", path.parent, (path, *_CODE), parse, valid)
+    except OSError:  # the file cannot even be examined (gone, a broken link): reading it says why
+        return load_plan_file(path)
     return loaded[-1]
 
 
