@@ -152,3 +152,17 @@ def test_rows_are_measured_again_when_their_hints_come_and_go(qtbot, window):
     window.workspace.set_indicator("1a", "denominator", None)
     QApplication.processEvents()
     assert table.rowHeight(row) == with_hints
+
+
+def test_a_page_not_yet_chosen_measures_its_rows_only_when_shown(qtbot, window):
+    """Measuring every row of a table is the largest part of filling the window in: the tasks page, behind its
+    tab, waits until it is chosen, then fits its rows to their contents before it is painted."""
+    table = window.tasks_page.table
+    QApplication.processEvents()
+    default = table.verticalHeader().defaultSectionSize()
+    assert table.model().rowCount() > 0
+    assert {table.rowHeight(row) for row in range(table.model().rowCount())} == {default}
+    window.show_page(1)
+    QApplication.processEvents()
+    assert _row_heights(table) == _measured_afresh(table)
+    assert set(_row_heights(table)) != {default}
