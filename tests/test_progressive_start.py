@@ -150,7 +150,7 @@ def probe():
     for window in QApplication.topLevelWidgets():
         if isinstance(window, QMainWindow) and getattr(window, "is_open", False) and window.isVisible():
             loaded = [name for name in DEFERRED if name in sys.modules]
-            print("started", loaded, gc.isenabled(), gc.get_freeze_count() > 100_000, flush=True)
+            print("started", loaded, gc.isenabled(), gc.get_freeze_count() > 10_000, flush=True)
             timer.stop()
             window.close()
 
