@@ -94,10 +94,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from cds_desktop.ui.shell.crash import CrashHook
-    from cds_desktop.ui.shell.import_costs import release_frozen, skip_pyside_source_scan
+    from cds_desktop.ui.shell.import_costs import release_frozen, skip_pydantic_plugin_scan, skip_pyside_source_scan
     from cds_desktop.ui.shell.qt_translator import QtLanguage
 
     skip_pyside_source_scan()
+    skip_pydantic_plugin_scan()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(APP_NAME)
     app.setApplicationName(APP_NAME)

@@ -4,6 +4,7 @@ same answer for this app's modules, no file read), and the garbage collector pau
 from __future__ import annotations
 
 import gc
+import os
 import subprocess
 import sys
 import textwrap
@@ -11,7 +12,12 @@ import textwrap
 import PySide6.QtCore  # noqa: F401 - loads shibokensupport.feature
 
 from cds_desktop.ui.shell import import_costs
-from cds_desktop.ui.shell.import_costs import collection_paused, release_frozen, uses_pyside
+from cds_desktop.ui.shell.import_costs import (
+    collection_paused,
+    release_frozen,
+    skip_pydantic_plugin_scan,
+    uses_pyside,
+)
 
 
 def test_pysides_modules_and_the_qt_layer_use_pyside_the_core_does_not():
@@ -62,3 +68,16 @@ def test_collection_is_paused_then_what_lives_is_frozen_until_released():
 def test_nothing_is_changed_when_pyside6_lays_its_hook_out_differently(monkeypatch):
     monkeypatch.delitem(sys.modules, "shibokensupport.feature")
     assert import_costs.skip_pyside_source_scan() is False
+
+
+def test_pydantic_plugins_are_not_searched_unless_asked_for(monkeypatch):
+    from pydantic.plugin._loader import get_plugins
+
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "recorded")  # restored as it was after the test
+    monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS")
+    skip_pydantic_plugin_scan()
+    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == "__all__"
+    assert tuple(get_plugins()) == ()  # pydantic's own switch: no entry points read
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "")  # a developer who wants the plugins keeps them
+    skip_pydantic_plugin_scan()
+    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == ""

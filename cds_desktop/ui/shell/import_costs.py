@@ -1,6 +1,6 @@
 """What importing the service stack costs beyond the modules themselves, and how start-up avoids it.
 
-Two costs that no module of this app causes, measured while the start-up worker (``app.py``) imports the service
+Costs that no module of this app causes, measured while the start-up worker (``app.py``) imports the service
 stack and opens the data (~750 ms of CPU under load, ~430 modules):
 
 - **PySide6's per-module source scan.** Once PySide6 is imported, it calls a hook after every later import
@@ -11,6 +11,10 @@ stack and opens the data (~750 ms of CPU under load, ~430 modules):
   and this app's Qt layer use PySide6), which gives the same answer for this app's modules without reading
   ~430 files (~8% of the worker's CPU; looking through each module's globals instead costs nearly as much).
   If a later PySide6 lays its hook out differently, nothing is changed.
+- **pydantic's plugin search.** The first pydantic model built looks through the entry points of every
+  installed distribution for pydantic plugins (~30 ms); this app uses none. ``skip_pydantic_plugin_scan`` sets
+  pydantic's documented switch ``PYDANTIC_DISABLE_PLUGINS`` unless it is already set (so a developer can
+  still turn plugins on).
 - **The cyclic garbage collector** runs dozens of times while imports create ~140,000 long-lived objects, and
   each full pass over them later takes 150–200 ms (under load) on whichever thread triggers it — the GUI
   thread, once the window is open: a visible freeze. ``collection_paused`` turns the collector off while the
@@ -23,6 +27,7 @@ stack and opens the data (~750 ms of CPU under load, ~430 modules):
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from contextlib import contextmanager
 from types import ModuleType
@@ -39,6 +44,11 @@ def skip_pyside_source_scan() -> bool:
         return False
     feature._mod_uses_pyside = uses_pyside
     return True
+
+
+def skip_pydantic_plugin_scan() -> None:
+    """No search for pydantic plugins (see the module docstring), unless ``PYDANTIC_DISABLE_PLUGINS`` is set."""
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 
 def uses_pyside(module: ModuleType) -> bool:
