@@ -5,7 +5,9 @@ on a prepared data folder (a commune set up without accounts, with one quarter o
 goes straight to the main window: its frame first, see ``app.py``) and the same start on a copy with an
 account (the login dialog is the first window). Each time is measured from just before ``subprocess.run`` in
 this process to the epoch time the child prints when its window is exposed (``bench/_startup_child.py``).
-Prints the medians and the ratios to the bare window. Goal: main window ratio ≤ 1.3.
+Prints the medians and the ratios to the bare window, of the wall time and of the CPU time the child had used
+by then (all threads: on a machine shared with other work the wall time mostly measures the wait for a core,
+the CPU time what the start itself costs). Goal: main window ratio ≤ 1.3.
 
 Then the start as a user feels it (``bench/_startup_usable_child.py``): from launch to the first usable form — the
 period's indicators filled in and an editor open on a value cell — for the start without accounts and for the
@@ -36,6 +38,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from _data import builtin_plan, commune_service, fill_history
 
@@ -70,18 +73,37 @@ def with_account(source: Path, root: Path) -> None:
         service.close()
 
 
-def time_to_shown(args: list[str], env: dict[str, str], child: Path = CHILD, mark: str = "shown") -> float:
+class Timing(NamedTuple):
+    """One start: seconds from launch to the mark (wall clock) and the CPU seconds the child had used by then."""
+
+    wall: float
+    cpu: float
+
+
+def time_to_shown(args: list[str], env: dict[str, str], child: Path = CHILD, mark: str = "shown") -> Timing:
     started = time.time()
     done = subprocess.run([sys.executable, str(child), *args], env=env, capture_output=True, text=True, check=False,
                           timeout=120)
     shown = [line for line in done.stdout.splitlines() if line.startswith(f"{mark} ")]
     if done.returncode != 0 or not shown:
         raise SystemExit(f"{args[0]} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
-    return float(shown[-1].split()[1]) - started
+    _, epoch, cpu_ms = shown[-1].split()
+    return Timing(float(epoch) - started, float(cpu_ms) / 1000)
 
 
-def time_to_usable(args: list[str], env: dict[str, str]) -> float:
+def time_to_usable(args: list[str], env: dict[str, str]) -> Timing:
     return time_to_shown(args, env, USABLE_CHILD, "usable")
+
+
+def report(name: str, times: list[Timing], peer: list[Timing] | None = None) -> None:
+    """Median and least wall time, median CPU time, and both ratios to ``peer`` (measured in the same run)."""
+    wall = statistics.median(t.wall for t in times) * 1000
+    cpu = statistics.median(t.cpu for t in times) * 1000
+    line = f"{name}: median {wall:.0f} ms (min {min(t.wall for t in times) * 1000:.0f} ms), CPU median {cpu:.0f} ms"
+    if peer is not None:
+        line += (f"; ratio {wall / (statistics.median(t.wall for t in peer) * 1000):.2f} (wall), "
+                 f"{cpu / (statistics.median(t.cpu for t in peer) * 1000):.2f} (CPU)")
+    print(line)
 
 
 def longest_stall(args: list[str], env: dict[str, str]) -> float:
@@ -108,12 +130,14 @@ def main() -> None:
         time_to_shown(["bare"], env)  # fill the bytecode and file caches, write the first log line
         time_to_shown(["first-app", str(data)], env)
         time_to_shown(["login", str(accounts)], env)
-        bare, app, login = [], [], []
+        bare: list[Timing] = []
+        app: list[Timing] = []
+        login: list[Timing] = []
         for _ in range(args.runs):
             bare.append(time_to_shown(["bare"], env))
             app.append(time_to_shown(["app", str(data)], env))
             login.append(time_to_shown(["login", str(accounts)], env))
-        usable: dict[str, list[float]] = {"bare": [], "app": [], "login": []}
+        usable: dict[str, list[Timing]] = {"bare": [], "app": [], "login": []}
         usable_args = {"bare": ["bare"], "app": ["app", str(data)], "login": ["login", str(accounts), USERNAME, PASSWORD]}
         for _ in range(args.runs):
             for name, child_args in usable_args.items():
@@ -121,20 +145,13 @@ def main() -> None:
         stalls = {"main window (no accounts)": [longest_stall(["app", str(data)], env) for _ in range(3)],
                   "sign-in, then main window": [longest_stall(["login", str(accounts), USERNAME, PASSWORD], env)
                                                 for _ in range(3)]}
-    bare_ms = statistics.median(bare) * 1000
-    print(f"bare PySide6 window: median {bare_ms:.0f} ms (min {min(bare) * 1000:.0f} ms)")
-    for name, times in (("main window (no accounts)", app), ("login dialog (accounts)", login)):
-        median_ms = statistics.median(times) * 1000
-        print(f"cds-desktop {name}: median {median_ms:.0f} ms (min {min(times) * 1000:.0f} ms), "
-              f"ratio {median_ms / bare_ms:.2f}")
+    report("bare PySide6 window", bare)
+    report("cds-desktop main window (no accounts)", app, bare)
+    report("cds-desktop login dialog (accounts)", login, bare)
     print(f"goal: main window ratio ≤ {GOAL_RATIO}")
-    usable_bare_ms = statistics.median(usable["bare"]) * 1000
-    print(f"first usable form, bare PySide6 window (a key typed into a line edit): median {usable_bare_ms:.0f} ms "
-          f"(min {min(usable['bare']) * 1000:.0f} ms)")
-    for name, key in (("no accounts", "app"), ("sign-in, password typed at once", "login")):
-        median_ms = statistics.median(usable[key]) * 1000
-        print(f"first usable form, cds-desktop {name}: median {median_ms:.0f} ms "
-              f"(min {min(usable[key]) * 1000:.0f} ms), ratio {median_ms / usable_bare_ms:.2f}")
+    report("first usable form, bare PySide6 window (a key typed into a line edit)", usable["bare"])
+    report("first usable form, cds-desktop no accounts", usable["app"], usable["bare"])
+    report("first usable form, cds-desktop sign-in, password typed at once", usable["login"], usable["bare"])
     print(f"goal: first usable form ratio ≤ {GOAL_USABLE_RATIO}")
     for name, values in stalls.items():
         print(f"longest GUI stall while starting, {name}: {max(values):.0f} ms "

@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from cds_desktop.core.services.office.service import OfficeService
     from cds_desktop.ui.shared.login_dialog import LoginDialog
     from cds_desktop.ui.commune.main_window import MainWindow
+    from cds_desktop.ui.commune.workspace import PeriodSnapshot
     from cds_desktop.ui.shell.qt_translator import QtLanguage
 
 log = logging.getLogger(__name__)
@@ -93,8 +94,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from cds_desktop.ui.shell.crash import CrashHook
+    from cds_desktop.ui.shell.import_costs import release_frozen, skip_pydantic_plugin_scan, skip_pyside_source_scan
     from cds_desktop.ui.shell.qt_translator import QtLanguage
 
+    skip_pyside_source_scan()
+    skip_pydantic_plugin_scan()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(APP_NAME)
     app.setApplicationName(APP_NAME)
@@ -130,6 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         crash.wait_for_dialogs()
         return CRASH_EXIT_CODE
     finally:
+        release_frozen()
         crash.uninstall()
         crash.deleteLater()
         if demo_root is not None:
@@ -234,10 +239,17 @@ def _set_up(data_dir: DataDir, qt_language: "QtLanguage") -> tuple[CommuneServic
     return service, username
 
 
-def _open_existing(data_dir: DataDir, demo: DemoCommune | None, shown: QWidget | None) -> CommuneService | None:
+class Opened(NamedTuple):
+    """The commune's service, and the open period as the worker read it ahead (None when nothing was read)."""
+
+    service: CommuneService
+    ahead: PeriodSnapshot | None = None
+
+
+def _open_existing(data_dir: DataDir, demo: DemoCommune | None, shown: QWidget | None) -> Opened | None:
     """The commune's service; with a first window shown, opened in a worker thread while that window stays
     responsive (which also sets up logging, imports the modules that fill the main window in and reads ahead
-    what it shows first, ``workspace.read_ahead``)."""
+    what it shows first, ``workspace.read_ahead``: the window then shows that very snapshot)."""
 
     def open_service() -> CommuneService:
         from cds_desktop.core.services.commune.service import open_commune_service
@@ -248,23 +260,25 @@ def _open_existing(data_dir: DataDir, demo: DemoCommune | None, shown: QWidget |
 
         return open_commune_service(data_dir.root, fixed_clock(demo.today))
 
-    def open_service_and_prepare_the_window() -> CommuneService:
-        _setup_logging(data_dir)
-        import cds_desktop.ui.shell.application  # noqa: F401
-        from cds_desktop.ui.commune.main_window import window_contents
-        from cds_desktop.ui.commune.workspace import read_ahead
+    def open_service_and_prepare_the_window() -> Opened:
+        from cds_desktop.ui.shell.import_costs import collection_paused
 
-        window_contents()
-        service = open_service()
-        read_ahead(service)
-        return service
+        with collection_paused():  # ~140,000 long-lived objects: never scanned again (``import_costs``)
+            _setup_logging(data_dir)
+            import cds_desktop.ui.shell.application  # noqa: F401
+            from cds_desktop.ui.commune.main_window import window_contents
+            from cds_desktop.ui.commune.workspace import read_ahead
+
+            window_contents()
+            service = open_service()
+            return Opened(service, read_ahead(service))
 
     try:
         if shown is not None:  # the worker waits until the window is painted: it would compete for the GIL
             from cds_desktop.ui.shell.off_thread import wait_off_the_gui_thread
 
             return wait_off_the_gui_thread(open_service_and_prepare_the_window, _on_screen(shown), SHOWN_WAIT_MS)
-        return open_service()
+        return Opened(open_service())
     except CdsError as exc:
         from PySide6.QtWidgets import QMessageBox
 
@@ -328,7 +342,7 @@ def _run(app: "QApplication", qt_language: "QtLanguage", data_dir: DataDir, kind
 
 def _open_and_run(app: "QApplication", qt_language: "QtLanguage", data_dir: DataDir, language: str | None,
                   demo: DemoCommune | None, first: FirstWindow, files: list[Path]) -> int:
-    username = ""
+    username, ahead = "", None
     shown = first.frame or first.login
     if shown is None:
         _setup_logging(data_dir)
@@ -341,9 +355,10 @@ def _open_and_run(app: "QApplication", qt_language: "QtLanguage", data_dir: Data
         if service.kind is InstallationKind.OFFICE:  # the wizard set up a receiving office
             return _run_office(app, qt_language, data_dir, language, None, files, service, username)
     else:
-        service = _open_existing(data_dir, demo, shown)
-        if service is None:
+        opened = _open_existing(data_dir, demo, shown)
+        if opened is None:
             return 1
+        service, ahead = opened
     from cds_desktop.core.services.accounts import Accounts
     from cds_desktop.ui.shell.application import DesktopApp
     from cds_desktop.ui.shell.session import os_login
@@ -354,6 +369,8 @@ def _open_and_run(app: "QApplication", qt_language: "QtLanguage", data_dir: Data
             return 0  # closed while the data was being opened
         set_language(language or service.setting("language"))
         desktop = DesktopApp(app, qt_language, service, actor=os_login())
+        if ahead is not None:
+            desktop.workspace.adopt(ahead)
         if demo is not None:
             Accounts(service).sign_in(demo.username, demo.password)
         window = desktop.start(username, first.frame, first.login)

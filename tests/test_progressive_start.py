@@ -13,7 +13,7 @@ from cds_desktop.core.i18n import translate
 from cds_desktop.core.paths import CACHE_DIR_ENV, CONFIG_DIR_ENV, DataDir
 from cds_desktop.core.plans.loader import PlanCatalog
 from cds_desktop.core.services.accounts import Accounts, NewUser
-from cds_desktop.core.services.commune.service import CommuneService
+from cds_desktop.core.services.commune.service import CommuneService, open_commune_service
 from cds_desktop.core.services.roles import Role
 from cds_desktop.core.storage.peek import Peek, peek
 from cds_desktop.ui.shell.application import DesktopApp
@@ -134,3 +134,53 @@ def test_the_data_is_opened_once_the_frame_is_on_screen_or_soon_anyway(qtbot):
     started = time.monotonic()
     assert wait_off_the_gui_thread(lambda: "opened", _on_screen(never_shown), SHOWN_WAIT_MS) == "opened"
     assert time.monotonic() - started >= SHOWN_WAIT_MS / 1000
+
+
+STARTED_PROBE = """
+import gc, sys
+from cds_desktop.app import main
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+DEFERRED = ("cds_desktop.core.storage.exchange_models", "cds_desktop.core.services.commune.exchange",
+            "cds_desktop.core.bundle.writer", "cds_desktop.core.bundle.reader", "cds_desktop.core.bundle.keyfiles",
+            "cds_desktop.core.bundle.private_keys", "reportlab", "alembic", "yaml")
+
+def probe():
+    for window in QApplication.topLevelWidgets():
+        if isinstance(window, QMainWindow) and getattr(window, "is_open", False) and window.isVisible():
+            loaded = [name for name in DEFERRED if name in sys.modules]
+            print("started", loaded, gc.isenabled(), gc.get_freeze_count() > 10_000, flush=True)
+            timer.stop()
+            window.close()
+
+app = QApplication([])
+timer = QTimer(interval=5)
+timer.timeout.connect(probe)
+timer.start()
+code = main(["--data-dir", sys.argv[1]])
+print("ended", code, gc.get_freeze_count())
+"""
+
+
+def test_the_main_window_is_filled_in_without_what_its_first_form_does_not_need(tmp_path):
+    """Started on a set-up commune, the app fills its window in without loading the exchange (bundle writing and
+    reading, the exchange tables), reports or Alembic; from the second start on, without PyYAML either (the
+    plans come from the parsed-plan cache). What the start-up worker imported is frozen out of the garbage
+    collector's passes while the app runs (``ui/shell/import_costs.py``), and given back when it ends."""
+    service = open_commune_service(tmp_path / "data")
+    try:
+        service.init_commune("68", "24751", "Xã Nhân Cơ")
+    finally:
+        service.close()
+    env = {"QT_QPA_PLATFORM": "offscreen", "PATH": "", "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           CONFIG_DIR_ENV: str(tmp_path / "config"), CACHE_DIR_ENV: str(tmp_path / "cache")}
+
+    def start() -> list[str]:
+        done = subprocess.run([sys.executable, "-c", STARTED_PROBE, str(tmp_path / "data")], capture_output=True,
+                              text=True, check=True, env=env, timeout=120)
+        return done.stdout.splitlines()
+
+    first = start()
+    assert first[0] == "started ['yaml'] True True" and first[-1] == "ended 0 0"
+    assert start() == ["started [] True True", "ended 0 0"]

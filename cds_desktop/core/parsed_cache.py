@@ -1,6 +1,8 @@
-"""Data files parsed once, not at every start: the merged message catalogs (``i18n.py``, ``ui/qt_translator.py``).
+"""Data files parsed once, not at every start: the merged message catalogs (``i18n.py``, ``ui/qt_translator.py``)
+and each plan file (``plans/loader.py``).
 
-Importing PyYAML and parsing the catalogs costs tens of milliseconds, paid before the first window can show.
+Importing PyYAML and parsing the catalogs costs tens of milliseconds, paid before the first window can show;
+parsing the built-in plans ~50 ms more before the first form.
 ``parsed_once`` keeps the parsed (and checked) value as JSON in the per-user cache folder
 (``paths.cache_dir``), stamped with the path, size and modification time of every source file. A different
 stamp, an unreadable, oversized, foreign or damaged cache file, or a cached value that the caller's ``valid``

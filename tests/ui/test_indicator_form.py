@@ -120,3 +120,49 @@ def test_a_value_with_an_error_never_shows_met(qtbot, window):
     assert status.data() == "Số liệu sai" and ("1a", "value.exponent") in _problem_codes(window)
     _type_into(qtbot, window, "1a", IndicatorColumn.VALUE, "90")
     assert status.data() == "Đạt" and status.data(Role.BADGE) == "met"
+
+
+def _measured_afresh(table):
+    """Each row's height as the table measures it with nothing remembered (never under the header's minimum)."""
+    table.itemDelegate().forget_sizes()
+    least = table.verticalHeader().minimumSectionSize()
+    return [max(least, table.sizeHintForRow(row)) for row in range(table.model().rowCount())]
+
+
+def _row_heights(table):
+    return [table.rowHeight(row) for row in range(table.model().rowCount())]
+
+
+def test_rows_are_measured_again_when_their_hints_come_and_go(qtbot, window):
+    """Row heights are remembered between layout passes (start-up speed), yet a row sized for the hints of its
+    empty inputs gets the height of its values once they are typed, and its hints' height back when cleared."""
+    table = window.indicators_page.table
+    row = _row(window, "1a")
+    QApplication.processEvents()
+    with_hints = table.rowHeight(row)
+    assert _row_heights(table) == _measured_afresh(table)
+    _type_into(qtbot, window, "1a", IndicatorColumn.VALUE, "900")
+    _type_into(qtbot, window, "1a", IndicatorColumn.DENOMINATOR, "1.000")
+    table.setCurrentIndex(QModelIndex())
+    QApplication.processEvents()
+    with_values = table.rowHeight(row)
+    assert with_values < with_hints
+    assert _row_heights(table) == _measured_afresh(table)
+    window.workspace.set_indicator("1a", "numerator", None)
+    window.workspace.set_indicator("1a", "denominator", None)
+    QApplication.processEvents()
+    assert table.rowHeight(row) == with_hints
+
+
+def test_a_page_not_yet_chosen_measures_its_rows_only_when_shown(qtbot, window):
+    """Measuring every row of a table is the largest part of filling the window in: the tasks page, behind its
+    tab, waits until it is chosen, then fits its rows to their contents before it is painted."""
+    table = window.tasks_page.table
+    QApplication.processEvents()
+    default = table.verticalHeader().defaultSectionSize()
+    assert table.model().rowCount() > 0
+    assert {table.rowHeight(row) for row in range(table.model().rowCount())} == {default}
+    window.show_page(1)
+    QApplication.processEvents()
+    assert _row_heights(table) == _measured_afresh(table)
+    assert set(_row_heights(table)) != {default}

@@ -19,57 +19,86 @@ Pure library: no database, no Qt. ``docs/bundle-format.md`` is the specification
 - ``frames``       reading the decrypted payload into quarantine
 - ``reader``       import: ``verify_bundle``, ``inspect_bundle``, ``ensure_unchanged``
 - ``sequence``     replay / rollback / chain checks over the receiver's state
+
+The names below are importable from the package itself (``from cds_desktop.core.bundle import write_bundle``);
+each module is imported when one of its names is first asked for, so that a caller needing only
+``canonical`` or ``format`` (a commune's start-up does, through the report records) does not load the
+reader, the writer, the key files and the sealed private keys.
 """
 
-from cds_desktop.core.bundle.errors import Code, DocumentError, DuplicateBundleError
-from cds_desktop.core.bundle.fields import Series
-from cds_desktop.core.bundle.format import DEFAULT_SUITE, SUITES, BundleHeader, HeaderCore
-from cds_desktop.core.bundle.frames import QuarantinedFile
-from cds_desktop.core.bundle.keyfiles import (
-    Commune,
-    EncryptionKeyStatus,
-    Enrollment,
-    Office,
-    OfficeLevel,
-    OrgKeys,
-    make_enrollment,
-    org_keys_root_fingerprint,
-    read_enrollment,
-    sign_org_keys,
-    verify_enrollment,
-    verify_org_keys,
-)
-from cds_desktop.core.bundle.keys import (
-    EncryptionKey,
-    EnrolledKey,
-    KeyKind,
-    KeyStatus,
-    PublicKey,
-    Recipient,
-    SenderLookup,
-    SigningKey,
-    group_for_reading,
-    normalize_fingerprint,
-)
-from cds_desktop.core.bundle.manifest import EntryKind, Manifest, ManifestEntry
-from cds_desktop.core.bundle.private_keys import (
-    load_encryption_key,
-    load_signing_key,
-    open_private_key,
-    save_private_key,
-    seal_private_key,
-)
-from cds_desktop.core.bundle.reader import (
-    SeriesStateLookup,
-    VerifiedBundle,
-    discard_quarantine,
-    ensure_unchanged,
-    inspect_bundle,
-    verify_bundle,
-)
-from cds_desktop.core.bundle.receipts import Receipt, ReceiptDecision, make_receipt, verify_receipt
-from cds_desktop.core.bundle.sequence import SeriesState, check_record_not_older, check_sequence
-from cds_desktop.core.bundle.writer import AttachmentSource, WrittenBundle, bundle_file_name, write_bundle
+from importlib import import_module
+from typing import Any
+
+_HOMES = {  # name -> the module that defines it
+    "Code": "errors",
+    "DocumentError": "errors",
+    "DuplicateBundleError": "errors",
+    "Series": "fields",
+    "DEFAULT_SUITE": "format",
+    "SUITES": "format",
+    "BundleHeader": "format",
+    "HeaderCore": "format",
+    "QuarantinedFile": "frames",
+    "Commune": "keyfiles",
+    "EncryptionKeyStatus": "keyfiles",
+    "Enrollment": "keyfiles",
+    "Office": "keyfiles",
+    "OfficeLevel": "keyfiles",
+    "OrgKeys": "keyfiles",
+    "make_enrollment": "keyfiles",
+    "org_keys_root_fingerprint": "keyfiles",
+    "read_enrollment": "keyfiles",
+    "sign_org_keys": "keyfiles",
+    "verify_enrollment": "keyfiles",
+    "verify_org_keys": "keyfiles",
+    "EncryptionKey": "keys",
+    "EnrolledKey": "keys",
+    "KeyKind": "keys",
+    "KeyStatus": "keys",
+    "PublicKey": "keys",
+    "Recipient": "keys",
+    "SenderLookup": "keys",
+    "SigningKey": "keys",
+    "group_for_reading": "keys",
+    "normalize_fingerprint": "keys",
+    "EntryKind": "manifest",
+    "Manifest": "manifest",
+    "ManifestEntry": "manifest",
+    "load_encryption_key": "private_keys",
+    "load_signing_key": "private_keys",
+    "open_private_key": "private_keys",
+    "save_private_key": "private_keys",
+    "seal_private_key": "private_keys",
+    "SeriesStateLookup": "reader",
+    "VerifiedBundle": "reader",
+    "discard_quarantine": "reader",
+    "ensure_unchanged": "reader",
+    "inspect_bundle": "reader",
+    "verify_bundle": "reader",
+    "Receipt": "receipts",
+    "ReceiptDecision": "receipts",
+    "make_receipt": "receipts",
+    "verify_receipt": "receipts",
+    "SeriesState": "sequence",
+    "check_record_not_older": "sequence",
+    "check_sequence": "sequence",
+    "AttachmentSource": "writer",
+    "WrittenBundle": "writer",
+    "bundle_file_name": "writer",
+    "write_bundle": "writer",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The package's name ``name``, its module imported on first use (PEP 562)."""
+    try:
+        home = _HOMES[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DEFAULT_SUITE",

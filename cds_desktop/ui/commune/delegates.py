@@ -5,6 +5,11 @@ dd/MM/yyyy dates, a combo box for yes/no and task status. Enter and Tab both sav
 next input. Empty editable cells show their hint (``Role.PLACEHOLDER``) in grey, wrapped onto as many lines as
 it needs (the row grows for it: ``sizeHint``); status cells are drawn as coloured badges (``Role.BADGE``, ``shared.cells.BadgeDelegate``).
 
+Row heights follow the contents (``ResizeToContents``): Qt asks every cell of every row for its size at each
+layout pass — when a page is first shown, then again when the window settles, each answer a dozen calls into
+the model — which stalled the window for ~100 ms at start-up. ``sizeHint`` therefore remembers each cell's
+size for its column width until the table says its data changed (``forget_sizes``, ``entry_table.py``).
+
 Where the keyboard is must be seen at a glance: the current cell gets a thick frame in ``FOCUS_COLOUR``, and an
 open editor the same frame on a light background (``EDITOR_STYLE``).
 
@@ -56,6 +61,14 @@ def hint_font(font: QFont) -> QFont:
 
 
 class EntryDelegate(BadgeDelegate):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._sizes: dict[tuple[int, int, int], QSize] = {}  # (row, column, column width) -> size
+
+    def forget_sizes(self, *_changed) -> None:
+        """The cells' data (or their rows) changed: sizes are measured again."""
+        self._sizes.clear()
+
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> QWidget | None:  # noqa: N802
         kind = index.data(Role.EDITOR)
         if kind is None:
@@ -117,13 +130,23 @@ class EntryDelegate(BadgeDelegate):
         return []
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
-        """Tall enough for the cell's hint wrapped to the column's width."""
+        """Tall enough for the cell's text and its hint wrapped to the column's width (remembered per width)."""
+        view = option.widget
+        if view is None or not hasattr(view, "columnWidth"):
+            return super().sizeHint(option, index)
+        column_width = view.columnWidth(index.column())
+        key = (index.row(), index.column(), column_width)
+        size = self._sizes.get(key)
+        if size is None:
+            size = self._sizes[key] = self._measure(option, index, column_width)
+        return QSize(size)
+
+    def _measure(self, option: QStyleOptionViewItem, index: QModelIndex, column_width: int) -> QSize:
         size = super().sizeHint(option, index)
         placeholder = self._shown_placeholder(index)
-        view = option.widget
-        if placeholder is None or view is None or not hasattr(view, "columnWidth"):
+        if placeholder is None:
             return size
-        width = view.columnWidth(index.column()) - 2 * PLACEHOLDER_MARGIN
+        width = column_width - 2 * PLACEHOLDER_MARGIN
         metrics = QFontMetrics(hint_font(option.font))
         needed = metrics.boundingRect(QRect(0, 0, max(width, 1), 10_000), _PLACEHOLDER_FLAGS, placeholder).height()
         return QSize(size.width(), max(size.height(), needed + 6))

@@ -35,9 +35,20 @@ class EntryTableView(QTableView):
         self.verticalHeader().hide()
         self.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.horizontalHeader().setHighlightSections(False)
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self._rows_fit_contents = False  # until first shown (``showEvent``)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        """Rows follow their contents from the first time the table is shown: a table on a page not yet chosen
+        measures none of its rows (Qt would otherwise measure them all while the window is filled in)."""
+        if not self._rows_fit_contents:
+            self._rows_fit_contents = True
+            self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        super().showEvent(event)
 
     def setModel(self, model) -> None:  # noqa: N802
+        for changed in (model.modelReset, model.layoutChanged, model.dataChanged, model.rowsInserted,
+                        model.rowsRemoved):  # before the view's own slots: it measures the new cells afresh
+            changed.connect(self.itemDelegate().forget_sizes)
         super().setModel(model)
         model.modelReset.connect(self._span_groups)
         model.layoutChanged.connect(self._span_groups)

@@ -8,11 +8,15 @@ shows its reason and that a new revision is open for correction.
 
 No step that locks or unlocks the figures happens without a question: submitting asks first, naming the
 period; sending back asks for the reason (``SendBackDialog``), which the history keeps.
+
+The exchange service (signing, bundles, receipts) is made on the first action that needs it: importing it
+loads the bundle library and the exchange tables, which showing the strip does not need (start-up speed).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -25,7 +29,6 @@ from cds_desktop.core.domain import OfficeStatus, PeriodState
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.presentation import state_name
 from cds_desktop.core.services.commune.service import CommuneService
-from cds_desktop.core.services.commune.exchange import CommuneExchange
 from cds_desktop.core.services.roles import Permission
 from cds_desktop.ui.shell.background import BackgroundTasks
 from cds_desktop.ui.shared.labels import period_name
@@ -34,6 +37,7 @@ from cds_desktop.ui.commune.models.period_model import shown_state
 from cds_desktop.ui.commune.workspace import PeriodSnapshot, Workspace
 
 if TYPE_CHECKING:  # the dialogs (PDF rendering, bundle writing) are imported when first opened
+    from cds_desktop.core.services.commune.exchange import CommuneExchange
     from cds_desktop.ui.commune.approve_dialog import ApproveDialog
     from cds_desktop.ui.commune.export_dialog import ExportDialog
     from cds_desktop.ui.commune.send_back_dialog import SendBackDialog
@@ -74,7 +78,6 @@ class WorkflowStrip(QFrame):
         super().__init__(parent)
         self.setObjectName("workflow_strip")
         self.workspace, self.tasks = workspace, tasks
-        self.exchange = CommuneExchange(workspace.service)
         self.export_folder = Path.home()
         self.submit_action = self._action("submit", "Ctrl+Shift+G", self.submit)
         self.send_back_action = self._action("send_back", "Ctrl+Shift+T", self.send_back)
@@ -118,6 +121,12 @@ class WorkflowStrip(QFrame):
         workspace.changed.connect(self.refresh)
         workspace.period_opened.connect(self.refresh)
         self.refresh()
+
+    @cached_property
+    def exchange(self) -> CommuneExchange:
+        from cds_desktop.core.services.commune.exchange import CommuneExchange
+
+        return CommuneExchange(self.workspace.service)
 
     def _action(self, name: str, shortcut: str, slot) -> QAction:
         action = QAction(translate(f"ui.workflow.{name}"), self)

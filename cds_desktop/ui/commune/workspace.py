@@ -59,10 +59,11 @@ def read_snapshot(service: CommuneService, plan_id: str, period_id: str) -> Peri
     )
 
 
-def read_ahead(service: CommuneService) -> None:
+def read_ahead(service: CommuneService) -> PeriodSnapshot | None:
     """Read once, off the GUI thread (start-up's worker, ``app.py``), what the main window reads when it
     opens: the same reads on the GUI thread then skip SQLAlchemy's first-time statement compilation and
-    mapper set-up, 5–30 ms each, which together stalled the window for ~60 ms."""
+    mapper set-up, 5–30 ms each, which together stalled the window for ~60 ms. The period the window opens
+    first is returned with its status worked out, for the workspace to show (``Workspace.adopt``)."""
     from cds_desktop.ui.commune.period_bar import default_period, first_plan
 
     service.setting("language")
@@ -73,7 +74,10 @@ def read_ahead(service: CommuneService) -> None:
         plan = first_plan(plans)
         periods = service.periods(plan.id)
         if periods:
-            _ = read_snapshot(service, plan.id, default_period(periods, service.today()).period_id).status
+            snapshot = read_snapshot(service, plan.id, default_period(periods, service.today()).period_id)
+            _ = snapshot.status
+            return snapshot
+    return None
 
 
 class Workspace(QObject):
@@ -88,6 +92,7 @@ class Workspace(QObject):
         self.plan_id: str | None = None
         self.period_id: str | None = None
         self._snapshot: PeriodSnapshot | None = None
+        self._ahead: PeriodSnapshot | None = None
 
     @property
     def actor(self) -> str:
@@ -106,9 +111,18 @@ class Workspace(QObject):
     def has_period(self) -> bool:
         return self.plan_id is not None and self.period_id is not None
 
+    def adopt(self, ahead: PeriodSnapshot) -> None:
+        """Show ``ahead`` (read ahead at start-up, ``read_ahead``) when its period is the first opened, instead
+        of reading it again on the GUI thread; any change made before then drops it."""
+        self._ahead = ahead
+
     def snapshot(self) -> PeriodSnapshot:
         if self._snapshot is None:
-            self._snapshot = read_snapshot(self.service, self.plan_id, self.period_id)
+            ahead, self._ahead = self._ahead, None
+            if ahead is not None and (ahead.plan.id, ahead.period.period_id) == (self.plan_id, self.period_id):
+                self._snapshot = ahead
+            else:
+                self._snapshot = read_snapshot(self.service, self.plan_id, self.period_id)
         return self._snapshot
 
     # --- changing things -------------------------------------------------------------------
@@ -127,7 +141,7 @@ class Workspace(QObject):
             self.notice.emit(translate(message_id), False)
         if changes.empty:
             return
-        self._snapshot = None
+        self._snapshot = self._ahead = None
         self.changed.emit(changes)
 
     def set_indicator(self, code: str, field: str, value: str | None) -> None:

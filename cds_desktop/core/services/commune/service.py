@@ -63,7 +63,6 @@ from cds_desktop.core.settings import SETTINGS, spec
 from cds_desktop.core.storage.data_folder import open_data_folder
 from cds_desktop.core.storage.database import refuse_if_read_only
 from cds_desktop.core.storage.evidence_store import EvidenceStore
-from cds_desktop.core.storage.exchange_models import ExportAttempt
 from cds_desktop.core.storage.models import EvidenceLink, PeriodRecord
 from cds_desktop.core.storage.repository import (
     INDICATOR_FIELDS,
@@ -412,6 +411,8 @@ class CommuneService(Guarded):
         """Within ``session``, before the period's state changes: an export of this revision that was started
         and not finished is dropped if its bundle never got its final name; if it may have (a copy may be on
         its way to the office), refuse — only finishing the export, which writes the same bundle, may go on."""
+        from cds_desktop.core.storage.exchange_models import ExportAttempt  # the exchange tables: not at start-up
+
         attempt = session.exec(select(ExportAttempt).where(ExportAttempt.period_ref == record.id,
                                                            ExportAttempt.revision == record.revision)).first()
         if attempt is None:
