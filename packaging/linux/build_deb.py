@@ -45,8 +45,10 @@ LAUNCHERS = {"cds": ("cds_desktop.cli", "CDS Desktop's command-line tool"),
              "cds-desktop": ("cds_desktop.app", "CDS Desktop")}
 ICON_SIZES = (16, 32, 48, 64, 128, 256)
 # Installed by the wheels but never loaded by the app (besides PySide6's, trimmed by trim_qt.py): Pillow's AVIF
-# codec and Tk bridge (reportlab reads PNG/JPEG only), uv's lock file, bytecode and type stubs.
-UNUSED = ("PIL/_avif.*", "pillow.libs/libavif-*", "PIL/_imagingtk.*", ".lock", "**/__pycache__", "**/*.pyi")
+# codec and Tk bridge (reportlab reads PNG/JPEG only), reportlab's demonstration and Type 1 fonts (the reports
+# embed the app's Liberation Serif, core/reports/fonts.py), uv's lock file, bytecode and type stubs.
+UNUSED = ("PIL/_avif.*", "pillow.libs/libavif-*", "PIL/_imagingtk.*", "reportlab/fonts", ".lock", "**/__pycache__",
+          "**/*.pyi")
 # The system libraries the bundled ELF files name (readelf NEEDED) and the package that brings each; a library
 # missing here fails the build, so that a new PySide6 cannot ship with an unmet dependency.
 SYSTEM_LIBRARIES = {
