@@ -16,6 +16,7 @@ import os
 import shutil
 import struct
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -112,9 +113,21 @@ def test_the_package_depends_on_what_qt_xcb_and_vietnamese_text_need(deb):
     fields = _run("dpkg-deb", "-f", deb, "Depends", "Installed-Size").stdout
     depends = {alternative.strip().split(" ")[0] for clause in fields.splitlines()[0].split(":", 1)[1].split(",")
                for alternative in clause.split("|")}
-    assert {"python3", "libxcb-cursor0", "libxkbcommon-x11-0", "libxcb-icccm4", "libegl1", "fonts-dejavu-core"} <= depends
+    assert {"python3", "libxcb-cursor0", "libxkbcommon-x11-0", "libxcb-icccm4", "libegl1",
+            "fonts-dejavu-core"} <= depends
     installed_kib = int(fields.splitlines()[1].split(":")[1])
     print(f"Installed-Size: {installed_kib / 1024:.0f} MiB")
+
+
+def test_the_package_holds_the_launchers_desktop_entry_type_and_icons(deb):
+    names = {line.split()[5].removeprefix(".") for line in _run("dpkg-deb", "-c", deb).stdout.splitlines()}
+    assert {"/usr/bin/cds", "/usr/bin/cds-desktop", "/usr/share/applications/cds-desktop.desktop",
+            "/usr/share/mime/packages/cds-desktop.xml", "/usr/share/icons/hicolor/scalable/apps/cds-desktop.svg",
+            "/usr/lib/cds-desktop/python3.11/cds_desktop/resources/icons/cds-desktop-16.png"} <= names
+    assert {f"/usr/share/icons/hicolor/{size}x{size}/apps/cds-desktop.png" for size in (16, 32, 48, 64, 128, 256)} \
+        <= names
+    assert not [name for name in names if "__pycache__" in name or name.endswith((".pyc", ".pyi"))]
+    assert not [name for name in names if "/Qt/qml/" in name or "Quick" in name or "/Qt/translations/" in name]
 
 
 def test_every_bundled_library_finds_its_system_libraries(installed):
@@ -123,7 +136,8 @@ def test_every_bundled_library_finds_its_system_libraries(installed):
     missing = {}
     for library in sorted(site.rglob("*.so*")):
         if library.is_file():
-            lacking = [line.strip() for line in _run("ldd", library.resolve()).stdout.splitlines() if "not found" in line]
+            lines = _run("ldd", library.resolve()).stdout.splitlines()
+            lacking = [line.strip() for line in lines if "not found" in line]
             if lacking:
                 missing[str(library.relative_to(site))] = lacking
     assert missing == {}
@@ -137,6 +151,42 @@ def test_cds_version_from_the_installed_copy(installed, user_env):
     version = _run("dpkg-query", "-W", "-f=${Version}", PACKAGE).stdout
     assert result.stdout.strip() == f"cds {version}"
     print(f"cds --version: {elapsed * 1000:.0f} ms")
+
+
+def test_the_python_3_12_folder_runs_and_compiles_with_python_3_12(installed, user_env, tmp_path):
+    """Ubuntu 24.04's python3 is 3.12: its folder imports every compiled module (its own 3.12 builds, the rest
+    through the symlinks to the 3.11 folder), and postinst compiles it, symlinked folders included."""
+    python312 = _python_3_12()
+    site = LIBRARIES / "python3.12"
+    assert (site / "cds_desktop").is_symlink() and (site / "pydantic_core").is_dir()
+    check = (f"import sys; sys.path.insert(0, {str(site)!r}); "
+             "import PySide6.QtWidgets, pydantic_core, yaml._yaml, sqlalchemy, PIL._imaging, pypdfium2, "
+             "cryptography.hazmat.bindings._rust; "
+             "from cds_desktop.cli import main; sys.argv = ['cds', '--version']; main()")
+    version = _run("dpkg-query", "-W", "-f=${Version}", PACKAGE).stdout
+    assert _run(python312, "-ISB", "-c", check, env=user_env).stdout.strip() == f"cds {version}"
+    as_ubuntu = tmp_path / "bin"
+    as_ubuntu.mkdir()
+    (as_ubuntu / "python3").symlink_to(python312)
+    try:
+        _run(f"/var/lib/dpkg/info/{PACKAGE}.postinst", "configure",
+             env={**user_env, "PATH": f"{as_ubuntu}:/usr/bin:/bin"})
+        for module in ("cds_desktop/app", "PySide6/__init__", "pydantic_core/__init__", "sqlalchemy/orm/session"):
+            folder, name = module.rsplit("/", 1)
+            assert (site / folder / "__pycache__" / f"{name}.cpython-312.pyc").is_file(), module
+    finally:
+        for bytecode in LIBRARIES.rglob("*.cpython-312.pyc"):
+            bytecode.unlink()
+
+
+def _python_3_12() -> Path:
+    candidates = [Path("/usr/bin/python3.12"), *sorted(Path.home().glob(".pyenv/versions/3.12*/bin/python3.12"))]
+    for candidate in candidates:
+        if candidate.is_file() and _run(candidate, "-c", "import sys; assert sys.version_info[:2] == (3, 12)",
+                                        check=False).returncode == 0:
+            return candidate
+    pytest.fail("the Python 3.12 folder is checked with a Python 3.12 (Ubuntu 24.04's): none found in "
+                + ", ".join(map(str, candidates)))
 
 
 def test_a_commune_to_office_round_trip_with_the_installed_cds(installed, user_env, tmp_path):
@@ -155,8 +205,9 @@ def test_a_commune_to_office_round_trip_with_the_installed_cds(installed, user_e
     commune_secret.write_text("mật khẩu chủ tịch xã\n", encoding="utf-8")
     for run in (office, commune):
         run("plans", "import", str(MINI_PLAN))
-    root = json.loads(office("init", "office", "--code", "68", "--name", "Sở Khoa học và Công nghệ tỉnh Lâm Đồng",
-                             "--level", "province", "--passphrase-file", str(office_secret), "--json"))
+    root = json.loads(office("init", "office", "--code", "68", "--name",
+                             "Sở Khoa học và Công nghệ tỉnh Lâm Đồng", "--level", "province",
+                             "--passphrase-file", str(office_secret), "--json"))
     communes = tmp_path / "communes.csv"
     communes.write_text("Mã số,Tên,Mã tỉnh\n24751,Xã Nhân Cơ,68\n", encoding="utf-8-sig")
     office("office", "import-communes", str(communes))
@@ -192,9 +243,15 @@ def test_a_commune_to_office_round_trip_with_the_installed_cds(installed, user_e
 def test_the_cdsb_type_opens_in_the_app(installed, user_env, tmp_path):
     assert _run("xdg-mime", "query", "default", "application/x-cdsb", env=user_env).stdout.strip() == \
         "cds-desktop.desktop"
-    bundle = tmp_path / "24751_mini-plan_2023Q1_r1.cdsb"
-    bundle.write_bytes(b"\x89CDSB\r\n\x1a\n" + bytes(64))
-    assert _run("xdg-mime", "query", "filetype", bundle, env=user_env).stdout.strip() == "application/x-cdsb"
+    named = tmp_path / "24751_mini-plan_2023Q1_r1.cdsb"
+    named.write_bytes(bytes(64))
+    renamed = tmp_path / "attachment.bin"  # a bundle saved under another name: known by its magic
+    renamed.write_bytes(b"\x89CDSB\r\n\x1a\n" + bytes(64))
+    # what file managers see: the shared-mime-info database, read by Qt as by GLib (xdg-mime without a desktop
+    # environment asks file(1), which knows no .cdsb)
+    check = ("import sys; from PySide6.QtCore import QMimeDatabase; "
+             "print(*(QMimeDatabase().mimeTypeForFile(f).name() for f in sys.argv[1:]))")
+    assert _run(sys.executable, "-c", check, named, renamed).stdout.split() == ["application/x-cdsb"] * 2
 
 
 def test_the_installed_desktop_app_shows_the_demo_in_vietnamese(installed, user_env, tmp_path):
@@ -214,7 +271,7 @@ def test_the_installed_desktop_app_shows_the_demo_in_vietnamese(installed, user_
         print(f"cds-desktop --demo: main window after {time.monotonic() - started:.1f} s")
         time.sleep(2)  # let it paint
         title = _run("xdotool", "getwindowname", window, env=env).stdout.strip()
-        assert DEMO_TITLE in title and "Xã" in title, title
+        assert DEMO_TITLE in title and "Xã" in title and "(mã " in title, title  # the Vietnamese UI
         properties = _run("xprop", "-id", window, "WM_CLASS", "_NET_WM_ICON", env=env).stdout
         assert "_NET_WM_ICON(CARDINAL) = " in properties, properties[:300]  # the window icon is set
         screenshot = _run_bytes(["xwd", "-root", "-silent"], env)
