@@ -16,6 +16,7 @@ Needs ``uv``, ``dpkg-deb``, ``readelf`` and ``strip`` (binutils); downloads only
 from __future__ import annotations
 
 import argparse
+import csv
 import filecmp
 import gzip
 import os
@@ -46,9 +47,10 @@ LAUNCHERS = {"cds": ("cds_desktop.cli", "CDS Desktop's command-line tool"),
 ICON_SIZES = (16, 32, 48, 64, 128, 256)
 # Installed by the wheels but never loaded by the app (besides PySide6's, trimmed by trim_qt.py): Pillow's AVIF
 # codec and Tk bridge (reportlab reads PNG/JPEG only), reportlab's demonstration and Type 1 fonts (the reports
-# embed the app's Liberation Serif, core/reports/fonts.py), uv's lock file, bytecode and type stubs.
-UNUSED = ("PIL/_avif.*", "pillow.libs/libavif-*", "PIL/_imagingtk.*", "reportlab/fonts", ".lock", "**/__pycache__",
-          "**/*.pyi")
+# embed the app's Liberation Serif, core/reports/fonts.py), uv's lock file and its notes on where the app's wheel
+# came from (a temporary path and a time: they would make each build differ), bytecode and type stubs.
+UNUSED = ("PIL/_avif.*", "pillow.libs/libavif-*", "PIL/_imagingtk.*", "reportlab/fonts", ".lock",
+          "*.dist-info/direct_url.json", "*.dist-info/uv_cache.json", "**/__pycache__", "**/*.pyi")
 # The system libraries the bundled ELF files name (readelf NEEDED) and the package that brings each; a library
 # missing here fails the build, so that a new PySide6 cannot ship with an unmet dependency.
 SYSTEM_LIBRARIES = {
@@ -93,14 +95,18 @@ def main(argv: list[str] | None = None) -> int:
         debian = root / "DEBIAN"
         debian.mkdir(mode=0o755)
         _write(debian / "control", control, 0o644, epoch)
-        for script in ("postinst", "prerm"):
+        for script in ("postinst", "prerm", "postrm"):
             _write(debian / script, (FILES / script).read_text(encoding="utf-8"), 0o755, epoch)
         os.utime(debian, (epoch, epoch))
         args.out.mkdir(parents=True, exist_ok=True)
         deb = args.out / f"{PACKAGE}_{version}_amd64.deb"
         partial = deb.with_name(deb.name + ".partial")
-        subprocess.run(["dpkg-deb", "--root-owner-group", "-Zxz", "--build", str(root), str(partial)], check=True,
-                       stdout=subprocess.DEVNULL)
+        try:
+            subprocess.run(["dpkg-deb", "--root-owner-group", "-Zxz", "--build", str(root), str(partial)],
+                           check=True, stdout=subprocess.DEVNULL)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         partial.replace(deb)  # never a half-written .deb under the final name
     print(f"{deb} ({deb.stat().st_size / 1e6:.1f} MB) built in {time.monotonic() - started:.0f} s")
     return 0
@@ -128,9 +134,20 @@ def install_libraries(target: Path, python: str, work_dir: Path) -> None:
                 shutil.rmtree(unused)
             else:
                 unused.unlink()
+    prune_records(target)
     elf_files = [str(path) for path in sorted(target.rglob("*.so*")) if path.is_file() and not path.is_symlink()]
     subprocess.run(["strip", "--strip-unneeded", "--remove-section=.comment", "--remove-section=.note",
                     *elf_files], check=True)  # as dh_strip does: the wheels keep their symbol tables
+
+
+def prune_records(site: Path) -> None:
+    """Each ``*.dist-info/RECORD`` lists only the files shipped (not those trimmed away)."""
+    for record in sorted(site.glob("*.dist-info/RECORD")):
+        with open(record, newline="", encoding="utf-8") as file:
+            rows = [row for row in csv.reader(file) if row and (site / row[0]).resolve().is_relative_to(site.resolve())
+                    and (site / row[0]).exists()]
+        with open(record, "w", newline="", encoding="utf-8") as file:
+            csv.writer(file, lineterminator="\n").writerows(rows)
 
 
 def link_identical(reference: Path, other: Path) -> None:

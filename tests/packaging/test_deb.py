@@ -234,7 +234,7 @@ def test_a_commune_to_office_round_trip_with_the_installed_cds(installed, user_e
     imported = json.loads(office("import", str(tmp_path / "usb"), "--passphrase-file", str(office_secret), "--json"))
     assert [(row["status"], row["kind"], row["fingerprint"]) for row in imported] == [
         ("accepted", "new_report", exported["fingerprint"])]
-    office("office", "receipt", "24751", "mini-plan", "2023Q1", "--out", str(tmp_path / "receipt.json"),
+    office("office", "receipt", "24751", "mini-plan", "2023Q1", "--accept", "--out", str(tmp_path / "receipt.json"),
            "--passphrase-file", str(office_secret))
     receipt = json.loads(commune("receipt", "import", str(tmp_path / "receipt.json"), "--json"))
     assert (receipt["office_status"], receipt["revision"]) == ("accepted", 1)
@@ -337,11 +337,13 @@ def _run_bytes(args: list[str], env: dict[str, str]) -> bytes:
 
 
 def _distinct_colours(xwd: bytes) -> int:
-    """The number of distinct pixel values of an XWD screenshot (a 24/32-bit ZPixmap, as Xvfb's)."""
+    """The number of distinct pixel values of an XWD screenshot (a true-colour ZPixmap, as Xvfb's), every other
+    pixel of every other row."""
     header_size, _version, _format, depth, width, height = struct.unpack(">6I", xwd[:24])
     bits_per_pixel, bytes_per_line = struct.unpack(">2I", xwd[44:52])
-    colormap_entries = struct.unpack(">I", xwd[76:80])[0]
-    assert bits_per_pixel == 32 and depth >= 24, (bits_per_pixel, depth)
-    pixels = xwd[header_size + 12 * colormap_entries:]
-    return len({pixels[row * bytes_per_line + 4 * column: row * bytes_per_line + 4 * column + 4]
+    colours_in_map = struct.unpack(">I", xwd[76:80])[0]  # ncolors: the XWDColor entries after the header
+    assert bits_per_pixel in (24, 32) and depth >= 24, (bits_per_pixel, depth)
+    size = bits_per_pixel // 8
+    pixels = xwd[header_size + 12 * colours_in_map:]
+    return len({pixels[row * bytes_per_line + size * column: row * bytes_per_line + size * (column + 1)]
                 for row in range(0, height, 2) for column in range(0, width, 2)})
