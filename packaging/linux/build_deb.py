@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
             install_libraries(root / PREFIX / f"python{python}", python, work_dir)
         link_identical(root / PREFIX / f"python{PYTHONS[0]}", root / PREFIX / f"python{PYTHONS[1]}")
         add_desktop_files(root, version, epoch)
-        depends = system_depends(root / PREFIX / f"python{PYTHONS[0]}")
+        depends = system_depends(root / PREFIX)
         normalise(root, epoch)
         control = Template((FILES / "control").read_text(encoding="utf-8")).substitute(
             version=version, maintainer=MAINTAINER, installed_size=installed_size(root),
@@ -199,9 +199,9 @@ def add_desktop_files(root: Path, version: str, epoch: int) -> None:
     _write(share / "lintian/overrides" / PACKAGE, overrides, 0o644, epoch)
 
 
-def system_depends(site: Path) -> list[str]:
+def system_depends(libraries: Path) -> list[str]:
     """The packages that bring the system libraries the bundled ELF files need (``SYSTEM_LIBRARIES``)."""
-    elf_files = [path for path in sorted(site.rglob("*.so*")) if path.is_file() and not path.is_symlink()]
+    elf_files = [path for path in sorted(libraries.rglob("*.so*")) if path.is_file() and not path.is_symlink()]
     bundled = {path.name for path in elf_files}
     names = {name for path in elf_files for name in needed(path)} - bundled
     unknown = sorted(names - SYSTEM_LIBRARIES.keys())

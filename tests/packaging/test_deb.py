@@ -132,14 +132,12 @@ def test_the_package_holds_the_launchers_desktop_entry_type_and_icons(deb):
 
 def test_every_bundled_library_finds_its_system_libraries(installed):
     """What Depends brings is enough: no bundled ELF file of the installed copy lacks a library."""
-    site = LIBRARIES / "python3.11"
     missing = {}
-    for library in sorted(site.rglob("*.so*")):
-        if library.is_file():
-            lines = _run("ldd", library.resolve()).stdout.splitlines()
-            lacking = [line.strip() for line in lines if "not found" in line]
-            if lacking:
-                missing[str(library.relative_to(site))] = lacking
+    for library in sorted({path.resolve() for path in LIBRARIES.rglob("*.so*") if path.is_file()}):
+        lines = _run("ldd", library).stdout.splitlines()
+        lacking = [line.strip() for line in lines if "not found" in line]
+        if lacking:
+            missing[str(library.relative_to(LIBRARIES))] = lacking
     assert missing == {}
     assert _run("fc-list", ":lang=vi", "family").stdout.strip(), "no font covering Vietnamese is installed"
 
