@@ -51,6 +51,7 @@ from cds_desktop.core.progress import Cancelled
 from cds_desktop.core.storage.peek import FolderKind, Peek, folder_kind, peek
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QWidget
 
     from cds_desktop.core.services.commune.service import CommuneService
@@ -80,6 +81,22 @@ def _setup_logging(data_dir: DataDir) -> None:
     logging.basicConfig(level=logging.INFO, handlers=[handler])
 
 
+ICON_SIZES = (16, 32, 48, 64, 128, 256)
+
+
+def _app_icon() -> "QIcon":
+    """The windows' icon: the PNGs rendered from ``resources/icons/cds-desktop.svg`` (``packaging/render_icons.py``),
+    each read only when a window shows that size."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QIcon
+
+    icons = Path(__file__).parent / "resources" / "icons"
+    icon = QIcon()
+    for size in ICON_SIZES:
+        icon.addFile(str(icons / f"cds-desktop-{size}.png"), QSize(size, size))
+    return icon
+
+
 CRASH_EXIT_CODE = 70  # EX_SOFTWARE: a bug ended the app (after its report was shown)
 
 
@@ -102,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(APP_NAME)
     app.setApplicationName(APP_NAME)
+    app.setDesktopFileName("cds-desktop")  # the desktop entry, so that Wayland and X11 docks match the windows to it
+    app.setWindowIcon(_app_icon())
     crash = CrashHook(parent=app)  # reports go to the data folder's logs once it is known
     crash.install()
     qt_language = QtLanguage(app)  # parented to the app: stays installed while it lives
