@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
+import cds_desktop
 from cds_desktop.core.errors import CdsError, DataFileError, InputError
 from cds_desktop.core.i18n import catalog, catalog_problems, set_language, translate
 from cds_desktop.core.paths import DataDir
@@ -176,6 +177,8 @@ def build_parser(language: str) -> Parser:
     parser.add_argument("--lang", choices=["vi", "en"], default=os.environ.get("CDS_LANG", "vi"),
                         help=translate("cli.opt.lang", language))
     parser.add_argument("--user", default=_default_user(), help=translate("users.opt.user", language))
+    parser.add_argument("--version", action="version", version=f"cds {cds_desktop.__version__}",
+                        help=translate("cli.opt.version", language))
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     init_kinds = commune_commands.register(commands, language)
     exchange_commands.register(commands, language, init_kinds)
