@@ -171,12 +171,17 @@ Section "Install"
 SectionEnd
 
 Function un.onInit
-  ; The uninstaller runs with the scope of the install: /AllUsers is in the uninstall strings of a machine install.
+  ; The uninstaller runs with the scope of the install: /AllUsers is in the uninstall strings of a machine install,
+  ; and a machine install is also recognised without it (uninstall.exe started from Explorer) by its HKLM entry.
   StrCpy $AllUsers 0
   ${GetParameters} $R0
   ClearErrors
   ${GetOptions} $R0 "/AllUsers" $R1
   ${IfNot} ${Errors}
+    StrCpy $AllUsers 1
+  ${EndIf}
+  ReadRegStr $R2 HKLM "${UNINSTALL_KEY}" "InstallLocation"
+  ${If} $R2 == $INSTDIR
     StrCpy $AllUsers 1
   ${EndIf}
   !insertmacro SelectScope $AllUsers
