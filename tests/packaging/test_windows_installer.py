@@ -12,7 +12,9 @@ the Windows version and Wine 8's WMI provider aborts on an unimplemented functio
 
 from __future__ import annotations
 
+import contextlib
 import getpass
+import io
 import json
 import os
 import re
@@ -109,7 +111,7 @@ class Wine:
 
 
 @pytest.fixture
-def wine(tmp_path, win_shim) -> Wine:
+def wine(tmp_path, win_shim):
     prefix = Wine(tmp_path / "wine")
     prefix.run("wineboot", "-i")
     prefix.wait()
@@ -244,10 +246,8 @@ def test_all_users_install_and_uninstall_through_the_quiet_uninstall_string(wine
 
 
 def _linux(data: Path, user: str):
+    """The repository's ``cds`` (this checkout, on Linux) on a data folder, in-process: (exit code, stdout)."""
     def run(*args: str | Path) -> tuple[int, str]:
-        import contextlib
-        import io
-
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             code = linux_cds(["--data-dir", str(data), "--lang", "vi", "--user", user, *map(str, args)])
