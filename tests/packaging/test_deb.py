@@ -178,7 +178,10 @@ def test_the_python_3_12_folder_runs_and_compiles_with_python_3_12(installed, us
 
 
 def _python_3_12() -> Path:
-    candidates = [Path("/usr/bin/python3.12"), *sorted(Path.home().glob(".pyenv/versions/3.12*/bin/python3.12"))]
+    """A Python 3.12: the system's, pyenv's, or the one ``.ci/run`` has uv install when neither exists."""
+    found = subprocess.run(["uv", "python", "find", "3.12"], capture_output=True, text=True, check=False)
+    candidates = [Path("/usr/bin/python3.12"), *sorted(Path.home().glob(".pyenv/versions/3.12*/bin/python3.12")),
+                  *([Path(found.stdout.strip())] if found.returncode == 0 and found.stdout.strip() else [])]
     for candidate in candidates:
         if candidate.is_file() and _run(candidate, "-c", "import sys; assert sys.version_info[:2] == (3, 12)",
                                         check=False).returncode == 0:
