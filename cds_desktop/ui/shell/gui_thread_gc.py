@@ -36,9 +36,6 @@ class GuiThreadCollector(QObject):
         self._last_full = time.monotonic()
         self.destroyed.connect(lambda *_: gc.enable())
 
-    def is_running(self) -> bool:
-        return self._timer.isActive()
-
     def collect_due(self) -> int | None:
         """Collect the oldest generation whose threshold is crossed, as Python would have; the generation
         collected, or None."""
