@@ -111,7 +111,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from cds_desktop.ui.shell.crash import CrashHook
-    from cds_desktop.ui.shell.gui_thread_gc import install as collect_on_gui_thread
     from cds_desktop.ui.shell.import_costs import release_frozen, skip_pydantic_plugin_scan, skip_pyside_source_scan
     from cds_desktop.ui.shell.qt_translator import QtLanguage
 
@@ -122,7 +121,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setDesktopFileName("cds-desktop")  # the desktop entry, so that Wayland and X11 docks match the windows to it
     app.setWindowIcon(_app_icon())
-    collect_on_gui_thread(app)  # cycles holding Qt objects are never freed on a background worker
     crash = CrashHook(parent=app)  # reports go to the data folder's logs once it is known
     crash.install()
     qt_language = QtLanguage(app)  # parented to the app: stays installed while it lives

@@ -19,7 +19,6 @@ from cds_desktop.core.i18n import set_language
 from cds_desktop.core.paths import APP_NAME, CACHE_DIR_ENV, CONFIG_DIR_ENV, DataDir
 from cds_desktop.core.plans.loader import PlanCatalog, load_plan_file
 from cds_desktop.core.services.commune.service import CommuneService
-from cds_desktop.ui.shell.gui_thread_gc import install as install_gui_thread_gc
 
 sys.path.insert(0, str(Path(__file__).parent))  # ``support.*``: helpers shared by the test folders
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # GUI tests never need a display
@@ -44,15 +43,6 @@ def _own_config(tmp_path, monkeypatch):
     monkeypatch.setenv(CONFIG_DIR_ENV, str(tmp_path / "config"))
     for kind in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         QSettings.setPath(kind, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
-
-
-@pytest.fixture(autouse=True)
-def _gui_thread_gc(qapp):
-    """Cycles are collected on the main thread only, as in the app (``ui/shell/gui_thread_gc``): between tests,
-    and from the collector's timer while a test waits on Qt; never on a background worker."""
-    collector = install_gui_thread_gc(qapp)
-    yield
-    collector.collect_due()
 
 
 @pytest.fixture(autouse=True)

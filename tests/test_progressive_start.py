@@ -167,8 +167,7 @@ def test_the_main_window_is_filled_in_without_what_its_first_form_does_not_need(
     """Started on a set-up commune, the app fills its window in without loading the exchange (bundle writing and
     reading, the exchange tables), reports or Alembic; from the second start on, without PyYAML either (the
     plans come from the parsed-plan cache). What the start-up worker imported is frozen out of the garbage
-    collector's passes while the app runs (``ui/shell/import_costs.py``), and given back when it ends; the
-    automatic collection is off: cycles are collected on the GUI thread (``ui/shell/gui_thread_gc.py``)."""
+    collector's passes while the app runs (``ui/shell/import_costs.py``), and given back when it ends."""
     service = open_commune_service(tmp_path / "data")
     try:
         service.init_commune("68", "24751", "Xã Nhân Cơ")
@@ -183,5 +182,5 @@ def test_the_main_window_is_filled_in_without_what_its_first_form_does_not_need(
         return done.stdout.splitlines()
 
     first = start()
-    assert first[0] == "started ['yaml'] False True" and first[-1] == "ended 0 0"
-    assert start() == ["started [] False True", "ended 0 0"]
+    assert first[0] == "started ['yaml'] True True" and first[-1] == "ended 0 0"
+    assert start() == ["started [] True True", "ended 0 0"]
