@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
+import gc
 import os
 import shutil
 import sys
@@ -43,6 +44,16 @@ def _own_config(tmp_path, monkeypatch):
     monkeypatch.setenv(CONFIG_DIR_ENV, str(tmp_path / "config"))
     for kind in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         QSettings.setPath(kind, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
+
+
+@pytest.fixture(autouse=True)
+def _qt_garbage_collected_here(request):
+    """After a test that used Qt, its garbage is collected on the main thread: left for later, a cycle holding a
+    Qt object could be collected by the next test's background worker, which destroys Qt objects off their
+    thread (a segmentation fault seen while a worker compiled a query)."""
+    yield
+    if {"qtbot", "qapp"} & set(request.fixturenames) or request.node.path.name.startswith("test_app"):
+        gc.collect()
 
 
 @pytest.fixture(autouse=True)
