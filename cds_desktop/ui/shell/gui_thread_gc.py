@@ -8,13 +8,16 @@ stack). ``GuiThreadCollector`` switches automatic collection off and collects fr
 by the same thresholds Python itself uses (``gc.get_threshold``), so cycles are still freed, only never on a
 worker. A full collection (the oldest generation, a pass over every tracked object) is done at most every
 ``FULL_COLLECTION_GAP_S``: Python spaces them by a count of long-lived objects this module cannot read. Code that pauses collection around heavy work (``import_costs.collection_paused``,
-``results_gc.collector_paused``) turns it back on only if it was on, so it stays off while this runs.
+``core/gc_pause.collector_paused``) turns it back on only if it was on, so it stays off while this runs.
 
-``install(app)`` is idempotent: the app's ``main`` and the tests' Qt fixture both call it.
+``install(app)`` is idempotent: the app's ``main`` and the tests' Qt fixture both call it. When the process ends,
+what is left is collected first thing (``atexit``), while the Qt objects it may hold can still be destroyed
+properly — not during the interpreter's last teardown, after Qt itself is gone.
 """
 
 from __future__ import annotations
 
+import atexit
 import gc
 import time
 
@@ -55,7 +58,15 @@ class GuiThreadCollector(QObject):
         return None
 
 
+def _collect_at_exit() -> None:
+    gc.collect()
+    gc.enable()
+
+
 def install(app: QObject) -> GuiThreadCollector:
     """The app's collector (made on first call, parented to ``app``; later calls return it)."""
     existing = app.findChild(GuiThreadCollector)
-    return existing if existing is not None else GuiThreadCollector(app)
+    if existing is not None:
+        return existing
+    atexit.register(_collect_at_exit)
+    return GuiThreadCollector(app)
