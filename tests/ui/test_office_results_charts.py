@@ -32,6 +32,7 @@ from cds_desktop.ui.office.results_trend import COMMUNE_COLUMN as TREND_COMMUNE
 from cds_desktop.ui.office.results_trend import MET_COLUMN, OFFICE_COLUMN, PERIOD_COLUMN, STATUS_COLUMN, TERMS_COLUMN
 from cds_desktop.ui.office.workspace import OfficeWorkspace
 from cds_desktop.ui.shell.background import BackgroundTasks
+from support.results_page import shown_results_page
 from tests.core.exchange.results_support import NOTE_ABOVE, P, Q4, open_results_office
 
 
@@ -44,16 +45,8 @@ def office(tmp_path, mini_plan, clock):
 
 @pytest.fixture
 def page(qtbot, office):
-    set_language("vi")
-    workspace = OfficeWorkspace(office, "van_thu")
-    tasks = BackgroundTasks()
-    made = ResultsPage(workspace, tasks)
-    qtbot.addWidget(made)
-    with qtbot.waitSignal(made.loaded, timeout=10_000):
-        made.show()
-    made.resize(1300, 700)
-    yield made
-    tasks.wait()
+    with shown_results_page(qtbot, office, (1300, 700)) as shown:
+        yield shown
 
 
 def _pixel(widget, x: float, y: float) -> QColor:

@@ -8,13 +8,10 @@ import openpyxl
 import pytest
 from PySide6.QtCore import Qt
 
-from cds_desktop.core.i18n import set_language
 from cds_desktop.ui.office.pages import PAGES
 from cds_desktop.ui.office.results_model import FIRST_INDICATOR_COLUMN, NAME_COLUMN, STATUS_COLOURS
-from cds_desktop.ui.office.results_page import ResultsPage
-from cds_desktop.ui.office.workspace import OfficeWorkspace
-from cds_desktop.ui.shell.background import BackgroundTasks
 from cds_desktop.core.domain import TargetStatus
+from support.results_page import shown_results_page
 from tests.core.exchange.results_support import NOTE_BLANK, P, Q4, open_results_office
 
 
@@ -27,15 +24,8 @@ def office(tmp_path, mini_plan, clock):
 
 @pytest.fixture
 def page(qtbot, office):
-    set_language("vi")
-    workspace = OfficeWorkspace(office, "van_thu")
-    tasks = BackgroundTasks()
-    made = ResultsPage(workspace, tasks)
-    qtbot.addWidget(made)
-    with qtbot.waitSignal(made.loaded, timeout=10_000):
-        made.show()
-    yield made
-    tasks.wait()
+    with shown_results_page(qtbot, office) as shown:
+        yield shown
 
 
 def _index(page, row: int, code: str):

@@ -33,6 +33,8 @@ from contextlib import contextmanager
 from types import ModuleType
 from typing import Iterator
 
+from cds_desktop.core.gc_pause import collector_paused
+
 _QT_MODULES = ("PySide6", "shiboken6", "cds_desktop.app", "cds_desktop.ui")
 
 
@@ -60,14 +62,11 @@ def uses_pyside(module: ModuleType) -> bool:
 @contextmanager
 def collection_paused() -> Iterator[None]:
     """The cyclic garbage collector off for the block; then what is alive is frozen and collection resumes."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
+    with collector_paused():
+        try:
+            yield
+        finally:
+            gc.freeze()
 
 
 def release_frozen() -> None:

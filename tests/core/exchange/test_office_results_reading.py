@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cds_desktop.core.services.office.results import _number
-from cds_desktop.core.services.office.results_gc import collector_paused
+from cds_desktop.core.gc_pause import collector_paused
 
 from .results_support import P, Q3, Q4, open_results_office
 

@@ -34,7 +34,7 @@ from cds_desktop.core.numbers import percentage
 from cds_desktop.core.plans.model import Indicator, IndicatorKind, Level, Plan, Task
 from cds_desktop.core.plans.schedule import PeriodKind, plan_periods, scheduled_period
 from cds_desktop.core.services.office.base import OfficeBase
-from cds_desktop.core.services.office.results_gc import collector_paused
+from cds_desktop.core.gc_pause import collector_paused
 from cds_desktop.core.services.office.results_outliers import (
     is_far,
     modified_z_scores,

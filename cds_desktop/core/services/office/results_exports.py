@@ -33,7 +33,7 @@ from cds_desktop.core.plans.schedule import scheduled_period
 from cds_desktop.core.presentation import period_name, state_name, target_status_name, task_status_name
 from cds_desktop.core.progress import CancelToken, ProgressCallback
 from cds_desktop.core.services.office.results import EmptyReason, PeriodResults, Results
-from cds_desktop.core.services.office.results_gc import collector_paused
+from cds_desktop.core.gc_pause import collector_paused
 from cds_desktop.core.services.roles import Permission
 from cds_desktop.core.storage.queries import office_results as queries
 from cds_desktop.core.validation import Problem, Severity

@@ -1,6 +1,7 @@
-"""Building the whole country's tables without the cyclic garbage collector's pauses (``collector_paused``).
+"""Heavy work without the cyclic garbage collector's pauses (``collector_paused``).
 
-The results of 3,321 communes make hundreds of thousands of small objects that all live on until the table is
+Used where a block makes very many long-lived objects: the office's tables (below) and the app's start-up worker
+(``ui/shell/import_costs.collection_paused``, which also freezes what the imports made). The results of 3,321 communes make hundreds of thousands of small objects that all live on until the table is
 shown or written (rows read, cells, table rows). Python's cyclic collector runs every few hundred new objects and,
 as they survive, scans the growing older generations again and again: measured, about 40 % of the time of the
 whole country's results table. These objects form no cycles (tuples, frozen dataclasses, Decimals, strings), so
@@ -17,6 +18,7 @@ from typing import Iterator
 
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
+    """The collector off for the block, then as it was."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
