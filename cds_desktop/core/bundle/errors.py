@@ -137,6 +137,10 @@ class Code(StrEnum):
     RECEIPT_INVALID = "bundle.receipt_invalid"
     RECEIPT_BAD_SIGNATURE = "bundle.receipt_bad_signature"
     RECEIPT_OTHER_COMMUNE = "bundle.receipt_other_commune"
+    # Plan files
+    PLAN_FILE_INVALID = "bundle.plan_file_invalid"
+    PLAN_FILE_BAD_SIGNATURE = "bundle.plan_file_bad_signature"
+    PLAN_FILE_OTHER_OFFICE = "bundle.plan_file_other_office"
 
 
 class DuplicateBundleError(BundleError):

@@ -135,13 +135,16 @@ def _problem(error: dict, data: Any) -> tuple[str, dict[str, Any]]:
     return "plan.problem.other", params
 
 
-def _invalid(source: str, text: str, loc: tuple, message_id: str, params: dict) -> PlanFileError:
-    import yaml
-
-    from cds_desktop.core.yaml_strict import BaseLoader
-
+def _invalid(source: str, text: str | None, loc: tuple, message_id: str, params: dict) -> PlanFileError:
+    """The ``plan.invalid`` error for the field at ``loc``; its line when the plan's YAML ``text`` is known."""
     path = _field_path(loc)
-    line = _line_of(yaml.compose(text, Loader=BaseLoader), loc)
+    line = None
+    if text is not None:
+        import yaml
+
+        from cds_desktop.core.yaml_strict import BaseLoader
+
+        line = _line_of(yaml.compose(text, Loader=BaseLoader), loc)
     problem = translate(message_id, "en", **params)
     extra = {k: v for k, v in params.items() if k not in ("file", "field", "problem", "line")}
     return PlanFileError(
@@ -177,23 +180,41 @@ def parse_plan(text: str, source: str) -> Plan:
         data = load_strict(text)
     except YamlRefused as refusal:
         raise _refused(source, refusal) from None
+    return validate_plan_data(data, source, text)
+
+
+def validate_plan_data(data: Any, source: str, text: str | None = None) -> Plan:
+    """The plan that parsed YAML ``data`` describes; ``PlanFileError`` naming the first wrong field otherwise (with
+    its line when the YAML ``text`` is given)."""
+    problems = plan_data_problems(data, source, text)
+    if problems:
+        raise problems[0]
+    return Plan.model_validate(data)
+
+
+def plan_data_problems(data: Any, source: str, text: str | None = None, limit: int = 1) -> list[PlanFileError]:
+    """Up to ``limit`` problems of plan ``data``, each a ``PlanFileError`` naming its field (``params["path"]``);
+    an empty list when ``data`` is a valid plan. The plan editor shows them beside the fields as people type."""
     if not isinstance(data, dict):
-        raise _invalid(source, text, (), "plan.problem.not_mapping", {})
+        return [_invalid(source, text, (), "plan.problem.not_mapping", {})]
     version = data.get("format")
     if isinstance(version, int) and not isinstance(version, bool) and version > PLAN_FORMAT_VERSION:
-        raise PlanFileError(
+        return [PlanFileError(
             "plan.format_too_new", file=source, field="format", version=version, supported=PLAN_FORMAT_VERSION
-        )
+        )]
     try:
-        return Plan.model_validate(data)
+        Plan.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = tuple(first["loc"])
-        cause = (first.get("ctx") or {}).get("error")
-        if isinstance(cause, PlanProblem):
-            loc = loc + tuple(cause.loc)
-        message_id, params = _problem(first, data)
-        raise _invalid(source, text, loc, message_id, params) from exc
+        problems = []
+        for error in exc.errors()[:limit]:
+            loc = tuple(error["loc"])
+            cause = (error.get("ctx") or {}).get("error")
+            if isinstance(cause, PlanProblem):
+                loc = loc + tuple(cause.loc)
+            message_id, params = _problem(error, data)
+            problems.append(_invalid(source, text, loc, message_id, params))
+        return problems
+    return []
 
 
 def load_plan_file(path: Path) -> Plan:
