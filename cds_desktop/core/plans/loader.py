@@ -302,31 +302,72 @@ def installed_plans(user_folder: Path) -> "PlanCatalog":
     """The built-in plans, then those of the plan files in ``user_folder``; the files left out are its problems."""
     builtin, builtin_problems = _builtin()
     imported, problems = load_plan_folder(user_folder, {plan.id for plan in builtin})
-    return PlanCatalog(builtin + tuple(imported), builtin_problems + tuple(problems))
+    catalog = PlanCatalog(builtin, builtin_problems + tuple(problems))
+    for plan in imported:
+        catalog = catalog.with_plan(plan)
+    return catalog
 
 
 class PlanCatalog:
-    """The plans available to this installation, looked up by id, and the plan files left out (``problems``)."""
+    """The plans available to this installation, looked up by id (the newest version) or by id and version, and
+    the plan files left out (``problems``).
 
-    def __init__(self, plans: tuple[Plan, ...] | list[Plan], problems: tuple[PlanError, ...] | list[PlanError] = ()
-                 ) -> None:
-        self._plans = {p.id: p for p in plans}
+    Each plan has an origin: ``builtin`` (shipped in ``resources/plans``) or another word the caller gives, e.g.
+    ``office`` for a plan the receiving office published; ``all()`` lists the newest version of each plan in the
+    order they were added. Older versions stay looked up by ``get(plan_id, version)``: a period exported against
+    version 1 keeps being shown, and checked, against version 1.
+    """
+
+    def __init__(self, plans: tuple[Plan, ...] | list[Plan], problems: tuple[PlanError, ...] | list[PlanError] = (),
+                 origin: str = "builtin") -> None:
+        self._plans: dict[str, Plan] = {}
+        self._versions: dict[tuple[str, int], Plan] = {}
+        self._origins: dict[str, str] = {}
         self.problems = tuple(problems)
+        for plan in plans:
+            self._add(plan, origin)
+
+    def _add(self, plan: Plan, origin: str) -> None:
+        self._versions[(plan.id, plan.plan.plan_version)] = plan
+        newest = self._plans.get(plan.id)
+        if newest is None or plan.plan.plan_version >= newest.plan.plan_version:
+            self._plans[plan.id] = plan
+            self._origins[plan.id] = origin
 
     @classmethod
     def builtin(cls) -> "PlanCatalog":
         return cls(*_builtin())
 
-    def with_plan(self, plan: Plan) -> "PlanCatalog":
-        return PlanCatalog([*self._plans.values(), plan], self.problems)
+    def with_plan(self, plan: Plan, origin: str = "imported") -> "PlanCatalog":
+        """A catalog with ``plan`` added (the newest version of its id when its version is the highest)."""
+        catalog = PlanCatalog([], self.problems)
+        catalog._plans, catalog._versions, catalog._origins = dict(self._plans), dict(self._versions), dict(
+            self._origins)
+        catalog._add(plan, origin)
+        return catalog
 
     def all(self) -> list[Plan]:
         return list(self._plans.values())
 
-    def get(self, plan_id: str) -> Plan:
+    def origin(self, plan_id: str) -> str:
+        """Where the plan came from: ``builtin``, or the origin it was added with."""
+        self.get(plan_id)
+        return self._origins[plan_id]
+
+    def versions(self, plan_id: str) -> list[int]:
+        """The versions of ``plan_id`` this catalog holds, oldest first."""
+        return sorted(version for (known, version) in self._versions if known == plan_id)
+
+    def get(self, plan_id: str, version: int | None = None) -> Plan:
+        """The newest version of ``plan_id``, or exactly ``version``; ``PlanError`` when not held."""
         try:
-            return self._plans[plan_id]
+            if version is None:
+                return self._plans[plan_id]
+            return self._versions[(plan_id, version)]
         except KeyError:
+            if version is not None and plan_id in self._plans:
+                raise PlanError("plan.unknown_version", plan=plan_id, version=version,
+                                known=", ".join(map(str, self.versions(plan_id)))) from None
             raise PlanError("plan.unknown", plan=plan_id, known=", ".join(sorted(self._plans))) from None
 
 

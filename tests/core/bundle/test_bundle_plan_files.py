@@ -99,3 +99,17 @@ def test_an_invalid_plan_is_never_signed() -> None:
         signed(plan_yaml=TEXT.replace("format: 1", "format: 1\nextra: 1", 1))
 
     assert raised.value.params["path"] == "extra"
+
+
+def test_a_catalog_keeps_every_version_and_offers_the_newest() -> None:
+    from cds_desktop.core.plans.loader import PlanCatalog
+
+    version_2 = parse_plan(TEXT.replace("plan_version: 1", "plan_version: 2", 1), "v2")
+    catalog = PlanCatalog.builtin().with_plan(version_2, "office")
+
+    assert catalog.get(PLAN.id) == version_2 and catalog.get(PLAN.id, 1) == PLAN
+    assert (catalog.versions(PLAN.id), catalog.origin(PLAN.id)) == ([1, 2], "office")
+    assert catalog.with_plan(PLAN, "office").get(PLAN.id) == version_2  # an older version never hides the newer
+    with pytest.raises(PlanError) as raised:
+        catalog.get(PLAN.id, 3)
+    assert raised.value.code == "plan.unknown_version" and "1, 2" in raised.value.message("vi")
