@@ -74,7 +74,8 @@ def check_excel_cmd(ctx) -> int:
     try:
         plan = Plan.model_validate(read_plan_workbook(ctx.args.file))
     except PlanWorkbookError as refused:
-        ctx.emit({"valid": False, **refused.to_dict()}, lambda: refused.message(ctx.language).splitlines())
+        lines = refused.message(ctx.language).splitlines()
+        ctx.emit({"valid": False, **refused.to_dict()}, lambda: lines)
         return 1
     summary = {"valid": True, "plan": plan.id, "version": plan.plan.plan_version,
                "title": plan.plan.title.get(ctx.language), "groups": len(plan.groups),

@@ -21,12 +21,11 @@ from typing import Any
 from xml.etree import ElementTree
 
 from cds_desktop.core.numbers import QuantityError, parse_quantity
-from cds_desktop.core.plans.document import plan_document, plan_document_problems
+from cds_desktop.core.plans.document import plan_document_problems
 from cds_desktop.core.plans.excel_layout import (
-    DROPDOWNS, ENGLISH_ROW, FIRST_DATA_ROW, GROUPS, HEADER_ROW, INDICATORS, INFO, INFO_ROWS, MILESTONES, SCHEDULE,
+    DROPDOWNS, ENGLISH_ROW, GROUPS, HEADER_ROW, INDICATORS, INFO, SCHEDULE,
     TASKS, CellProblem, Column, PlanWorkbookError, Sheet, column_letter, folded, word_value,
 )
-from cds_desktop.core.plans.model import Comparator, DeadlineKind, Plan
 from cds_desktop.core.text import nfc
 
 MAX_WORKBOOK_BYTES = 10 << 20  # 10 MiB: a plan's workbook is a few hundred KB
@@ -154,8 +153,7 @@ class CellReader:
                 columns = self._headers(sheet, ())
             row = {columns[c.column - 1].key: c for c in cells
                    if getattr(c, "column", None) and c.column - 1 in columns and c.value not in (None, "")}
-            if not row or (number == ENGLISH_ROW and all(
-                    isinstance(c.value, str) and folded(c.value) == folded(sheet.column(k).en) for k, c in row.items())):
+            if not row or (number == ENGLISH_ROW and _english_headers(sheet, row)):
                 continue
             for key, cell in row.items():
                 if cell.data_type == "f":
@@ -193,6 +191,12 @@ class CellReader:
                 self.problem(sheet, HEADER_ROW, None, "missing_column", header=column.vi)
                 self.broken.add(sheet.name)
         return columns
+
+
+def _english_headers(sheet: Sheet, row: dict[str, Any]) -> bool:
+    """Whether the row holds the English headers of its columns (the template's second header row)."""
+    return all(isinstance(cell.value, str) and folded(cell.value) == folded(sheet.column(key).en)
+               for key, cell in row.items())
 
 
 class Row:
