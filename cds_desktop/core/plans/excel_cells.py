@@ -12,6 +12,7 @@ months as ``mm/yyyy`` (or the date Excel makes of it).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import zipfile
@@ -137,12 +138,25 @@ class CellReader:
         name = next((n for n in self.book.sheetnames if folded(n) in (folded(sheet.name), folded(sheet.english))),
                     None)
         if name is None:
-            self.problem(sheet, None, None, "missing_sheet", sheet=sheet.name)
+            self.problem(sheet, None, None, "missing_sheet")
             self.broken.add(sheet.name)
             return []
+        with contextlib.closing(self.book[name].iter_rows()) as rows:  # closed when left early: it holds the zip
+            found = self._read_rows(sheet, rows)
+        by_letter = {letter: key for key, letter in self.letters[sheet.name].items()}
+        for merged in self.merges.get(name, []):
+            first = merged.split(":")[0]
+            letter = re.sub(r"[0-9]+", "", first)
+            key = by_letter.get(letter)
+            self.problems.append(CellProblem(sheet, int(first[len(letter):]), sheet.column(key) if key else None,
+                                             "plan_template.problem.merged", {"range": merged}, letter))
+        return found
+
+    def _read_rows(self, sheet: Sheet, rows) -> list[Row]:
+        """The rows after the headers (checked on the way), blank rows and the English header row left out."""
         columns: dict[int, Column] | None = None
         found = []
-        for number, cells in enumerate(self.book[name].iter_rows(), start=1):
+        for number, cells in enumerate(rows, start=1):
             if number > MAX_ROWS:
                 self.problem(sheet, number, None, "too_many_rows", limit=MAX_ROWS)
                 break
@@ -161,13 +175,6 @@ class CellReader:
             found.append(Row(self, sheet, number, {k: c for k, c in row.items() if c.data_type != "f"}))
         if columns is None:  # an empty sheet
             self._headers(sheet, ())
-        by_letter = {letter: key for key, letter in self.letters[sheet.name].items()}
-        for merged in self.merges.get(name, []):
-            first = merged.split(":")[0]
-            letter = re.sub(r"[0-9]+", "", first)
-            key = by_letter.get(letter)
-            self.problems.append(CellProblem(sheet, int(first[len(letter):]), sheet.column(key) if key else None,
-                                             "plan_template.problem.merged", {"range": merged}, letter))
         return found
 
     def _headers(self, sheet: Sheet, cells) -> dict[int, Column]:

@@ -126,7 +126,7 @@ def _info(reader: CellReader) -> tuple[dict[str, Any], dict[str, Any]]:
         else:
             set_if(values, key, _info_value(row, key))
     for key, vi, _en, _bilingual, _repeatable in INFO_ROWS:
-        if key in _REQUIRED_INFO and key not in seen:
+        if key in _REQUIRED_INFO and key not in seen and INFO.name not in reader.broken:
             reader.problem(INFO, None, None, "missing_field", field=vi)
     first, last = values.pop("years.first", None), values.pop("years.last", None)
     schedule = {name: values.pop(f"schedule.{name}") for name in ("first_year", "last_year")
@@ -194,7 +194,7 @@ def _group_of(row: Row, by_code: dict[str, dict[str, Any]]) -> dict[str, Any] | 
         row.cross_problem("group", "no_group")
         return None
     if code not in by_code:
-        row.cross_problem("group", "unknown_group", value=code, sheet=GROUPS.name)
+        row.cross_problem("group", "unknown_group", value=code, groups_sheet=GROUPS.name)
         return None
     return by_code[code]
 
