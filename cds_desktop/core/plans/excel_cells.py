@@ -141,7 +141,9 @@ class CellReader:
             self.problem(sheet, None, None, "missing_sheet")
             self.broken.add(sheet.name)
             return []
-        with contextlib.closing(self.book[name].iter_rows()) as rows:  # closed when left early: it holds the zip
+        worksheet = self.book[name]
+        worksheet.reset_dimensions()  # the size a file claims may be wrong: read the rows that are there
+        with contextlib.closing(worksheet.iter_rows()) as rows:  # closed when left early: it holds the zip open
             found = self._read_rows(sheet, rows)
         by_letter = {letter: key for key, letter in self.letters[sheet.name].items()}
         for merged in self.merges.get(name, []):
