@@ -170,7 +170,8 @@ def test_the_plan_formats_rules_are_placed_on_their_cells(dak_rlap, tmp_path):
         schedule = book["Lịch báo cáo"]
         schedule[f"{_letter(schedule, 'Tháng thứ mấy tính từ cuối kỳ (0 = tháng cuối)')}3"] = 5  # beyond a quarter
 
-    found = {(p.sheet.name, p.row, p.letter): p.message("vi") for p in _refused(_edited(dak_rlap, tmp_path, edit)).problems}
+    refused = _refused(_edited(dak_rlap, tmp_path, edit))
+    found = {(p.sheet.name, p.row, p.letter): p.message("vi") for p in refused.problems}
     assert found == {
         ("Chỉ tiêu", 3, "F"): "Trang tính «Chỉ tiêu», dòng 3, cột F (Đơn vị đếm): chỉ tiêu «Tỷ lệ (%)» cần đơn vị "
                               "đếm, tử số và mẫu số",
