@@ -51,7 +51,7 @@ class PeriodSnapshot:
 def read_snapshot(service: CommuneService, plan_id: str, period_id: str) -> PeriodSnapshot:
     entries = service.entries(plan_id, period_id)
     return PeriodSnapshot(
-        plan=service.plan(plan_id),
+        plan=service.period_plan(plan_id, period_id),
         period=service.period(plan_id, period_id),
         entries=entries,
         problems=tuple(service.validate(plan_id, period_id, entries)),

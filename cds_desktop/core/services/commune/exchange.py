@@ -229,7 +229,7 @@ class CommuneExchange:
 
     def build_record(self, plan_id: str, period_id: str) -> tuple[ReportRecord, list[AttachmentSource]]:
         """The report record and the evidence files of the period's current revision."""
-        plan = self.service.plan(plan_id)
+        plan = self.service.period_plan(plan_id, period_id)
         period_id = scheduled_period(plan, period_id).period.id
         with self.repo.reading() as session:
             report = self._report(session, plan, period_id, self.repo.period(session, plan.id, period_id))
@@ -308,6 +308,7 @@ class CommuneExchange:
                 session.delete(started)
                 record = session.get(PeriodRecord, attempt.period_ref)
                 self.repo.set_state(session, record, PeriodState.EXPORTED, actor, now, exported_at=now)
+                service.remember_exported_version(session, plan.id, period_id, prepared["record"]["plan_version"])
         return written
 
     def _start_export(self, plan: Plan, period_id: str, signing_key: SigningKey, actor: str) -> ExportAttempt:

@@ -28,10 +28,10 @@ from cds_desktop.core.domain import (
     UnitKind,
 )
 from cds_desktop.core.errors import InputError, StateError
-from cds_desktop.core.fileio import storage_error, write_atomic
+from cds_desktop.core.fileio import storage_error
 from cds_desktop.core.numbers import canonical
 from cds_desktop.core.paths import DataDir
-from cds_desktop.core.plans.loader import PlanCatalog, installed_catalog, read_plan_file
+from cds_desktop.core.plans.loader import PlanCatalog, installed_catalog
 from cds_desktop.core.plans.model import Indicator, IndicatorKind, Level, Plan, Task
 from cds_desktop.core.plans.schedule import (
     ScheduledPeriod,
@@ -49,6 +49,7 @@ from cds_desktop.core.services.commune.inputs import (
     record_problems,
     yes_no,
 )
+from cds_desktop.core.services.commune.plan_versions import PlanVersions
 from cds_desktop.core.services.commune.views import (
     EvidenceView,
     HistoryView,
@@ -83,7 +84,7 @@ EDITABLE_STATES = (PeriodState.DRAFT,)
 REOPENS_ON_EDIT = (PeriodState.EXPORTED,)
 
 
-class CommuneService(Guarded):
+class CommuneService(Guarded, PlanVersions):
     kind = InstallationKind.COMMUNE
 
     def __init__(self, data_dir: DataDir, catalog: PlanCatalog, clock: Clock | None = None) -> None:
@@ -93,6 +94,7 @@ class CommuneService(Guarded):
         self.engine = open_data_folder(data_dir)
         self.repo = CommuneRepository(self.engine)
         self.evidence_store = EvidenceStore(data_dir.evidence)
+        self.catalog = self._with_received_plans(catalog)  # and every version of the office's plans
 
     def close(self) -> None:
         self.engine.dispose()
@@ -155,13 +157,6 @@ class CommuneService(Guarded):
 
     def plan(self, plan_id: str) -> Plan:
         return self.catalog.get(plan_id)
-
-    def import_plan(self, source: Path) -> Plan:
-        """Install a plan file into the data folder (``import_plan_file``) and offer it from now on (admin)."""
-        self.authorize(Permission.MANAGE)
-        plan = import_plan_file(self.data_dir, source)
-        self.catalog = self.catalog.with_plan(plan)
-        return plan
 
     def _view(self, plan: Plan, scheduled: ScheduledPeriod, record: PeriodRecord | None) -> PeriodView:
         state = PeriodState(record.state) if record else PeriodState.DRAFT
@@ -358,7 +353,8 @@ class CommuneService(Guarded):
     # --- validation, status, history ---------------------------------------------------------
     def validate(self, plan_id: str, period_id: str, entries: PeriodEntries | None = None) -> list[Problem]:
         """The period's problems; pass ``entries`` when they were just read (``entries``) to save reading them again."""
-        plan, scheduled = self._resolve(plan_id, period_id)
+        plan = self.period_plan(plan_id, period_id)  # the version it was exported against, while exported
+        scheduled = scheduled_period(plan, period_id)
         if entries is None:
             entries = self.entries(plan.id, scheduled.period.id)
         return self.period_problems(plan, scheduled, entries)
@@ -368,7 +364,8 @@ class CommuneService(Guarded):
         return validate_period(plan, entries, scheduled.period.end, self.today()) + record_problems(entries)
 
     def status(self, plan_id: str, period_id: str) -> PeriodStatus:
-        plan, scheduled = self._resolve(plan_id, period_id)
+        plan = self.period_plan(plan_id, period_id)
+        scheduled = scheduled_period(plan, period_id)
         entries = self.entries(plan.id, scheduled.period.id)
         problems = self.validate(plan.id, scheduled.period.id, entries)
         return period_status(plan, self.period(plan.id, scheduled.period.id), entries, problems)
@@ -460,19 +457,6 @@ class CommuneService(Guarded):
             self.start_next_revision(session, record, actor, self.clock())
         return Changes(plan.id, scheduled.period.id, period_state=True)
 
-
-
-def import_plan_file(data_dir: DataDir, source: Path) -> Plan:
-    """Validate a plan file and copy it into the data folder; refuses an id that is already installed.
-
-    No permission check (no service is open here): front-ends of an installation with accounts use
-    ``CommuneService.import_plan``, which requires ``Permission.MANAGE``.
-    """
-    plan, text = read_plan_file(Path(source))  # read once, within the plan size limit
-    if plan.id in {p.id for p in installed_catalog(data_dir).all()}:
-        raise InputError("plan.already_installed", plan=plan.id)
-    write_atomic(data_dir.plans / f"{plan.id}.yaml", text.encode("utf-8"))
-    return plan
 
 
 def open_commune_service(data_dir: str | Path | None = None, clock: Clock | None = None) -> CommuneService:
