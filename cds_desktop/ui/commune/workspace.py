@@ -69,7 +69,7 @@ def read_ahead(service: CommuneService) -> PeriodSnapshot | None:
     service.setting("language")
     service.has_accounts()
     service.unit()
-    plans = service.plans()
+    plans = [choice.plan for choice in service.plans_for_picker()]
     if plans:
         plan = first_plan(plans)
         periods = service.periods(plan.id)
@@ -106,6 +106,11 @@ class Workspace(QObject):
         self.plan_id, self.period_id = plan_id, period_id
         self._snapshot = None
         self.period_opened.emit()
+
+    def forget_period(self) -> None:
+        """No period open: the next ``open_period`` reads it afresh, even the same one (its plan changed)."""
+        self.plan_id = self.period_id = None
+        self._snapshot = self._ahead = None
 
     @property
     def has_period(self) -> bool:

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from cds_desktop.core.domain import PeriodState
-from cds_desktop.core.errors import PlanError
+from cds_desktop.core.errors import CdsError, PlanError
 from cds_desktop.core.fileio import write_atomic
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import PlanCatalog
@@ -47,6 +47,8 @@ from cds_desktop.core.storage.models import PeriodRecord
 from cds_desktop.core.storage.repository import CommuneRepository
 
 OFFICE, BUILTIN = "office", "builtin"
+PLAN_FILE_SUFFIX = ".cdsplan"  # plan_files.PLAN_FILE_SUFFIX, without importing the bundle package
+QUIETLY_PASSED = ("plan.already_received", "plan.older_than_installed")  # beside a key file: nothing new
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,20 @@ class PlanVersions:
         self.catalog = self.catalog.with_plan(received.plan, OFFICE)
         self.received[received.plan.id] = received
         return preview
+
+    def import_plans_beside(self, key_file: Path) -> tuple[list[PlanFilePreview], list[tuple[Path, CdsError]]]:
+        """After the office's key file ``key_file`` was imported: the plan files in its folder (``*.cdsplan``) that
+        the pinned office signed and that are newer than what is installed are imported too. Returns what was
+        imported and the files refused for a reason worth saying (one already installed, or older, is passed
+        over in silence)."""
+        imported, refused = [], []
+        for path in sorted(Path(key_file).parent.glob(f"*{PLAN_FILE_SUFFIX}")):
+            try:
+                imported.append(self.import_plan_file(path))
+            except CdsError as exc:
+                if exc.code not in QUIETLY_PASSED:
+                    refused.append((path, exc))
+        return imported, refused
 
     def _checked_plan_file(self, path: Path, language: str | None) -> tuple[PlanFilePreview, bytes]:
         data = read_key_file(path, MAX_PLAN_FILE_READ)
