@@ -11,31 +11,14 @@ import pytest
 
 from cds_desktop.core.bundle.keys import SigningKey
 from cds_desktop.core.bundle.plan_files import PlanStatus, make_plan_file
-from cds_desktop.core.errors import BundleError, CdsError, PlanError, StateError
-from cds_desktop.core.paths import DataDir
+from cds_desktop.core.errors import CdsError, PlanError, StateError
 from cds_desktop.core.plans.loader import PlanCatalog
 from cds_desktop.core.services.commune.received_plans import ChangeKind
 from cds_desktop.core.services.commune.service import CommuneService
 from tests.core.exchange.conftest import PASS_COMMUNE, PASS_OFFICE
+from support.office_plans import ISSUED, OFFICE_PLAN, plan_text, write_plan_file
 
-FIXTURES = Path(__file__).parents[2] / "fixtures"
-OFFICE_PLAN = "ld-2026"
 Q1, Q2 = "2023Q1", "2023Q2"
-ISSUED = dt.datetime(2023, 5, 1, 8, 0, tzinfo=dt.timezone.utc)
-
-
-def plan_text(version: int = 1) -> str:
-    """The mini plan as the office's own plan ``ld-2026``; version 2 removes 2c, adds 2e and raises 1a's target."""
-    text = (FIXTURES / "plans" / "mini.yaml").read_text("utf-8")
-    text = text.replace("id: mini-plan", f"id: {OFFICE_PLAN}", 1).replace("plan_version: 1", f"plan_version: {version}")
-    if version >= 2:
-        text = text.replace("target: {comparator: ge, value: 80}", "target: {comparator: ge, value: 90}", 1)
-        start = text.index('      - code: "2c"')
-        end = text.index('      - code: "2d"')
-        added = ('      - code: "2e"\n        name: {vi: "Số điểm phát wifi công cộng", en: "Public wifi spots"}\n'
-                 '        kind: count\n        unit: services\n        source: {document: "01/KH-UBND", section: "II.2.e"}\n')
-        text = text[:start] + added + text[end:]
-    return text
 
 
 @pytest.fixture
@@ -46,11 +29,8 @@ def sign(office, exchange, tmp_path):
 
     def write(version: int = 1, name: str | None = None, key: SigningKey | None = None, issued=ISSUED,
               text: str | None = None, **fields) -> Path:
-        data = make_plan_file(key or root, office=code, plan_yaml=text or plan_text(version), issued_at=issued,
-                              **fields)
         path = tmp_path / (name or f"{OFFICE_PLAN}-v{version}.cdsplan")
-        path.write_bytes(data)
-        return path
+        return write_plan_file(key or root, code, path, version, text, issued, **fields)
 
     return write
 
