@@ -56,7 +56,7 @@ def test_an_office_plan_is_previewed_then_installed_kept_and_verified_again_at_s
 
     service.import_plan_file(path)
     assert service.catalog.origin(OFFICE_PLAN) == "office"
-    stored = service.data_dir.plans / "office" / OFFICE_PLAN / "v1.cdsplan"
+    stored = service.data_dir.plans / "received" / OFFICE_PLAN / "v1.cdsplan"
     assert stored.read_bytes() == path.read_bytes()
     again = reopened(service, clock)
     try:
@@ -68,7 +68,7 @@ def test_an_office_plan_is_previewed_then_installed_kept_and_verified_again_at_s
 
 def test_a_damaged_stored_file_is_a_catalog_problem_never_a_stop(service, exchange, sign, clock):
     service.import_plan_file(sign())
-    stored = service.data_dir.plans / "office" / OFFICE_PLAN / "v1.cdsplan"
+    stored = service.data_dir.plans / "received" / OFFICE_PLAN / "v1.cdsplan"
     envelope = json.loads(stored.read_bytes())
     envelope["body"]["change_note"] = "sửa lén"
     stored.write_bytes(json.dumps(envelope, ensure_ascii=False).encode("utf-8"))
@@ -100,7 +100,7 @@ def test_files_not_from_the_pinned_office_are_refused_and_nothing_is_installed(s
     (tmp_path / "foreign.cdsplan").write_bytes(another_office)
     assert refused(service, tmp_path / "foreign.cdsplan").code == "bundle.plan_file_other_office"
     assert OFFICE_PLAN not in {p.id for p in service.plans()}
-    assert not (service.data_dir.plans / "office").exists()
+    assert not (service.data_dir.plans / "received").exists()
 
 
 def test_without_an_office_pinned_a_plan_file_is_refused_saying_what_to_do(service, office, tmp_path):

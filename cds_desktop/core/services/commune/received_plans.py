@@ -6,7 +6,7 @@
 - ``acceptance``: whether a verified file may be installed over what is installed: a higher version, or the same
   version with the very same plan text and a newer ``issued_at`` (the office marking it replaced); a lower version
   (``plan.older_than_installed``) or the same version with another text (``plan.version_conflict``) is refused.
-- Storage: every version's signed file is kept as ``<data>/plans/office/<plan_id>/v<N>.cdsplan`` (a status
+- Storage: every version's signed file is kept as ``<data>/plans/received/<plan_id>/v<N>.cdsplan`` (a status
   change replaces the file of its version), written atomically; ``load_received_plans`` reads them all back at
   start-up, verified again against the pinned root — a damaged file becomes a catalog problem, never a stop.
   A verified file is cached (``parsed_cache``, keyed by the file's stamp and the pinned root): start-up neither
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from cds_desktop.core.bundle.keys import PublicKey
     from cds_desktop.core.bundle.plan_files import PlanFile
 
-OFFICE_FOLDER = "office"  # under <data>/plans
+RECEIVED_FOLDER = "received"  # under <data>/plans
 MAX_PLAN_FILE_READ = 8 << 20  # plan_files.MAX_PLAN_FILE_SIZE, without importing the bundle package
 
 
@@ -107,23 +107,27 @@ class PlanFilePreview:
         return self.received.plan
 
 
-def office_folder(plans_folder: Path) -> Path:
-    return plans_folder / OFFICE_FOLDER
+def received_folder(plans_folder: Path) -> Path:
+    return plans_folder / RECEIVED_FOLDER
 
 
 def stored_path(plans_folder: Path, plan_id: str, version: int) -> Path:
-    return office_folder(plans_folder) / plan_id / f"v{version}.cdsplan"
+    return received_folder(plans_folder) / plan_id / f"v{version}.cdsplan"
 
 
 def pinned_office(engine: Engine) -> PinnedOffice | None:
     """The office pinned at set-up, read from its row (no signature checked: ``CommuneExchange.pinned_office``
     does that); ``None`` before an office key file was imported."""
     from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
 
-    with engine.connect() as connection:
-        row = connection.execute(text(
-            "SELECT p.office_code, p.root_key_id, p.root_public_b64, u.office_name FROM office_pin p "
-            "LEFT JOIN unit u ON u.id = 1 WHERE p.id = 1")).first()
+    try:
+        with engine.connect() as connection:
+            row = connection.execute(text(
+                "SELECT p.office_code, p.root_key_id, p.root_public_b64, u.office_name FROM office_pin p "
+                "LEFT JOIN unit u ON u.id = 1 WHERE p.id = 1")).first()
+    except OperationalError:  # not a commune's database (an office's has no pin)
+        return None
     if row is None:
         return None
     return PinnedOffice(code=row[0], root_key_id=row[1], root_public_b64=row[2], name=row[3] or row[0])
@@ -173,7 +177,7 @@ def load_received_plans(plans_folder: Path, engine: Engine) -> tuple[list[Receiv
     """Every stored version of every received plan (oldest first per plan), verified against the pinned office;
     a file that fails is left out as a ``PlanError`` (``plan.received_file_damaged``). Nothing is read, not even
     the database, when no plan was ever received."""
-    folder = office_folder(plans_folder)
+    folder = received_folder(plans_folder)
     files = sorted(folder.glob("*/v*.cdsplan"), key=_file_order) if folder.is_dir() else []
     if not files:
         return [], []

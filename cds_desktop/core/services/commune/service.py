@@ -28,10 +28,10 @@ from cds_desktop.core.domain import (
     UnitKind,
 )
 from cds_desktop.core.errors import InputError, StateError
-from cds_desktop.core.fileio import storage_error
+from cds_desktop.core.fileio import storage_error, write_atomic
 from cds_desktop.core.numbers import canonical
 from cds_desktop.core.paths import DataDir
-from cds_desktop.core.plans.loader import PlanCatalog, installed_catalog
+from cds_desktop.core.plans.loader import PlanCatalog, installed_catalog, read_plan_file
 from cds_desktop.core.plans.model import Indicator, IndicatorKind, Level, Plan, Task
 from cds_desktop.core.plans.schedule import (
     ScheduledPeriod,
@@ -457,6 +457,18 @@ class CommuneService(Guarded, PlanVersions):
             self.start_next_revision(session, record, actor, self.clock())
         return Changes(plan.id, scheduled.period.id, period_state=True)
 
+
+
+def install_yaml_plan(data_dir: DataDir, source: Path) -> Plan:
+    """Validate a bare YAML plan file and copy it into the data folder (origin ``imported``); refuses an id that is
+    already installed. For a receiving office's folder, or one not set up yet (``cds plans import``): a commune
+    takes only its office's signed plan files (``CommuneService.import_plan_file``). No permission check here:
+    the caller asks ``authorize(Permission.MANAGE)`` of the service it opened."""
+    plan, text = read_plan_file(Path(source))  # read once, within the plan size limit
+    if plan.id in {p.id for p in installed_catalog(data_dir).all()}:
+        raise InputError("plan.already_installed", plan=plan.id)
+    write_atomic(data_dir.plans / f"{plan.id}.yaml", text.encode("utf-8"))
+    return plan
 
 
 def open_commune_service(data_dir: str | Path | None = None, clock: Clock | None = None) -> CommuneService:
