@@ -93,7 +93,10 @@ def import_office_file(parent: QWidget, exchange: CommuneExchange, path: Path,
         dialog.open()
         return dialog
     if check.change is OfficeKeysChange.SAME:  # the plans beside it may still be new
-        said = " ".join(filter(None, (translate("ui.keys.same"), import_plans_beside(exchange.service, path))))
+        plans = import_plans_beside(exchange.service, path)
+        if plans:
+            imported(plans)
+        said = " ".join(filter(None, (translate("ui.keys.same"), plans)))
         return _message(parent, "office_keys_same", QMessageBox.Icon.Information, said)
     return ask(parent, "office_keys_rotation", translate("ui.keys.rotation.title"),
                translate("ui.keys.rotation.text", office=check.office.name, version=check.office.list_version,

@@ -105,6 +105,7 @@ class PeriodBar(QWidget):
         self.period_box.currentIndexChanged.connect(self._period_chosen)
         workspace.changed.connect(self._changed)
         workspace.period_opened.connect(self._show_status)
+        workspace.plans_changed.connect(self.show_plans)
         if self.plan_box.count():
             self._plan_chosen()
         self._show_status()  # the workspace may already be on that period (a new window after signing out)

@@ -62,10 +62,8 @@ def offer_plan_file(parent: QWidget, service: CommuneService, path: Path, instal
             return
         installed(preview.plan.id, title)
 
-    box = ask(parent, "plan_import", translate("ui.plan_file.title"), question_text(preview, path),
-              translate("ui.plan_file.import"), install)
-    box.setInformativeText(details_text(preview))
-    return box
+    return ask(parent, "plan_import", translate("ui.plan_file.title"), question_text(preview, path),
+               translate("ui.plan_file.import"), install, details_text(preview))
 
 
 def question_text(preview: PlanFilePreview, path: Path) -> str:

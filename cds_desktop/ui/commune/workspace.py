@@ -83,6 +83,7 @@ def read_ahead(service: CommuneService) -> PeriodSnapshot | None:
 class Workspace(QObject):
     changed = Signal(object)  # Changes returned by a mutating service call
     period_opened = Signal()  # another plan period was opened
+    plans_changed = Signal()  # plans were installed (with the office's key file): the picker lists them again
     notice = Signal(str, bool)  # a translated message; True when it reports a failure
 
     def __init__(self, service: CommuneService, actor: str, parent: QObject | None = None) -> None:
