@@ -12,11 +12,15 @@ import pytest
 from cds_desktop.core.bundle.keys import SigningKey
 from cds_desktop.core.bundle.plan_files import PlanStatus, make_plan_file
 from cds_desktop.core.errors import CdsError, PlanError, StateError
+from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import PlanCatalog
 from cds_desktop.core.services.commune.received_plans import ChangeKind
 from cds_desktop.core.services.commune.service import CommuneService
+from cds_desktop.core.services.setup import CommuneSetup, set_up_commune
 from tests.core.exchange.conftest import PASS_COMMUNE, PASS_OFFICE
 from support.office_plans import ISSUED, OFFICE_PLAN, plan_text, write_plan_file
+from support.set_up import ADMIN, LEADER, PASS_SIGNING, keys_office, org_keys  # noqa: F401 - fixtures
+from support.set_up import PASS_OFFICE as SETUP_PASS_OFFICE
 
 Q1, Q2 = "2023Q1", "2023Q2"
 
@@ -194,3 +198,23 @@ def test_version_2_keeps_values_checks_open_periods_against_it_and_an_exported_p
         assert again.catalog.versions(OFFICE_PLAN) == [1, 2]
     finally:
         again.close()
+
+
+def test_plan_files_beside_the_office_key_file_are_imported_at_set_up(keys_office, org_keys, tmp_path, clock):
+    """The wizard's last step: the office's key file and, beside it, its plan files (newer ones only)."""
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    key_file = folder / "org-keys.json"
+    key_file.write_bytes(org_keys.read_bytes())
+    write_plan_file(keys_office._root_key(SETUP_PASS_OFFICE), "68", folder / "ld-2026-v1.cdsplan")
+    (folder / "khac.cdsplan").write_text(plan_text().replace(OFFICE_PLAN, "yaml-plan"), "utf-8")  # bare: refused
+    answers = CommuneSetup(language="vi", province_code="68", commune_code="24751", name="Xã Nhân Cơ",
+                           office_keys=key_file, office_fingerprint=keys_office.root_fingerprint(),
+                           users=(LEADER, ADMIN), signing_passphrase=PASS_SIGNING)
+    service = set_up_commune(DataDir(tmp_path / "commune"), answers, clock)
+    try:
+        assert service.catalog.origin(OFFICE_PLAN) == "office" and "yaml-plan" not in {p.id for p in service.plans()}
+        assert (service.data_dir.plans / "received" / OFFICE_PLAN / "v1.cdsplan").is_file()
+        assert [c.plan.id for c in service.plans_for_picker()] == [OFFICE_PLAN]
+    finally:
+        service.close()
