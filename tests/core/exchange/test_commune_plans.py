@@ -8,13 +8,15 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cds_desktop.core.bundle.keys import SigningKey
 from cds_desktop.core.bundle.plan_files import PlanStatus, make_plan_file
 from cds_desktop.core.errors import CdsError, PlanError, StateError
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import PlanCatalog
-from cds_desktop.core.services.commune.received_plans import ChangeKind
+from cds_desktop.core.services.commune.received_plans import ChangeKind, ReceivedPlan, acceptance
 from cds_desktop.core.services.commune.service import CommuneService
 from cds_desktop.core.services.setup import CommuneSetup, set_up_commune
 from tests.core.exchange.conftest import PASS_COMMUNE, PASS_OFFICE
@@ -218,3 +220,30 @@ def test_plan_files_beside_the_office_key_file_are_imported_at_set_up(keys_offic
         assert [c.plan.id for c in service.plans_for_picker()] == [OFFICE_PLAN]
     finally:
         service.close()
+
+
+def _received(plan, version: int, issued_day: int) -> ReceivedPlan:
+    versioned = plan.model_copy(update={"plan": plan.plan.model_copy(update={"plan_version": version})})
+    return ReceivedPlan(versioned, "68", "active", None, None, ISSUED + dt.timedelta(days=issued_day))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])  # read only
+@given(new_version=st.integers(1, 4), installed_version=st.integers(1, 4), same_text=st.booleans(),
+       new_day=st.integers(0, 3), installed_day=st.integers(0, 3))
+def test_acceptance_follows_the_rule(mini_plan, new_version, installed_version, same_text, new_day, installed_day):
+    """Accepted: a higher version (a new plan), or the same version, same text, issued later (a status change);
+    anything else refused with its own code."""
+    new = _received(mini_plan, new_version, new_day)
+    installed = _received(mini_plan, installed_version, installed_day)
+    new_text = "text" if same_text else "other text"
+    if new_version > installed_version:
+        assert acceptance(new, new_text, installed, "text") is False
+    elif new_version == installed_version and same_text and new_day > installed_day:
+        assert acceptance(new, new_text, installed, "text") is True
+    else:
+        with pytest.raises(PlanError) as refused:
+            acceptance(new, new_text, installed, "text")
+        expected = ("plan.older_than_installed" if new_version < installed_version
+                    else "plan.version_conflict" if not same_text else "plan.already_received")
+        assert refused.value.code == expected
+    assert acceptance(new, new_text, None, None) is False  # nothing installed: a new plan
