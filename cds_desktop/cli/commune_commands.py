@@ -151,7 +151,9 @@ def plans_list_cmd(ctx) -> int:
             for p in plans]
 
     def line(d: dict) -> str:
-        marks = [ctx.t(f"cli.out.plan_origin.{d['origin']}")] + ([ctx.t("cli.out.plan_replaced")] if d["replaced"] else [])
+        marks = [ctx.t(f"cli.out.plan_origin.{d['origin']}")]
+        if d["replaced"]:
+            marks.append(ctx.t("cli.out.plan_replaced"))
         citation = "" if d["citation"] in d["title"] else f" — {d['citation']}"
         return f"{d['id']:<20} v{d['version']:<3} {d['title']}{citation} [{', '.join(marks)}]"
 

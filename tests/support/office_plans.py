@@ -24,7 +24,8 @@ def plan_text(version: int = 1) -> str:
         text = text.replace("target: {comparator: ge, value: 80}", "target: {comparator: ge, value: 90}", 1)
         start, end = text.index('      - code: "2c"'), text.index('      - code: "2d"')
         added = ('      - code: "2e"\n        name: {vi: "Số điểm phát wifi công cộng", en: "Public wifi spots"}\n'
-                 '        kind: count\n        unit: services\n        source: {document: "01/KH-UBND", section: "II.2.e"}\n')
+                 '        kind: count\n        unit: services\n'
+                 '        source: {document: "01/KH-UBND", section: "II.2.e"}\n')
         text = text[:start] + added + text[end:]
     return text
 

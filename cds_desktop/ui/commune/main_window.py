@@ -9,7 +9,8 @@ problems panel and puts the cursor in it (Enter goes to the problem's cell, Esc 
 the workflow have shortcuts, and every button and field label an access key (Alt+letter) of its own. A
 receipt file dropped on the window is imported (``WorkflowStrip.import_receipt``), a plan file (``.cdsplan``)
 after a question naming the plan and its changes (``plan_import``; also File → Import a plan file); evidence files
-are dropped on the Evidence page. File → Keys and office opens the signing key's and the receiving office's screen (``keys_dialog``).
+are dropped on the Evidence page. File → Keys and office opens the signing key's and the receiving office's
+screen (``keys_dialog``).
 
 Progressive start-up: ``MainWindow()`` without a workspace is the frame — title, menus, the period bar, the
 tab skeleton and the problems dock, disabled, saying that the data is being opened — which needs neither the
