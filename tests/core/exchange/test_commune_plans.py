@@ -180,6 +180,8 @@ def test_version_2_keeps_values_checks_open_periods_against_it_and_an_exported_p
     assert set(rows) == {(ChangeKind.ADDED, "2e"), (ChangeKind.REMOVED, "2c"), (ChangeKind.TARGET_CHANGED, "1a")}
     assert "80" in rows[ChangeKind.TARGET_CHANGED, "1a"].old and "90" in rows[ChangeKind.TARGET_CHANGED, "1a"].new
     assert preview.revalidated_periods == (Q2,) and preview.installed_version == 1
+    english = {(c.kind, c.code): c for c in service.preview_plan_file(sign(2), "en").changes}
+    assert english[ChangeKind.REMOVED, "2c"].old == "Exemplary digital-transformation model"
     service.import_plan_file(sign(2, change_note="Nâng chỉ tiêu 1a"))
 
     entries = service.entries(OFFICE_PLAN, Q2)

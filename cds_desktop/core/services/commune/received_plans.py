@@ -27,6 +27,7 @@ from pydantic import ValidationError
 
 from cds_desktop.core.errors import CdsError, PlanError, StateError
 from cds_desktop.core.formatting import describe_deadline, describe_targets
+from cds_desktop.core.i18n import current_language
 from cds_desktop.core.parsed_cache import parsed_once
 from cds_desktop.core.plans.model import Plan
 
@@ -257,12 +258,13 @@ def plan_changes(old: Plan | None, new: Plan, language: str | None = None) -> tu
     """The indicators and tasks ``new`` adds, removes, renames or changes the target (deadline) of, by code."""
     if old is None:
         return ()
+    language = language or current_language()
     changes: list[PlanChange] = []
     for item, before, after, name, target in (
         ("indicator", {i.code: i for i in old.indicators()}, {i.code: i for i in new.indicators()},
-         lambda i: i.name.get(language or "vi"), lambda i: describe_targets(i, language)),
+         lambda i: i.name.get(language), lambda i: describe_targets(i, language)),
         ("task", {t.code: t for t in old.all_tasks()}, {t.code: t for t in new.all_tasks()},
-         lambda t: t.title.get(language or "vi"), lambda t: describe_deadline(t.deadline, language)),
+         lambda t: t.title.get(language), lambda t: describe_deadline(t.deadline, language)),
     ):
         for code, thing in after.items():
             if code not in before:
