@@ -190,11 +190,11 @@ def load_received_plans(plans_folder: Path, engine: Engine) -> tuple[list[Receiv
             plan = _load_once(path, office)
         except CdsError as problem:
             problems.append(PlanError("plan.received_file_damaged", file=f"{path.parent.name}/{path.name}",
-                                      reason=problem.code))
+                                      cause=problem.code))
             continue
         if plan.plan.id != path.parent.name or f"v{plan.version}" != path.stem:
             problems.append(PlanError("plan.received_file_damaged", file=f"{path.parent.name}/{path.name}",
-                                      reason="misplaced"))
+                                      cause="misplaced"))
             continue
         received.append(plan)
     return received, problems
