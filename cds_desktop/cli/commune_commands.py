@@ -143,11 +143,21 @@ def plans_list_cmd(ctx) -> int:
         print(ctx.t("cli.out.plan_problems"), file=sys.stderr)
         for problem in problems:
             print(f"  {problem.message(ctx.language)}", file=sys.stderr)
+    catalog = ctx.commune().catalog
     data = [{"id": p.id, "title": p.plan.title.get(ctx.language), "citation": p.plan.citation_vi,
-             "years": list(p.plan.years), "indicators": len(p.commune_indicators()), "tasks": len(p.commune_tasks())}
+             "years": list(p.plan.years), "indicators": len(p.commune_indicators()), "tasks": len(p.commune_tasks()),
+             "version": p.plan.plan_version, "origin": catalog.origin(p.id),
+             "replaced": bool(ctx.commune().received_plan(p.id) and ctx.commune().received_plan(p.id).replaced)}
             for p in plans]
-    ctx.emit(data, lambda: [f"{d['id']:<20} {d['title']}" + ("" if d["citation"] in d["title"] else f" — {d['citation']}")
-                            for d in data])
+
+    def line(d: dict) -> str:
+        marks = [ctx.t(f"cli.out.plan_origin.{d['origin']}")]
+        if d["replaced"]:
+            marks.append(ctx.t("cli.out.plan_replaced"))
+        citation = "" if d["citation"] in d["title"] else f" — {d['citation']}"
+        return f"{d['id']:<20} v{d['version']:<3} {d['title']}{citation} [{', '.join(marks)}]"
+
+    ctx.emit(data, lambda: [line(d) for d in data])
     return 1 if problems else 0
 
 
@@ -206,9 +216,47 @@ def plans_show_cmd(ctx) -> int:
 
 
 def plans_import_cmd(ctx) -> int:
-    plan = ctx.commune().import_plan(ctx.args.file)
-    ctx.emit({"id": plan.id, "title": plan.plan.title.get(ctx.language)},
-             lambda: [ctx.t("cli.out.plan_imported", plan=plan.id, title=plan.plan.title.get(ctx.language))])
+    """A commune imports its office's signed plan file (``.cdsplan``), verified, and is told what changed (a bare
+    YAML plan is refused: ``plan.unsigned``); a receiving office, or a folder not set up yet, adds a YAML plan
+    (``install_yaml_plan``)."""
+    from cds_desktop.core.paths import DataDir
+    from cds_desktop.core.services.commune.service import install_yaml_plan
+    from cds_desktop.core.services.roles import Permission
+    from cds_desktop.core.storage.peek import FolderKind, folder_kind
+
+    service, path = ctx.commune(), Path(ctx.args.file)
+    if folder_kind(DataDir.resolve(ctx.args.data_dir).root) is not FolderKind.COMMUNE:
+        service.authorize(Permission.MANAGE)
+        plan = install_yaml_plan(service.data_dir, path)
+        ctx.emit({"id": plan.id, "title": plan.plan.title.get(ctx.language)},
+                 lambda: [ctx.t("cli.out.plan_imported", plan=plan.id, title=plan.plan.title.get(ctx.language))])
+        return 0
+    preview = service.import_plan_file(path, ctx.language)
+    received, title = preview.received, preview.plan.plan.title.get(ctx.language)
+    changes = [{"change": c.kind.value, "item": c.item, "code": c.code, "old": c.old, "new": c.new}
+               for c in preview.changes]
+    data = {"id": received.plan.id, "title": title, "version": received.version, "office": preview.office_name,
+            "status": received.status, "installed_version": preview.installed_version,
+            "change_note": received.change_note, "changes": changes,
+            "revalidated_periods": list(preview.revalidated_periods)}
+
+    def lines() -> list[str]:
+        out = [ctx.t("cli.out.office_plan_imported", plan=received.plan.id, title=title, version=received.version,
+                     office=preview.office_name)]
+        if received.change_note:
+            out.append(ctx.t("ui.plan_file.change_note", note=received.change_note))
+        if preview.installed_version is not None and not preview.status_change:
+            out.append(ctx.t("ui.plan_file.changes", installed=preview.installed_version))
+            out.extend("  " + ctx.t(f"ui.plan_file.change.{c['item']}.{c['change']}", code=c["code"], old=c["old"],
+                                    new=c["new"]) for c in changes)
+            if preview.revalidated_periods:
+                out.append(ctx.t("ui.plan_file.revalidated", periods=", ".join(
+                    period_name(p, ctx.language) for p in preview.revalidated_periods)))
+        if received.replaced:
+            out.append(ctx.t("cli.out.plan_replaced"))
+        return out
+
+    ctx.emit(data, lines)
     return 0
 
 

@@ -75,6 +75,7 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("report_signer_title", str, "chairman", choices=("chairman", "deputy")),
         SettingSpec("report_place", str, ""),
         SettingSpec("report_recipients", str, ""),
+        SettingSpec("show_example_plans", bool, False),  # the built-in plans in the commune's plan picker
     )
 }
 

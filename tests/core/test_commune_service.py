@@ -192,18 +192,17 @@ def test_periods_list_deadlines_and_overdue(service, clock):
     assert views["2023"].due_before == dt.date(2023, 12, 10)
 
 
-def test_an_imported_plan_file_is_installed_as_it_was_validated(service, tmp_path):
-    """The file is read once: what is installed is the text that was checked, not a second read of the file."""
+def test_a_bare_yaml_plan_file_is_refused_not_signed_by_the_office(service, tmp_path):
+    """Plans come from the office as signed files (``tests/core/exchange/test_commune_plans.py``); a bare YAML plan,
+    even a valid one, is refused and nothing is installed."""
     from pathlib import Path
 
-    from cds_desktop.core.plans.loader import load_plan_file
+    from cds_desktop.core.errors import PlanError
 
     source = Path(__file__).parents[1] / "fixtures" / "plans" / "mini.yaml"
-    text = source.read_text("utf-8").replace("id: mini-plan", "id: mini-plan-nfd")
-    nfd = tmp_path / "nfd.yaml"
-    nfd.write_bytes(unicodedata.normalize("NFD", text).encode("utf-8"))
-    plan = service.import_plan(nfd)
-    installed = service.data_dir.plans / f"{plan.id}.yaml"
-    nfd.write_text("id: something-else\n", "utf-8")  # changed after the import: the copy is what was validated
-    assert installed.read_bytes() == unicodedata.normalize("NFD", text).encode("utf-8")
-    assert load_plan_file(installed) == plan
+    text = source.read_text("utf-8").replace("id: mini-plan", "id: mini-plan-yaml")
+    (tmp_path / "plan.cdsplan").write_text(text, "utf-8")
+    with pytest.raises(PlanError) as refused:
+        service.import_plan_file(tmp_path / "plan.cdsplan")
+    assert refused.value.code == "plan.unsigned"
+    assert "mini-plan-yaml" not in {p.id for p in service.plans()} and not list(service.data_dir.plans.rglob("*.*"))

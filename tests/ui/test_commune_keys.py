@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QPushButton
 
 from cds_desktop.core.errors import InputError, PermissionDeniedError
@@ -29,7 +28,6 @@ from tests.core.exchange.conftest import PASS_COMMUNE, PASS_OFFICE, office  # no
 from tests.ui.layout_checks import assert_no_clipped_text
 from tests.ui.test_translations import _untranslated, _visible_texts
 
-FIXTURES = Path(__file__).parent.parent / "fixtures"
 NEW_PASS = "khóa ký mới của xã Nhân Cơ 2026"
 
 
@@ -233,71 +231,6 @@ def test_the_screen_fits_1366x768_untranslated_nothing_and_has_access_keys(qtbot
     qtbot.waitExposed(rotate)
     assert_no_clipped_text(rotate)
     assert _untranslated(_visible_texts(rotate), language, data) == []
-
-
-# --- plan files ------------------------------------------------------------------------------------------------
-def plan_file(tmp_path: Path, plan_id: str = "mini-plan-2", title: str = "Kế hoạch thử nghiệm năm 2026") -> Path:
-    text = (FIXTURES / "plans" / "mini.yaml").read_text(encoding="utf-8")
-    text = text.replace("id: mini-plan", f"id: {plan_id}", 1)
-    path = tmp_path / f"{plan_id}.cdsplan"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def drop(window, path: Path) -> None:
-    data = QMimeData()
-    data.setUrls([QUrl.fromLocalFile(str(path))])
-    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
-                       Qt.KeyboardModifier.NoModifier)
-    window.dropEvent(event)
-
-
-def test_a_plan_file_dropped_on_the_window_is_imported_after_a_question_naming_it(qtbot, window, service,
-                                                                                 tmp_path):
-    path = plan_file(tmp_path)
-    drop(window, path)
-    (question,) = [b for b in window.findChildren(QMessageBoxType()) if b.objectName() == "plan_import"
-                   and b.isVisible()]
-    assert "mini-plan-2" in question.text() and path.name in question.text()
-    assert "mini-plan-2" not in {p.id for p in service.plans()}  # nothing before the answer
-    question.findChild(QPushButton, "plan_import_yes").click()
-    assert "mini-plan-2" in {p.id for p in service.plans()}
-    assert window.period_bar.plan_box.currentData() == "mini-plan-2"
-    assert (service.data_dir.plans / "mini-plan-2.yaml").is_file()
-
-
-def test_a_bad_plan_file_is_refused_with_the_reason(qtbot, window, service, tmp_path):
-    bad = tmp_path / "hong.cdsplan"
-    bad.write_text("plan: [không phải kế hoạch\n", encoding="utf-8")
-    drop(window, bad)
-    (refusal,) = [b for b in window.findChildren(QMessageBoxType()) if b.objectName() == "plan_import_refused"]
-    assert refusal.text().startswith("Không nhập được tệp kế hoạch hong.cdsplan: ") and len(refusal.text()) > 50
-    again = window.offer_plan(plan_file(tmp_path, "mini-plan"))  # the installed plan's id
-    assert again.objectName() == "plan_import_refused" and "mini-plan" in again.text()
-
-
-def test_a_plan_file_given_on_the_command_line_is_offered_and_imported(qtbot, service, tmp_path):
-    from cds_desktop.ui.shell.application import DesktopApp
-    from cds_desktop.ui.shell.qt_translator import QtLanguage
-
-    app = QApplication.instance()
-    qt_language = QtLanguage(app)
-    desktop = DesktopApp(app, qt_language, service, "can.bo.xa", remember_geometry=False)
-    window = desktop.show()
-    qtbot.addWidget(window)
-    (question,) = desktop.open_files([plan_file(tmp_path)])
-    assert question.objectName() == "plan_import" and "mini-plan-2" in question.text()
-    question.findChild(QPushButton, "plan_import_yes").click()
-    assert "mini-plan-2" in {p.id for p in service.plans()}
-    desktop.tasks.wait()
-    desktop.deleteLater()
-    qt_language.deleteLater()
-
-
-def QMessageBoxType():  # noqa: N802 - a type, looked up when the test runs
-    from PySide6.QtWidgets import QMessageBox
-
-    return QMessageBox
 
 
 def test_the_folder_dialog_saves_the_enrolment_file_and_a_folder_that_cannot_take_it_is_said_in_red(

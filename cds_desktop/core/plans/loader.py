@@ -340,11 +340,19 @@ class PlanCatalog:
 
     def with_plan(self, plan: Plan, origin: str = "imported") -> "PlanCatalog":
         """A catalog with ``plan`` added (the newest version of its id when its version is the highest)."""
-        catalog = PlanCatalog([], self.problems)
-        catalog._plans, catalog._versions, catalog._origins = dict(self._plans), dict(self._versions), dict(
-            self._origins)
+        catalog = self._copy(self.problems)
         catalog._add(plan, origin)
         return catalog
+
+    def _copy(self, problems: tuple[PlanError, ...]) -> "PlanCatalog":
+        catalog = PlanCatalog([], problems)
+        catalog._plans, catalog._versions, catalog._origins = dict(self._plans), dict(self._versions), dict(
+            self._origins)
+        return catalog
+
+    def with_problems(self, problems: list[PlanError] | tuple[PlanError, ...]) -> "PlanCatalog":
+        """A catalog with the same plans and ``problems`` added (files left out elsewhere, e.g. received plans)."""
+        return self._copy(self.problems + tuple(problems))
 
     def all(self) -> list[Plan]:
         return list(self._plans.values())

@@ -37,6 +37,7 @@ from cds_desktop.core.errors import InputError, StateError
 from cds_desktop.core.i18n import LANGUAGES
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import PlanCatalog, installed_catalog
+from cds_desktop.core.services.commune.received_plans import received_folder
 from cds_desktop.core.provinces import province
 from cds_desktop.core.services.accounts import Accounts, NewUser, username_key
 from cds_desktop.core.services.accounts import check_new_user as check_account
@@ -277,6 +278,7 @@ def _build(staging: DataDir, setup: CommuneSetup, clock: Clock | None) -> None:
         exchange = CommuneExchange(service)
         if setup.office_keys is not None:
             exchange.import_office_keys(setup.office_keys, setup.office_fingerprint)
+            service.import_plans_beside(setup.office_keys)  # the office's plan files sent with its key file
         exchange.generate_key(setup.signing_passphrase)
         _create_accounts(service, setup.users)
         _checkpoint(service)
@@ -322,6 +324,10 @@ def _move_into_place(data_dir: DataDir, kind: FolderKind, build: Callable[[DataD
         build(staging.ensure())
         for key_file in staging.keys.iterdir():
             os.replace(key_file, data_dir.keys / key_file.name)
+        received = received_folder(staging.plans)  # plans that came with the office's key file
+        if received.is_dir():
+            shutil.rmtree(received_folder(data_dir.plans), ignore_errors=True)
+            os.replace(received, received_folder(data_dir.plans))
         if data_dir.database.exists():
             stamp = (clock or _now)().strftime("%Y%m%d-%H%M%S")
             backup_sqlite(data_dir.database, data_dir.backups / f"cds-{stamp}-before-setup.sqlite")

@@ -19,13 +19,15 @@ FILE_DIALOG_SIZE = (960, 560)  # fits a 1366×768 screen with the task bar
 
 
 def ask(parent: QWidget, object_name: str, title: str, text: str, action: str,
-        on_yes: Callable[[], None]) -> QMessageBox:
-    """A question (already open) whose ``action`` button runs ``on_yes``; Cancel and Esc do nothing."""
+        on_yes: Callable[[], None], details: str = "") -> QMessageBox:
+    """A question (already open) whose ``action`` button runs ``on_yes``; Cancel and Esc do nothing. ``details``
+    (e.g. what a new plan version changes) are shown under the question."""
     box = QMessageBox(parent)
     box.setObjectName(object_name)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(title)
     box.setText(text)
+    box.setInformativeText(details)
     yes = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
     yes.setObjectName(f"{object_name}_yes")
     cancel = box.addButton(translate("ui.button.cancel"), QMessageBox.ButtonRole.RejectRole)

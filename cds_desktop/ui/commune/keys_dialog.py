@@ -214,6 +214,7 @@ class KeysDialog(QDialog):
     def _office_imported(self, message: str) -> None:
         self.refresh()
         self.say(message)
+        self.workspace.plans_changed.emit()  # plan files beside the key file may have come with it
 
 
 def _row(*buttons: QPushButton) -> QHBoxLayout:

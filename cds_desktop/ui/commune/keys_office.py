@@ -7,7 +7,9 @@ files: ``import_office_file`` checks the file first (``check_office_keys``, noth
 - a newer list of the same root (the office rotated its encryption keys): a question saying so, nothing to compare;
 - the very list already pinned: said so.
 
-A refusal (damaged, expired, older list, no right to change keys) is a message naming the file.
+A refusal (damaged, expired, older list, no right to change keys) is a message naming the file. Once the file is
+imported (or found to be the list already pinned), the office's plan files beside it are imported too
+(``plan_import.import_plans_beside``) and said in the same message.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from cds_desktop.core.errors import CdsError
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.services.commune.exchange import CommuneExchange
 from cds_desktop.core.services.commune.keys import OfficeKeysChange, OfficeKeysCheck, check_office_keys
+from cds_desktop.ui.commune.plan_import import import_plans_beside
 from cds_desktop.ui.commune.confirm import ask
 from cds_desktop.ui.commune.keys_fingerprint import fingerprint_label
 
@@ -80,8 +83,8 @@ def import_office_file(parent: QWidget, exchange: CommuneExchange, path: Path,
         except CdsError as exc:
             _refused(parent, path, exc)
             return
-        imported(translate("ui.keys.imported", office=org_keys.body.office.name,
-                           version=org_keys.body.list_version))
+        said = translate("ui.keys.imported", office=org_keys.body.office.name, version=org_keys.body.list_version)
+        imported(" ".join(filter(None, (said, import_plans_beside(exchange.service, path)))))
 
     if check.needs_confirmation:
         pinned = exchange.pinned_office()
@@ -89,8 +92,12 @@ def import_office_file(parent: QWidget, exchange: CommuneExchange, path: Path,
         dialog.accepted.connect(lambda: do_import(check.office.fingerprint))
         dialog.open()
         return dialog
-    if check.change is OfficeKeysChange.SAME:
-        return _message(parent, "office_keys_same", QMessageBox.Icon.Information, translate("ui.keys.same"))
+    if check.change is OfficeKeysChange.SAME:  # the plans beside it may still be new
+        plans = import_plans_beside(exchange.service, path)
+        if plans:
+            imported(plans)
+        said = " ".join(filter(None, (translate("ui.keys.same"), plans)))
+        return _message(parent, "office_keys_same", QMessageBox.Icon.Information, said)
     return ask(parent, "office_keys_rotation", translate("ui.keys.rotation.title"),
                translate("ui.keys.rotation.text", office=check.office.name, version=check.office.list_version,
                          count=check.new_encryption_keys),

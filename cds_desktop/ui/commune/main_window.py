@@ -8,8 +8,9 @@ Everything works from the keyboard: Ctrl+1/2/3 show a page and put the cursor in
 problems panel and puts the cursor in it (Enter goes to the problem's cell, Esc back to the page), the steps of
 the workflow have shortcuts, and every button and field label an access key (Alt+letter) of its own. A
 receipt file dropped on the window is imported (``WorkflowStrip.import_receipt``), a plan file (``.cdsplan``)
-after a question naming the plan (``plan_import``); evidence files are dropped on the Evidence page. File →
-Keys and office opens the signing key's and the receiving office's screen (``keys_dialog``).
+after a question naming the plan and its changes (``plan_import``; also File → Import a plan file); evidence files
+are dropped on the Evidence page. File → Keys and office opens the signing key's and the receiving office's
+screen (``keys_dialog``).
 
 Progressive start-up: ``MainWindow()`` without a workspace is the frame — title, menus, the period bar, the
 tab skeleton and the problems dock, disabled, saying that the data is being opened — which needs neither the
@@ -36,7 +37,7 @@ from cds_desktop.ui.shell.window_layout import WindowLayout
 if TYPE_CHECKING:
     from cds_desktop.core.services.changes import Changes
     from cds_desktop.ui.shell.background import BackgroundTasks
-    from PySide6.QtWidgets import QMessageBox
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
 
     from cds_desktop.ui.commune.history_dialog import HistoryDialog
     from cds_desktop.ui.commune.keys_dialog import KeysDialog
@@ -185,7 +186,11 @@ class MainWindow(QMainWindow):
         keys = QAction(translate("ui.menu.keys"), self)
         keys.setObjectName("show_keys")
         keys.triggered.connect(self.show_keys)
+        import_plan = QAction(translate("ui.menu.import_plan"), self)
+        import_plan.setObjectName("import_plan")
+        import_plan.triggered.connect(self.choose_plan_file)
         quit_action = self.file_menu.actions()[-1]
+        self.file_menu.insertAction(quit_action, import_plan)
         self.file_menu.insertAction(quit_action, keys)
         self.file_menu.insertAction(quit_action, settings)
         self.file_menu.insertSeparator(quit_action)
@@ -255,10 +260,16 @@ class MainWindow(QMainWindow):
         from cds_desktop.ui.commune.plan_import import offer_plan_file
 
         def installed(plan_id: str, title: str) -> None:
-            self.period_bar.add_plan(plan_id, title)
+            self.period_bar.show_plans(plan_id)
             self.show_notice(translate("ui.plan_file.imported", title=title), False)
 
         return offer_plan_file(self, self.workspace.service, path, installed)
+
+    def choose_plan_file(self) -> QFileDialog:
+        """File → Import a plan file: the file dialog, then the question about the file chosen."""
+        from cds_desktop.ui.commune.plan_import import choose_plan_file
+
+        return choose_plan_file(self, self.offer_plan)
 
     def show_keys(self) -> KeysDialog:
         """The Keys-and-office screen: the signing key's fingerprint, the enrolment file and its letter, the office."""

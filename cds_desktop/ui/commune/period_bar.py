@@ -3,6 +3,9 @@
 Each choice in the period picker names the period, its deadline and its state (the office's verdict included,
 see ``models/period_model.py``); overdue periods are marked and coloured.
 
+The plan picker lists what ``CommuneService.plans_for_picker`` gives, in its order: the office's plans first, a
+replaced one marked so (and by which plan), built-in example plans marked as examples.
+
 Built empty and disabled for the main window's frame (``PeriodBar()``), it shows the plans once ``attach``ed
 to the workspace; the domain, the period model and labels (which need the service stack) are imported then.
 """
@@ -19,6 +22,7 @@ from cds_desktop.core.i18n import current_language, translate
 if TYPE_CHECKING:
     from cds_desktop.core.services.changes import Changes
     from cds_desktop.core.plans.model import Plan
+    from cds_desktop.core.services.commune.plan_versions import PlanChoice
     from cds_desktop.core.services.commune.service import PeriodView
     from cds_desktop.ui.commune.models.period_model import PeriodListModel
     from cds_desktop.ui.commune.workspace import Workspace
@@ -33,6 +37,19 @@ def default_period(periods: list[PeriodView], today: dt.date) -> PeriodView:
 
     upcoming = [p for p in periods if p.due_before >= today and p.state is not PeriodState.EXPORTED]
     return min(upcoming, key=lambda p: p.due_before) if upcoming else periods[-1]
+
+
+def choice_title(choice: PlanChoice, language: str) -> str:
+    """The plan's title as the picker shows it: marked when replaced (by which plan) or a built-in example."""
+    title = choice.plan.plan.title.get(language)
+    if choice.replaced_by is not None:
+        return translate("ui.plan_picker.replaced_by", language, title=title,
+                         by=choice.replaced_by.plan.title.get(language))
+    if choice.replaced:
+        return translate("ui.plan_picker.replaced", language, title=title)
+    if choice.example:
+        return translate("ui.plan_picker.example", language, title=title)
+    return title
 
 
 def first_plan(plans: list[Plan]) -> Plan:
@@ -82,26 +99,46 @@ class PeriodBar(QWidget):
         self.workspace = workspace
         self.period_model = PeriodListModel(self)
         self.period_box.setModel(self.period_model)
-        language = current_language()
-        plans = workspace.service.plans()
-        for plan in plans:
-            self.plan_box.addItem(plan.plan.title.get(language), plan.id)
-            self.plan_box.setItemData(self.plan_box.count() - 1, plan.plan.citation(language),
-                                      Qt.ItemDataRole.ToolTipRole)
+        plans = self._fill_plans()
         self.plan_box.setCurrentIndex(plans.index(first_plan(plans)) if plans else 0)
         self.plan_box.currentIndexChanged.connect(self._plan_chosen)
         self.period_box.currentIndexChanged.connect(self._period_chosen)
         workspace.changed.connect(self._changed)
         workspace.period_opened.connect(self._show_status)
+        workspace.plans_changed.connect(self.show_plans)
         if self.plan_box.count():
             self._plan_chosen()
         self._show_status()  # the workspace may already be on that period (a new window after signing out)
 
-    def add_plan(self, plan_id: str, title: str) -> None:
-        """Offer a plan installed while the window is open, and show its default period."""
-        if self.plan_box.findData(plan_id) < 0:
-            self.plan_box.addItem(title, plan_id)
-        self.plan_box.setCurrentIndex(self.plan_box.findData(plan_id))
+    def _fill_plans(self) -> list[Plan]:
+        """The plan picker filled again (its signals not sent); returns the plans it offers."""
+        from PySide6.QtCore import Qt
+
+        language = current_language()
+        choices = self.workspace.service.plans_for_picker()
+        self.plan_box.blockSignals(True)
+        self.plan_box.clear()
+        for choice in choices:
+            self.plan_box.addItem(choice_title(choice, language), choice.plan.id)
+            self.plan_box.setItemData(self.plan_box.count() - 1, choice.plan.plan.citation(language),
+                                      Qt.ItemDataRole.ToolTipRole)
+        self.plan_box.blockSignals(False)
+        return [choice.plan for choice in choices]
+
+    def show_plans(self, plan_id: str | None = None) -> None:
+        """Offer the plans again (one was imported, or a setting changed), on ``plan_id`` (else the plan that was
+        chosen, if still offered); its period is opened again: its items may have changed with a new version."""
+        chosen = plan_id or self.plan_box.currentData()
+        period_id = self.workspace.period_id if chosen == self.workspace.plan_id else None
+        self._fill_plans()
+        self.plan_box.blockSignals(True)
+        self.plan_box.setCurrentIndex(max(0, self.plan_box.findData(chosen)))
+        self.plan_box.blockSignals(False)
+        if self.plan_box.count():
+            self.workspace.forget_period()
+            self._plan_chosen()
+            if period_id is not None and self.plan_box.currentData() == chosen:
+                self.choose(chosen, period_id)  # the period that was open stays open
 
     def choose(self, plan_id: str, period_id: str) -> None:
         self.plan_box.setCurrentIndex(max(0, self.plan_box.findData(plan_id)))
@@ -123,6 +160,9 @@ class PeriodBar(QWidget):
             self.workspace.open_period(self.plan_box.currentData(), self.period_model.period(row).period_id)
 
     def _changed(self, changes: Changes) -> None:
+        if changes.settings:
+            self.show_plans()
+            return
         if changes.period_state or changes.items or changes.evidence:
             self.period_model.update_periods(self.workspace.service.periods(self.plan_box.currentData()))
         self._show_status()

@@ -51,7 +51,7 @@ class PeriodSnapshot:
 def read_snapshot(service: CommuneService, plan_id: str, period_id: str) -> PeriodSnapshot:
     entries = service.entries(plan_id, period_id)
     return PeriodSnapshot(
-        plan=service.plan(plan_id),
+        plan=service.period_plan(plan_id, period_id),
         period=service.period(plan_id, period_id),
         entries=entries,
         problems=tuple(service.validate(plan_id, period_id, entries)),
@@ -69,7 +69,7 @@ def read_ahead(service: CommuneService) -> PeriodSnapshot | None:
     service.setting("language")
     service.has_accounts()
     service.unit()
-    plans = service.plans()
+    plans = [choice.plan for choice in service.plans_for_picker()]
     if plans:
         plan = first_plan(plans)
         periods = service.periods(plan.id)
@@ -83,6 +83,7 @@ def read_ahead(service: CommuneService) -> PeriodSnapshot | None:
 class Workspace(QObject):
     changed = Signal(object)  # Changes returned by a mutating service call
     period_opened = Signal()  # another plan period was opened
+    plans_changed = Signal()  # plans were installed (with the office's key file): the picker lists them again
     notice = Signal(str, bool)  # a translated message; True when it reports a failure
 
     def __init__(self, service: CommuneService, actor: str, parent: QObject | None = None) -> None:
@@ -106,6 +107,11 @@ class Workspace(QObject):
         self.plan_id, self.period_id = plan_id, period_id
         self._snapshot = None
         self.period_opened.emit()
+
+    def forget_period(self) -> None:
+        """No period open: the next ``open_period`` reads it afresh, even the same one (its plan changed)."""
+        self.plan_id = self.period_id = None
+        self._snapshot = self._ahead = None
 
     @property
     def has_period(self) -> bool:

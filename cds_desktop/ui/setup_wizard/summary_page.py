@@ -9,7 +9,8 @@ from typing import Callable, Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout
 
-from cds_desktop.core.i18n import translate
+from cds_desktop.core.i18n import current_language, translate
+from cds_desktop.core.plans.model import Plan
 from cds_desktop.core.provinces import province
 from cds_desktop.core.services.accounts import NewUser
 from cds_desktop.core.services.setup import CommuneSetup
@@ -88,3 +89,12 @@ class SummaryPage(ReviewPage):
         self.values["office"].setText(self._office_name() if setup.office_keys is not None
                                       else translate("ui.setup.summary.office_missing"))
         self.values["accounts"].setText(accounts_text(setup.users))
+
+    def say_office_plans(self, plans: Sequence[Plan]) -> None:
+        """Once set up: the office's plans that came with its key file (plan files beside it), after its name."""
+        if plans:
+            language = current_language()
+            titles = "; ".join(translate("ui.plan_file.beside_plan", title=p.plan.title.get(language),
+                                         version=p.plan.plan_version) for p in plans)
+            said = translate("ui.plan_file.beside_imported", count=len(plans), plans=titles)
+            self.values["office"].setText(f"{self.values['office'].text()}\n{said}")

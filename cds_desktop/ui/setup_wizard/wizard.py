@@ -201,6 +201,7 @@ class SetupWizard(QWizard):
             self.accept()
             return
         # a commune stays on its summary for the enrolment step; Finish (or Esc) then closes
+        self.summary_page.say_office_plans([c.plan for c in service.plans_for_picker() if c.origin == "office"])
         self.summary_page.enrollment.offer(CommuneExchange(service).signing_fingerprint(), self._export_enrollment)
         for which in (QWizard.WizardButton.BackButton, QWizard.WizardButton.CancelButton):
             self.button(which).setEnabled(False)

@@ -1,7 +1,8 @@
-"""Settings: language, evidence size warning, the report's details, and the Data section (data folder, backup,
-restore; see ``backup_dialogs.py``) — of a commune, or of a receiving office, whose service offers only the
-language (a field shows only for a setting the service has). The report's fields are ``report_fields.py``'s (the number's
-suffix with a live example, never the raw template); every label has an access key.
+"""Settings: language, evidence size warning, whether the plan picker shows the built-in example plans, the
+report's details, and the Data section (data folder, backup, restore; see ``backup_dialogs.py``) — of a commune,
+or of a receiving office, whose service offers only the language (a field shows only for a setting the service
+has). The report's fields are ``report_fields.py``'s (the number's suffix with a live example, never the raw
+template); every label has an access key.
 
 Saving writes only what changed, through the service, and publishes the changes on the workspace; a refusal is
 shown in the dialog, which stays open. A language change rebuilds the window in the new language (see
@@ -13,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -66,6 +68,10 @@ class SettingsDialog(QDialog):
         self.evidence_warn.setRange(limits.minimum, limits.maximum)
         self.evidence_warn.setValue(int(values["evidence_warn_mb"]))
 
+        self.show_examples = QCheckBox(translate("ui.settings.show_example_plans"))
+        self.show_examples.setObjectName("show_example_plans")
+        self.show_examples.setChecked(bool(values["show_example_plans"]))
+
         self.report = ReportFields(values)
 
         general = QGroupBox(translate("ui.settings.general"))
@@ -73,6 +79,8 @@ class SettingsDialog(QDialog):
         general_form.addRow(plain_label("ui.settings.language_label", self.language), self.language)
         if "evidence_warn_mb" in offered:
             general_form.addRow(plain_label("ui.settings.evidence_warn_label", self.evidence_warn), self.evidence_warn)
+        if "show_example_plans" in offered:
+            general_form.addRow("", self.show_examples)
         boxes: list[QWidget] = [general]
         if all(key in offered for key in REPORT_SETTINGS):
             report = QGroupBox(translate("ui.settings.report"))
@@ -104,6 +112,7 @@ class SettingsDialog(QDialog):
         every = {
             "language": self.language.currentData(),
             "evidence_warn_mb": self.evidence_warn.value(),
+            "show_example_plans": self.show_examples.isChecked(),
             **self.report.values(),
         }
         return {key: every[key] for key in self.keys}

@@ -229,7 +229,7 @@ class CommuneExchange:
 
     def build_record(self, plan_id: str, period_id: str) -> tuple[ReportRecord, list[AttachmentSource]]:
         """The report record and the evidence files of the period's current revision."""
-        plan = self.service.plan(plan_id)
+        plan = self.service.period_plan(plan_id, period_id)
         period_id = scheduled_period(plan, period_id).period.id
         with self.repo.reading() as session:
             report = self._report(session, plan, period_id, self.repo.period(session, plan.id, period_id))
@@ -237,8 +237,10 @@ class CommuneExchange:
 
     def _report(self, session, plan: Plan, period_id: str, period_row: PeriodRecord | None) -> ReportRecord:
         """The report record of the period's current revision, read in ``session``; a value beyond the
-        bundle's limits (which validation reports first) refuses with the record's own ``DocumentError``."""
+        bundle's limits (which validation reports first) refuses with the record's own ``DocumentError``. Values
+        of items that ``plan`` (a newer version) no longer has stay stored but are not reported."""
         entries = self.repo.entries(session, period_row)
+        known = {i.code for i in plan.indicators()} | {t.code for t in plan.all_tasks()}
         unit = self.repo.unit(session)
         if unit is None:
             raise StateError("unit.not_initialized")
@@ -255,13 +257,13 @@ class CommuneExchange:
                 approved_by=period_row.approved_by if period_row else None,
                 indicators=tuple(IndicatorRecord(code=e.indicator_code, numerator=e.numerator, denominator=e.denominator,
                                                  value=e.value, note=e.note, data_source=e.data_source)
-                                 for e in entries.indicators.values()),
+                                 for e in entries.indicators.values() if e.indicator_code in known),
                 tasks=tuple(TaskRecord(code=t.task_code, status=t.status, progress_pct=t.progress_pct,
                                        completed_on=t.completed_on, result=t.result, difficulties=t.difficulties,
-                                       proposals=t.proposals) for t in entries.tasks.values()),
+                                       proposals=t.proposals) for t in entries.tasks.values() if t.task_code in known),
                 evidence=tuple(EvidenceRecord(item=link.item_code, name=link.name, sha256=file.sha256, size=file.size,
                                               media_type=file.media_type)
-                               for link, file in self.repo.evidence(session, period_row)),
+                               for link, file in self.repo.evidence(session, period_row) if link.item_code in known),
                 history=tuple(HistoryRecord(at=h.at, actor=h.actor, revision=h.revision, item=h.item_code,
                                             field=h.field, old=h.old_value, new=h.new_value)
                               for h in self.repo.history(session, period_row)),
@@ -308,6 +310,7 @@ class CommuneExchange:
                 session.delete(started)
                 record = session.get(PeriodRecord, attempt.period_ref)
                 self.repo.set_state(session, record, PeriodState.EXPORTED, actor, now, exported_at=now)
+                service.remember_exported_version(session, plan.id, period_id, prepared["record"]["plan_version"])
         return written
 
     def _start_export(self, plan: Plan, period_id: str, signing_key: SigningKey, actor: str) -> ExportAttempt:

@@ -101,7 +101,7 @@ def commune_report_data(
 ) -> CommuneReportData:
     """The report data of ``period_id``; ``ReportError`` when nothing has been entered for it yet."""
     unit = service.require_unit()
-    plan = service.plan(plan_id)
+    plan = service.period_plan(plan_id, period_id)  # the version it was exported against, while exported
     view = service.period(plan_id, period_id)
     entries = service.entries(plan_id, view.period_id)
     if not entries.indicators and not entries.tasks:

@@ -49,6 +49,7 @@ from cds_desktop.core.services.commune.inputs import (
     record_problems,
     yes_no,
 )
+from cds_desktop.core.services.commune.plan_versions import PlanVersions
 from cds_desktop.core.services.commune.views import (
     EvidenceView,
     HistoryView,
@@ -83,7 +84,7 @@ EDITABLE_STATES = (PeriodState.DRAFT,)
 REOPENS_ON_EDIT = (PeriodState.EXPORTED,)
 
 
-class CommuneService(Guarded):
+class CommuneService(Guarded, PlanVersions):
     kind = InstallationKind.COMMUNE
 
     def __init__(self, data_dir: DataDir, catalog: PlanCatalog, clock: Clock | None = None) -> None:
@@ -93,6 +94,7 @@ class CommuneService(Guarded):
         self.engine = open_data_folder(data_dir)
         self.repo = CommuneRepository(self.engine)
         self.evidence_store = EvidenceStore(data_dir.evidence)
+        self.catalog = self._with_received_plans(catalog)  # and every version of the office's plans
 
     def close(self) -> None:
         self.engine.dispose()
@@ -155,13 +157,6 @@ class CommuneService(Guarded):
 
     def plan(self, plan_id: str) -> Plan:
         return self.catalog.get(plan_id)
-
-    def import_plan(self, source: Path) -> Plan:
-        """Install a plan file into the data folder (``import_plan_file``) and offer it from now on (admin)."""
-        self.authorize(Permission.MANAGE)
-        plan = import_plan_file(self.data_dir, source)
-        self.catalog = self.catalog.with_plan(plan)
-        return plan
 
     def _view(self, plan: Plan, scheduled: ScheduledPeriod, record: PeriodRecord | None) -> PeriodView:
         state = PeriodState(record.state) if record else PeriodState.DRAFT
@@ -358,7 +353,8 @@ class CommuneService(Guarded):
     # --- validation, status, history ---------------------------------------------------------
     def validate(self, plan_id: str, period_id: str, entries: PeriodEntries | None = None) -> list[Problem]:
         """The period's problems; pass ``entries`` when they were just read (``entries``) to save reading them again."""
-        plan, scheduled = self._resolve(plan_id, period_id)
+        plan = self.period_plan(plan_id, period_id)  # the version it was exported against, while exported
+        scheduled = scheduled_period(plan, period_id)
         if entries is None:
             entries = self.entries(plan.id, scheduled.period.id)
         return self.period_problems(plan, scheduled, entries)
@@ -368,7 +364,8 @@ class CommuneService(Guarded):
         return validate_period(plan, entries, scheduled.period.end, self.today()) + record_problems(entries)
 
     def status(self, plan_id: str, period_id: str) -> PeriodStatus:
-        plan, scheduled = self._resolve(plan_id, period_id)
+        plan = self.period_plan(plan_id, period_id)
+        scheduled = scheduled_period(plan, period_id)
         entries = self.entries(plan.id, scheduled.period.id)
         problems = self.validate(plan.id, scheduled.period.id, entries)
         return period_status(plan, self.period(plan.id, scheduled.period.id), entries, problems)
@@ -462,12 +459,11 @@ class CommuneService(Guarded):
 
 
 
-def import_plan_file(data_dir: DataDir, source: Path) -> Plan:
-    """Validate a plan file and copy it into the data folder; refuses an id that is already installed.
-
-    No permission check (no service is open here): front-ends of an installation with accounts use
-    ``CommuneService.import_plan``, which requires ``Permission.MANAGE``.
-    """
+def install_yaml_plan(data_dir: DataDir, source: Path) -> Plan:
+    """Validate a bare YAML plan file and copy it into the data folder (origin ``imported``); refuses an id that is
+    already installed. For a receiving office's folder, or one not set up yet (``cds plans import``): a commune
+    takes only its office's signed plan files (``CommuneService.import_plan_file``). No permission check here:
+    the caller asks ``authorize(Permission.MANAGE)`` of the service it opened."""
     plan, text = read_plan_file(Path(source))  # read once, within the plan size limit
     if plan.id in {p.id for p in installed_catalog(data_dir).all()}:
         raise InputError("plan.already_installed", plan=plan.id)
