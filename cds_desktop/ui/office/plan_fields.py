@@ -14,6 +14,7 @@ a problem (a red frame and the problem as tooltip) and finds the field a problem
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any, Callable, Sequence
 
 from PySide6.QtCore import QDate, QObject, Signal
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from cds_desktop.core.i18n import current_language, translate
-from cds_desktop.core.numbers import QuantityError, format_number, to_canonical
+from cds_desktop.core.numbers import QuantityError, format_number, parse_quantity
 
 Key = tuple[str | int, ...]
 PROBLEM_STYLE = "border: 2px solid #c62828;"
@@ -168,11 +169,11 @@ def document_number(text: str) -> int | float | str | None:
     if not text.strip():
         return None
     try:
-        canonical = to_canonical(text.strip(), current_language())
+        canonical = parse_quantity(text.strip(), current_language())
     except QuantityError:
         return text
-    number = float(canonical)
-    return int(number) if "." not in canonical else number
+    number = Decimal(canonical)
+    return int(number) if number == number.to_integral_value() else float(number)
 
 
 class IntField(Field):

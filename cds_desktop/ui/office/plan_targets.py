@@ -45,7 +45,7 @@ class TargetBox(Field):
         self.kind = "ratio"
         self.comparator = QComboBox()
         self.comparator.setObjectName(f"{name}_comparator")
-        self.value = _number(f"{name}_value")
+        self.number = _number(f"{name}_value")
         self.yes_no = QComboBox()
         self.yes_no.setObjectName(f"{name}_yes_no")
         self.yes_no.addItem(translate("label.yes"), 1)
@@ -59,11 +59,11 @@ class TargetBox(Field):
         self.word.clicked.connect(self._word)
         numbers = QHBoxLayout()
         numbers.setContentsMargins(0, 0, 0, 0)
-        self.value_label = buddy_label("ui.plan_editor.target.value", self.value)
+        self.number_label = buddy_label("ui.plan_editor.target.value", self.number)
         self.yes_no_label = buddy_label("ui.plan_editor.target.yes_no", self.yes_no)
         self.low_label = buddy_label("ui.plan_editor.target.low", self.low)
         self.high_label = buddy_label("ui.plan_editor.target.high", self.high)
-        for widget in (self.comparator, self.value_label, self.value, self.yes_no_label, self.yes_no,
+        for widget in (self.comparator, self.number_label, self.number, self.yes_no_label, self.yes_no,
                        self.low_label, self.low, self.high_label, self.high):
             numbers.addWidget(widget)
         numbers.addStretch(1)
@@ -88,7 +88,7 @@ class TargetBox(Field):
 
     def _show_parts(self) -> None:
         chosen = self.comparator.currentData()
-        for widget, shown in ((self.value_label, chosen not in (NO_TARGET, YES_NO, "range")),
+        for widget, shown in ((self.number_label, chosen not in (NO_TARGET, YES_NO, "range")),
                               (self.yes_no_label, chosen == YES_NO), (self.low_label, chosen == "range")):
             widget.setVisible(shown)
             widget.buddy().setVisible(shown)
@@ -102,7 +102,7 @@ class TargetBox(Field):
     def connect(self, slot) -> None:
         self.comparator.activated.connect(lambda _index: (self._show_parts(), slot()))
         self.yes_no.activated.connect(lambda _index: slot())
-        for edit in (self.value, self.low, self.high, self.text_vi, self.text_en):
+        for edit in (self.number, self.low, self.high, self.text_vi, self.text_en):
             edit.textEdited.connect(lambda _text: slot())
         self._edited = slot
 
@@ -113,7 +113,7 @@ class TargetBox(Field):
             comparator = YES_NO
             self.yes_no.setCurrentIndex(max(self.yes_no.findData(target.get("value")), 0))
         self.comparator.setCurrentIndex(max(self.comparator.findData(comparator), 0))
-        for edit, name in ((self.value, "value"), (self.low, "low"), (self.high, "high")):
+        for edit, name in ((self.number, "value"), (self.low, "low"), (self.high, "high")):
             edit.setText(number_text(target.get(name)))
         text = target.get("text") if isinstance(target.get("text"), dict) else {}
         self.text_vi.setText(text.get("vi", ""))
@@ -132,7 +132,7 @@ class TargetBox(Field):
             target = {"comparator": "range", "low": document_number(self.low.text()),
                       "high": document_number(self.high.text())}
         else:
-            target = {"comparator": chosen, "value": document_number(self.value.text())}
+            target = {"comparator": chosen, "value": document_number(self.number.text())}
         target = {name: part for name, part in target.items() if part is not None}
         text = {language: edit.text() for language, edit in (("vi", self.text_vi), ("en", self.text_en))
                 if edit.text()}
@@ -141,11 +141,11 @@ class TargetBox(Field):
         return target
 
     def focus_widget(self, rest: Key) -> QWidget:
-        parts = {"value": self.value, "low": self.low, "high": self.high}
+        parts = {"value": self.number, "low": self.low, "high": self.high}
         if rest[:1] == ("text",):
             return self.text_en if rest[1:] == ("en",) else self.text_vi
         widget = parts.get(rest[0]) if rest else None
-        if widget is self.value and self.kind == "boolean":
+        if widget is self.number and self.kind == "boolean":
             return self.yes_no
         return widget if widget is not None and widget.isVisible() else self.comparator
 
