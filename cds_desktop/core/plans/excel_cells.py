@@ -99,6 +99,9 @@ class CellReader:
         self.where: dict[str, Where] = {"plan": (INFO, None, None), "groups": (GROUPS, None, None),
                                         "schedule": (SCHEDULE, None, None)}
         self.letters: dict[str, dict[str, str]] = {}  # sheet name → column key → letter in the file
+        # sheets missing, or missing a column: what their rows say only together (a parent, a duplicate, the plan
+        # format's rules) is not checked, as it would repeat what the missing column explains
+        self.broken: set[str] = set()
 
     # --- problems and where fields came from --------------------------------------------------------------
 
@@ -111,6 +114,8 @@ class CellReader:
         """The plan format's problems with ``document``, each on its cell; none on a cell already reported."""
         taken = {problem.position for problem in self.problems}
         found = []
+        if self.broken & {INDICATORS.name, TASKS.name}:  # a group would look empty
+            self.broken.add(GROUPS.name)
         for error in plan_document_problems(document, source, limit=10_000):
             path = error.params.get("path", "")
             while path not in self.where and _PARENT_PATH.search(path):
@@ -121,7 +126,7 @@ class CellReader:
             letter = self.letters.get(sheet.name, {}).get(key) if sheet and key else None
             problem = CellProblem(sheet, row, sheet.column(key) if sheet and key else None,
                                   error.params["problem_id"], params, letter)
-            if problem.position not in taken:
+            if problem.position not in taken and (sheet is None or sheet.name not in self.broken):
                 taken.add(problem.position)
                 found.append(problem)
         return found
@@ -134,12 +139,8 @@ class CellReader:
                     None)
         if name is None:
             self.problem(sheet, None, None, "missing_sheet", sheet=sheet.name)
+            self.broken.add(sheet.name)
             return []
-        for merged in self.merges.get(name, []):
-            first = merged.split(":")[0]
-            row = int(re.sub(r"[A-Z]+", "", first))
-            self.problems.append(CellProblem(sheet, row, None, "plan_template.problem.merged", {"range": merged},
-                                             re.sub(r"[0-9]+", "", first)))
         columns: dict[int, Column] | None = None
         found = []
         for number, cells in enumerate(self.book[name].iter_rows(), start=1):
@@ -162,6 +163,13 @@ class CellReader:
             found.append(Row(self, sheet, number, {k: c for k, c in row.items() if c.data_type != "f"}))
         if columns is None:  # an empty sheet
             self._headers(sheet, ())
+        by_letter = {letter: key for key, letter in self.letters[sheet.name].items()}
+        for merged in self.merges.get(name, []):
+            first = merged.split(":")[0]
+            letter = re.sub(r"[0-9]+", "", first)
+            key = by_letter.get(letter)
+            self.problems.append(CellProblem(sheet, int(first[len(letter):]), sheet.column(key) if key else None,
+                                             "plan_template.problem.merged", {"range": merged}, letter))
         return found
 
     def _headers(self, sheet: Sheet, cells) -> dict[int, Column]:
@@ -183,6 +191,7 @@ class CellReader:
         for column in sheet.columns:
             if column.key not in letters:
                 self.problem(sheet, HEADER_ROW, None, "missing_column", header=column.vi)
+                self.broken.add(sheet.name)
         return columns
 
 
@@ -195,6 +204,11 @@ class Row:
 
     def problem(self, key: str | None, problem_id: str, **params: Any) -> None:
         self.reader.problem(self.sheet, self.number, key, problem_id, **params)
+
+    def cross_problem(self, key: str, problem_id: str, **params: Any) -> None:
+        """A problem found by comparing this row with others (not reported on a sheet missing a column)."""
+        if self.sheet.name not in self.reader.broken:
+            self.problem(key, problem_id, **params)
 
     def locate(self, path: str, fields: dict[str, str]) -> None:
         """The document's fields under ``path`` came from this row: ``fields`` maps a path suffix to a column key."""

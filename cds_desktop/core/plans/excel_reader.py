@@ -74,7 +74,7 @@ def _first_use(seen: dict[str, Row], row: Row, code: str | None) -> None:
         return
     if code in seen:
         other = seen[code]
-        row.problem("code", "duplicate_code", value=code, other_sheet=other.sheet.name, other_row=other.number)
+        row.cross_problem("code", "duplicate_code", value=code, other_sheet=other.sheet.name, other_row=other.number)
     else:
         seen[code] = row
 
@@ -183,10 +183,10 @@ def _groups(reader: CellReader) -> list[dict[str, Any]]:
 def _group_of(row: Row, by_code: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
     code = row.text("group")
     if code is None:
-        row.problem("group", "no_group")
+        row.cross_problem("group", "no_group")
         return None
     if code not in by_code:
-        row.problem("group", "unknown_group", value=code, sheet=GROUPS.name)
+        row.cross_problem("group", "unknown_group", value=code, sheet=GROUPS.name)
         return None
     return by_code[code]
 
@@ -259,12 +259,12 @@ def _tasks(reader: CellReader, by_code: dict[str, dict[str, Any]], codes: dict[s
                 continue
             siblings, path, group_code = group.setdefault("tasks", []), f"{group['_path']}.tasks", group["code"]
         elif parent_code not in tasks:
-            row.problem("parent", "unknown_parent", value=parent_code)
+            row.cross_problem("parent", "unknown_parent", value=parent_code)
             continue
         else:
             parent, parent_path, group_code = tasks[parent_code]
             if row.text("group") not in (None, group_code):
-                row.problem("group", "parent_group", parent=parent_code, group=group_code)
+                row.cross_problem("group", "parent_group", parent=parent_code, group=group_code)
             siblings, path = parent.setdefault("subtasks", []), f"{parent_path}.subtasks"
         code = row.text("code")
         _first_use(codes, row, code)
