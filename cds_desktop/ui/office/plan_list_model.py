@@ -28,6 +28,10 @@ def status_text(row: OfficePlanRow) -> str:
     return text
 
 
+def row_title(row: OfficePlanRow, language: str) -> str:
+    return row.title_en if language == "en" else row.title_vi
+
+
 def version_text(row: OfficePlanRow) -> str:
     versions = [str(v) for v in (row.published_version, row.draft_version) if v is not None]
     return " → ".join(versions)
@@ -69,12 +73,12 @@ class PlanListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self.text(row, index.column())
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == self.TITLE:
-            return row.title_en if self.language == "en" else row.title_vi
+            return row_title(row, self.language)
         return None
 
     def text(self, row: OfficePlanRow, column: int) -> str:
         if column == self.TITLE:
-            return row.title_en if self.language == "en" else row.title_vi
+            return row_title(row, self.language)
         if column == self.ID:
             return row.plan_id
         if column == self.STATUS:

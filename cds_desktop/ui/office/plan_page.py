@@ -43,7 +43,7 @@ from cds_desktop.core.services.office.plans import OfficePlanRow, plan_file_name
 from cds_desktop.core.services.roles import Permission
 from cds_desktop.ui.office.plan_dialogs import PlanIdDialog, PublishDialog, ReplacedDialog, proposed_plan_id
 from cds_desktop.ui.office.plan_editor import PlanEditor
-from cds_desktop.ui.office.plan_list_model import PlanListModel
+from cds_desktop.ui.office.plan_list_model import PlanListModel, row_title
 from cds_desktop.ui.office.workspace import OfficeWorkspace
 from cds_desktop.ui.shared.backup_dialogs import ask
 from cds_desktop.ui.shell.background import BackgroundTasks
@@ -263,7 +263,7 @@ class PlansPage(QWidget):
         row = self.selected()
         if row is None or row.draft_version is None:
             return
-        dialog = PublishDialog(row.plan_id, row.title_vi, row.draft_version, self)
+        dialog = PublishDialog(row.plan_id, row_title(row, current_language()), row.draft_version, self)
         dialog.accepted.connect(lambda: self._confirm_publish(row, dialog.change_note(), dialog.passphrase.text()))
         self.dialog = dialog
         dialog.open()
@@ -288,9 +288,10 @@ class PlansPage(QWidget):
         row = self.selected()
         if row is None:
             return
-        others = [(other.plan_id, other.title_en if current_language() == "en" else other.title_vi)
+        language = current_language()
+        others = [(other.plan_id, row_title(other, language))
                   for other in self.model.rows if other.plan_id != row.plan_id and other.published_version]
-        dialog = ReplacedDialog(row.plan_id, row.title_vi, others, self)
+        dialog = ReplacedDialog(row.plan_id, row_title(row, language), others, self)
         dialog.accepted.connect(lambda: self._confirm_replaced(row, dialog.replaced_by.currentData(),
                                                                dialog.passphrase.text()))
         self.dialog = dialog
