@@ -27,8 +27,8 @@ def office(tmp_path, capsys):
 
     secret = tmp_path / "office-pass.txt"
     secret.write_text("mật khẩu của Sở KHCN\n", encoding="utf-8")
-    code, out, _ = run("init", "office", "--code", "68", "--name", "Sở Khoa học và Công nghệ tỉnh Lâm Đồng", "--level",
-                       "province", "--passphrase-file", str(secret), "--json")
+    code, out, _ = run("init", "office", "--code", "68", "--name", "Sở Khoa học và Công nghệ tỉnh Lâm Đồng",
+                       "--level", "province", "--passphrase-file", str(secret), "--json")
     assert code == 0
     run.secret, run.root_fingerprint = str(secret), json.loads(out)["root_fingerprint"]
     return run
@@ -75,11 +75,13 @@ def test_write_publish_correct_and_replace_a_plan(office, tmp_path):
     code, out, _ = office("office", "plans", "export", NEW, str(tmp_path / "usb"), "--version", "1", "--json")
     root = _root(tmp_path, office)
     first = verify_plan_file((tmp_path / "usb" / f"{NEW}-v1.cdsplan").read_bytes(), root=root, office="68")
-    assert code == 0 and json.loads(out)["file"].endswith(f"{NEW}-v1.cdsplan") and first.plan.plan.note.vi == "Bản thử"
+    assert code == 0 and json.loads(out)["file"].endswith(f"{NEW}-v1.cdsplan")
+    assert first.plan.plan.note.vi == "Bản thử"  # the draft as edited in the YAML file
 
     code, out, _ = office("office", "plans", "replace", NEW, "--by", "dak-rlap-2023", "--passphrase-file",
                           office.secret)
-    assert code == 0 and out.strip() == f"Đã đánh dấu kế hoạch {NEW} (phiên bản 2) là bị thay thế bởi kế hoạch dak-rlap-2023."
+    assert code == 0 and out.strip() == (f"Đã đánh dấu kế hoạch {NEW} (phiên bản 2) là bị thay thế bởi kế hoạch "
+                                         "dak-rlap-2023.")
     assert office("office", "plans", "export", NEW, str(tmp_path / "usb"))[0] == 0
     replaced = verify_plan_file((tmp_path / "usb" / f"{NEW}-v2.cdsplan").read_bytes(), root=root, office="68")
     assert replaced.body.status is PlanStatus.REPLACED and replaced.body.plan_version == 2
