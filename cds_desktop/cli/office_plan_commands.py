@@ -2,7 +2,8 @@
 
 ``list`` the office's plans and the built-in ones; ``copy SOURCE NEW_ID`` a new draft copied from any plan;
 ``new-version PLAN`` the next version of one of the office's plans as a draft; ``import-draft FILE.yaml`` a plan
-document (the YAML format of docs/plan-format.md) as a draft; ``export-draft PLAN FILE.yaml`` a draft as YAML;
+document (the YAML format of docs/plan-format.md) as the draft of its plan (replacing the draft there was: edit a
+draft by ``export-draft``, changing the file, ``import-draft``); ``export-draft PLAN FILE.yaml`` a draft as YAML;
 ``publish PLAN --note TEXT`` sign the draft with the root key (passphrase as every office command: a prompt or
 ``--passphrase-file``); ``replace PLAN [--by OTHER]`` issue it again as replaced; ``export PLAN FOLDER
 [--version N]`` write its ``.cdsplan`` file; ``accept`` / ``refuse PLAN`` the reports on a built-in plan. With
@@ -88,7 +89,9 @@ def new_version_cmd(ctx) -> int:
 
 def import_draft_cmd(ctx) -> int:
     plan, _text = read_plan_file(Path(ctx.args.file))
-    return _draft_started(ctx, ctx.office().start_plan_draft_from_document(plan_document(plan)))
+    office = ctx.office()
+    office.save_plan_draft(plan_document(plan))
+    return _draft_started(ctx, office.plan_draft(plan.id))
 
 
 def export_draft_cmd(ctx) -> int:

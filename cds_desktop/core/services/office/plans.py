@@ -161,19 +161,18 @@ class OfficePlans(OfficeKeys):
             office = self.require_identity()
             document["plan"].update(id=new_plan_id, plan_version=1, issuing_body={
                 "name": {"vi": office.name, "en": office.name}, "level": office.level})
-        return self._store_draft(document, new=True)
+        return plan_document(self._store_draft(document, new=True))
 
     def start_plan_draft_from_document(self, document: dict[str, Any]) -> dict[str, Any]:
         """A new draft from a whole document (a template, a spreadsheet): validated, with the same id and
         version rules as any draft."""
         self.authorize(Permission.WRITE_PLANS)
-        return self._store_draft(document, new=True)
+        return plan_document(self._store_draft(document, new=True))
 
     def save_plan_draft(self, document: dict[str, Any]) -> Plan:
         """Validate ``document`` (every rule of a plan file) and store it as its plan's draft."""
         self.authorize(Permission.WRITE_PLANS)
-        self._store_draft(document, new=False)
-        return check_plan_document(document, _source(document))
+        return self._store_draft(document, new=False)
 
     def delete_plan_draft(self, plan_id: str) -> None:
         self.authorize(Permission.WRITE_PLANS)
@@ -194,7 +193,8 @@ class OfficePlans(OfficeKeys):
             raise InputError("office_plans.id_taken", plan=plan_id)
         return plan_id
 
-    def _store_draft(self, document: dict[str, Any], new: bool) -> dict[str, Any]:
+    def _store_draft(self, document: dict[str, Any], new: bool) -> Plan:
+        """Validate ``document`` and store it as its plan's draft (``new``: there must be none yet)."""
         plan = check_plan_document(document, _source(document))
         if plan.id in {p.id for p in self.catalog.all()} and self.catalog.origin(plan.id) != OFFICE_ORIGIN:
             raise InputError("office_plans.id_builtin", plan=plan.id)
@@ -213,7 +213,7 @@ class OfficePlans(OfficeKeys):
             draft.plan_version, draft.updated_at, draft.updated_by = expected, self.clock(), actor
             draft.document_json = plan.model_dump_json()
             session.add(draft)
-        return plan_document(plan)
+        return plan
 
     # --- publishing -----------------------------------------------------------------------------
 

@@ -68,14 +68,14 @@ def published_plans(runner: Runner) -> list[PublishedPlanJson]:
     return list(map(PublishedPlanJson._make, _connection(runner).execute(query).all()))
 
 
-def newest_file(runner: Runner, plan_id: str, version: int | None = None) -> OfficePlanFile | None:
+def newest_file(runner: Session, plan_id: str, version: int | None = None) -> OfficePlanFile | None:
     """The newest file issued of ``plan_id`` at ``version`` (None: its newest version); None when never published."""
     query = select(OfficePlanFile).where(OfficePlanFile.plan_id == plan_id)
     if version is not None:
         query = query.where(OfficePlanFile.plan_version == version)
     query = query.order_by(OfficePlanFile.plan_version.desc(), OfficePlanFile.issued_at.desc(),
                            OfficePlanFile.id.desc()).limit(1)
-    return runner.exec(query).first()
+    return runner.scalars(query).first()
 
 
 def newest_published_version(runner: Runner, plan_id: str) -> int | None:
