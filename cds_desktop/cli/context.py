@@ -171,6 +171,7 @@ def _default_user() -> str:
 
 def build_parser(language: str) -> Parser:
     from cds_desktop.cli import account_commands, backup_commands, commune_commands, exchange_commands, report_commands
+    from cds_desktop.cli import plan_template_commands
 
     parser = Parser(prog="cds", description=translate("cli.description", language))
     parser.add_argument("--data-dir", help=translate("cli.opt.data_dir", language))
@@ -181,6 +182,7 @@ def build_parser(language: str) -> Parser:
                         help=translate("cli.opt.version", language))
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     init_kinds = commune_commands.register(commands, language)
+    plan_template_commands.register(commands, language)
     exchange_commands.register(commands, language, init_kinds)
     report_commands.register(commands, language)
     backup_commands.register(commands, language)

@@ -125,7 +125,8 @@ def owned_temp_file(folder: Path, prefix: str, suffix: str = ".part") -> Iterato
         if unfinished:
             with contextlib.suppress(OSError):
                 path.unlink()  # still locked (POSIX): no sweeper can have taken it meanwhile
-        stream.close()
+        with contextlib.suppress(OSError):  # flushing what a failed block left buffered (a full disk) fails again;
+            stream.close()  # a finished file was flushed and synced before it was moved, so nothing is lost here
 
 
 def finish_owned_file(stream: BinaryIO, temporary: Path, target: Path) -> None:

@@ -12,6 +12,7 @@ months as ``mm/yyyy`` (or the date Excel makes of it).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import zipfile
@@ -21,12 +22,11 @@ from typing import Any
 from xml.etree import ElementTree
 
 from cds_desktop.core.numbers import QuantityError, parse_quantity
-from cds_desktop.core.plans.document import plan_document, plan_document_problems
+from cds_desktop.core.plans.document import plan_document_problems
 from cds_desktop.core.plans.excel_layout import (
-    DROPDOWNS, ENGLISH_ROW, FIRST_DATA_ROW, GROUPS, HEADER_ROW, INDICATORS, INFO, INFO_ROWS, MILESTONES, SCHEDULE,
+    DROPDOWNS, ENGLISH_ROW, GROUPS, HEADER_ROW, INDICATORS, INFO, SCHEDULE,
     TASKS, CellProblem, Column, PlanWorkbookError, Sheet, column_letter, folded, word_value,
 )
-from cds_desktop.core.plans.model import Comparator, DeadlineKind, Plan
 from cds_desktop.core.text import nfc
 
 MAX_WORKBOOK_BYTES = 10 << 20  # 10 MiB: a plan's workbook is a few hundred KB
@@ -138,12 +138,27 @@ class CellReader:
         name = next((n for n in self.book.sheetnames if folded(n) in (folded(sheet.name), folded(sheet.english))),
                     None)
         if name is None:
-            self.problem(sheet, None, None, "missing_sheet", sheet=sheet.name)
+            self.problem(sheet, None, None, "missing_sheet")
             self.broken.add(sheet.name)
             return []
+        worksheet = self.book[name]
+        worksheet.reset_dimensions()  # the size a file claims may be wrong: read the rows that are there
+        with contextlib.closing(worksheet.iter_rows()) as rows:  # closed when left early: it holds the zip open
+            found = self._read_rows(sheet, rows)
+        by_letter = {letter: key for key, letter in self.letters[sheet.name].items()}
+        for merged in self.merges.get(name, []):
+            first = merged.split(":")[0]
+            letter = re.sub(r"[0-9]+", "", first)
+            key = by_letter.get(letter)
+            self.problems.append(CellProblem(sheet, int(first[len(letter):]), sheet.column(key) if key else None,
+                                             "plan_template.problem.merged", {"range": merged}, letter))
+        return found
+
+    def _read_rows(self, sheet: Sheet, rows) -> list[Row]:
+        """The rows after the headers (checked on the way), blank rows and the English header row left out."""
         columns: dict[int, Column] | None = None
         found = []
-        for number, cells in enumerate(self.book[name].iter_rows(), start=1):
+        for number, cells in enumerate(rows, start=1):
             if number > MAX_ROWS:
                 self.problem(sheet, number, None, "too_many_rows", limit=MAX_ROWS)
                 break
@@ -154,8 +169,7 @@ class CellReader:
                 columns = self._headers(sheet, ())
             row = {columns[c.column - 1].key: c for c in cells
                    if getattr(c, "column", None) and c.column - 1 in columns and c.value not in (None, "")}
-            if not row or (number == ENGLISH_ROW and all(
-                    isinstance(c.value, str) and folded(c.value) == folded(sheet.column(k).en) for k, c in row.items())):
+            if not row or (number == ENGLISH_ROW and _english_headers(sheet, row)):
                 continue
             for key, cell in row.items():
                 if cell.data_type == "f":
@@ -163,13 +177,6 @@ class CellReader:
             found.append(Row(self, sheet, number, {k: c for k, c in row.items() if c.data_type != "f"}))
         if columns is None:  # an empty sheet
             self._headers(sheet, ())
-        by_letter = {letter: key for key, letter in self.letters[sheet.name].items()}
-        for merged in self.merges.get(name, []):
-            first = merged.split(":")[0]
-            letter = re.sub(r"[0-9]+", "", first)
-            key = by_letter.get(letter)
-            self.problems.append(CellProblem(sheet, int(first[len(letter):]), sheet.column(key) if key else None,
-                                             "plan_template.problem.merged", {"range": merged}, letter))
         return found
 
     def _headers(self, sheet: Sheet, cells) -> dict[int, Column]:
@@ -193,6 +200,12 @@ class CellReader:
                 self.problem(sheet, HEADER_ROW, None, "missing_column", header=column.vi)
                 self.broken.add(sheet.name)
         return columns
+
+
+def _english_headers(sheet: Sheet, row: dict[str, Any]) -> bool:
+    """Whether the row holds the English headers of its columns (the template's second header row)."""
+    return all(isinstance(cell.value, str) and folded(cell.value) == folded(sheet.column(key).en)
+               for key, cell in row.items())
 
 
 class Row:

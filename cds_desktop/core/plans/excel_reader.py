@@ -17,7 +17,8 @@ from typing import Any
 from cds_desktop.core.plans.document import plan_document
 from cds_desktop.core.plans.excel_cells import CellReader, Row, open_workbook, set_if
 from cds_desktop.core.plans.excel_layout import (
-    GROUPS, INDICATORS, INFO, INFO_ROWS, MILESTONES, SCHEDULE, TASKS, PlanWorkbookError, folded,
+    GROUPS, INDICATORS, INFO, INFO_ROWS, MILESTONES, SCHEDULE, SHEETS, TASKS, CellProblem, PlanWorkbookError,
+    folded,
 )
 from cds_desktop.core.plans.model import PLAN_FORMAT_VERSION, Comparator, DeadlineKind, Level, Plan
 
@@ -38,8 +39,15 @@ def read_plan_workbook(path: Path) -> dict[str, Any]:
         book.close()
     problems = reader.problems + reader.model_problems(document, path.name)
     if problems:
-        raise PlanWorkbookError("plan.workbook_invalid", problems, file=path.name)
+        raise PlanWorkbookError("plan.workbook_invalid", sorted(problems, key=_reading_order), file=path.name)
     return plan_document(Plan.model_validate(document))
+
+
+def _reading_order(problem: CellProblem) -> tuple:
+    """Problems as a clerk goes through the workbook: sheet by sheet, row by row, column by column."""
+    sheet = SHEETS.index(problem.sheet) if problem.sheet else -1
+    letter = problem.letter or ""
+    return (sheet, problem.row or 0, len(letter), letter)
 
 
 def _document(reader: CellReader) -> dict[str, Any]:
@@ -118,7 +126,7 @@ def _info(reader: CellReader) -> tuple[dict[str, Any], dict[str, Any]]:
         else:
             set_if(values, key, _info_value(row, key))
     for key, vi, _en, _bilingual, _repeatable in INFO_ROWS:
-        if key in _REQUIRED_INFO and key not in seen:
+        if key in _REQUIRED_INFO and key not in seen and INFO.name not in reader.broken:
             reader.problem(INFO, None, None, "missing_field", field=vi)
     first, last = values.pop("years.first", None), values.pop("years.last", None)
     schedule = {name: values.pop(f"schedule.{name}") for name in ("first_year", "last_year")
@@ -186,7 +194,7 @@ def _group_of(row: Row, by_code: dict[str, dict[str, Any]]) -> dict[str, Any] | 
         row.cross_problem("group", "no_group")
         return None
     if code not in by_code:
-        row.cross_problem("group", "unknown_group", value=code, sheet=GROUPS.name)
+        row.cross_problem("group", "unknown_group", value=code, groups_sheet=GROUPS.name)
         return None
     return by_code[code]
 
