@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel
-from PySide6.QtWidgets import QApplication, QWizard
+from PySide6.QtWidgets import QApplication, QMessageBox, QWizard
 
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import PlanCatalog
@@ -261,27 +261,27 @@ def shoot_inbox(album: Album, window, demo: DemoOffice, usb: Path) -> None:
 
 
 def shoot_plans(album: Album, window) -> None:
-    """The Plans page, a plan started from the 2026 template in the editor (identity, an indicator, a task, the
-    schedule) and the publish dialog (not confirmed: nothing is signed)."""
+    """The Plans page, a plan started from the 2026 template in the editor (identity, an indicator, the schedule, a
+    task added) and the publish dialog (not confirmed: nothing is signed)."""
     page = window.show_page("plans")
     page.new_from_template.click()
     page.dialog.accept()
     editor = page.editor
     editor.check()
     for name, path in (("identity", ("plan",)), ("indicator", ("groups", 0, "indicators", 0)),
-                       ("task", _first_task(editor.document)), ("schedule", ("schedule",))):
+                       ("schedule", ("schedule",))):
         editor.select(path)
         album.save(f"plan-editor-{name}", composite(window_picture(window), editor))
+    editor.select(("groups", 0))
+    editor.add_task.click()  # the template has no task: one added, the problem list asks for its title
+    editor.check()
+    album.save("plan-editor-task", composite(window_picture(window), editor))
     editor.reject()
+    editor.question.button(QMessageBox.StandardButton.Discard).click()  # the added task is not kept
     album.save("plans", window_picture(window))
     page.publish.click()
     album.save("plan-publish", composite(window_picture(window), page.dialog))
     page.dialog.reject()
-
-
-def _first_task(document: dict) -> tuple:
-    group = next(number for number, group in enumerate(document["groups"]) if group.get("tasks"))
-    return ("groups", group, "tasks", 0)
 
 
 def render_office(app: QApplication, qt_language: QtLanguage, built: DemoOffice, usb: Path, language: str,

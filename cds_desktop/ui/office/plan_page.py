@@ -186,9 +186,18 @@ class PlansPage(QWidget):
         return document
 
     def start_from_template(self) -> None:
-        template = plan_templates()[0]
         self._ask_id("ui.plans_page.new_id.template_title", lambda plan_id: self._start(
-            lambda: self.service.start_plan_draft_from_document(self._new_document(template.document, plan_id))))
+            lambda: self.service.start_plan_draft_from_document(self._from_template(plan_id))))
+
+    def _from_template(self, plan_id: str) -> dict[str, Any]:
+        """The 2026 template as this office's plan ``plan_id``: its own title, without the template's note (which
+        says it is no locality's plan)."""
+        document = self._new_document(plan_templates()[0].document, plan_id)
+        name, year = self.service.require_identity().name, document["plan"]["years"][0]
+        document["plan"]["title"] = {language: translate("ui.plans_page.template_plan_title", language, office=name,
+                                                         year=year) for language in ("vi", "en")}
+        document["plan"].pop("note", None)
+        return document
 
     def copy_plan(self) -> None:
         row = self.selected()

@@ -42,7 +42,7 @@ def node_label(document: dict, path: Key) -> str:
     words = words.get("vi", "") if isinstance(words, dict) else ""
     if kind == "task" and "subtasks" in path:
         kind = "subtask"
-    return translate(f"ui.plan_editor.tree.{kind}", code=node.get("code", ""), text=words).strip()
+    return translate(f"ui.plan_editor.tree.{kind}", code=node.get("code", ""), text=words).strip().rstrip(":.")
 
 
 def node_path(path_text: str) -> Key:

@@ -137,6 +137,9 @@ def test_a_plan_from_the_template_written_published_and_sent(qtbot, open_page, o
     editor = start_from_template(qtbot, page)
     assert editor.document["plan"]["id"] == NEW_ID and editor.document["plan"]["plan_version"] == 1
     assert editor.document["plan"]["issuing_body"]["name"]["vi"] == "Sở Khoa học và Công nghệ tỉnh Lâm Đồng"
+    assert editor.document["plan"]["title"]["vi"] == (  # the office's plan, no longer "Mẫu kế hoạch …"
+        "Kế hoạch chuyển đổi số năm 2026 của Sở Khoa học và Công nghệ tỉnh Lâm Đồng")
+    assert "note" not in editor.document["plan"]
     number = editor.forms["identity"].fields.field_for(("document_number",)).widget
     number.selectAll()
     type_text(number, "15/KH-SKHCN")
