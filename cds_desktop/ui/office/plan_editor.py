@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from cds_desktop.core.errors import CdsError
-from cds_desktop.core.i18n import translate
+from cds_desktop.core.i18n import current_language, translate
 from cds_desktop.core.plans.document import plan_document_problems
 from cds_desktop.ui.office import plan_tree
 from cds_desktop.ui.office.plan_fields import Field, Key, value_at
@@ -180,7 +180,8 @@ class PlanEditor(QDialog):
         return row
 
     def _title(self) -> None:
-        title = value_at(self.document, ("plan", "title", "vi")) or value_at(self.document, ("plan", "id")) or ""
+        title = (value_at(self.document, ("plan", "title", current_language()))
+                 or value_at(self.document, ("plan", "id")) or "")
         self.setWindowTitle(translate("ui.plan_editor.window_title", plan=title))
 
     # --- choosing a node -------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import Any, Iterator
 from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 
-from cds_desktop.core.i18n import translate
+from cds_desktop.core.i18n import current_language, translate
 from cds_desktop.ui.office.plan_fields import Key, value_at
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -39,7 +39,7 @@ def node_label(document: dict, path: Key) -> str:
         return translate(f"ui.plan_editor.tree.{kind}")
     node = value_at(document, path) or {}
     words = node.get("name" if kind == "indicator" else "title")
-    words = words.get("vi", "") if isinstance(words, dict) else ""
+    words = words.get(current_language(), "") if isinstance(words, dict) else ""
     if kind == "task" and "subtasks" in path:
         kind = "subtask"
     return translate(f"ui.plan_editor.tree.{kind}", code=node.get("code", ""), text=words).strip().rstrip(":.")
