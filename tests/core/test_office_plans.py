@@ -11,12 +11,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from cds_desktop.core.bundle.errors import Code
 from cds_desktop.core.bundle.plan_files import PlanStatus, verify_plan_file
 from cds_desktop.core.errors import CdsError, PermissionDeniedError
 from cds_desktop.core.paths import DataDir
-from cds_desktop.core.plans.document import check_plan_document
+from cds_desktop.core.plans.document import check_plan_document, plan_document
 from cds_desktop.core.plans.loader import PlanCatalog
 from cds_desktop.core.plans.model import Plan
 from cds_desktop.core.services.commune.exchange import CommuneExchange
@@ -173,6 +175,28 @@ def test_a_published_version_cannot_be_changed_in_place(office, clock):
         with refused_with("office_plans.wrong_version"):
             attempt(document)
     assert office.catalog.get(NEW, 1).plan.title.vi != "Sửa tại chỗ"
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(version=st.integers(min_value=1, max_value=2**31 - 1))
+@example(version=1)
+@example(version=2)
+def test_a_draft_is_only_ever_the_next_version(published_office, version):
+    """Version 1 is published: whatever version a draft claims, only 2 is stored."""
+    changed = plan_document(published_office.catalog.get(NEW))
+    changed["plan"]["plan_version"] = version
+    if version == 2:
+        assert published_office.save_plan_draft(changed).plan.plan_version == 2
+    else:
+        with refused_with("office_plans.wrong_version"):
+            published_office.save_plan_draft(changed)
+        assert published_office.catalog.get(NEW).plan.plan_version == 1
+
+
+@pytest.fixture
+def published_office(office, clock):
+    _published(office, clock)
+    return office
 
 
 def test_the_office_reopened_has_every_published_version(office, clock, mini_plan):

@@ -71,7 +71,7 @@ class OfficePlanRow:
     status: str  # draft | active | replaced | builtin
     accepted: bool  # built-ins: the office accepts reports on it; office plans: True
     reported_on: bool  # a submission was received against its newest published version (built-in: its version)
-    issued_at: dt.datetime | None  # when the newest file of the newest version was issued
+    issued_at: dt.datetime | None  # when the newest file of the newest version was issued (as stored: no offset)
     replaced_by: str | None
 
 
@@ -122,18 +122,22 @@ class OfficePlans(OfficeKeys):
         rows = []
         for plan_id in sorted(set(newest) | set(drafts)):
             file, draft = newest.get(plan_id), drafts.get(plan_id)
-            titles = _draft_titles(draft) if draft is not None else (file.title_vi, file.title_en)
+            title_vi, title_en = _draft_titles(draft) if draft is not None else (file.title_vi, file.title_en)
             rows.append(OfficePlanRow(
-                plan_id, *titles, OFFICE_ORIGIN, draft.plan_version if draft else None,
-                file.plan_version if file else None, file.status if file else "draft", True,
-                file is not None and (plan_id, file.plan_version) in reported, file.issued_at if file else None,
-                file.replaced_by if file else None))
+                plan_id=plan_id, title_vi=title_vi, title_en=title_en, origin=OFFICE_ORIGIN,
+                draft_version=draft.plan_version if draft else None,
+                published_version=file.plan_version if file else None,
+                status=file.status if file else "draft", accepted=True,
+                reported_on=file is not None and (plan_id, file.plan_version) in reported,
+                issued_at=file.issued_at if file else None, replaced_by=file.replaced_by if file else None))
         for plan in self.catalog.all():
             if self.catalog.origin(plan.id) == OFFICE_ORIGIN:
                 continue
-            rows.append(OfficePlanRow(plan.id, plan.plan.title.vi, plan.plan.title.en, "builtin", None, None,
-                                      "builtin", acceptance.get(plan.id, True),
-                                      (plan.id, plan.plan.plan_version) in reported, None, None))
+            rows.append(OfficePlanRow(
+                plan_id=plan.id, title_vi=plan.plan.title.vi, title_en=plan.plan.title.en, origin="builtin",
+                draft_version=None, published_version=None, status="builtin",
+                accepted=acceptance.get(plan.id, True),
+                reported_on=(plan.id, plan.plan.plan_version) in reported, issued_at=None, replaced_by=None))
         return rows
 
     def plan_draft(self, plan_id: str) -> dict[str, Any]:
