@@ -77,7 +77,8 @@ def test_a_plan_document_is_written_as_its_plan(tmp_path):
 def test_the_sheets_and_headers_are_vietnamese_with_english_beneath(dak_rlap, capsys):
     book = load_workbook(dak_rlap)
     visible = [sheet.title for sheet in book.worksheets if sheet.sheet_state == "visible"]
-    assert visible == ["Thông tin chung", "Nhóm", "Chỉ tiêu", "Nhiệm vụ", "Lịch báo cáo", "Mốc thời hạn"]
+    assert visible == ["Hướng dẫn", "Thông tin chung", "Nhóm", "Chỉ tiêu", "Nhiệm vụ", "Lịch báo cáo", "Mốc thời hạn"]
+    assert book["Hướng dẫn"]["A1"].value == "Mẫu kế hoạch chuyển đổi số — CDS Desktop"
     for sheet in SHEETS:
         rows = [[cell.value for cell in row] for row in book[sheet.name].iter_rows(max_row=3)]
         print(sheet.name, rows, sep="\n  ")  # the clerk's first sight of each sheet, for a reader of the test log

@@ -125,6 +125,7 @@ MILESTONES = Sheet("Mốc thời hạn", "Milestones", (
 ))
 SHEETS = (INFO, GROUPS, INDICATORS, TASKS, SCHEDULE, MILESTONES)
 LISTS_SHEET = "Danh mục"  # the hidden sheet holding the dropdowns' words
+GUIDE_SHEET = "Hướng dẫn"  # the first sheet: how to fill the others in (``plan_template.guide``), not read back
 
 # The rows of "Thông tin chung": (key, Vietnamese label, English label, bilingual, repeatable).
 INFO_ROWS: tuple[tuple[str, str, str, bool, bool], ...] = (

@@ -106,8 +106,11 @@ def _info(reader: CellReader) -> tuple[dict[str, Any], dict[str, Any]]:
     seen: dict[str, int] = {}
     for row in reader.rows(INFO):
         label = row.text("field")
-        if label is None or folded(label) not in labels:
-            row.problem("field", "unknown_field", value=(label or "")[:60])
+        if label is None:
+            row.cross_problem("field", "blank")
+            continue
+        if folded(label) not in labels:
+            row.cross_problem("field", "unknown_field", value=label[:60])
             continue
         key, bilingual, repeatable = labels[folded(label)]
         if key in seen and not repeatable:

@@ -24,7 +24,8 @@ from cds_desktop.core.fileio import atomic_writer, storage_error
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.plans.document import check_plan_document
 from cds_desktop.core.plans.excel_layout import (
-    COMPARATOR_WORDS, DATE_BASIS_WORDS, DEADLINE_WORDS, DROPDOWNS, ENGLISH_ROW, FIRST_DATA_ROW, GROUPS, HEADER_ROW,
+    COMPARATOR_WORDS, DATE_BASIS_WORDS, DEADLINE_WORDS, DROPDOWNS, ENGLISH_ROW, FIRST_DATA_ROW, GROUPS, GUIDE_SHEET,
+    HEADER_ROW,
     INDICATORS, INFO, INFO_ROWS, KIND_WORDS, LEVEL_WORDS, LISTS_SHEET, MILESTONES, NO, PERIOD_WORDS, RULE_WORDS,
     SCHEDULE, SHEETS, TASKS, UNIT_WORDS, YES, YES_NO_COMPARATOR, Sheet,
 )
@@ -175,6 +176,7 @@ class _WorkbookWriter:
         self.lists: dict[str, str] = {}
 
     def write(self, rows: dict[str, list[dict[str, Any]]]) -> None:
+        self._guide()
         sheets = {sheet.name: self._sheet(sheet, rows[sheet.name]) for sheet in SHEETS}
         self._lists_sheet()
         for sheet in SHEETS:
@@ -184,6 +186,17 @@ class _WorkbookWriter:
             dropdown = INFO_DROPDOWNS.get(values["key"])
             if dropdown:
                 info_sheet.data_validation(row, 1, row, 1, self._validation(dropdown))
+
+    def _guide(self) -> None:
+        """The first sheet: how to fill the workbook in, in Vietnamese, then in English (grey)."""
+        guide = self.workbook.add_worksheet(GUIDE_SHEET)
+        guide.set_column(0, 0, 140, self.wrapped)
+        row = 0
+        for language, text_format in (("vi", self.wrapped), ("en", self.english)):
+            for index, line in enumerate(translate("plan_template.guide", language).splitlines()):
+                guide.write_string(row, 0, line, self.header if index == 0 else text_format)
+                row += 1
+            row += 1
 
     def _sheet(self, sheet: Sheet, rows: list[dict[str, Any]]):
         worksheet = self.workbook.add_worksheet(sheet.name)
