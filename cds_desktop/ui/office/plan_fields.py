@@ -360,7 +360,7 @@ class FieldSet(QObject):
 
     def add(self, field: Field) -> Field:
         self.fields.append(field)
-        field.connect(lambda: self._changed(field))
+        field.connect(lambda: self.write_back(field))
         return field
 
     def row(self, form: QFormLayout, label_id: str, field: Field) -> Field:
@@ -380,7 +380,8 @@ class FieldSet(QObject):
         finally:
             self._loading = False
 
-    def _changed(self, field: Field) -> None:
+    def write_back(self, field: Field) -> None:
+        """Write what ``field`` shows into the node (what every edit does) and announce it."""
         if self._loading or self.node is None:
             return
         put(self.node, field.key, field.value())

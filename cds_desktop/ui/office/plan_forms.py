@@ -159,10 +159,12 @@ class IndicatorForm(NodeForm):
         row(rest, "ui.plan_editor.source.document", TextField(("source", "document"), "indicator_source_document"))
         row(rest, "ui.plan_editor.source.section", TextField(("source", "section"), "indicator_source_section"))
         self.finish()
+        self.shown_kind = "ratio"  # the kind the form was loaded with: only a change of it drops fields
         self.fields.edited.connect(self._edited)
 
     def load(self, node: dict) -> None:
         kind = node.get("kind", "ratio")
+        self.shown_kind = kind
         for box in self.targets:
             box.set_kind(kind)
         super().load(node)
@@ -178,6 +180,8 @@ class IndicatorForm(NodeForm):
             return
         node = self.fields.node
         kind = node.get("kind")
+        if kind == self.shown_kind:
+            return
         if kind != "ratio":
             node.pop("numerator_label", None)
             node.pop("denominator_label", None)
@@ -187,7 +191,8 @@ class IndicatorForm(NodeForm):
             node.pop("target", None)
             node.pop("level_targets", None)
         if kind == "boolean":  # a number target means nothing for yes/no: a target becomes "yes"
-            if isinstance(node.get("target"), dict):
+            target = node.get("target")
+            if isinstance(target, dict) and not (target.get("comparator") == "eq" and target.get("value") in (0, 1)):
                 node["target"] = {"comparator": "eq", "value": 1}
             node.pop("level_targets", None)
         self.load(node)

@@ -16,6 +16,7 @@ from cds_desktop.core.i18n import set_language, translate
 from cds_desktop.core.plans.document import check_plan_document, plan_document
 from cds_desktop.core.plans.loader import builtin_plans
 from cds_desktop.core.plans.schedule import PeriodKind
+from cds_desktop.core.plans.templates import plan_templates
 from cds_desktop.ui.office.plan_editor import PlanEditor
 from cds_desktop.ui.office.plan_tree import IDENTITY, SCHEDULE
 from cds_desktop.ui.shell.qt_translator import QtLanguage
@@ -271,3 +272,19 @@ def test_every_form_is_translated_and_unclipped(qtbot, open_editor, language):
         texts += [(where, text) for where, text in _visible_texts(editor) if not where.startswith("QLineEdit")]
     data = {text for where, text in texts if "plan_tree" in where}
     assert _untranslated(texts, language, data) == []
+
+
+@pytest.mark.parametrize("plan", [*builtin_plans(), *(template.plan for template in plan_templates())],
+                         ids=lambda plan: plan.id)
+def test_every_field_of_every_shipped_plan_reads_back_what_it_shows(qtbot, open_editor, plan):
+    """Each field shows its value and gives it back unchanged: touching every field of every node of a built-in plan
+    or template (as an edit that changes nothing) leaves the document as it was, and valid."""
+    document = plan_document(plan)
+    editor = open_editor(copy.deepcopy(document))
+    for path in list(editor.tree.paths):
+        editor.select(path)
+        form = editor.form(path)
+        for field in form.fields.fields:
+            form.fields.write_back(field)
+    assert editor.document == document
+    assert editor.check() == []
