@@ -5,8 +5,6 @@ office's other plans, optional, and the passphrase). Each only asks; the page co
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -21,10 +19,8 @@ from PySide6.QtWidgets import (
 
 from cds_desktop.core.bundle.plan_files import MAX_CHANGE_NOTE
 from cds_desktop.core.i18n import translate
+from cds_desktop.core.services.office.plans import PLAN_ID_PATTERN
 from cds_desktop.ui.office.plan_fields import buddy_label
-
-PLAN_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")  # the plan format's id
-
 
 def proposed_plan_id(office_code: str, year: int, taken: set[str]) -> str:
     """``<office code, lower case>-<year>``, numbered (``-2``, ``-3`` …) while taken."""
@@ -84,8 +80,11 @@ class PlanIdDialog(_AskDialog):
 
     def _update(self) -> None:
         plan_id = self.plan_id.text().strip()
-        problem = ("" if PLAN_ID.match(plan_id) and plan_id not in self.taken
-                   else translate("ui.plans_page.new_id.taken" if plan_id in self.taken else "ui.plans_page.new_id.bad"))
+        problem = ""
+        if plan_id in self.taken:
+            problem = translate("ui.plans_page.new_id.taken")
+        elif not PLAN_ID_PATTERN.match(plan_id):
+            problem = translate("ui.plans_page.new_id.bad")
         self.error.setText(problem)
         self.ok.setEnabled(not problem)
 
