@@ -2,7 +2,8 @@
 signed files): the built-in plans listed and accepted or refused, a plan started from the 2026 template and
 written in the editor, published through its dialog with the keyboard (change note, passphrase, confirmation),
 exported as the signed ``.cdsplan`` a commune verifies, a next version asking its change note, a plan marked
-replaced, a draft deleted after a question, a plan exported to Excel and read back into a new draft, the buttons
+replaced, a draft deleted after a question, a plan exported to Excel and read back into a new draft (a bad cell refused,
+named by sheet and row), the buttons
 enabled by status and by the right to write plans, and the page translated and unclipped at 1366×768."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QMainWindow, QMessageBox, QPushButton
 
@@ -18,6 +20,8 @@ from cds_desktop.core.bundle.plan_files import looks_like_signed_plan, verify_pl
 from cds_desktop.core.i18n import set_language, translate
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.document import plan_document
+from cds_desktop.core.plans.excel_layout import INDICATORS
+from cds_desktop.core.plans.excel_template import write_plan_workbook
 from cds_desktop.core.plans.loader import PlanCatalog
 from cds_desktop.core.services.accounts import Accounts, NewUser
 from cds_desktop.core.services.office.service import OfficeService
@@ -268,3 +272,20 @@ def test_the_page_is_translated_and_unclipped(qtbot, open_page, office, language
     assert_no_clipped_text(page.window())
     data = {row.title_vi for row in page.model.rows} | {row.title_en for row in page.model.rows}
     assert _untranslated(_visible_texts(page.window()), language, data) == []
+
+
+def test_a_workbook_with_a_bad_cell_is_refused_naming_the_cell(qtbot, open_page, office, tmp_path, monkeypatch):
+    workbook = tmp_path / "ke-hoach.xlsx"
+    write_plan_workbook(office.catalog.get("ninh-thuan-2024"), workbook)
+    book = load_workbook(workbook)
+    sheet = book[INDICATORS.name]
+    code_column = next(cell.column for cell in sheet[1] if cell.value == INDICATORS.column("code").vi)
+    sheet.cell(row=3, column=code_column, value="mã sai")
+    book.save(workbook)
+    page = open_page()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(workbook), "")))
+    page.import_excel.click()
+    qtbot.waitUntil(lambda: bool(page.notices), timeout=20000)
+    message, failed = page.notices[-1]
+    assert failed and INDICATORS.name in message and "3" in message and "mã sai" in message
+    assert page.dialog is None and [row.origin for row in page.model.rows] == ["builtin"] * 5  # nothing started
