@@ -167,11 +167,14 @@ class PlansPage(QWidget):
     def _taken_ids(self) -> set[str]:
         return {row.plan_id for row in self.model.rows}
 
-    def _ask_id(self, title_id: str, then: Callable[[str], None], proposal: str | None = None) -> PlanIdDialog:
+    def _ask_id(self, title_id: str, then: Callable[[str], None], proposal: str | None = None,
+                year: int | None = None) -> PlanIdDialog:
+        """Ask the new plan's id: ``proposal`` when it is free, else ``<office code>-<year>`` (this year unless
+        told)."""
         identity = self.service.identity()
         taken = self._taken_ids()
         if proposal is None or proposal in taken:
-            proposal = proposed_plan_id(identity.code if identity else "", self.service.clock().year, taken)
+            proposal = proposed_plan_id(identity.code if identity else "", year or self.service.clock().year, taken)
         dialog = PlanIdDialog(translate(title_id), proposal, taken, self)
         dialog.accepted.connect(lambda: then(dialog.plan_id.text().strip()))
         self.dialog = dialog
@@ -187,7 +190,8 @@ class PlansPage(QWidget):
 
     def start_from_template(self) -> None:
         self._ask_id("ui.plans_page.new_id.template_title", lambda plan_id: self._start(
-            lambda: self.service.start_plan_draft_from_document(self._from_template(plan_id))))
+            lambda: self.service.start_plan_draft_from_document(self._from_template(plan_id))),
+            year=plan_templates()[0].plan.plan.years[0])
 
     def _from_template(self, plan_id: str) -> dict[str, Any]:
         """The 2026 template as this office's plan ``plan_id``: its own title, without the template's note (which
@@ -221,7 +225,8 @@ class PlansPage(QWidget):
             document["plan"]["plan_version"] = (published or 0) + 1
             self._start(lambda: self.service.start_plan_draft_from_document(document))
 
-        self._ask_id("ui.plans_page.new_id.excel_title", start, proposal=document["plan"]["id"])
+        self._ask_id("ui.plans_page.new_id.excel_title", start, proposal=document["plan"]["id"],
+                     year=document["plan"]["years"][0])
 
     def start_new_version(self) -> None:
         row = self.selected()

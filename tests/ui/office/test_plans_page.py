@@ -96,7 +96,7 @@ def enabled(page) -> set[str]:
 def start_from_template(qtbot, page):
     page.new_from_template.click()
     dialog = page.dialog
-    assert dialog.plan_id.text() == NEW_ID  # the office's code and the year
+    assert dialog.plan_id.text() == NEW_ID  # the office's code and the template's first year
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     editor = page.editor
     assert editor is not None and editor.isVisible()
@@ -137,6 +137,7 @@ def test_the_builtin_plans_are_listed_and_can_be_refused(qtbot, open_page, offic
 
 
 def test_a_plan_from_the_template_written_published_and_sent(qtbot, open_page, office, tmp_path, monkeypatch):
+    office.clock.now = dt.datetime(2025, 12, 20, 9, 0, tzinfo=VN)  # written before the year it is for
     page = open_page()
     editor = start_from_template(qtbot, page)
     assert editor.document["plan"]["id"] == NEW_ID and editor.document["plan"]["plan_version"] == 1
@@ -158,7 +159,7 @@ def test_a_plan_from_the_template_written_published_and_sent(qtbot, open_page, o
     assert not {"new_version", "export_plan_file", "mark_replaced", "accept_builtin"} & enabled(page)
     publish(qtbot, page, NEW_ID)
     assert shown(page, NEW_ID, PlanListModel.STATUS) == "Đã ban hành v1"
-    assert shown(page, NEW_ID, PlanListModel.ISSUED) == "12/01/2026"
+    assert shown(page, NEW_ID, PlanListModel.ISSUED) == "20/12/2025"
     assert {"new_version", "export_plan_file", "mark_replaced"} <= enabled(page)
     assert not {"edit_draft", "publish", "delete_draft"} & enabled(page)
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(tmp_path)))
@@ -244,9 +245,9 @@ def test_a_plan_exported_to_excel_comes_back_as_a_new_draft(qtbot, open_page, of
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(workbook), "")))
     page.import_excel.click()
     qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.objectName() == "plan_id_dialog", timeout=20000)
-    assert page.dialog.plan_id.text() == NEW_ID  # the workbook's own id is a built-in plan's
+    assert page.dialog.plan_id.text() == "68-2024"  # its own id is a built-in plan's: the office's, its first year
     page.dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-    draft = office.plan_draft(NEW_ID)
+    draft = office.plan_draft("68-2024")
     original = plan_document(office.catalog.get("ninh-thuan-2024"))
     assert draft["groups"] == original["groups"] and draft["schedule"] == original["schedule"]
     assert page.editor.isVisible() and page.editor.document == draft
