@@ -156,7 +156,7 @@ class PlanEditor(QDialog):
         self.problem_title.setObjectName("problem_title")
         self.problem_list = QListWidget()
         self.problem_list.setObjectName("problems")
-        self.problem_list.setMaximumHeight(self.fontMetrics().lineSpacing() * 5 + 12)
+        self.problem_list.setMaximumHeight(self.fontMetrics().lineSpacing() * 4 + 12)
         self.problem_list.itemActivated.connect(self._problem_chosen)
         self.problem_list.itemClicked.connect(self._problem_chosen)
         self.problem_title.setBuddy(self.problem_list)
