@@ -11,6 +11,9 @@ one by default), writing the signed receipt into the folder under its name; ``cd
 it skipped and why (exit code 0 either way). ``cds office receipt`` is the older form (the current revision,
 the receipt at a file named by ``--out``).
 
+``cds office export-keys FILE --with-plans`` also writes every office plan's newest signed file beside the key file
+(``cds office plans …``: ``office_plan_commands``).
+
 ``cds import`` prints one line per file — its outcome (new report, new revision, already imported, refused) and,
 for a file not imported, the reason and what to do — then the summary whose counts add up; with ``--json`` a list
 with one object per file (docs/bundle-format.md §17). Exit code 0 when every file was imported or already there,

@@ -7,7 +7,8 @@ draft by ``export-draft``, changing the file, ``import-draft``); ``export-draft 
 ``publish PLAN --note TEXT`` sign the draft with the root key (passphrase as every office command: a prompt or
 ``--passphrase-file``); ``replace PLAN [--by OTHER]`` issue it again as replaced; ``export PLAN FOLDER
 [--version N]`` write its ``.cdsplan`` file; ``accept`` / ``refuse PLAN`` the reports on a built-in plan. With
-``--json`` each prints a JSON object.
+``--json`` each prints a JSON object. A plan's title (it may come from a YAML file) is printed through
+``terminal.terminal_safe``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from cds_desktop.cli.terminal import terminal_safe
 from cds_desktop.core.fileio import write_atomic
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.plans.document import plan_document, plan_yaml
@@ -60,7 +62,7 @@ def list_cmd(ctx) -> int:
     title = "title_en" if ctx.language == "en" else "title_vi"
 
     def lines() -> list[str]:
-        return [ctx.t("cli.out.office_plans.row", plan=row.plan_id, title=getattr(row, title),
+        return [ctx.t("cli.out.office_plans.row", plan=row.plan_id, title=terminal_safe(getattr(row, title)),
                       status=ctx.t(f"office_plans.status.{row.status}"),
                       published=_version_text(ctx, row.published_version),
                       draft=_version_text(ctx, row.draft_version),
