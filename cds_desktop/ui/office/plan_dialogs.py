@@ -101,7 +101,8 @@ class PublishDialog(_AskDialog):
         self.note.setObjectName("change_note")
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(self.note.fontMetrics().lineSpacing() * 3 + 14)
-        self.note.setPlaceholderText(translate("ui.plans_page.publish.note_hint"))
+        if version >= 2:  # a first version has nothing to compare with
+            self.note.setPlaceholderText(translate("ui.plans_page.publish.note_hint"))
         self.note.textChanged.connect(self._update)
         self.form.addRow(buddy_label("ui.plans_page.publish.note" if version >= 2
                                      else "ui.plans_page.publish.note_optional", self.note), self.note)
