@@ -41,7 +41,8 @@ def test_it_is_marked_as_a_template_not_as_any_localitys_plan(national):
     assert identity.title.vi.startswith("Mẫu kế hoạch") and identity.title.en.startswith("Template")
     assert identity.issuing_body.name.vi == "(Tên cơ quan ban hành)"
     assert identity.document_number is None and identity.document_date is None
-    assert "không phải kế hoạch của địa phương nào" in identity.note.vi and "not any locality's plan" in identity.note.en
+    assert "không phải kế hoạch của địa phương nào" in identity.note.vi
+    assert "not any locality's plan" in identity.note.en
     assert all(decision in identity.note.vi for decision in DECISIONS)
 
 
