@@ -6,9 +6,10 @@ through its widgets, as a person would: the wizard's office pages on a new folde
 administrator (also a head of office) the completeness matrix (home), the communes not yet reported with the
 matrix filtered on them, the reminder letter, Xã Nhân Cơ's revision 2 (returned, corrected, sent again) on each
 of its tabs, the decision dialog (returning it, with a reason), keys and communes, the consolidated report, the
-results of the quarter (table, charts, trend, values worth a call); then,
-signed in as the clerk, the inbox after importing a USB folder (a new late report, a copy of one already
-imported, a damaged file) and the import log. ``OFFICE_SCREENS`` lists them in order (``docs/screens.md``).
+results of the quarter (table, charts, trend, values worth a call), the Plans page with a plan started from the
+2026 template, that plan in the editor and the publish dialog; then, signed in as the clerk, the inbox after
+importing a USB folder (a new late report, a copy of one already imported, a damaged file) and the import log.
+``OFFICE_SCREENS`` lists them in order (``docs/screens.md``; the plans' screens come last there).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel
-from PySide6.QtWidgets import QApplication, QWizard
+from PySide6.QtWidgets import QApplication, QMessageBox, QWizard
 
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import PlanCatalog
@@ -56,6 +57,8 @@ OFFICE_SCREENS = (
     *(f"submission-{tab}" for tab in TABS), "decision-return", "communes", "report-preview",
     "results", "results-charts", "results-trend", "results-outliers",
     "inbox", "import-log",
+    "plans", "plan-editor-identity", "plan-editor-indicator", "plan-editor-task", "plan-editor-schedule",
+    "plan-publish",
 )
 WIZARD_ACCOUNTS = (("quan.tri", "Trần Văn Quân", (Role.ADMIN, Role.HEAD), "Quan tri So KHCN Lam Dong 2025"),
                    ("van.thu", "Lê Thị Thu", (Role.CLERK,), "Van thu So KHCN Lam Dong 2025"))
@@ -257,6 +260,30 @@ def shoot_inbox(album: Album, window, demo: DemoOffice, usb: Path) -> None:
     album.save("import-log", window_picture(window))
 
 
+def shoot_plans(album: Album, window) -> None:
+    """The Plans page, a plan started from the 2026 template in the editor (identity, an indicator, the schedule, a
+    task added) and the publish dialog (not confirmed: nothing is signed)."""
+    page = window.show_page("plans")
+    page.new_from_template.click()
+    page.dialog.accept()
+    editor = page.editor
+    editor.check()
+    for name, path in (("identity", ("plan",)), ("indicator", ("groups", 0, "indicators", 0)),
+                       ("schedule", ("schedule",))):
+        editor.select(path)
+        album.save(f"plan-editor-{name}", composite(window_picture(window), editor))
+    editor.select(("groups", 0))
+    editor.add_task.click()  # the template has no task: one added, the problem list asks for its title
+    editor.check()
+    album.save("plan-editor-task", composite(window_picture(window), editor))
+    editor.reject()
+    editor.question.button(QMessageBox.StandardButton.Discard).click()  # the added task is not kept
+    album.save("plans", window_picture(window))
+    page.publish.click()
+    album.save("plan-publish", composite(window_picture(window), page.dialog))
+    page.dialog.reject()
+
+
 def render_office(app: QApplication, qt_language: QtLanguage, built: DemoOffice, usb: Path, language: str,
                   out: Path) -> None:
     """Every office screen in ``language`` (already applied), on a copy of the demo office (the inbox changes
@@ -275,6 +302,7 @@ def render_office(app: QApplication, qt_language: QtLanguage, built: DemoOffice,
                 shoot_submission(album, desktop.window, built, folder)
                 shoot_communes(album, desktop.window, built)
                 shoot_results(album, desktop.window, built)
+                shoot_plans(album, desktop.window)
             finally:
                 desktop.close()
                 QApplication.processEvents()

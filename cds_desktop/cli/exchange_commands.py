@@ -11,6 +11,9 @@ one by default), writing the signed receipt into the folder under its name; ``cd
 it skipped and why (exit code 0 either way). ``cds office receipt`` is the older form (the current revision,
 the receipt at a file named by ``--out``).
 
+``cds office export-keys FILE --with-plans`` also writes every office plan's newest signed file beside the key file
+(``cds office plans …``: ``office_plan_commands``).
+
 ``cds import`` prints one line per file — its outcome (new report, new revision, already imported, refused) and,
 for a file not imported, the reason and what to do — then the summary whose counts add up; with ``--json`` a list
 with one object per file (docs/bundle-format.md §17). Exit code 0 when every file was imported or already there,
@@ -25,7 +28,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from cds_desktop.cli import office_export_commands, report_commands
+from cds_desktop.cli import office_export_commands, office_plan_commands, report_commands
 from cds_desktop.cli.log_file import log_to_data_folder
 from cds_desktop.cli.terminal import terminal_safe
 from cds_desktop.core.bundle.keys import normalize_fingerprint
@@ -46,6 +49,7 @@ from cds_desktop.core.services.office.import_log import (
     summary_text,
 )
 from cds_desktop.core.services.office.receipts import IssuedReceipt, check_reason, skip_reason_text
+from cds_desktop.core.services.office.plans import plan_file_name
 from cds_desktop.core.services.office.service import OfficeService
 
 
@@ -76,6 +80,7 @@ def register(commands: argparse._SubParsersAction, lang: str, init_kinds: argpar
     office_cmds = office.add_subparsers(dest="office_command", required=True, parser_class=type(office))
     report_commands.register_office(office_cmds, lang)
     office_export_commands.register_office(office_cmds, lang)
+    office_plan_commands.register_office(office_cmds, lang, add)
     add(office_cmds.add_parser("import-communes", help=t("import_communes")), "file").set_defaults(
         handler=import_communes_cmd)
     communes = add(office_cmds.add_parser("communes", help=t("office_communes")))
@@ -84,8 +89,9 @@ def register(commands: argparse._SubParsersAction, lang: str, init_kinds: argpar
     which.add_argument("--all", action="store_true", help=t("communes_all"))
     which.add_argument("--code", nargs="+", help=t("communes_code"))
     communes.set_defaults(handler=office_communes_cmd)
-    add(office_cmds.add_parser("export-keys", help=t("export_keys")), "file", passphrase=True).set_defaults(
-        handler=export_keys_cmd)
+    export_keys = add(office_cmds.add_parser("export-keys", help=t("export_keys")), "file", passphrase=True)
+    export_keys.add_argument("--with-plans", action="store_true", help=t("export_keys_with_plans"))
+    export_keys.set_defaults(handler=export_keys_cmd)
     add(office_cmds.add_parser("enroll", help=t("enroll")), "file", fingerprint=True).set_defaults(handler=enroll_cmd)
     add(office_cmds.add_parser("revoke", help=t("revoke")), "commune").set_defaults(handler=revoke_cmd)
     add(office_cmds.add_parser("rotate-key", help=t("rotate_key")), passphrase=True).set_defaults(
@@ -198,10 +204,13 @@ def office_communes_cmd(ctx) -> int:
 
 def export_keys_cmd(ctx) -> int:
     secret = passphrase(ctx, ctx.args.passphrase_file)
-    version = _office(ctx).export_keys(Path(ctx.args.file), secret)
+    version = _office(ctx).export_keys(Path(ctx.args.file), secret, include_plans=ctx.args.with_plans)
     fingerprint = _office(ctx).root_fingerprint()
-    ctx.emit({"file": ctx.args.file, "list_version": version, "root_fingerprint": fingerprint},
-             lambda: [ctx.t("cli.out.keys_exported", file=ctx.args.file, version=version, fingerprint=fingerprint)])
+    plans = [row for row in _office(ctx).office_plans() if ctx.args.with_plans and row.published_version]
+    names = [plan_file_name(row.plan_id, row.published_version) for row in plans]
+    ctx.emit({"file": ctx.args.file, "list_version": version, "root_fingerprint": fingerprint, "plan_files": names},
+             lambda: [ctx.t("cli.out.keys_exported", file=ctx.args.file, version=version, fingerprint=fingerprint),
+                      *(ctx.t("cli.out.office_plans.file_written", file=name) for name in names)])
     return 0
 
 

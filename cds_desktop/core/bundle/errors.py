@@ -88,6 +88,7 @@ class Code(StrEnum):
     RECORD_REVISION_MISMATCH = "bundle.record_revision_mismatch"
     PLAN_UNKNOWN = "bundle.plan_unknown"
     PLAN_VERSION_MISMATCH = "bundle.plan_version_mismatch"
+    PLAN_NOT_PUBLISHED = "bundle.plan_not_published"
     PERIOD_UNKNOWN = "bundle.period_unknown"
     RECORD_INDICATOR_UNKNOWN = "bundle.record_indicator_unknown"
     RECORD_TASK_UNKNOWN = "bundle.record_task_unknown"

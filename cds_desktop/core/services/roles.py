@@ -10,7 +10,8 @@ installation, so both may create or rotate it.
 A receiving office's installation:
 - clerk (văn thư / chuyên viên): imports bundles, views, exports data;
 - head (lãnh đạo phòng): accepts reports or returns them for correction, signing the receipts; views, exports;
-- admin (quản trị): the office's keys, its communes and their enrolment, users, settings, backup.
+  writes and publishes the office's plans;
+- admin (quản trị): the office's keys, its communes and their enrolment, users, settings, backup; the office's plans.
 
 A person may hold several roles; which roles exist depends on the kind of installation (``ROLES_OF``).
 """
@@ -46,14 +47,15 @@ class Permission(StrEnum):
     IMPORT = "import"  # office: import bundles
     DECIDE = "decide"  # office: accept or return a report, signing the receipt
     EXPORT_DATA = "export_data"  # office: reports, spreadsheets and data files of what it received
+    WRITE_PLANS = "write_plans"  # office: write, publish and replace its plans; accept the built-in ones
 
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.OFFICER: frozenset({Permission.ENTER_DATA, Permission.SUBMIT}),
     Role.LEADER: frozenset({Permission.ENTER_DATA, Permission.SUBMIT, Permission.APPROVE, Permission.SIGNING_KEY}),
-    Role.ADMIN: frozenset({Permission.MANAGE, Permission.SIGNING_KEY}),
+    Role.ADMIN: frozenset({Permission.MANAGE, Permission.SIGNING_KEY, Permission.WRITE_PLANS}),
     Role.CLERK: frozenset({Permission.IMPORT, Permission.EXPORT_DATA}),
-    Role.HEAD: frozenset({Permission.DECIDE, Permission.EXPORT_DATA}),
+    Role.HEAD: frozenset({Permission.DECIDE, Permission.EXPORT_DATA, Permission.WRITE_PLANS}),
 }
 ROLES_OF: dict[InstallationKind, tuple[Role, ...]] = {
     InstallationKind.COMMUNE: (Role.OFFICER, Role.LEADER, Role.ADMIN),

@@ -6,7 +6,9 @@ Commune side: ``commune_key`` (its signing keys; private halves live passphrase-
 Office side: ``office_identity``, ``office_key`` (root and encryption keys), ``office_commune`` (its communes),
 ``enrolled_key``, ``submission`` (one verified bundle) with its ``submission_indicator``/``submission_task``/
 ``submission_evidence``/``submission_problem`` rows, ``sequence_state`` (replay and rollback protection per
-commune and series), ``receipt_issued`` (decisions, signed) and ``import_attempt`` (the import log).
+commune and series), ``receipt_issued`` (decisions, signed) and ``import_attempt`` (the import log); the plans it
+writes and sends (migration 0007): ``office_plan_draft`` (a plan being written), ``office_plan_file`` (every signed
+plan file it issued) and ``office_builtin_plan`` (the built-in plans it no longer accepts reports on).
 """
 
 from __future__ import annotations
@@ -158,6 +160,8 @@ class Submission(SQLModel, table=True):
     received_at: dt.datetime  # when the office imported it
     is_current: bool = True
     history_json: str = Field(sa_column=Column(Text, nullable=False))
+    # the plan version the commune reported against (signed in its record); rows stored before 0007 are version 1
+    plan_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class SubmissionIndicator(SQLModel, table=True):
@@ -261,3 +265,46 @@ class ImportAttempt(SQLModel, table=True):
     period_id: str | None = None
     revision: int | None = None
     submission_id: int | None = Field(default=None, foreign_key="submission.id")
+
+
+class OfficePlanDraft(SQLModel, table=True):
+    """A plan the office is writing: one draft per plan id, the next version to publish (``document_json``: the
+    plan's document, ``core/plans/document.py``)."""
+
+    __tablename__ = "office_plan_draft"
+    plan_id: str = Field(primary_key=True)
+    plan_version: int
+    document_json: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: dt.datetime
+    updated_by: str
+
+
+class OfficePlanFile(SQLModel, table=True):
+    """A signed plan file the office issued (``core/bundle/plan_files.py``): a version published, or issued again
+    with the status ``replaced``. Its bytes are what was sent; ``plan_json`` the validated plan, read at start
+    without parsing YAML."""
+
+    __tablename__ = "office_plan_file"
+    __table_args__ = (Index("ix_office_plan_file_version", "plan_id", "plan_version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: str
+    plan_version: int
+    status: str  # active | replaced
+    replaced_by: str | None = None
+    change_note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    issued_at: dt.datetime
+    issued_by: str
+    title_vi: str = Field(sa_column=Column(Text, nullable=False))
+    title_en: str = Field(sa_column=Column(Text, nullable=False))
+    plan_yaml: str = Field(sa_column=Column(Text, nullable=False))
+    plan_json: str = Field(sa_column=Column(Text, nullable=False))
+    file_data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class OfficeBuiltinPlan(SQLModel, table=True):
+    """Whether the office accepts reports on a built-in plan; a plan without a row is accepted."""
+
+    __tablename__ = "office_builtin_plan"
+    plan_id: str = Field(primary_key=True)
+    accepted: bool
+    changed_at: dt.datetime

@@ -222,11 +222,11 @@ class CompletenessPage(QWidget):
 
     def _follow_the_reports(self) -> bool:
         """After an import, a matrix with nothing received (a new office opens on the catalog's first plan) gives
-        way to the plan the office has reports for (``office_plans`` puts it first): True when it switched."""
+        way to the plan the office has reports for (``followed_plans`` puts it first): True when it switched."""
         matrix = self.model.matrix
         if matrix is None or any(column.figures.received for column in matrix.periods):
             return False
-        busiest = next(iter(self.service.office_plans()), None)
+        busiest = next(iter(self.service.followed_plans()), None)
         if busiest is None or busiest.id == self.plan_id or self.plan_box.findData(busiest.id) < 0:
             return False
         self.bar.select_plan(busiest.id)  # reads it (the bar's ``plan_changed``), on the year of its latest report

@@ -30,4 +30,5 @@ PAGES: list[PageEntry] = [  # each page's slice adds its entry here, in the orde
     PageEntry("submission", "ui.office_review.page_title", "cds_desktop.ui.office.submission_page:SubmissionPage"),
     PageEntry("inbox", "ui.inbox.page_title", "cds_desktop.ui.office.inbox_page:InboxPage"),
     PageEntry("communes", "ui.office_communes.tab", "cds_desktop.ui.office.communes_page:CommunesPage"),
+    PageEntry("plans", "ui.plans_page.tab", "cds_desktop.ui.office.plan_page:PlansPage"),
 ]

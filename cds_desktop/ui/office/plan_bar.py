@@ -64,7 +64,7 @@ class OfficePlanBar(QWidget):
     def _fill_plans(self) -> None:
         self.plan_box.blockSignals(True)
         language = current_language()
-        for plan in self.workspace.service.office_plans():
+        for plan in self.workspace.service.followed_plans():
             title = plan.plan.title.get(language)
             self.plan_box.addItem(title, plan.id)
             self.plan_box.setItemData(self.plan_box.count() - 1, title, Qt.ItemDataRole.ToolTipRole)

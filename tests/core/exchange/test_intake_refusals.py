@@ -203,6 +203,16 @@ def test_the_unchanged_forge_is_accepted(forge, office, tmp_path):
         assert (hashlib.sha256(content).hexdigest(), len(content)) == (row.sha256, row.size)
 
 
+def test_a_report_on_a_built_in_plan_the_office_refused_is_refused_until_accepted_again(forge, office, tmp_path):
+    """The office's own plans (``services/office/plans.py``): built-in plans are accepted unless refused."""
+    path = forge.sign(tmp_path / "out").path
+    office.set_builtin_plan_accepted(P, False)
+    assert refusal_of(office, path) == Code.PLAN_NOT_PUBLISHED
+    office.set_builtin_plan_accepted(P, True)
+    (outcome,) = office.import_bundles([path], PASS_OFFICE)
+    assert outcome.status == "accepted"
+
+
 def test_human_text_in_nfd_is_stored_in_nfc(forge, office, tmp_path):
     nfd = unicodedata.normalize("NFD", "Mô hình chợ 4.0 ở Đắk Nông")
     indicator(forge.record, "2c").update(value=nfd, note=nfd)

@@ -100,7 +100,7 @@ def test_the_communes_not_heard_from(small):
 def test_the_default_year_and_plans(small):
     assert small.plan_years(P) == [2023, 2024]
     assert small.default_year(P) == 2023  # the latest year received
-    assert [plan.id for plan in small.office_plans()] == [P]
+    assert [plan.id for plan in small.followed_plans()] == [P]
     empty = small.completeness(P, 2024)
     assert [c.period_id for c in empty.periods] == ["2024Q1", "2024Q2", "2024Q3", "2024Q4", "2024"]
     assert {cell.state for cell in empty.cells} == {CellState.NOT_RECEIVED}

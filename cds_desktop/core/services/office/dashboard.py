@@ -124,7 +124,7 @@ def _due(scheduled: ScheduledPeriod, now: dt.datetime) -> PeriodDue:
 
 class Dashboard(OfficeBase):
     # --- what to show ------------------------------------------------------------------------
-    def office_plans(self) -> list[Plan]:
+    def followed_plans(self) -> list[Plan]:
         """The plans the office can follow (those asking communes to report): plans it received reports for first,
         most recent first, then the others in the catalog's order."""
         with self.repo.reading() as session:

@@ -63,6 +63,7 @@ from cds_desktop.core.services.office.record_checks import CheckedReport, check_
 from cds_desktop.core.services.office.storing import province_of, series_state, write_submission
 from cds_desktop.core.services.roles import Permission
 from cds_desktop.core.storage.exchange_models import OfficeCommune
+from cds_desktop.core.storage.queries.office_plans import refused_plan_ids
 from cds_desktop.core.storage.evidence_store import EvidenceStaging
 from cds_desktop.core.validation import validate_period
 from cds_desktop.core.validation.problems import Problem
@@ -224,7 +225,8 @@ class Intake(OfficeKeys, Enrolment, ImportLog):
                                      lookup_sender=self._lookup_sender,
                                      lookup_series=lambda series: series_state(lookups, series), cancel=cancel)
             province = province_of(lookups, verified.manifest.series.commune)
-        report = check_report(verified, self.catalog, province)
+            refused_plans = refused_plan_ids(lookups)
+        report = check_report(verified, self.catalog, province, refused_plans)
         problems = validate_period(report.plan, report.record.entries(), report.scheduled.period.end,
                                    verified.manifest.created_at.date(), Level.COMMUNE)
         self._store_evidence(verified, staging)

@@ -3,8 +3,9 @@
 ``bundle.reader`` proved who signed what and that every entry is the signed one. Here the office checks that
 what was signed means one thing, and the thing it can store: the entries it knows (``report.json`` and
 ``evidence/<sha256>`` attachments, nothing else), the record's schema (``report_record.parse_record``), the
-record against the signed manifest (commune, plan, period, revision) and the office's plan (known plan and
-version, scheduled period, commune indicators and tasks, each once), and every evidence item bound to the
+record against the signed manifest (commune, plan, period, revision) and the office's plan (a plan the office
+published or accepts, at a version it published — the record is checked against that exact version —, scheduled
+period, commune indicators and tasks, each once), and every evidence item bound to the
 content actually received: attachment name = SHA-256 of its content = the item's ``sha256``, same size.
 Each failure has its own code; nothing is dropped, merged or guessed.
 """
@@ -44,10 +45,12 @@ class CheckedReport:
     scheduled: ScheduledPeriod
 
 
-def check_report(verified: VerifiedBundle, catalog: PlanCatalog, province_code: str | None) -> CheckedReport:
+def check_report(verified: VerifiedBundle, catalog: PlanCatalog, province_code: str | None,
+                 refused_plans: frozenset[str] = frozenset()) -> CheckedReport:
     """The report of ``verified``, or a ``BundleError`` naming the first thing wrong with it.
 
-    ``province_code`` is the province of the sending commune in the office's own list.
+    ``province_code`` is the province of the sending commune in the office's own list; ``refused_plans`` the plans
+    the office takes no report on (built-ins it refused, plans it only drafted).
     """
     manifest = verified.manifest
     if manifest.schema_version != SCHEMA_VERSION:
@@ -60,7 +63,7 @@ def check_report(verified: VerifiedBundle, catalog: PlanCatalog, province_code: 
     _check_attachment_names(verified)
     record = parse_record(verified.records[RECORD_NAME])
     _check_against_manifest(record, verified, province_code)
-    plan, scheduled = _plan_and_period(record, catalog)
+    plan, scheduled = _plan_and_period(record, catalog, refused_plans)
     _check_items(record, plan)
     _check_evidence(record, verified)
     return CheckedReport(record, plan, scheduled)
@@ -89,14 +92,19 @@ def _check_against_manifest(record: ReportRecord, verified: VerifiedBundle, prov
         raise BundleError(Code.RECORD_REVISION_MISMATCH, found=record.revision, revision=manifest.revision)
 
 
-def _plan_and_period(record: ReportRecord, catalog: PlanCatalog) -> tuple[Plan, ScheduledPeriod]:
+def _plan_and_period(record: ReportRecord, catalog: PlanCatalog,
+                     refused_plans: frozenset[str]) -> tuple[Plan, ScheduledPeriod]:
+    if record.plan_id in refused_plans:
+        raise BundleError(Code.PLAN_NOT_PUBLISHED, plan=record.plan_id)
     try:
-        plan = catalog.get(record.plan_id)
+        catalog.get(record.plan_id)
     except CdsError:
         raise BundleError(Code.PLAN_UNKNOWN, plan=record.plan_id) from None
-    if plan.plan.plan_version != record.plan_version:
-        raise BundleError(Code.PLAN_VERSION_MISMATCH, plan=plan.id, found=record.plan_version,
-                          expected=plan.plan.plan_version)
+    try:
+        plan = catalog.get(record.plan_id, record.plan_version)
+    except CdsError:
+        raise BundleError(Code.PLAN_VERSION_MISMATCH, plan=record.plan_id, found=record.plan_version,
+                          expected=", ".join(map(str, catalog.versions(record.plan_id)))) from None
     try:
         scheduled = scheduled_period(plan, record.period_id)
     except CdsError:

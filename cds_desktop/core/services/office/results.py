@@ -10,6 +10,9 @@
   Σ denominators of the valid answers given as numerator and denominator (never the mean of percentages; an
   answer given only as a percentage cannot be added up and is counted apart), for a count the sum, for yes/no the
   number of yes — and how many communes meet the target, with their share of ALL the office's communes.
+- one plan version at a time: when a period's submissions were made against two versions of the plan (an office
+  plan corrected mid-year), ``period_results`` / ``period_tasks`` show one version (``plan_version``, by default
+  the newest the period's submissions use) judged with that version's indicators; ``versions`` lists them all;
 - ``period_tasks``: communes × the plan's commune tasks with status, progress and the overdue mark the office's
   validation gave at import; counts per task.
 - ``indicator_trend``: an indicator across the plan's periods, for one commune or for the whole office (the
@@ -104,6 +107,8 @@ class PeriodResults:
     indicators: tuple[Indicator, ...]
     cells: tuple[ResultCell, ...]
     summaries: tuple[IndicatorSummary, ...]
+    plan_version: int = 1  # the plan version shown: only submissions made against it are in the cells
+    versions: tuple[int, ...] = ()  # the versions the period's current submissions were made against
 
     def cell(self, row: int, column: int) -> ResultCell:
         return self.cells[row * len(self.indicators) + column]
@@ -138,6 +143,8 @@ class PeriodTasks:
     tasks: tuple[Task, ...]
     cells: tuple[TaskCell, ...]  # row-major, as ``PeriodResults``
     counts: tuple[TaskCounts, ...]
+    plan_version: int = 1  # as ``PeriodResults``
+    versions: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -241,10 +248,22 @@ def summarize(indicator: Indicator, cells: list[ResultCell], expected: int) -> I
 
 
 class Results(OfficeBase):
-    def _communes_of(self, plan_id: str, period_id: str) -> tuple[CommuneColumn, ...]:
-        """Every commune of the office, by code, with its current submission of the period (or none)."""
+    def _communes_of(self, plan_id: str, period_id: str, plan_version: int | None = None) -> tuple[CommuneColumn, ...]:
+        """Every commune of the office, by code, with its current submission of the period (on ``plan_version``
+        when given; or none)."""
         with self.repo.reading() as session:
-            return tuple(CommuneColumn(*row) for row in queries.commune_submissions(session, plan_id, period_id))
+            return tuple(CommuneColumn(*row) for row in queries.commune_submissions(session, plan_id, period_id,
+                                                                                    plan_version))
+
+    def _version_shown(self, plan_id: str, period_id: str, plan_version: int | None) -> tuple[Plan, tuple[int, ...]]:
+        """The plan version whose results are shown — ``plan_version``, else the newest the period's submissions
+        were made against, else the catalog's newest — and the versions the period's submissions use. Like is
+        compared with like: a submission on another version is not in the cells (``versions`` says it exists)."""
+        with self.repo.reading() as session:
+            versions = tuple(queries.period_plan_versions(session, plan_id, period_id))
+        if plan_version is None and versions:
+            plan_version = versions[-1]
+        return self.catalog.get(plan_id, plan_version), versions
 
     def _office_communes(self) -> list[OfficeCommune]:
         return self.communes()  # OfficeCommunes (the composed service)
@@ -260,34 +279,38 @@ class Results(OfficeBase):
             reported = {row.period_id for row in queries.current_submissions(session, plan_id, periods)}
         return next((period for period in reversed(periods) if period in reported), None)
 
-    def period_results(self, plan_id: str, period_id: str) -> PeriodResults:
-        """Communes × indicators of ``period_id`` with the summary rows. ``InputError`` for a plan or period the
-        catalog does not have."""
-        plan = self.catalog.get(plan_id)
+    def period_results(self, plan_id: str, period_id: str, plan_version: int | None = None) -> PeriodResults:
+        """Communes × indicators of ``period_id`` with the summary rows, for one plan version (``_version_shown``:
+        by default the newest the period's submissions use). ``InputError`` for a plan or period the catalog does
+        not have."""
+        plan, versions = self._version_shown(plan_id, period_id, plan_version)
+        version = plan.plan.plan_version
         period = scheduled_period(plan, period_id).period
         indicators = tuple(plan.commune_indicators())
         with collector_paused():
-            communes = self._communes_of(plan.id, period.id)
+            communes = self._communes_of(plan.id, period.id, version)
             with self.repo.reading() as session:
                 answers = {(row.submission_id, row.indicator_code): row
-                           for row in queries.period_answers(session, plan.id, period.id)}
+                           for row in queries.period_answers(session, plan.id, period.id, version)}
             numbers = _Numbers()
             cells = tuple(_cell(indicator, commune, answers.get((commune.submission_id, indicator.code)), numbers)
                           for commune in communes for indicator in indicators)
             width = len(indicators)
             summaries = tuple(summarize(indicator, list(cells[column::width]), len(communes))
                               for column, indicator in enumerate(indicators)) if width else ()
-        return PeriodResults(plan.id, period.id, communes, indicators, cells, summaries)
+        return PeriodResults(plan.id, period.id, communes, indicators, cells, summaries, version, versions)
 
-    def period_tasks(self, plan_id: str, period_id: str) -> PeriodTasks:
-        """Communes × the plan's commune tasks for ``period_id``, with counts per task."""
-        plan = self.catalog.get(plan_id)
+    def period_tasks(self, plan_id: str, period_id: str, plan_version: int | None = None) -> PeriodTasks:
+        """Communes × the plan's commune tasks for ``period_id``, with counts per task, for one plan version (as
+        ``period_results``)."""
+        plan, versions = self._version_shown(plan_id, period_id, plan_version)
+        version = plan.plan.plan_version
         period = scheduled_period(plan, period_id).period
-        communes = self._communes_of(plan.id, period.id)
+        communes = self._communes_of(plan.id, period.id, version)
         tasks = tuple(plan.commune_tasks())
         with self.repo.reading() as session:
             answers = {(row.commune_code, row.task_code): row
-                       for row in queries.task_answers(session, plan.id, period.id)}
+                       for row in queries.task_answers(session, plan.id, period.id, version)}
         cells = []
         for commune in communes:
             for task in tasks:
@@ -304,7 +327,7 @@ class Results(OfficeBase):
                                      statuses.count(TaskStatus.NOT_STARTED),
                                      sum(1 for cell in column_cells if cell.overdue),
                                      sum(1 for cell in column_cells if not cell.received)))
-        return PeriodTasks(plan.id, period.id, communes, tasks, tuple(cells), tuple(counts))
+        return PeriodTasks(plan.id, period.id, communes, tasks, tuple(cells), tuple(counts), version, versions)
 
     def indicator_trend(self, plan_id: str, indicator_code: str, commune_code: str | None = None,
                         kind: PeriodKind | None = None) -> list[TrendPoint]:

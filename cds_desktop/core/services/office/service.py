@@ -8,6 +8,7 @@
 - ``receipts``     signed receipts back to the communes
 - ``settings``     the settings that apply to an office (its language)
 - ``dashboard``    completeness and timeliness of the communes' reports, the reminder letter
+- ``plans``        the plans the office writes, publishes (signed) and sends; the built-in plans it accepts
 - ``results``      the communes' values: results, summary figures, tasks, trends and outliers; their
                    exports (``results_exports``: Excel, CSV, DHIS2, ADX)
 
@@ -24,6 +25,7 @@ from cds_desktop.core.services.office.communes import OfficeCommunes
 from cds_desktop.core.services.office.dashboard import Dashboard
 from cds_desktop.core.services.office.intake import ImportOutcome, Intake
 from cds_desktop.core.services.office.keys import ORG_KEYS_VALID_DAYS
+from cds_desktop.core.services.office.plans import OfficePlans
 from cds_desktop.core.services.office.receipts import Receipts
 from cds_desktop.core.services.office.results_exports import ResultExports
 from cds_desktop.core.services.office.settings import OfficeSettings
@@ -32,9 +34,9 @@ from cds_desktop.core.services.office.submissions import ValueChange
 __all__ = ["ORG_KEYS_VALID_DAYS", "ImportOutcome", "OfficeService", "ValueChange", "open_office_service"]
 
 
-class OfficeService(OfficeCommunes, Intake, Receipts, Dashboard, ResultExports, OfficeSettings):
-    """The receiving office: keys, communes, enrolment, import, submissions, receipts, completeness, results and
-    its settings."""
+class OfficeService(OfficePlans, OfficeCommunes, Intake, Receipts, Dashboard, ResultExports, OfficeSettings):
+    """The receiving office: keys, its plans, communes, enrolment, import, submissions, receipts, completeness,
+    results and its settings."""
 
 
 def open_office_service(data_dir: str | Path | None = None, clock=None) -> OfficeService:

@@ -104,6 +104,7 @@ def write_submission(connection: Connection, verified: VerifiedBundle, report: C
         "previous_manifest_hash": manifest.previous_manifest_sha256, "signing_key_id": manifest.sender.key_id,
         "file_name": verified.source.name, "file_sha256": verified.sha256, "created_at": manifest.created_at,
         "submitted_at": record.submitted_at, "received_at": received_at, "is_current": True,
+        "plan_version": record.plan_version,
         "history_json": json.dumps(_HISTORY.dump_python(record.history, mode="json"), ensure_ascii=False),
     }).inserted_primary_key[0]
     entries = record.entries()

@@ -103,6 +103,7 @@ class SubmissionHeader:
     file_sha256: str
     decision: Decision | None
     revisions: tuple[RevisionChoice, ...]  # newest first
+    plan_version: int = 1  # the plan version the commune reported against (what the lines are read with)
 
 
 @dataclass(frozen=True)
@@ -242,7 +243,7 @@ class Submissions(EvidenceFiles):
             tasks = queries.submission_tasks(session, row.submission_id)
             evidence = queries.submission_evidence(session, row.submission_id)
             problems = [_problem(p) for p in queries.submission_problems(session, row.submission_id)]
-        plan = self.catalog.get(row.plan_id)
+        plan = self.catalog.get(row.plan_id, row.plan_version)  # the version it was reported against
         changes = (self.diff(commune, plan_id, period_id, row.previous_revision, row.revision)
                    if row.previous_revision is not None else [])
         history = _history(row.history_json)
@@ -281,6 +282,7 @@ def _header(row: queries.SubmissionHeaderRow, plan: Plan, revisions: list[querie
         signing_key_id=row.signing_key_id, fingerprint=fingerprint, key_status=row.signing_key_status,
         file_name=row.file_name, file_sha256=row.file_sha256, decision=decision,
         revisions=tuple(RevisionChoice(r.revision, r.received_at, r.is_current, r.decision) for r in revisions),
+        plan_version=row.plan_version,
     )
 
 

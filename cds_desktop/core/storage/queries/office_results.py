@@ -6,6 +6,7 @@ older revision, replaced by a correction, never counts, and a refused bundle was
 (outer joins, correlated scalar subqueries, ``EXISTS``), so the same queries run on PostgreSQL.
 
 - ``current_submissions``: the current submission of each commune for the periods asked, with its decision;
+- ``period_plan_versions``: the plan versions the period's current submissions were made against;
 - ``commune_submissions``: every commune of the office with its current submission of one period (or none);
 - ``period_answers``: the indicator answers of one period's current submissions as light tuples, read through
   the Core connection (no ORM rows): what the results table of the whole country reads in one go;
@@ -105,8 +106,16 @@ def _connection(runner: Runner) -> Connection:
     return runner.connection() if isinstance(runner, Session) else runner
 
 
-def _current(plan_id: str, period_ids: Sequence[str]) -> list:
-    return [Submission.plan_id == plan_id, Submission.period_id.in_(list(period_ids)), Submission.is_current]
+def _current(plan_id: str, period_ids: Sequence[str], plan_version: int | None = None) -> list:
+    """Current submissions of the plan's periods (made against ``plan_version`` when given)."""
+    where = [Submission.plan_id == plan_id, Submission.period_id.in_(list(period_ids)), Submission.is_current]
+    return where if plan_version is None else [*where, Submission.plan_version == plan_version]
+
+
+def period_plan_versions(runner: Runner, plan_id: str, period_id: str) -> list[int]:
+    """The plan versions the period's current submissions were made against, oldest first."""
+    query = select(Submission.plan_version).where(*_current(plan_id, [period_id])).distinct()
+    return sorted(_connection(runner).execute(query).scalars())
 
 
 def current_submissions(runner: Runner, plan_id: str, period_ids: Sequence[str]) -> list[CurrentSubmissionRow]:
@@ -123,29 +132,34 @@ def current_submissions(runner: Runner, plan_id: str, period_ids: Sequence[str])
     return list(map(CurrentSubmissionRow._make, _connection(runner).execute(query).all()))
 
 
-def commune_submissions(runner: Runner, plan_id: str, period_id: str) -> list[CommuneSubmissionRow]:
-    """Every commune of the office, by code, with its current submission of the period and the latest decision
-    on it (the submission's columns None when the commune sent nothing for the period)."""
+def commune_submissions(runner: Runner, plan_id: str, period_id: str,
+                        plan_version: int | None = None) -> list[CommuneSubmissionRow]:
+    """Every commune of the office, by code, with its current submission of the period (on ``plan_version`` when
+    given) and the latest decision on it (the submission's columns None when the commune sent nothing for the
+    period, or sent it on another version)."""
     receipt = aliased(ReceiptIssued, name="latest_receipt")
     query = (
         select(OfficeCommune.code, OfficeCommune.name, Submission.id, Submission.revision, Submission.received_at,
                receipt.decision)
         .select_from(OfficeCommune)
-        .outerjoin(Submission, and_(Submission.commune_code == OfficeCommune.code, *_current(plan_id, [period_id])))
+        .outerjoin(Submission, and_(Submission.commune_code == OfficeCommune.code,
+                                    *_current(plan_id, [period_id], plan_version)))
         .outerjoin(receipt, receipt.id == _latest_receipt_id(Submission.id))
         .order_by(OfficeCommune.code)
     )
     return list(map(CommuneSubmissionRow._make, _connection(runner).execute(query).all()))
 
 
-def period_answers(runner: Runner, plan_id: str, period_id: str) -> list[PeriodAnswerRow]:
-    """The indicator answers of the period's current submissions, by submission then the order stored."""
+def period_answers(runner: Runner, plan_id: str, period_id: str,
+                   plan_version: int | None = None) -> list[PeriodAnswerRow]:
+    """The indicator answers of the period's current submissions (on ``plan_version`` when given), by submission
+    then the order stored."""
     query = (
         select(SubmissionIndicator.submission_id, SubmissionIndicator.indicator_code, SubmissionIndicator.numerator,
                SubmissionIndicator.denominator, SubmissionIndicator.value, SubmissionIndicator.note,
                SubmissionIndicator.result, SubmissionIndicator.target_status)
         .join(Submission, SubmissionIndicator.submission_id == Submission.id)
-        .where(*_current(plan_id, [period_id]))
+        .where(*_current(plan_id, [period_id], plan_version))
         .order_by(SubmissionIndicator.submission_id, SubmissionIndicator.id)
     )
     return list(map(PeriodAnswerRow._make, _connection(runner).execute(query).all()))
@@ -170,9 +184,10 @@ def indicator_answers(runner: Runner, plan_id: str, period_ids: Sequence[str], i
     return list(map(IndicatorAnswerRow._make, _connection(runner).execute(query).all()))
 
 
-def task_answers(runner: Runner, plan_id: str, period_id: str) -> list[TaskAnswerRow]:
-    """The task progress of the period's current submissions, by commune code then the plan's order, each with
-    whether the office's validation at import found it overdue."""
+def task_answers(runner: Runner, plan_id: str, period_id: str,
+                 plan_version: int | None = None) -> list[TaskAnswerRow]:
+    """The task progress of the period's current submissions (on ``plan_version`` when given), by commune code
+    then the plan's order, each with whether the office's validation at import found it overdue."""
     overdue = exists().where(and_(SubmissionProblem.submission_id == Submission.id,
                                   SubmissionProblem.code == OVERDUE_PROBLEM,
                                   SubmissionProblem.item_code == SubmissionTask.task_code))
@@ -180,7 +195,7 @@ def task_answers(runner: Runner, plan_id: str, period_id: str) -> list[TaskAnswe
         select(Submission.commune_code, Submission.id, SubmissionTask.task_code, SubmissionTask.status,
                SubmissionTask.progress_pct, SubmissionTask.completed_on, overdue)
         .join(SubmissionTask, SubmissionTask.submission_id == Submission.id)
-        .where(*_current(plan_id, [period_id]))
+        .where(*_current(plan_id, [period_id], plan_version))
         .order_by(Submission.commune_code, SubmissionTask.id)
     )
     return [TaskAnswerRow(*row[:6], bool(row[6])) for row in _connection(runner).execute(query).all()]
