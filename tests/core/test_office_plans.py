@@ -26,6 +26,7 @@ from cds_desktop.core.services.commune.service import CommuneService
 from cds_desktop.core.services.office.import_log import OutcomeKind
 from cds_desktop.core.services.office.service import OfficeService
 from cds_desktop.core.services.roles import Principal, Role
+from support.office_plans import commune_of, report_on
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 PASS_OFFICE = "mật khẩu sở KHCN 2025"
@@ -277,29 +278,11 @@ def test_writing_plans_needs_the_head_or_the_admin(office, clock, role, allowed)
 # --- the office's import --------------------------------------------------------------------------
 
 def _commune(tmp_path, office: OfficeService, catalog: PlanCatalog, code: str, name: str, clock):
-    """A commune with its own catalog, the office pinned and its signing key enrolled."""
-    service = CommuneService(DataDir(tmp_path / code), catalog, clock)
-    service.init_commune("68", code, name)
-    exchange = CommuneExchange(service)
-    office.export_keys(tmp_path / "org-keys.json", PASS_OFFICE)
-    exchange.import_office_keys(tmp_path / "org-keys.json", office.root_fingerprint())
-    fingerprint = exchange.generate_key(PASS_COMMUNE)
-    exchange.export_enrollment(tmp_path / f"enrol-{code}.json")
-    office.enroll(tmp_path / f"enrol-{code}.json", fingerprint)
-    return service, exchange
+    return commune_of(office, tmp_path, catalog, code, name, clock, PASS_OFFICE, PASS_COMMUNE)
 
 
 def _report(service: CommuneService, exchange: CommuneExchange, plan_id: str, folder, numerator: str = "90"):
-    plan = service.catalog.get(plan_id)
-    for indicator in plan.commune_indicators():
-        if indicator.kind.value == "ratio":
-            fields = {"numerator": numerator, "denominator": "100"}
-        else:
-            fields = {"value": "Mô hình chợ 4.0" if indicator.kind.value == "text" else "1"}
-        service.set_indicator(plan_id, Q1, indicator.code, fields, "lan")
-    service.submit(plan_id, Q1, "lan")
-    exchange.approve(plan_id, Q1, PASS_COMMUNE, "chu_tich")
-    return exchange.export(plan_id, Q1, folder, PASS_COMMUNE, "chu_tich").path
+    return report_on(service, exchange, plan_id, Q1, folder, PASS_COMMUNE, numerator)
 
 
 def _received_plan(office: OfficeService, tmp_path, version: int | None = None) -> Plan:

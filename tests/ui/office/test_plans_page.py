@@ -3,8 +3,8 @@ signed files): the built-in plans listed and accepted or refused, a plan started
 written in the editor, published through its dialog with the keyboard (change note, passphrase, confirmation),
 exported as the signed ``.cdsplan`` a commune verifies, a next version asking its change note, a plan marked
 replaced, a draft deleted after a question, a plan exported to Excel and read back into a new draft (a bad cell refused,
-named by sheet and row), the buttons
-enabled by status and by the right to write plans, and the page translated and unclipped at 1366×768."""
+named by sheet and row), the buttons enabled by status and by the right to write plans, the page translated and
+unclipped at 1366×768 — and the whole exchange: a plan written here reported on by a commune and consolidated."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ from cds_desktop.core.plans.excel_layout import INDICATORS
 from cds_desktop.core.plans.excel_template import write_plan_workbook
 from cds_desktop.core.plans.loader import PlanCatalog
 from cds_desktop.core.services.accounts import Accounts, NewUser
+from cds_desktop.core.services.office.import_log import OutcomeKind
+from cds_desktop.core.services.office.report import office_report_data
 from cds_desktop.core.services.office.service import OfficeService
 from cds_desktop.core.services.roles import Role
 from cds_desktop.ui.office.pages import PAGES
@@ -34,8 +36,10 @@ from cds_desktop.ui.shell.qt_translator import QtLanguage
 from tests.ui.keyboard import active, type_text
 from tests.ui.layout_checks import assert_no_clipped_text
 from tests.ui.test_translations import _untranslated, _visible_texts
+from support.office_plans import commune_of, report_on
 
 PASSPHRASE = "mật khẩu sở KHCN 2026"
+COMMUNE_PASSPHRASE = "mật khẩu xã Nhân Cơ 2026"
 VN = dt.timezone(dt.timedelta(hours=7))
 NEW_ID = "68-2026"
 
@@ -290,3 +294,47 @@ def test_a_workbook_with_a_bad_cell_is_refused_naming_the_cell(qtbot, open_page,
     message, failed = page.notices[-1]
     assert failed and INDICATORS.name in message and "3" in message and "mã sai" in message
     assert page.dialog is None and [row.origin for row in page.model.rows] == ["builtin"] * 5  # nothing started
+
+
+def test_a_plan_written_in_the_editor_is_reported_on_by_a_commune_and_consolidated(
+        qtbot, open_page, office, tmp_path, monkeypatch, clock):
+    """The whole exchange of issue #13: the office writes its plan in the editor (a target raised in the form),
+    publishes and exports it; a commune that pinned the office imports the signed file, reports on it and sends
+    the bundle; the office imports the report on its own plan and builds the consolidated report."""
+    clock.now = dt.datetime(2025, 12, 20, 9, 0, tzinfo=VN)
+    page = open_page()
+    editor = start_from_template(qtbot, page)
+    editor.select(("groups", 0, "indicators", 0))
+    target = editor.forms["indicator"].targets[0]
+    target.number.selectAll()
+    type_text(target.number, "85")
+    target.word.click()
+    qtbot.waitUntil(lambda: editor.document["groups"][0]["indicators"][0]["target"]["value"] == 85)
+    assert editor.document["groups"][0]["indicators"][0]["target"]["text"]["vi"].endswith("85%")
+    qtbot.waitUntil(editor.save.isEnabled)
+    editor.save.click()
+    editor.reject()
+    publish(qtbot, page, NEW_ID)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(tmp_path)))
+    page.export_plan.click()
+    sent = tmp_path / f"{NEW_ID}-v1.cdsplan"
+
+    clock.now = dt.datetime(2026, 3, 25, 9, 0, tzinfo=VN)
+    (tmp_path / "communes.csv").write_text("code,name,province\n24751,Xã Nhân Cơ,68\n", encoding="utf-8")
+    office.import_communes(tmp_path / "communes.csv")
+    commune, exchange = commune_of(office, tmp_path / "communes", PlanCatalog.builtin(), "24751", "Xã Nhân Cơ",
+                                   clock, PASSPHRASE, COMMUNE_PASSPHRASE)
+    received = commune.import_plan_file(sent)
+    assert (received.plan.plan.id, received.plan.plan.plan_version) == (NEW_ID, 1)
+    assert [(choice.plan.id, choice.origin) for choice in commune.plans_for_picker()] == [(NEW_ID, "office")]
+    assert commune.plan(NEW_ID).indicator("1.1").target.value == 85
+    bundle = report_on(commune, exchange, NEW_ID, "2026Q1", tmp_path / "usb", COMMUNE_PASSPHRASE, numerator="84")
+
+    (outcome,) = office.import_bundles([bundle], PASSPHRASE)
+    assert outcome.kind is OutcomeKind.NEW_REPORT
+    assert office.submission_detail("24751", NEW_ID, "2026Q1").header.plan_version == 1
+    data = office_report_data(office, NEW_ID, "2026Q1")
+    assert [(entry.commune_code, entry.received_on) for entry in data.current.submissions] == [
+        ("24751", dt.date(2026, 3, 25))]
+    (fibre,) = [row for row in data.indicators if row.code == "1.1"]
+    assert (fibre.met, fibre.not_met, fibre.target.value) == (0, 1, 85)  # 84% against the office's > 85%
