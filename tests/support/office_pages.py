@@ -1,6 +1,9 @@
 """Stand-in pages for the office window's own tests (the real pages are built elsewhere and listed in
 ``ui/office/pages.py``): each records what the window and the workspace ask of it, and has a field that can take
-the keyboard focus. Tests put them in ``PAGES`` with ``office_pages`` (``tests/ui/conftest.py``)."""
+the keyboard focus. Tests put them in ``PAGES`` with ``office_pages`` (``tests/ui/conftest.py``).
+
+``real_page_opener`` opens one REAL page of the office window alone in a 1366×768 window, for the page's own
+tests: its notices recorded on ``page.notices``, its background work waited for at the end."""
 
 from __future__ import annotations
 
@@ -37,3 +40,41 @@ def use_recording_pages(monkeypatch) -> list:
                pages.PageEntry("submission", "ui.page.evidence", "support.office_pages:RecordingPage")]
     monkeypatch.setattr(pages, "PAGES", entries)
     return entries
+
+
+def real_page_opener(qtbot, office, name: str, user: str = "quan.tri"):
+    """A generator for a pytest fixture: yields ``make(language="vi")``, which opens the office page ``name`` (an
+    entry of ``ui/office/pages.PAGES``) on ``office`` as ``user``; ends the pages' background work after the test."""
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    from cds_desktop.core.i18n import set_language
+    from cds_desktop.ui.office.pages import PAGES
+    from cds_desktop.ui.office.workspace import OfficeWorkspace
+    from cds_desktop.ui.shell.background import BackgroundTasks
+    from cds_desktop.ui.shell.qt_translator import QtLanguage
+
+    made = []
+
+    def make(language: str = "vi"):
+        set_language(language)
+        qt_language = QtLanguage(QApplication.instance())
+        qt_language.apply(language)
+        workspace = OfficeWorkspace(office, user)
+        notices: list[tuple[str, bool]] = []
+        workspace.notice.connect(lambda text, failed: notices.append((text, failed)))
+        tasks = BackgroundTasks()
+        (entry,) = [page for page in PAGES if page.name == name]
+        window = QMainWindow()
+        page = entry.build(workspace, tasks, window)
+        window.setCentralWidget(page)
+        window.resize(1366, 768)
+        qtbot.addWidget(window)
+        window.show()
+        page.notices = notices
+        made.append((tasks, qt_language, workspace, window))
+        return page
+
+    yield make
+    for tasks, qt_language, _workspace, _window in made:
+        tasks.wait()
+        qt_language.apply("en")

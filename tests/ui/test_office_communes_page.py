@@ -6,24 +6,19 @@ buttons greyed for a clerk, and every text translated and unclipped at 1366×768
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QMainWindow, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QMessageBox, QPushButton
 
-from cds_desktop.core.i18n import set_language, translate
+from cds_desktop.core.i18n import translate
 from cds_desktop.core.provinces import provinces
 from cds_desktop.core.reports.key_letter import fingerprint_lines
 from cds_desktop.core.services.accounts import Accounts, NewUser
 from cds_desktop.core.services.commune.exchange import CommuneExchange
 from cds_desktop.core.services.roles import Role
 from cds_desktop.ui.office.communes_models import CommuneTableModel
-from cds_desktop.ui.office.pages import PAGES
-from cds_desktop.ui.office.workspace import OfficeWorkspace
-from cds_desktop.ui.shell.background import BackgroundTasks
-from cds_desktop.ui.shell.qt_translator import QtLanguage
 from tests.core.exchange.conftest import (  # noqa: F401 - the office and exchange fixtures
     P,
     PASS_COMMUNE,
@@ -34,6 +29,7 @@ from tests.core.exchange.conftest import (  # noqa: F401 - the office and exchan
     later,
     office,
 )
+from support.office_pages import real_page_opener
 from tests.ui.layout_checks import assert_no_clipped_text
 from tests.ui.test_translations import _untranslated, _visible_texts
 
@@ -55,31 +51,7 @@ def unenrolled(service, office, tmp_path):
 
 @pytest.fixture
 def open_page(qtbot, office):
-    made = []
-
-    def make(language: str = "vi"):
-        set_language(language)
-        qt_language = QtLanguage(QApplication.instance())
-        qt_language.apply(language)
-        workspace = OfficeWorkspace(office, "quan.tri")
-        notices: list[tuple[str, bool]] = []
-        workspace.notice.connect(lambda text, failed: notices.append((text, failed)))
-        tasks = BackgroundTasks()
-        (entry,) = [page for page in PAGES if page.name == "communes"]
-        window = QMainWindow()
-        page = entry.build(workspace, tasks, window)
-        window.setCentralWidget(page)
-        window.resize(1366, 768)
-        qtbot.addWidget(window)
-        window.show()
-        page.notices = notices
-        made.append((tasks, qt_language, workspace, window))
-        return page
-
-    yield make
-    for tasks, qt_language, _workspace, _window in made:
-        tasks.wait()
-        qt_language.apply("en")
+    yield from real_page_opener(qtbot, office, "communes")
 
 
 def _row(page, code: str):

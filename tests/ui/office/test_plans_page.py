@@ -13,11 +13,11 @@ import datetime as dt
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QMainWindow, QMessageBox, QPushButton
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox, QPushButton
 
 from cds_desktop.core.bundle.keyfiles import verify_org_keys
 from cds_desktop.core.bundle.plan_files import looks_like_signed_plan, verify_plan_file
-from cds_desktop.core.i18n import set_language, translate
+from cds_desktop.core.i18n import translate
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.document import plan_document
 from cds_desktop.core.plans.excel_layout import INDICATORS
@@ -28,12 +28,9 @@ from cds_desktop.core.services.office.import_log import OutcomeKind
 from cds_desktop.core.services.office.report import office_report_data
 from cds_desktop.core.services.office.service import OfficeService
 from cds_desktop.core.services.roles import Role
-from cds_desktop.ui.office.pages import PAGES
 from cds_desktop.ui.office.plan_list_model import PlanListModel
-from cds_desktop.ui.office.workspace import OfficeWorkspace
-from cds_desktop.ui.shell.background import BackgroundTasks
-from cds_desktop.ui.shell.qt_translator import QtLanguage
 from tests.ui.keyboard import active, type_text
+from support.office_pages import real_page_opener
 from tests.ui.layout_checks import assert_no_clipped_text
 from tests.ui.test_translations import _untranslated, _visible_texts
 from support.office_plans import commune_of, report_on
@@ -55,31 +52,7 @@ def office(tmp_path, clock):
 
 @pytest.fixture
 def open_page(qtbot, office):
-    made = []
-
-    def make(language: str = "vi"):
-        set_language(language)
-        qt_language = QtLanguage(QApplication.instance())
-        qt_language.apply(language)
-        workspace = OfficeWorkspace(office, "quan.tri")
-        notices: list[tuple[str, bool]] = []
-        workspace.notice.connect(lambda text, failed: notices.append((text, failed)))
-        tasks = BackgroundTasks()
-        (entry,) = [page for page in PAGES if page.name == "plans"]
-        window = QMainWindow()
-        page = entry.build(workspace, tasks, window)
-        window.setCentralWidget(page)
-        window.resize(1366, 768)
-        qtbot.addWidget(window)
-        window.show()
-        page.notices = notices
-        made.append((tasks, qt_language, window))
-        return page
-
-    yield make
-    for tasks, qt_language, _window in made:
-        tasks.wait()
-        qt_language.apply("en")
+    yield from real_page_opener(qtbot, office, "plans")
 
 
 def shown(page, plan_id: str, column: int) -> str:
