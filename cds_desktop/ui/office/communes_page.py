@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -42,6 +41,7 @@ from cds_desktop.ui.office.communes_models import SORT_ROLE, CommuneTableModel, 
 from cds_desktop.ui.office.workspace import OfficeWorkspace
 from cds_desktop.ui.setup_wizard.commune_search import FoldedFilter
 from cds_desktop.ui.shared.backup_dialogs import ask
+from cds_desktop.ui.shared.widgets import list_table, named_button
 from cds_desktop.ui.shell.background import BackgroundTasks
 
 REMINDER_STYLE = "background: #fff4d6; border: 1px solid #e0c070; padding: 6px;"
@@ -69,12 +69,6 @@ class CommunesPage(QWidget):
         self.reload()
 
     # --- building ---------------------------------------------------------------------------
-    def _button(self, name: str, text_id: str, slot) -> QPushButton:
-        button = QPushButton(translate(text_id))
-        button.setObjectName(name)
-        button.clicked.connect(slot)
-        return button
-
     def _keys_box(self) -> QGroupBox:
         box = QGroupBox(translate("ui.office_communes.keys.title"))
         self.office = QLabel()
@@ -89,7 +83,7 @@ class CommunesPage(QWidget):
         self.reminder.setWordWrap(True)
         self.reminder.setStyleSheet(REMINDER_STYLE)
         self.reminder.hide()
-        self.export = self._button("export_keys", "ui.office_communes.keys.export", self.export_keys)
+        self.export = named_button("export_keys", "ui.office_communes.keys.export", self.export_keys)
         self.key_table = QTableView()
         self.key_table.setObjectName("encryption_keys")
         self.key_table.setModel(self.keys)
@@ -100,8 +94,8 @@ class CommunesPage(QWidget):
         self.key_table.horizontalHeader().setStretchLastSection(True)
         keys_label = QLabel(translate("ui.office_communes.keys.encryption"))
         keys_label.setBuddy(self.key_table)
-        self.rotate = self._button("rotate_key", "ui.office_communes.keys.rotate", self.rotate_key)
-        self.retire = self._button("retire_key", "ui.office_communes.keys.retire", self.retire_key)
+        self.rotate = named_button("rotate_key", "ui.office_communes.keys.rotate", self.rotate_key)
+        self.retire = named_button("retire_key", "ui.office_communes.keys.retire", self.retire_key)
         self.key_table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
         key_buttons = QHBoxLayout()
         key_buttons.addWidget(self.rotate)
@@ -137,22 +131,13 @@ class CommunesPage(QWidget):
         search_label.setBuddy(self.search)
         self.count = QLabel()
         self.count.setObjectName("commune_count")
-        self.table = QTableView()
-        self.table.setObjectName("communes")
-        self.table.setModel(self.shown)
+        self.table = list_table("communes", self.shown, CommuneTableModel.NAME)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(CommuneTableModel.CODE, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(CommuneTableModel.NAME, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
-        self.enrol = self._button("enrol", "ui.office_communes.enrol.open", self.open_enrol)
-        self.revoke = self._button("revoke", "ui.office_communes.revoke", self.revoke_selected)
-        self.add = self._button("add_communes", "ui.office_communes.add.open", self.open_add)
+        self.enrol = named_button("enrol", "ui.office_communes.enrol.open", self.open_enrol)
+        self.revoke = named_button("revoke", "ui.office_communes.revoke", self.revoke_selected)
+        self.add = named_button("add_communes", "ui.office_communes.add.open", self.open_add)
         top = QHBoxLayout()
         top.addWidget(search_label)
         top.addWidget(self.search, 1)

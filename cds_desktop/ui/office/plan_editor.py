@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QPushButton,
     QScrollArea,
     QSplitter,
     QStackedWidget,
@@ -44,6 +43,7 @@ from cds_desktop.ui.office import plan_tree
 from cds_desktop.ui.office.plan_fields import Field, Key, value_at
 from cds_desktop.ui.office.plan_forms import GroupForm, IdentityForm, IndicatorForm, NodeForm, TaskForm
 from cds_desktop.ui.office.plan_schedule_form import ScheduleForm
+from cds_desktop.ui.shared.widgets import named_button
 from cds_desktop.ui.office.plan_tree import IDENTITY, PlanTree, node_kind, node_label, node_path, owner_of
 
 CHECK_DELAY_MS = 300
@@ -97,12 +97,6 @@ class PlanEditor(QDialog):
         self._title()
 
     # --- building ----------------------------------------------------------------------------------------
-    def _button(self, name: str, text_id: str, slot) -> QPushButton:
-        button = QPushButton(translate(text_id))
-        button.setObjectName(name)
-        button.clicked.connect(slot)
-        return button
-
     def _tree_side(self) -> QWidget:
         side = QWidget()
         self.view = QTreeView()
@@ -113,14 +107,14 @@ class PlanEditor(QDialog):
         self.view.selectionModel().currentChanged.connect(lambda current, _old: self._chosen(current))
         tree_label = QLabel(translate("ui.plan_editor.tree.label"))
         tree_label.setBuddy(self.view)
-        self.add_group = self._button("add_group", "ui.plan_editor.add_group", self._add_group)
-        self.add_indicator = self._button("add_indicator", "ui.plan_editor.add_indicator",
+        self.add_group = named_button("add_group", "ui.plan_editor.add_group", self._add_group)
+        self.add_indicator = named_button("add_indicator", "ui.plan_editor.add_indicator",
                                           lambda: self._add_item("indicators"))
-        self.add_task = self._button("add_task", "ui.plan_editor.add_task", lambda: self._add_item("tasks"))
-        self.add_subtask = self._button("add_subtask", "ui.plan_editor.add_subtask", self._add_subtask)
-        self.remove = self._button("remove_item", "ui.plan_editor.remove", self.remove_current)
-        self.move_up = self._button("move_up", "ui.plan_editor.move_up", lambda: self._move(-1))
-        self.move_down = self._button("move_down", "ui.plan_editor.move_down", lambda: self._move(1))
+        self.add_task = named_button("add_task", "ui.plan_editor.add_task", lambda: self._add_item("tasks"))
+        self.add_subtask = named_button("add_subtask", "ui.plan_editor.add_subtask", self._add_subtask)
+        self.remove = named_button("remove_item", "ui.plan_editor.remove", self.remove_current)
+        self.move_up = named_button("move_up", "ui.plan_editor.move_up", lambda: self._move(-1))
+        self.move_down = named_button("move_down", "ui.plan_editor.move_down", lambda: self._move(1))
         for keys, slot in (("Delete", self.remove_current), ("Ctrl+Up", lambda: self._move(-1)),
                            ("Ctrl+Down", lambda: self._move(1))):
             shortcut = QShortcut(QKeySequence(keys), self.view)
@@ -170,9 +164,9 @@ class PlanEditor(QDialog):
         self.status = QLabel()
         self.status.setObjectName("save_status")
         self.status.setWordWrap(True)
-        self.save = self._button("save_draft", "ui.plan_editor.save", self.save_now)
+        self.save = named_button("save_draft", "ui.plan_editor.save", self.save_now)
         self.save.setShortcut(QKeySequence("Ctrl+S"))
-        self.close_button = self._button("close_editor", "ui.plan_editor.close", self.reject)
+        self.close_button = named_button("close_editor", "ui.plan_editor.close", self.reject)
         row = QHBoxLayout()
         row.addWidget(self.status, 1)
         row.addWidget(self.save)

@@ -19,14 +19,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -46,6 +43,7 @@ from cds_desktop.ui.office.plan_editor import PlanEditor
 from cds_desktop.ui.office.plan_list_model import PlanListModel, row_title
 from cds_desktop.ui.office.workspace import OfficeWorkspace
 from cds_desktop.ui.shared.backup_dialogs import ask
+from cds_desktop.ui.shared.widgets import list_table, named_button
 from cds_desktop.ui.shell.background import BackgroundTasks
 
 
@@ -61,16 +59,7 @@ class PlansPage(QWidget):
         self.model = PlanListModel(self)
         intro = QLabel(translate("ui.plans_page.intro"))
         intro.setWordWrap(True)
-        self.table = QTableView()
-        self.table.setObjectName("plans")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(PlanListModel.TITLE, QHeaderView.ResizeMode.Stretch)
+        self.table = list_table("plans", self.model, PlanListModel.TITLE)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
         self.table.doubleClicked.connect(lambda _index: self._open_chosen())
         table_label = QLabel(translate("ui.plans_page.table"))
@@ -103,11 +92,9 @@ class PlansPage(QWidget):
         workspace.changed.connect(self._changed)
         self.reload()
 
-    def _button(self, name: str, slot: Callable[[], None]) -> QPushButton:
-        button = QPushButton(translate(f"ui.plans_page.action.{name}"))
-        button.setObjectName(name)
-        button.clicked.connect(slot)
-        return button
+    @staticmethod
+    def _button(name: str, slot: Callable[[], None]) -> QPushButton:
+        return named_button(name, f"ui.plans_page.action.{name}", slot)
 
     # --- showing --------------------------------------------------------------------------------------------
     def _changed(self, changes: OfficeChanges) -> None:
