@@ -24,6 +24,7 @@ from cds_desktop.core.plans.model import Plan
 from cds_desktop.core.services.commune.exchange import CommuneExchange
 from cds_desktop.core.services.commune.service import CommuneService
 from cds_desktop.core.services.office.import_log import OutcomeKind
+from cds_desktop.core.services.office.report import office_report_data
 from cds_desktop.core.services.office.service import OfficeService
 from cds_desktop.core.services.roles import Principal, Role
 from support.office_plans import commune_of, report_on
@@ -351,6 +352,10 @@ def test_results_compare_like_with_like_when_two_versions_are_reported(office, c
     assert office.submission_detail("24751", NEW, Q1).header is not None
     with refused_with("plan.unknown_version"):
         office.period_results(NEW, Q1, plan_version=3)
+    report = office_report_data(office, NEW, Q1)  # the consolidated report judges on version 2 only
+    (first_indicator,) = [row for row in report.indicators if row.code == version_2.commune_indicators()[0].code]
+    assert (first_indicator.target.value, first_indicator.met, first_indicator.not_met,
+            first_indicator.no_data) == (95, 0, 1, 1)  # Bắc Gia Nghĩa not met; Nhân Cơ (version 1) not judged
 
 
 # --- the migration --------------------------------------------------------------------------------

@@ -219,7 +219,9 @@ def office_report_data(
     number: str | None = None, date: dt.date | None = None, place: str | None = None, signer: str = "",
     capacity_lines: tuple[str, ...] | None = None, recipients: tuple[str, ...] = (),
 ) -> OfficeReportData:
-    """The consolidated report data of ``period_id``.
+    """The consolidated report data of ``period_id``, its targets judged on one plan version — the newest the
+    period's reports were made on (``version_shown``, as the results screen): a report on another version counts as
+    without data for the targets, never judged against targets it was not written for.
 
     ``InputError`` (``plan.unknown``, ``period.bad_id``, ``period.not_in_plan``) for a plan or period the office
     does not know; ``StateError`` before the office is initialized; ``ReportError`` when the office has no
@@ -227,7 +229,8 @@ def office_report_data(
     (``report.office_period_empty``).
     """
     identity = office.require_identity()
-    plan = office.catalog.get(plan_id)
+    office.catalog.get(plan_id)  # plan.unknown before anything else
+    plan, _versions = office.version_shown(plan_id, period_id, None)  # like with like: one plan version
     scheduled = scheduled_period(plan, period_id)
     period = scheduled.period
     communes = office.communes()
@@ -244,7 +247,8 @@ def office_report_data(
                              if row.commune_code in expected])
         for previous in _earlier_periods(plan, period)
     )
-    statuses = _target_statuses(office, plan, [row.id for row in current.values()])
+    statuses = _target_statuses(office, plan, [row.id for row in current.values()
+                                               if row.plan_version == plan.plan.plan_version])
     tasks = _submitted_tasks(office, [row.id for row in current.values()])
     return OfficeReportData(
         document=_document(identity, plan, period, language, number, date or office.clock().date(), place,

@@ -255,7 +255,7 @@ class Results(OfficeBase):
             return tuple(CommuneColumn(*row) for row in queries.commune_submissions(session, plan_id, period_id,
                                                                                     plan_version))
 
-    def _version_shown(self, plan_id: str, period_id: str, plan_version: int | None) -> tuple[Plan, tuple[int, ...]]:
+    def version_shown(self, plan_id: str, period_id: str, plan_version: int | None) -> tuple[Plan, tuple[int, ...]]:
         """The plan version whose results are shown — ``plan_version``, else the newest the period's submissions
         were made against, else the catalog's newest — and the versions the period's submissions use. Like is
         compared with like: a submission on another version is not in the cells (``versions`` says it exists)."""
@@ -280,10 +280,10 @@ class Results(OfficeBase):
         return next((period for period in reversed(periods) if period in reported), None)
 
     def period_results(self, plan_id: str, period_id: str, plan_version: int | None = None) -> PeriodResults:
-        """Communes × indicators of ``period_id`` with the summary rows, for one plan version (``_version_shown``:
+        """Communes × indicators of ``period_id`` with the summary rows, for one plan version (``version_shown``:
         by default the newest the period's submissions use). ``InputError`` for a plan or period the catalog does
         not have."""
-        plan, versions = self._version_shown(plan_id, period_id, plan_version)
+        plan, versions = self.version_shown(plan_id, period_id, plan_version)
         version = plan.plan.plan_version
         period = scheduled_period(plan, period_id).period
         indicators = tuple(plan.commune_indicators())
@@ -303,7 +303,7 @@ class Results(OfficeBase):
     def period_tasks(self, plan_id: str, period_id: str, plan_version: int | None = None) -> PeriodTasks:
         """Communes × the plan's commune tasks for ``period_id``, with counts per task, for one plan version (as
         ``period_results``)."""
-        plan, versions = self._version_shown(plan_id, period_id, plan_version)
+        plan, versions = self.version_shown(plan_id, period_id, plan_version)
         version = plan.plan.plan_version
         period = scheduled_period(plan, period_id).period
         communes = self._communes_of(plan.id, period.id, version)
