@@ -24,6 +24,7 @@ from cds_desktop.core.plans.model import Plan
 from cds_desktop.core.services.commune.exchange import CommuneExchange
 from cds_desktop.core.services.commune.service import CommuneService
 from cds_desktop.core.services.office.import_log import OutcomeKind
+from cds_desktop.core.services.office.key_letter import export_keys_with_letter
 from cds_desktop.core.services.office.report import office_report_data
 from cds_desktop.core.services.office.service import OfficeService
 from cds_desktop.core.services.roles import Principal, Role
@@ -252,6 +253,9 @@ def test_the_key_file_export_writes_the_plans_beside_it(office, clock, tmp_path)
     office.export_keys(tmp_path / "usb" / "org-keys.json", PASS_OFFICE, include_plans=True)
     assert sorted(path.name for path in (tmp_path / "usb").iterdir()) == [
         "68-2026-v2.cdsplan", "68-2027-v1.cdsplan", "org-keys.json"]
+    exported = export_keys_with_letter(office, tmp_path / "letter" / "org-keys.json", PASS_OFFICE)  # the desktop's
+    assert [path.name for path in exported.plan_files] == ["68-2026-v2.cdsplan", "68-2027-v1.cdsplan"]
+    assert all(path.parent == tmp_path / "letter" and path.is_file() for path in exported.plan_files)
 
 
 # --- who may --------------------------------------------------------------------------------------

@@ -241,8 +241,12 @@ class CommunesPage(QWidget):
         warnings = " ".join(warning.message() for warning in exported.letter.warnings)
         self.workspace.notice.emit(translate("ui.office_communes.keys.exported", file=str(exported.key_file),
                                              letter=str(exported.letter.path), version=exported.list_version,
-                                             fingerprint=exported.fingerprint) + (f" {warnings}" if warnings else ""),
-                                   False)
+                                             fingerprint=exported.fingerprint)
+                                   + (" " + translate("ui.office_communes.keys.exported_plans",
+                                                      count=len(exported.plan_files),
+                                                      files=", ".join(path.name for path in exported.plan_files))
+                                      if exported.plan_files else "")
+                                   + (f" {warnings}" if warnings else ""), False)
 
     def rotate_key(self) -> None:
         self._ask_passphrase("ui.office_communes.keys.rotate_passphrase", self._rotate)

@@ -32,6 +32,7 @@ class ExportedKeys:
     letter: WrittenReport
     list_version: int
     fingerprint: str  # the office's root key, grouped by four
+    plan_files: tuple[Path, ...] = ()  # the office's published plans written beside the key file
 
 
 def _place(province_code: str | None) -> str | None:
@@ -75,10 +76,13 @@ def key_letter_data(office: OfficeService, key_file: Path, language: str = "vi",
 def export_keys_with_letter(office: OfficeService, key_file: Path, passphrase: str, language: str = "vi", *,
                             number: str | None = None, date: dt.date | None = None, place: str | None = None,
                             signer: str = "") -> ExportedKeys:
-    """Write the signed key file at ``key_file`` (``export_keys``) and the letter beside it (``letter_path``)."""
+    """Write the signed key file at ``key_file`` (``export_keys``), the letter beside it (``letter_path``) and the
+    office's published plans (``export_published_plans``: the communes import them with the key file)."""
     office.authorize(Permission.MANAGE)
     key_file = Path(key_file)
     version = office.export_keys(key_file, passphrase)
+    plan_files = tuple(office.export_published_plans(key_file.parent))
     data = key_letter_data(office, key_file, language, number=number, date=date, place=place, signer=signer)
     letter = letter_path(key_file, language)
-    return ExportedKeys(key_file, WrittenReport(letter, render_key_letter(data, letter)), version, data.fingerprint)
+    return ExportedKeys(key_file, WrittenReport(letter, render_key_letter(data, letter)), version, data.fingerprint,
+                        plan_files)
