@@ -150,7 +150,7 @@ def test_tabs_and_choosers_are_reached_by_access_keys(page):
     assert [page.tabs.tabText(i) for i in (TABLE_TAB, CHARTS_TAB, TREND_TAB)] == ["Bảng &số liệu", "B&iểu đồ",
                                                                                   "X&u hướng"]
     buddies = {label.buddy(): label.text() for label in page.findChildren(type(page.empty)) if label.buddy()}
-    assert buddies[page.indicator_box] == "Chỉ tiêu &phân tích:" and buddies[page.commune_box] == "Xã để s&o sánh:"
+    assert buddies[page.indicator_box] == "Chỉ tiêu &phân tích:" and buddies[page.commune_box] == "So sánh &với xã:"
     assert buddies[page.plan_box] == "&Kế hoạch:" and buddies[page.period_box] == "Kỳ &báo cáo:"
     page.tabs.setCurrentIndex(TABLE_TAB)
     assert not page.choosers.isVisible()  # they choose what the charts and the trend show
