@@ -29,25 +29,12 @@ from cds_desktop.core.services.office.report import office_report_data
 from cds_desktop.core.services.office.service import OfficeService
 from cds_desktop.core.services.roles import Principal, Role
 from support.office_plans import commune_of, report_on
+from tests.core.exchange.conftest import PASS_COMMUNE, PASS_OFFICE, office  # noqa: F401 - the office fixture
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
-PASS_OFFICE = "mật khẩu sở KHCN 2025"
-PASS_COMMUNE = "mật khẩu xã Nhân Cơ"
 NEW = "68-2026"
 Q1 = "2023Q1"
 OFFICE_NAME = "Sở Khoa học và Công nghệ tỉnh Lâm Đồng"
-
-
-@pytest.fixture
-def office(tmp_path, mini_plan, clock):
-    service = OfficeService(DataDir(tmp_path / "office"), PlanCatalog([mini_plan]), clock)
-    service.init_office("68", OFFICE_NAME, "province", PASS_OFFICE)
-    communes = tmp_path / "communes.csv"
-    communes.write_text("code,name,province\n24751,Xã Nhân Cơ,68\n24752,Phường Bắc Gia Nghĩa,68\n",
-                        encoding="utf-8-sig")
-    service.import_communes(communes)
-    yield service
-    service.close()
 
 
 def _published(office: OfficeService, clock, plan_id: str = NEW) -> None:

@@ -113,9 +113,9 @@ def looks_like_signed_plan(data: bytes) -> bool:
 def verify_plan_file(data: bytes, *, root: PublicKey, office: str) -> PlanFile:
     """The plan file in ``data`` if the office ``root`` key signed it for ``office`` and its plan is valid.
 
-    ``PLAN_FILE_INVALID`` (damaged, or its YAML is not the plan its body names), ``PLAN_FILE_BAD_SIGNATURE``
-    (altered, or signed by another key), ``PLAN_FILE_OTHER_OFFICE`` (signed by this root for another office code
-    is impossible, but a file naming another office is refused before its signature is even considered).
+    ``PLAN_FILE_INVALID`` (damaged, or its YAML is not the plan its body names), ``PLAN_FILE_OTHER_OFFICE`` (the
+    body names another office: refused before its signature is considered), ``PLAN_FILE_BAD_SIGNATURE`` (altered,
+    or signed by another key).
     """
     if len(data) > MAX_PLAN_FILE_SIZE:
         raise DocumentError(Code.PLAN_FILE_INVALID, reason="file_too_large", limit=MAX_PLAN_FILE_SIZE)
