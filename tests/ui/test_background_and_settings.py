@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QPushButton, QWidget
@@ -152,3 +153,22 @@ def test_the_report_number_is_edited_as_its_suffix_with_a_live_example_and_every
     assert len(keys) == len(set(keys)), keys  # no two labels share a key
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
     assert service.setting("report_number_pattern") == "{number}/BC-UBND-NC"
+
+
+def test_letting_go_of_the_lane_once_its_work_is_done_frees_it_cleanly(qtbot):
+    """Whoever made a ``BackgroundTasks`` may let go of it while a finished task is still waiting for its deferred
+    deletion: the lane is then destroyed at once, and the task's later deletion must not reach it (the lane's
+    callbacks used to keep it alive until then, so it was destroyed from inside that deletion, twice: a
+    segmentation fault in the event loop)."""
+    tasks = BackgroundTasks()
+    results = []
+    task = tasks.run(lambda progress, cancel: 42, results.append, "…")
+    with qtbot.waitSignal(task.relay.finished, timeout=WAIT_MS):
+        pass
+    assert results == [42] and isValid(task)  # finished, its deletion still queued
+    lane = weakref.ref(tasks)
+    del tasks
+    assert lane() is None  # nothing but its maker held the lane
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    QApplication.processEvents()
+    assert not isValid(task)

@@ -101,6 +101,10 @@ class RunningTask(QObject):
 
 
 class BackgroundTasks(QObject):
+    """The lane and the tasks on it. A task's callbacks live in its relay's connections (held by Qt) and never
+    refer to the lane: if they did, a lane its maker let go of would live on until a finished task's deferred
+    deletion dropped them, and then be destroyed from inside that deletion, deleting the task twice (a crash)."""
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.database_lane = QThreadPool(self)
@@ -113,10 +117,11 @@ class BackgroundTasks(QObject):
         """Run ``work`` on the lane; see the module's docstring for what happens when it fails."""
         task = RunningTask(title, parent_widget, self, show_after_ms)
         task.dialog.setCancelButtonText(translate("ui.action.cancel"))
-        self.running.append(task)
+        running = self.running  # the callbacks below must not hold ``self``: see ``BackgroundTasks``
+        running.append(task)
 
         def settle() -> None:
-            self.running.remove(task)
+            running.remove(task)
             task.finish()
 
         def done(result: Any) -> None:
