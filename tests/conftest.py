@@ -63,6 +63,32 @@ def _vietnamese_default():
     set_language("vi")
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    """The session's throwaway PostgreSQL server (started on first use; ``support/postgres_server.py``)."""
+    from support.shared_office import start_server
+
+    server = start_server()
+    yield server
+    server.remove()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def office_storage(request):
+    """Where an office made by a fixture keeps its data — every office test runs on both: ``place(folder)``
+    leaves ``folder`` to become a SQLite office, or makes it a staff PC's folder of a new database on the
+    session's PostgreSQL server."""
+    if request.param == "sqlite":
+        yield lambda folder: None
+        return
+    from support.shared_office import point_folder_at_server
+
+    server, databases = request.getfixturevalue("postgres"), []
+    yield lambda folder: databases.append(point_folder_at_server(server, folder).database)
+    for database in databases:
+        server.drop_database(database)
+
+
 @pytest.fixture
 def mini_plan():
     return load_plan_file(FIXTURES / "plans" / "mini.yaml")

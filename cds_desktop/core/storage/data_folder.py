@@ -38,6 +38,7 @@ from cds_desktop.core.errors import StorageError
 from cds_desktop.core.fileio import fsync_folder, storage_error, sweep_abandoned, try_lock, write_atomic
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.storage.database import open_database
+from cds_desktop.core.storage.server import open_server_database, read_server_settings
 
 DATABASE = "cds.sqlite"
 DATA_ITEMS = (DATABASE, "evidence", "keys", "plans")  # what a backup holds and a restore replaces
@@ -67,8 +68,10 @@ _INSIDE_PATTERNS = {  # sub-folder ("" = the data folder itself) → temporaries
 }
 
 
-def open_data_folder(data_dir: DataDir) -> Engine:
-    """Finish an interrupted restore, remove abandoned temporaries, then open the folder's database."""
+def open_data_folder(data_dir: DataDir, password: str | None = None) -> Engine:
+    """Finish an interrupted restore, remove abandoned temporaries, then open the folder's database: its
+    ``cds.sqlite``, or the shared office's PostgreSQL database its ``office-server.json`` names (``password``:
+    typed at start, else PostgreSQL's password file decides)."""
     try:
         data_dir.ensure()
     except OSError as exc:
@@ -76,6 +79,9 @@ def open_data_folder(data_dir: DataDir) -> Engine:
             raise storage_error(exc, data_dir.root) from exc  # a read-only folder with missing parts still opens
     finish_interrupted_restore(data_dir)
     clean_up(data_dir)
+    server = read_server_settings(data_dir.root)
+    if server is not None:
+        return open_server_database(server, password)
     return open_database(data_dir.database, data_dir.backups)
 
 

@@ -132,6 +132,23 @@ def database_path(engine: Engine) -> Path:
     return Path(name)
 
 
+def explain_failure(engine: Engine, exc: DBAPIError) -> StorageError | None:
+    """The ``StorageError`` that explains ``exc`` on ``engine``'s database (SQLite or a shared office's
+    PostgreSQL server), or None when it is not a storage condition but a bug."""
+    if engine.dialect.name != "sqlite":
+        from cds_desktop.core.storage.server import server_error
+
+        return server_error(exc, engine.url)
+    return database_error(exc, database_path(engine)) if explains(exc) else None
+
+
+def write_options(engine: Engine) -> dict[str, str]:
+    """The execution options of a connection that will write: SQLite's write lock first (``BEGIN IMMEDIATE``);
+    on PostgreSQL plain READ COMMITTED transactions, made safe by unique constraints and the advisory locks of
+    ``storage/locks.py`` around each read-then-write decision (no whole-database lock)."""
+    return WRITE_OPTIONS if engine.dialect.name == "sqlite" else {}
+
+
 def read_only_reason(engine: Engine) -> str | None:
     """Why ``engine`` cannot write (``"read_only"`` or ``"disk_full"``), or None when it can."""
     return engine.get_execution_options().get(READ_ONLY_OPTION)

@@ -5,7 +5,8 @@ set-up (``services/setup.py``), ``cds`` and the desktop app all ask it, and none
 folder that is not ``FolderKind.NEW``:
 
 - ``commune``: the database has the commune's unit row (``unit`` id 1);
-- ``office``: the database has the receiving office's identity (``office_identity`` id 1);
+- ``office``: the database has the receiving office's identity (``office_identity`` id 1), or the folder names
+  the PostgreSQL server of a shared office (``office-server.json``, ``storage/server.py``);
 - ``new``: no folder yet, an empty one, or only what CDS itself puts there (its sub-folders, a database with
   neither identity and no data — e.g. left by a cancelled set-up);
 - ``not_cds``: other files and no CDS database (a documents folder, another program's ``cds.sqlite``);
@@ -30,10 +31,12 @@ from typing import NamedTuple
 from cds_desktop.core.storage.sqlite_files import read_only_connection
 
 DATABASE_NAME = "cds.sqlite"
+SERVER_FILE = "office-server.json"  # storage/server.py's (not imported: start-up stays light)
 _SQLITE_HEADER = b"SQLite format 3\x00"
 # What CDS itself puts in a data folder (paths.DataDir, the set-up's staging folder, SQLite's side files).
 _CDS_ENTRIES = frozenset({DATABASE_NAME, f"{DATABASE_NAME}-wal", f"{DATABASE_NAME}-shm", f"{DATABASE_NAME}-journal",
-                          "evidence", "backups", "logs", "quarantine", "keys", "plans", "setup-in-progress"})
+                          "evidence", "backups", "logs", "quarantine", "keys", "plans", "setup-in-progress",
+                          SERVER_FILE})
 # What operating systems leave in any folder (compared case-folded).
 _SYSTEM_ENTRIES = frozenset({"desktop.ini", "thumbs.db", ".ds_store", ".directory", "lost+found", "$recycle.bin",
                              "system volume information"})
@@ -61,6 +64,8 @@ def folder_kind(root: Path) -> FolderKind:
                      for entry in root.iterdir())
         database = root / DATABASE_NAME
         if not database.exists() and not database.is_symlink():
+            if (root / SERVER_FILE).is_file():  # a staff PC of a shared office: its data is on the server
+                return FolderKind.OFFICE
             return FolderKind.NOT_CDS if others else FolderKind.NEW
         kind = _database_kind(database)
     except OSError:  # no permission to list or read it: nothing can be decided, nothing may be written

@@ -30,13 +30,7 @@ from cds_desktop.core.domain import (
     UnitIdentity,
     UnitKind,
 )
-from cds_desktop.core.storage.database import (
-    WRITE_OPTIONS,
-    database_error,
-    database_path,
-    explains,
-    refuse_if_read_only,
-)
+from cds_desktop.core.storage.database import explain_failure, refuse_if_read_only, write_options
 from cds_desktop.core.storage.models import (
     EvidenceFile,
     EvidenceLink,
@@ -70,7 +64,7 @@ class CommuneRepository:
         refuse_if_read_only(self.engine)
         with self._explained(), Session(self.engine, expire_on_commit=False) as session:
             with session.begin():
-                session.connection(execution_options=WRITE_OPTIONS)
+                session.connection(execution_options=write_options(self.engine))
                 yield session
 
     @contextlib.contextmanager
@@ -83,9 +77,10 @@ class CommuneRepository:
         try:
             yield
         except DBAPIError as exc:
-            if not explains(exc):
+            explained = explain_failure(self.engine, exc)
+            if explained is None:
                 raise
-            raise database_error(exc, database_path(self.engine)) from exc
+            raise explained from exc
 
     # --- unit and settings -------------------------------------------------------------------
     def unit(self, session: Session) -> UnitIdentity | None:

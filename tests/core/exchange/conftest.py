@@ -18,7 +18,9 @@ P, Q1 = "mini-plan", "2023Q1"
 
 
 @pytest.fixture
-def office(tmp_path, mini_plan, clock):
+def office(tmp_path, mini_plan, clock, office_storage):
+    """The receiving office, on SQLite and on PostgreSQL (``office_storage``)."""
+    office_storage(tmp_path / "office")
     service = OfficeService(DataDir(tmp_path / "office"), PlanCatalog([mini_plan]), clock)
     service.init_office("68", "Sở Khoa học và Công nghệ tỉnh Lâm Đồng", "province", PASS_OFFICE)
     communes = tmp_path / "communes.csv"

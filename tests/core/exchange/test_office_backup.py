@@ -22,6 +22,13 @@ PDF = b"%PDF-1.4 bien ban nghiem thu" * 400
 
 
 @pytest.fixture
+def office_storage():
+    """These are the backups of an office's data folder on one PC (SQLite): a shared office's snapshot of its
+    server is tested in tests/core/server/."""
+    return lambda folder: None
+
+
+@pytest.fixture
 def received(service, exchange, office, tmp_path):
     """The office after importing the commune's report of Q1 with one evidence file; its sha256."""
     evidence = tmp_path / "bien-ban.pdf"

@@ -23,11 +23,11 @@ from cds_desktop.core.storage.repository import CommuneRepository
 class OfficeBase(Guarded):
     kind = InstallationKind.OFFICE
 
-    def __init__(self, data_dir: DataDir, catalog: PlanCatalog, clock=None) -> None:
+    def __init__(self, data_dir: DataDir, catalog: PlanCatalog, clock=None, password: str | None = None) -> None:
         self.data_dir = data_dir.ensure()
         self.catalog = catalog
         self.clock = clock or (lambda: dt.datetime.now().astimezone().replace(microsecond=0))
-        self.engine = open_data_folder(data_dir)
+        self.engine = open_data_folder(data_dir, password)  # a shared office's server: ``password`` if typed
         self.repo = CommuneRepository(self.engine)
         self.evidence_store = EvidenceStore(data_dir.evidence)
 

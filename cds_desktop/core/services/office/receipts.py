@@ -41,6 +41,7 @@ from cds_desktop.core.services.office.keys import OfficeKeys
 from cds_desktop.core.services.office.submissions import Submissions
 from cds_desktop.core.services.report_record import max_length
 from cds_desktop.core.services.roles import Permission
+from cds_desktop.core.storage import locks
 from cds_desktop.core.storage.exchange_models import ReceiptIssued, Submission
 from cds_desktop.core.storage.queries import office_submission as queries
 from cds_desktop.core.text import clean
@@ -189,6 +190,7 @@ class Receipts(OfficeKeys, Submissions):
         actor = self.actor_name(actor)
         now = self.clock()
         with self.repo.transaction() as session:
+            locks.hold(session, "series", commune, plan_id, period_id)  # two heads deciding at once take turns
             target = queries.decision_target(session, commune, plan_id, period_id, revision)
             if target is None:
                 raise InputError("office.no_submission", commune=commune, plan=plan_id, period=period_id,

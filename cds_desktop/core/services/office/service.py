@@ -39,6 +39,7 @@ class OfficeService(OfficePlans, OfficeCommunes, Intake, Receipts, Dashboard, Re
     results and its settings."""
 
 
-def open_office_service(data_dir: str | Path | None = None, clock=None) -> OfficeService:
+def open_office_service(data_dir: str | Path | None = None, clock=None, password: str | None = None) -> OfficeService:
+    """The office of ``data_dir``; ``password``: a shared office's database password typed at start."""
     folder = DataDir.resolve(data_dir).ensure()
-    return OfficeService(folder, installed_catalog(folder), clock)
+    return OfficeService(folder, installed_catalog(folder), clock, password)

@@ -3,7 +3,8 @@
 SQLAlchemy Core statements, built once with bound parameters (an import writes thousands of submissions: no
 ORM object per row, no statement rebuilt per file) and plain enough to run unchanged on PostgreSQL. The caller
 (``intake.Intake._store``) runs ``write_submission`` inside one write transaction, which re-runs the ordering
-check on the state it reads there.
+check on the state it reads there, holding the series' lock (``storage/locks.py``: on a shared PostgreSQL office
+two PCs importing the same commune's period take turns; different series never wait for each other).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from cds_desktop.core.errors import BundleError
 from cds_desktop.core.plans.model import Level
 from cds_desktop.core.services.office.record_checks import CheckedReport
 from cds_desktop.core.services.report_record import HistoryRecord
+from cds_desktop.core.storage import locks
 from cds_desktop.core.storage.exchange_models import (
     OfficeCommune,
     SequenceState,
@@ -91,6 +93,7 @@ def write_submission(connection: Connection, verified: VerifiedBundle, report: C
     manifest = verified.manifest
     series = manifest.series
     record, plan = report.record, report.plan
+    locks.hold(connection, "series", series.commune, series.plan, series.period)
     check_sequence(manifest, series_state(connection, series))  # re-checked inside the transaction
     stored = connection.execute(_BUNDLE_SERIES, {"s_bundle_id": manifest.bundle_id}).first()
     if stored is not None:  # stored meanwhile by another import (a duplicate), or the id of another series
