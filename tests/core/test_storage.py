@@ -17,7 +17,7 @@ from cds_desktop.core.storage.database import head_revision, open_database
 def test_fresh_database_is_migrated_to_head_in_wal_mode_with_foreign_keys(tmp_path):
     engine = open_database(tmp_path / "cds.sqlite", tmp_path / "backups")
     with engine.connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == head_revision() == "0007"
+        assert MigrationContext.configure(connection).get_current_revision() == head_revision() == "0008"
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
     assert not (tmp_path / "backups").exists()  # nothing to copy aside for a brand-new database

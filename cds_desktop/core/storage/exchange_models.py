@@ -8,7 +8,9 @@ Office side: ``office_identity``, ``office_key`` (root and encryption keys), ``o
 ``submission_evidence``/``submission_problem`` rows, ``sequence_state`` (replay and rollback protection per
 commune and series), ``receipt_issued`` (decisions, signed) and ``import_attempt`` (the import log); the plans it
 writes and sends (migration 0007): ``office_plan_draft`` (a plan being written), ``office_plan_file`` (every signed
-plan file it issued) and ``office_builtin_plan`` (the built-in plans it no longer accepts reports on).
+plan file it issued) and ``office_builtin_plan`` (the built-in plans it no longer accepts reports on); what a
+shared office's staff PCs all need (migration 0008): ``office_key.sealed`` (the sealed private keys),
+``receipt_issued.content`` (each receipt file) and ``evidence_content`` (evidence files, by SHA-256).
 """
 
 from __future__ import annotations
@@ -111,6 +113,8 @@ class OfficeKey(SQLModel, table=True):
     status: str = "active"  # active | retired
     created_at: dt.datetime
     retired_at: dt.datetime | None = None
+    sealed: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))  # 0008: the sealed
+    # private key file's bytes (any staff PC of a shared office signs with it); None: only in keys/<file_name>
 
 
 class OfficeCommune(SQLModel, table=True):
@@ -239,6 +243,17 @@ class ReceiptIssued(SQLModel, table=True):
     issued_by: str
     submission_id: int | None = Field(default=None, foreign_key="submission.id", index=True)
     file_name: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # the receipt file written
+    content: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))  # 0008: its bytes
+
+
+class EvidenceContent(SQLModel, table=True):
+    """A shared office's evidence files, by content (0008): what ``evidence/ab/abcdef…`` holds on one PC."""
+
+    __tablename__ = "evidence_content"
+    sha256: str = Field(primary_key=True, max_length=64)
+    size: int
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    stored_at: dt.datetime
 
 
 class ImportAttempt(SQLModel, table=True):

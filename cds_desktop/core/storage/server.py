@@ -21,12 +21,14 @@ no URL, log line or error message either.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import functools
 import json
 import re
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
@@ -116,7 +118,32 @@ def server_engine(settings: ServerSettings, password: str | None = None, **optio
                                     "application_name": "CDS Desktop"}
     if password is not None:
         connect_args["password"] = password
-    return create_engine(url, connect_args=connect_args, pool_pre_ping=True, **options)
+    engine = create_engine(url, connect_args=connect_args, pool_pre_ping=True, **options)
+    event.listen(engine, "connect", _store_wall_clock_times)
+    return engine
+
+
+def _store_wall_clock_times(dbapi_connection, _record) -> None:
+    """Times are stored as the wall-clock time they carry, as on SQLite (whose driver drops the offset): the
+    columns are ``timestamp`` without a zone, into which PostgreSQL would otherwise convert an aware time through
+    the session's time zone (09:00+07 stored as 02:00 on a UTC server)."""
+    for dumper in _wall_clock_dumpers():
+        dbapi_connection.adapters.register_dumper(dt.datetime, dumper)
+
+
+@functools.cache
+def _wall_clock_dumpers() -> tuple[type, type]:
+    from psycopg.types.datetime import DatetimeNoTzBinaryDumper, DatetimeNoTzDumper
+
+    class WallClock(DatetimeNoTzDumper):
+        def dump(self, obj):
+            return super().dump(obj.replace(tzinfo=None))
+
+    class WallClockBinary(DatetimeNoTzBinaryDumper):
+        def dump(self, obj):
+            return super().dump(obj.replace(tzinfo=None))
+
+    return WallClock, WallClockBinary
 
 
 _CONNECT_FAILURES = (  # libpq's words (English: the driver's libpq has no translations) → what it means
