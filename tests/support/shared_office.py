@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from support.postgres_server import OWNER, STAFF, TEMPLATE, PostgresServer
-
 from cds_desktop.core.storage.server import (
     ServerSettings,
     grant_staff_access,
     open_server_database,
     write_server_settings,
 )
+from support.postgres_server import OWNER, STAFF, TEMPLATE, PostgresServer
 
 
 def start_server() -> PostgresServer:
