@@ -28,7 +28,11 @@ skip that step. Every measurement runs in a fresh child process on a fresh copy 
   child, as a ratio.
 
     uv run python bench/office_scale.py --cache /tmp/office-scale [--communes 3321] [--workers 2] [--stall]
-        [--no-results] [--runs 5]
+        [--no-results] [--runs 5] [--database postgresql]
+
+``--database postgresql`` (issue #14, in ``office_scale_server.py``) measures instead the same office on a local
+PostgreSQL server and on SQLite side by side: one importer, two importers at once on disjoint folders, the
+completeness matrix of the whole country and of one province.
 
 Prints numbers; gates nothing.
 """
@@ -263,14 +267,15 @@ def _child_import(data: str, bundles: str) -> dict:
             unsealed["kib"] = _peak_rss_kib()
             _reset_peak_rss()
 
-    cpu, started = _cpu_seconds(), time.perf_counter()
-    outcomes = office.import_bundles([Path(bundles)], PASSPHRASE, on_file=first_file)
-    seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
+    cpu, started, started_at = _cpu_seconds(), time.perf_counter(), time.time()
+    outcomes = office.import_bundles([Path(p) for p in bundles.split(os.pathsep)], PASSPHRASE, on_file=first_file)
+    seconds, cpu, ended_at = time.perf_counter() - started, _cpu_seconds() - cpu, time.time()
     office.close()
     statuses: dict[str, int] = {}
     for outcome in outcomes:
         statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
-    return {"seconds": seconds, "cpu_seconds": cpu, "statuses": statuses,
+    return {"seconds": seconds, "cpu_seconds": cpu, "statuses": statuses, "started_at": started_at,
+            "ended_at": ended_at,
             "max_rss_kib": max(unsealed["kib"], _peak_rss_kib()), "files_rss_kib": _peak_rss_kib()}
 
 
@@ -332,6 +337,11 @@ def _child_stall(data: str, files_list: str) -> dict:
     return result
 
 
+def _start_child(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, __file__, "--child", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=_ENV)
+
+
 def _run_child(*args: str) -> dict:
     done = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True, env=_ENV)
     if done.returncode != 0:
@@ -357,6 +367,9 @@ def main() -> None:
     parser.add_argument("--prepare-only", action="store_true", help="make the cache and stop")
     parser.add_argument("--no-results", action="store_true", help="skip the results and exports (issue #11)")
     parser.add_argument("--runs", type=int, default=5, help="timed runs of each results measurement")
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default=None,
+                        help="issue #14's figures instead: postgresql measures a local PostgreSQL server and SQLite "
+                             "side by side in the same run; sqlite measures SQLite alone")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -367,6 +380,10 @@ def main() -> None:
             result = _child_open(rest[0], rest[1:])
         elif kind in ("results", "xlsx"):
             from office_scale_results import CHILDREN
+
+            result = CHILDREN[kind](*rest)
+        elif kind == "matrix":
+            from office_scale_server import CHILDREN
 
             result = CHILDREN[kind](*rest)
         else:
@@ -389,6 +406,12 @@ def main() -> None:
         # PYTHONPYCACHEPREFIX (the source tree stays clean); a first short run fills it
         _ENV["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
         _run_child("open", str(args.cache / "office"))
+        if args.database:
+            from office_scale_server import measure_databases
+
+            kinds = ["sqlite", "postgresql"] if args.database == "postgresql" else ["sqlite"]
+            measure_databases(kinds, args.cache, work, args.runs, _run_child, _start_child)
+            return
         if not args.skip_import:
             office = _fresh_office(args.cache, work)
             imported = _run_child("import", str(office), str(bundles))
