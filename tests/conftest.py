@@ -75,18 +75,15 @@ def postgres():
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def office_storage(request):
-    """Where an office made by a fixture keeps its data — every office test runs on both: ``place(folder)``
-    leaves ``folder`` to become a SQLite office, or makes it a staff PC's folder of a new database on the
-    session's PostgreSQL server."""
-    if request.param == "sqlite":
-        yield lambda folder: None
-        return
-    from support.shared_office import point_folder_at_server
+    """Where an office made by a fixture keeps its data — every office test runs on both: a
+    ``support.shared_office.OfficeStorage``, called with a folder to make it a new office's (SQLite: nothing to do;
+    PostgreSQL: a staff PC's folder of a new database on the session's server), or copying an office built once."""
+    from support.shared_office import OfficeStorage
 
-    server, databases = request.getfixturevalue("postgres"), []
-    yield lambda folder: databases.append(point_folder_at_server(server, folder).database)
-    for database in databases:
-        server.drop_database(database)
+    storage = OfficeStorage(request.getfixturevalue("postgres") if request.param == "postgresql" else None)
+    yield storage
+    if storage.server is not None:
+        storage.drop_databases()
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ real report record, signed by keys the office enrolled from real enrolment files
 ``OfficeService.import_bundles``; a fixed clock says when each thing happened.
 
 Building it unlocks keys a dozen times (scrypt, about a second each on a busy machine), so it is built once per
-test run (``functools.cache``) and each test gets its own copy of the office's data folder (``open_small_office``).
+test run and database engine (``OfficeStorage.template``) and each test gets its own copy of the office
+(``open_small_office``).
 
 Quarter 1 of 2023 is due before 03/03/2023, quarter 2 before 03/06/2023:
 
@@ -23,11 +24,7 @@ code      commune               2023Q1                                          
 
 from __future__ import annotations
 
-import atexit
 import datetime as dt
-import functools
-import shutil
-import tempfile
 from pathlib import Path
 
 from cds_desktop.core.bundle.fields import Series
@@ -41,6 +38,7 @@ from cds_desktop.core.services.commune.exchange import SCHEMA_VERSION, CommuneEx
 from cds_desktop.core.services.commune.service import CommuneService
 from cds_desktop.core.services.office.service import OfficeService
 from cds_desktop.core.services.report_record import RECORD_NAME, IndicatorRecord, ReportRecord, UnitRecord
+from support.shared_office import OfficeStorage
 
 P, Q1, Q2 = "mini-plan", "2023Q1", "2023Q2"
 PASS_OFFICE = "mật khẩu sở KHCN 2025"
@@ -157,16 +155,11 @@ def build_small_office(root: Path, plan: Plan, clock) -> None:
     office.close()
 
 
-@functools.cache
-def _template() -> Path:
-    root = Path(tempfile.mkdtemp(prefix="cds-small-office-"))
-    atexit.register(shutil.rmtree, root, ignore_errors=True)
-    build_small_office(root, load_plan_file(MINI_PLAN), FixedClock(NOW))
-    return root / "office"
-
-
-def open_small_office(folder: Path, plan: Plan, clock) -> OfficeService:
-    """A copy of the small office's data folder at ``folder``, opened with ``clock`` (set to 20/05/2023 09:00)."""
-    shutil.copytree(_template(), folder)
+def open_small_office(folder: Path, plan: Plan, clock, storage: OfficeStorage | None = None) -> OfficeService:
+    """A copy of the small office at ``folder`` (on ``storage``'s database engine; SQLite when None), opened with
+    ``clock`` (set to 20/05/2023 09:00)."""
+    storage = storage or OfficeStorage(None)
+    storage.copy(storage.template("small-office", lambda root: build_small_office(
+        root, load_plan_file(MINI_PLAN), FixedClock(NOW))), folder)
     clock.now = NOW
     return OfficeService(DataDir(folder), PlanCatalog([plan]), clock)

@@ -3,7 +3,8 @@ tests: every bundle written by the real bundle writer from a real report record,
 enrolled from a real enrolment file, and imported through ``OfficeService.import_bundles``; one report accepted
 and one returned with signed receipts.
 
-Built once per test run (``functools.cache``); each test opens its own copy (``open_results_office``).
+Built once per test run and database engine (``OfficeStorage.template``); each test opens its own copy
+(``open_results_office``).
 
 2023Q4 (imported 05/01/2024, after the tasks' deadline of 31/12/2023), ratio answers as numerator/denominator:
 
@@ -23,12 +24,10 @@ code   1a (≥80)    1b 55–60  1c (≥50 xã)   2d (<20)  2a ≤5  2b =1  2c  
 
 from __future__ import annotations
 
-import atexit
 import datetime as dt
-import functools
-import shutil
-import tempfile
 from pathlib import Path
+
+from support.shared_office import OfficeStorage
 
 from cds_desktop.core.bundle.fields import Series
 from cds_desktop.core.bundle.keyfiles import (
@@ -144,16 +143,11 @@ class _Clock:
         return self.now
 
 
-@functools.cache
-def _template() -> Path:
-    root = Path(tempfile.mkdtemp(prefix="cds-results-office-"))
-    atexit.register(shutil.rmtree, root, ignore_errors=True)
-    build_results_office(root, load_plan_file(MINI_PLAN))
-    return root / "office"
-
-
-def open_results_office(folder: Path, plan: Plan, clock) -> OfficeService:
-    """A copy of the office at ``folder``, opened with ``clock`` set to 10/01/2024 09:00."""
-    shutil.copytree(_template(), folder)
+def open_results_office(folder: Path, plan: Plan, clock, storage: OfficeStorage | None = None) -> OfficeService:
+    """A copy of the office at ``folder`` (on ``storage``'s database engine; SQLite when None), opened with
+    ``clock`` set to 10/01/2024 09:00."""
+    storage = storage or OfficeStorage(None)
+    storage.copy(storage.template("results-office", lambda root: build_results_office(root, load_plan_file(MINI_PLAN))),
+                 folder)
     clock.now = NOW
     return OfficeService(DataDir(folder), PlanCatalog([plan]), clock)

@@ -28,8 +28,9 @@ HEADER_ROW = 6  # four heading lines, a blank row, then the headers
 
 
 @pytest.fixture
-def office(tmp_path, mini_plan, clock):
-    service = open_results_office(tmp_path / "office", mini_plan, clock)
+def office(tmp_path, mini_plan, clock, office_storage):
+    """A copy of the results office (``results_support``), on SQLite and on PostgreSQL."""
+    service = open_results_office(tmp_path / "office", mini_plan, clock, office_storage)
     yield service
     service.close()
 

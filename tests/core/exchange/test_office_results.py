@@ -17,8 +17,9 @@ from .results_support import NOTE_ABOVE, NOTE_BLANK, P, Q3, Q4, open_results_off
 
 
 @pytest.fixture
-def office(tmp_path, mini_plan, clock):
-    service = open_results_office(tmp_path / "office", mini_plan, clock)
+def office(tmp_path, mini_plan, clock, office_storage):
+    """A copy of the results office (``results_support``), on SQLite and on PostgreSQL."""
+    service = open_results_office(tmp_path / "office", mini_plan, clock, office_storage)
     yield service
     service.close()
 

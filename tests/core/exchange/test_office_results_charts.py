@@ -14,8 +14,9 @@ from tests.core.exchange.results_support import P, Q3, Q4, open_results_office
 
 
 @pytest.fixture
-def office(tmp_path, mini_plan, clock):
-    service = open_results_office(tmp_path / "office", mini_plan, clock)
+def office(tmp_path, mini_plan, clock, office_storage):
+    """A copy of the results office (``results_support``), on SQLite and on PostgreSQL."""
+    service = open_results_office(tmp_path / "office", mini_plan, clock, office_storage)
     yield service
     service.close()
 
