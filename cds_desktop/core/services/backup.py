@@ -11,6 +11,12 @@ version, schema revision, the commune or office, when, and the SHA-256 and size 
 - evidence files are stored by content hash and never change, so copying the files *that snapshot*
   references gives a matching set even if new files arrive meanwhile.
 
+A shared office (its database on a PostgreSQL server) is backed up the same way while the server runs: its
+snapshot is one ``REPEATABLE READ, READ ONLY`` transaction on the server, copied table by table into the backup's
+``cds.sqlite`` (``storage.table_copy``) and verified against that same snapshot; its keys and the evidence kept in
+the database (``office_key.sealed``, ``evidence_content``) travel in it. ``services/office/server_move`` restores
+such a backup into an empty server database.
+
 Everything is written into an owned, hidden sibling folder (``fileio``) that is renamed at the very end, so
 a failed (disk full) or cancelled backup leaves nothing behind, and one whose process died is removed the
 next time the data folder or that destination is used. Reading a backup treats it as hostile input
@@ -37,6 +43,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Protocol
+
+from sqlalchemy import Engine, create_engine, text
 
 from cds_desktop import __version__
 from cds_desktop.core.errors import InputError, StateError, StorageError
@@ -77,7 +85,9 @@ from cds_desktop.core.storage.data_folder import (
 )
 from cds_desktop.core.storage.evidence_store import EvidenceStore
 from cds_desktop.core.storage.peek import FolderKind, folder_kind
+from cds_desktop.core.storage.database import migrate
 from cds_desktop.core.storage.sqlite_files import read_only_connection
+from cds_desktop.core.storage.table_copy import compare_digests, copy_tables, revision_of, table_digests
 
 COPIED_FOLDERS = ("keys", "plans")  # copied whole (sealed key files, pinned key lists, imported plans)
 CHUNK = 1024 * 1024
@@ -167,8 +177,15 @@ _IDENTITY_QUERIES = {  # → (code, name, province code); the evidence a commune
     InstallationKind.COMMUNE: ("SELECT commune_code, name, province_code FROM unit WHERE id = 1",
                                "SELECT sha256 FROM evidence_file ORDER BY sha256"),
     InstallationKind.OFFICE: ("SELECT code, name, province_code FROM office_identity WHERE id = 1",
-                              "SELECT DISTINCT sha256 FROM submission_evidence ORDER BY sha256"),
-}
+                              "SELECT DISTINCT sha256 FROM submission_evidence WHERE sha256 NOT IN "
+                              "(SELECT sha256 FROM evidence_content) ORDER BY sha256"),
+}  # an office's evidence kept in its database (a shared office's) travels in the database, not as a file
+
+
+def _server_engine(service: DataService) -> Engine | None:
+    """The engine of a shared office's server database (None: the data is in the folder's ``cds.sqlite``)."""
+    engine = getattr(service, "engine", None)
+    return engine if engine is not None and engine.dialect.name != "sqlite" else None
 
 
 def _read_facts(snapshot: Path, kind: InstallationKind) -> _Facts:
@@ -185,6 +202,11 @@ def _read_facts(snapshot: Path, kind: InstallationKind) -> _Facts:
 
 def installation_of(service: DataService) -> Installation | None:
     """Whose data the service's folder holds now (None: not set up), read as a backup would read it."""
+    engine = _server_engine(service)
+    if engine is not None:
+        with engine.connect() as connection:
+            identity = connection.execute(text(_IDENTITY_QUERIES[service.kind][0])).fetchone()
+        return Installation(service.kind, *identity) if identity else None
     try:
         connection = read_only_connection(service.data_dir.database)
         try:
@@ -216,6 +238,23 @@ def _snapshot_database(source: Path, target: Path) -> None:
         src.close()
 
 
+def _snapshot_server(engine: Engine, target: Path, cancel: CancelToken | None) -> None:
+    """A consistent copy of a shared office's server database as the SQLite file ``target``: one REPEATABLE READ,
+    READ ONLY transaction on the server (the server keeps running), verified against that same snapshot."""
+    snapshot = create_engine(f"sqlite:///{target}")  # this process's own new file: no WAL, a self-contained copy
+    try:
+        options = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+        with engine.connect().execution_options(**options) as source, source.begin():
+            migrate(snapshot, revision_of(source))
+            with snapshot.begin() as copy:
+                copy_tables(source, copy, None, cancel)
+            digests = table_digests(source, cancel)
+        with snapshot.connect() as copy:
+            compare_digests(digests, table_digests(copy, cancel))
+    finally:
+        snapshot.dispose()
+
+
 def _release_database(data_dir: DataDir) -> None:
     """Fold the write-ahead log into the database; refuse when another program still has it open."""
     wal = data_dir.database.with_name(DATABASE + "-wal")
@@ -240,7 +279,11 @@ def _write_copy(service: DataService, work: Path, progress: ProgressCallback | N
     """Copy the service's data into the (existing, empty) folder ``work``: database snapshot, then files."""
     data_dir = service.data_dir
     check_cancelled(cancel)
-    _snapshot_database(data_dir.database, work / DATABASE)
+    engine = _server_engine(service)
+    if engine is not None:
+        _snapshot_server(engine, work / DATABASE, cancel)
+    else:
+        _snapshot_database(data_dir.database, work / DATABASE)
     facts = _read_facts(work / DATABASE, service.kind)
     sources: list[tuple[Path, str]] = []
     missing: list[str] = []

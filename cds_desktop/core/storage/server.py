@@ -135,11 +135,18 @@ def _store_wall_clock_times(dbapi_connection, _record) -> None:
 def _wall_clock_dumpers() -> tuple[type, type]:
     from psycopg.types.datetime import DatetimeNoTzBinaryDumper, DatetimeNoTzDumper
 
-    class WallClock(DatetimeNoTzDumper):
+    class OneDumper:  # aware and naive times alike (psycopg would otherwise ask to "upgrade" for a naive one)
+        def get_key(self, obj, format):
+            return self.cls
+
+        def upgrade(self, obj, format):
+            return self
+
+    class WallClock(OneDumper, DatetimeNoTzDumper):
         def dump(self, obj):
             return super().dump(obj.replace(tzinfo=None))
 
-    class WallClockBinary(DatetimeNoTzBinaryDumper):
+    class WallClockBinary(OneDumper, DatetimeNoTzBinaryDumper):
         def dump(self, obj):
             return super().dump(obj.replace(tzinfo=None))
 
