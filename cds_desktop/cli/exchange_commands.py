@@ -28,7 +28,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from cds_desktop.cli import office_export_commands, office_plan_commands, report_commands
+from cds_desktop.cli import office_export_commands, office_plan_commands, office_server_commands, report_commands
 from cds_desktop.cli.log_file import log_to_data_folder
 from cds_desktop.cli.terminal import terminal_safe
 from cds_desktop.core.bundle.keys import normalize_fingerprint
@@ -81,6 +81,7 @@ def register(commands: argparse._SubParsersAction, lang: str, init_kinds: argpar
     report_commands.register_office(office_cmds, lang)
     office_export_commands.register_office(office_cmds, lang)
     office_plan_commands.register_office(office_cmds, lang, add)
+    office_server_commands.register_office(office_cmds, lang)
     add(office_cmds.add_parser("import-communes", help=t("import_communes")), "file").set_defaults(
         handler=import_communes_cmd)
     communes = add(office_cmds.add_parser("communes", help=t("office_communes")))
