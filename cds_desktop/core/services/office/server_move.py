@@ -34,7 +34,7 @@ from sqlalchemy.exc import DBAPIError
 from cds_desktop.core.errors import CdsError, InputError, SchemaTooNewError, StateError, StorageError
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.progress import CancelToken, ProgressCallback, check_cancelled
-from cds_desktop.core.services.backup_files import check_contents, check_database, check_schema, read_manifest
+from cds_desktop.core.services.backup_files import check_database, check_schema, read_manifest, verify_files
 from cds_desktop.core.services.roles import InstallationKind
 from cds_desktop.core.storage.data_folder import DATABASE
 from cds_desktop.core.storage.database import backup_sqlite, known_revisions, migrate
@@ -171,7 +171,7 @@ def restore_backup_to_server(backup_folder: Path, settings: ServerSettings, pass
     info = read_manifest(backup_folder)
     if info.installation.kind is not InstallationKind.OFFICE:
         raise InputError("server_move.not_an_office_backup", path=str(backup_folder))
-    check_contents(info)
+    verify_files(info, None, cancel)  # every file's hash, keys included, before anything is written
     database = next(f for f in info.files if f.path == DATABASE)
     with tempfile.TemporaryDirectory(prefix="cds-restore-") as temporary:
         snapshot = Path(temporary) / DATABASE
@@ -195,7 +195,7 @@ def connect_folder_to_server(data_dir: DataDir | Path, settings: ServerSettings,
     """Make the data folder ``data_dir`` (new, empty, or a staff PC's already) point at the shared office in the
     database of ``settings``; refused when the database holds no office or one of a newer app."""
     root = data_dir.root if isinstance(data_dir, DataDir) else Path(data_dir).expanduser().resolve()
-    if folder_kind(root) not in (FolderKind.NEW,) and read_server_settings(root) is None:
+    if folder_kind(root) is not FolderKind.NEW and read_server_settings(root) is None:
         raise InputError("server_move.folder_has_data", folder=str(root))
     found = check_server(settings, password)
     if found.revision is None or not _holds_office(settings, password):
