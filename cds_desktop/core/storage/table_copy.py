@@ -25,13 +25,14 @@ import decimal
 import hashlib
 from typing import Any, Iterable, Iterator
 
-from sqlalchemy import Connection, MetaData, String, Table, Text, delete, func, insert, select, text
+from sqlalchemy import Connection, LargeBinary, MetaData, String, Table, Text, delete, func, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
 from cds_desktop.core.errors import StorageError
 from cds_desktop.core.progress import CancelToken, ProgressCallback, check_cancelled
 
 BATCH = 500
+BINARY_BATCH = 4  # rows at a time of a table with bytes (evidence files may be large: memory stays bounded)
 VERSION_TABLE = "alembic_version"
 
 
@@ -105,7 +106,9 @@ def copy_tables(source: Connection, target: Connection, progress: ProgressCallba
 
 
 def _batches(connection: Connection, table: Table, size: int) -> Iterator[list[tuple]]:
-    """The rows of ``table`` in primary-key order, ``size`` at a time, streamed (evidence may be large)."""
+    """The rows of ``table`` in primary-key order, ``size`` at a time (fewer for a table with bytes), streamed."""
+    if any(isinstance(column.type, LargeBinary) for column in table.columns):
+        size = min(size, BINARY_BATCH)
     result = connection.execution_options(stream_results=True, yield_per=size).execute(
         select(table).order_by(*_order(table, connection.dialect.name)))
     try:

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from support.postgres_server import OWNER, STAFF
 from support.shared_office import point_folder_at_server, settings_for
 
-from cds_desktop.core.errors import StateError, StorageError
+from cds_desktop.core.errors import SchemaTooNewError, StateError, StorageError
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import PlanCatalog
 from cds_desktop.core.services.backup import backup, inspect_backup
@@ -114,3 +114,21 @@ def test_a_staff_pc_is_pointed_only_at_a_database_holding_an_office(office, rece
     with pytest.raises(Exception) as caught:
         connect_folder_to_server(office.data_dir.root.parent / "data", empty_database)  # the commune's folder
     assert getattr(caught.value, "code", None) == "server_move.folder_has_data"
+
+
+def test_a_staff_pc_is_not_pointed_at_an_office_of_a_newer_app(postgres, tmp_path):
+    settings = settings_for(postgres, postgres.create_database(), OWNER)
+    engine = server_engine(settings)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO office_identity (id, code, name, level, list_version, created_at) "
+                                    "VALUES (1, '68', 'Sở KHCN', 'province', 0, now())"))
+        connect_folder_to_server(tmp_path / "today", settings)  # an office of this app: taken
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    finally:
+        engine.dispose()
+    with pytest.raises(SchemaTooNewError) as caught:
+        connect_folder_to_server(tmp_path / "staff-pc", settings)
+    assert caught.value.code == "storage.schema_too_new" and not (tmp_path / "staff-pc").exists()
+    postgres.drop_database(settings.database)
