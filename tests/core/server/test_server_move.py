@@ -132,3 +132,21 @@ def test_a_folder_already_on_a_server_is_not_moved_again(office, received, empty
     with pytest.raises(StateError) as caught:
         move_office_to_server(office.data_dir, empty_database)
     assert caught.value.code == "server_move.already_shared"
+
+
+def test_a_database_that_cannot_be_emptied_again_is_reported_with_what_stopped_the_move(
+        office, received, empty_database, monkeypatch):
+    folder = office.data_dir
+    office.close()
+    office.evidence_store.path_of(received).write_bytes(b"altered")
+
+    def server_gone(self, bind):
+        raise ConnectionError("the server went away")
+
+    monkeypatch.setattr("cds_desktop.core.services.office.server_move.MetaData.drop_all", server_gone)
+    with pytest.raises(StorageError) as caught:
+        move_office_to_server(folder, empty_database)
+    assert caught.value.code == "server_move.left_filled"
+    assert empty_database.database in caught.value.params["database"]
+    assert str(office.evidence_store.path_of(received)) in caught.value.params["problem"]  # what stopped it
+    assert _tables(empty_database) != [] and not (folder.root / "office-server.json").exists()
