@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from support.shared_office import OfficeStorage
 
 from ..exchange.conftest import P, PASS_COMMUNE, PASS_OFFICE, Q1, exchange, fill_and_approve, office  # noqa: F401
 
@@ -16,7 +17,7 @@ PDF = b"%PDF-1.4 bien ban nghiem thu" * 400
 @pytest.fixture
 def office_storage():
     """The office on this PC (SQLite): what moves to a server."""
-    return lambda folder: None
+    return OfficeStorage(None)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 from support.postgres_server import OWNER, STAFF
-from support.shared_office import point_folder_at_server, settings_for
+from support.shared_office import OfficeStorage, settings_for
 
 from cds_desktop.core.errors import SchemaTooNewError, StateError, StorageError
 from cds_desktop.core.paths import DataDir
@@ -25,10 +25,9 @@ from .conftest import P, Q1
 @pytest.fixture
 def office_storage(postgres):
     """The office is a shared one: its folder points at a new database of the session's server."""
-    databases = []
-    yield lambda folder: databases.append(point_folder_at_server(postgres, folder).database)
-    for database in databases:
-        postgres.drop_database(database)
+    storage = OfficeStorage(postgres)
+    yield storage
+    storage.drop_databases()
 
 
 @pytest.fixture
