@@ -238,16 +238,18 @@ def _snapshot_database(source: Path, target: Path) -> None:
         src.close()
 
 
-def _snapshot_server(engine: Engine, target: Path, cancel: CancelToken | None) -> None:
+def _snapshot_server(engine: Engine, target: Path, progress: ProgressCallback | None,
+                     cancel: CancelToken | None) -> None:
     """A consistent copy of a shared office's server database as the SQLite file ``target``: one REPEATABLE READ,
-    READ ONLY transaction on the server (the server keeps running), verified against that same snapshot."""
+    READ ONLY transaction on the server (the server keeps running), verified against that same snapshot;
+    ``progress`` counts the rows copied (then the files, as for any backup)."""
     snapshot = create_engine(f"sqlite:///{target}")  # this process's own new file: no WAL, a self-contained copy
     try:
         options = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
         with engine.connect().execution_options(**options) as source, source.begin():
             migrate(snapshot, revision_of(source))
             with snapshot.begin() as copy:
-                copy_tables(source, copy, None, cancel)
+                copy_tables(source, copy, progress, cancel)
             digests = table_digests(source, cancel)
         with snapshot.connect() as copy:
             compare_digests(digests, table_digests(copy, cancel))
@@ -281,7 +283,7 @@ def _write_copy(service: DataService, work: Path, progress: ProgressCallback | N
     check_cancelled(cancel)
     engine = _server_engine(service)
     if engine is not None:
-        _snapshot_server(engine, work / DATABASE, cancel)
+        _snapshot_server(engine, work / DATABASE, progress, cancel)
     else:
         _snapshot_database(data_dir.database, work / DATABASE)
     facts = _read_facts(work / DATABASE, service.kind)

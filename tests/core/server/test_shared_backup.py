@@ -51,13 +51,14 @@ def test_a_shared_office_is_backed_up_while_in_use_and_restored_into_an_empty_da
     writer = office.engine.connect()  # another staff PC, in the middle of a write
     busy = writer.begin()
     writer.execute(text("UPDATE office_identity SET name = 'đang sửa' WHERE id = 1"))
+    seen = []
     try:
-        info = backup(office, tmp_path / "backups")
+        info = backup(office, tmp_path / "backups", progress=lambda done, total: seen.append((done, total)))
     finally:
         busy.rollback()
         writer.close()
     assert info.installation.name == "Sở Khoa học và Công nghệ tỉnh Lâm Đồng"  # not the uncommitted change
-    assert inspect_backup(info.folder) == info
+    assert inspect_backup(info.folder) == info and seen and all(done <= total for done, total in seen)
     assert info.evidence_count == 0 and not (info.folder / "evidence").exists()  # it is in the database
 
     restored = restore_backup_to_server(info.folder, empty_database, staff_role=STAFF)
