@@ -1,9 +1,11 @@
 """Issue #14's measurements for ``bench/office_scale.py --database …`` (run there; see its docstring): the same
 enrolled office on SQLite (a copy of the cached data folder) and on a local PostgreSQL server, side by side in one
 run. The server is a throwaway one started for the run (``tests/support/postgres_server.py``: ``initdb`` and
-``pg_ctl`` in a temporary folder, a Unix socket; run as the ``postgres`` user when the bench runs as root; its
-durability settings are PostgreSQL's defaults except ``fsync``-free test settings, printed), the enrolled office
-built there once through the office service and copied per measurement (``CREATE DATABASE … TEMPLATE``).
+``pg_ctl`` in a temporary folder, a Unix socket; run as the ``postgres`` user when the bench runs as root), with
+PostgreSQL's crash safety on and ``synchronous_commit=off`` — the durability of the app's SQLite (WAL,
+``synchronous=NORMAL``: a commit does not wait for the disk, a crash never corrupts); the enrolled office
+moved there once (``move_office_to_server``, as an office outgrowing one PC would) and copied per measurement
+(``CREATE DATABASE … TEMPLATE``).
 
 - one importer: every bundle in one batch, in a fresh child process (goal on PostgreSQL ≥ 100 bundles/s);
 - two importers at once on disjoint folders (the provinces split in two halves of about the same number of bundles),
@@ -26,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from office_scale import PLAN_ID, Commune, _cpu_seconds, _office, make_office
+from office_scale import PLAN_ID, _cpu_seconds, _office
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from support.postgres_server import OWNER, PostgresServer  # noqa: E402 - the tests' throwaway server
@@ -61,19 +63,23 @@ class _Offices:
         self.kind, self.cache, self.work, self.server = kind, cache, work, server
         self.template = None
         if kind == "postgresql":
+            from cds_desktop.core.services.office.server_move import move_office_to_server
+
             self.template = server.create_database("enrolled_office", template="template0")
             folder = work / "pg-enrolled"
-            self._point(folder, self.template)
+            shutil.copytree(cache / "office", folder)
             started = time.perf_counter()
-            communes = _communes_of(cache)
-            make_office(folder, communes, _empty(work / "pg-make"))
-            print(f"  (the enrolled office built on PostgreSQL in {time.perf_counter() - started:.0f} s)", flush=True)
+            move_office_to_server(folder, self._settings(self.template))
+            print(f"  (the enrolled office moved to PostgreSQL in {time.perf_counter() - started:.1f} s)", flush=True)
         self._made = 0
+
+    def _settings(self, database: str) -> ServerSettings:
+        return ServerSettings(host=self.server.socket_dir, port=self.server.port, database=database, user=OWNER,
+                              tls="disable")
 
     def _point(self, folder: Path, database: str) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        write_server_settings(folder, ServerSettings(host=self.server.socket_dir, port=self.server.port,
-                                                     database=database, user=OWNER, tls="disable"))
+        write_server_settings(folder, self._settings(database))
 
     def fresh(self, name: str) -> Path:
         folder = _empty(self.work / f"{self.kind}-{name}")
@@ -115,15 +121,6 @@ def _empty(folder: Path) -> Path:
     return folder
 
 
-def _communes_of(cache: Path) -> list[Commune]:
-    import sqlite3
-
-    with sqlite3.connect(cache / "office" / "cds.sqlite") as connection:
-        rows = connection.execute("SELECT code, name, province_code FROM office_commune ORDER BY code").fetchall()
-    connection.close()
-    return [Commune(*row) for row in rows]
-
-
 def _halves(bundles: Path) -> tuple[str, str]:
     """The province folders split in two halves of about the same number of bundles (``os.pathsep``-joined)."""
     sizes = sorted(((sum(1 for _ in folder.glob("*.cdsb")), folder) for folder in bundles.iterdir()), reverse=True)
@@ -153,7 +150,7 @@ def measure_databases(kinds: list[str], cache: Path, work: Path, runs: int, run_
     bundles = cache / "bundles"
     server = None
     if "postgresql" in kinds:
-        server = PostgresServer()
+        server = PostgresServer(durable=True)
         server.start()
         server.set_up_roles()
     figures: dict[str, dict] = {}

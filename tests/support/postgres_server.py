@@ -49,7 +49,11 @@ def _free_port() -> int:
 
 
 class PostgresServer:
-    def __init__(self) -> None:
+    """``durable``: PostgreSQL's own crash safety (fsync, full-page writes) kept, commits not waiting for the disk —
+    what SQLite's WAL with ``synchronous=NORMAL`` does, for the benchmarks; tests run without fsync at all."""
+
+    def __init__(self, durable: bool = False) -> None:
+        self.durable = durable
         self.binaries = server_binaries()
         self.folder = Path(tempfile.mkdtemp(prefix="cds-pg-"))
         self.data = self.folder / "data"
@@ -72,9 +76,9 @@ class PostgresServer:
         if not self.data.exists():
             self._run("initdb", "-D", str(self.data), "-U", self.superuser, "--auth-local=trust",
                       "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
-        options = (f"-k {self.socket_dir} -p {self.port} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "
-                   "-c shared_buffers=64MB")
+        safety = "" if self.durable else "-c fsync=off -c full_page_writes=off "
+        options = (f"-k {self.socket_dir} -p {self.port} -c listen_addresses=127.0.0.1 {safety}"
+                   "-c synchronous_commit=off -c max_connections=200 -c shared_buffers=64MB")
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.folder / "server.log"), "-w",
                   "start")
 
