@@ -1,0 +1,83 @@
+"""Several staff PCs at once on one shared office (the session's PostgreSQL server), each a real ``cds`` process with
+its own data folder naming the same database: importers racing on the same files, heads racing on one decision, an
+importer killed mid-batch, the server restarted mid-import. Every race ends as "done", "already done" or a refusal
+with a plain message — never a traceback, a deadlock, a bundle stored twice, revisions out of order or a
+half-written submission. Rounds: ``CDS_CRASH_ROUNDS``; replay: ``CDS_CRASH_SEED`` (``tests/support/processes.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from support.processes import CdsProcesses, Run, cds_processes, rounds, seeded_random  # noqa: F401
+from support.shared_races import COMMUNES, P, Q1, REVISIONS, folder_of, half_written, make_shared_office, wait_all
+
+TIMEOUT = 60.0  # far more than any of these batches takes: a process still running then is deadlocked
+OUT_OF_ORDER = "bundle.broken_chain"  # a revision met before the one it follows was stored: the next run stores it
+
+
+@pytest.fixture(scope="module")
+def shared(postgres, tmp_path_factory):
+    return make_shared_office(postgres, tmp_path_factory.mktemp("shared-office"))
+
+
+def _import(processes: CdsProcesses, pc: Path, secret: Path, *paths: Path, start_at: float = 0.0):
+    return processes.start("--data-dir", str(pc), "import", *map(str, paths), "--passphrase-file", str(secret),
+                           "--json", start_at=start_at)
+
+
+def _outcomes(run: Run) -> dict[str, tuple[str, str | None]]:
+    """file → (kind, error code) of an import run that finished its batch."""
+    assert not run.crashed and "Traceback" not in run.stderr, run
+    assert run.code in (0, 1), run  # 1: some file refused (an out-of-order revision)
+    return {Path(r["file"]): (r["kind"], (r["error"] or {}).get("code")) for r in json.loads(run.stdout)}
+
+
+def test_importers_racing_on_overlapping_folders_store_each_bundle_once_in_order(shared, cds_processes, tmp_path):
+    database, pcs = shared.fresh(tmp_path, 4)
+    every = sorted(shared.bundles.values())
+    half = COMMUNES[: len(COMMUNES) // 2]
+    usb = [  # the same files met in different orders: all; all again; r2/r3 before anyone has r1; r3 alone first
+        folder_of(every, tmp_path / "usb-1"),
+        folder_of(every, tmp_path / "usb-2"),
+        folder_of([f for (c, r), f in shared.bundles.items() if r > 1 or c in half], tmp_path / "usb-3"),
+        folder_of([f for (c, r), f in shared.bundles.items() if r == 3 or c not in half], tmp_path / "usb-4"),
+    ]
+    started = time.monotonic()
+    start_at = time.time() + 0.5
+    runs = wait_all(cds_processes, [_import(cds_processes, pc, shared.secret, folder, start_at=start_at)
+                                    for pc, folder in zip(pcs, usb)], TIMEOUT)
+    raced = time.monotonic() - started
+    context = "\n".join(map(str, runs))
+    outcomes = [_outcomes(run) for run in runs]
+    for folder, outcome in zip(usb, outcomes):
+        assert sorted(outcome) == sorted(folder.iterdir()), context
+        for name, (kind, code) in outcome.items():
+            assert (kind, code) in {("new_report", None), ("new_revision", None), ("duplicate", "bundle.duplicate"),
+                                    ("refused", OUT_OF_ORDER)}, f"{name}: {kind} {code}\n{context}"
+    accepted = Counter(file.name for outcome in outcomes for file, (kind, _) in outcome.items()
+                       if kind in ("new_report", "new_revision"))
+    assert max(accepted.values()) == 1, context  # never stored twice
+    assert half_written(shared, database) == [], context
+
+    final = _outcomes(cds_processes.wait(_import(cds_processes, pcs[0], shared.secret, *usb)))  # the next run
+    for file, (kind, code) in final.items():  # stores what was refused as out of order, finds the rest done
+        assert kind in ("new_report", "new_revision", "duplicate"), f"{file}: {kind} {code}"
+        if kind != "duplicate":
+            accepted[file.name] += 1
+    assert accepted == Counter({f.name: 1 for f in every}), context
+    assert half_written(shared, database) == [], context
+    assert shared.rows(database, "SELECT commune_code, revision FROM submission WHERE is_current ORDER BY 1") == [
+        (commune, REVISIONS[-1]) for commune in COMMUNES]
+
+    logged = Counter(outcome for (outcome,) in shared.rows(database, "SELECT outcome FROM import_attempt"))
+    reported = Counter(kind for outcome in [*outcomes, final] for kind, _ in outcome.values())
+    assert logged == reported  # the import log adds up: one row per file of each run, with its outcome
+    assert logged["new_report"] + logged["new_revision"] == len(every)
+    print(f"{len(every)} bundles, {len(runs)} importers on overlapping folders ({sum(map(len, outcomes))} files): "
+          f"{raced:.1f} s; refused as out of order and stored by the next run: "
+          f"{sum(1 for o in outcomes for kind, code in o.values() if code == OUT_OF_ORDER)}")
