@@ -81,3 +81,108 @@ def test_importers_racing_on_overlapping_folders_store_each_bundle_once_in_order
     print(f"{len(every)} bundles, {len(runs)} importers on overlapping folders ({sum(map(len, outcomes))} files): "
           f"{raced:.1f} s; refused as out of order and stored by the next run: "
           f"{sum(1 for o in outcomes for kind, code in o.values() if code == OUT_OF_ORDER)}")
+
+
+def _decide(processes: CdsProcesses, pc: Path, secret: Path, commune: str, decision: str, start_at: float):
+    reason = ("--reason", "Thiếu số liệu chỉ tiêu 1a") if decision == "return" else ()
+    return processes.start("--data-dir", str(pc), "office", decision, commune, P, Q1, *reason, "--out",
+                           str(pc / "receipts"), "--passphrase-file", str(secret), "--json", start_at=start_at)
+
+
+def test_heads_racing_on_one_decision_one_wins_the_other_is_told_the_new_state(shared, cds_processes, tmp_path):
+    database, pcs = shared.fresh(tmp_path, 2)
+    first = [shared.bundles[commune, 1] for commune in COMMUNES]
+    assert _outcomes(cds_processes.wait(_import(cds_processes, pcs[0], shared.secret, *first)))
+    started = time.monotonic()
+    duels = [("accept", "return"), ("return", "accept"), ("accept", "accept"), ("return", "return")]
+    rounds_ = rounds(4)
+    for round_, commune in enumerate(COMMUNES[:rounds_]):
+        decisions = duels[round_ % len(duels)]
+        start_at = time.time() + 0.3
+        runs = wait_all(cds_processes, [_decide(cds_processes, pc, shared.secret, commune, decision, start_at)
+                                        for pc, decision in zip(pcs, decisions)], TIMEOUT)
+        context = f"round {round_} {decisions}:\n" + "\n".join(map(str, runs))
+        assert not any(run.crashed for run in runs), context
+        assert sorted(run.code for run in runs) == [0, 1], context
+        (winner, decision), = [(run, d) for run, d in zip(runs, decisions) if run.code == 0]
+        (loser, refused), = [(run, d) for run, d in zip(runs, decisions) if run.code != 0]
+        state = {"accept": "accepted", "return": "returned"}[decision]
+        error = json.loads(loser.stdout)["error"]
+        assert error["code"] == f"office.already_{state}", context  # told plainly, naming the new state
+        assert f"already {state}" in error["message_en"] and "đã được" in error["message_vi"], context
+        assert error["message_en"] in loser.stderr.replace("\n", " "), context
+        assert json.loads(winner.stdout)["decision"] == state, context
+        assert shared.rows(database, "SELECT decision FROM receipt_issued WHERE commune_code = %s",
+                           commune) == [(state,)], context  # exactly one decision recorded
+        loser_pc = pcs[runs.index(loser)]
+        assert not any((loser_pc / "receipts").glob(f"{commune}_*")), context  # the loser signed no receipt
+    print(f"{rounds_} rounds of two heads deciding on one submission at once: {time.monotonic() - started:.1f} s")
+
+
+class _Stored:
+    """How many submissions the database holds, asked on one open connection (polled every millisecond)."""
+
+    def __init__(self, shared, database: str) -> None:
+        self.connection = shared.server.connect(database)
+
+    def __call__(self) -> int:
+        return self.connection.execute("SELECT count(*) FROM submission").fetchone()[0]
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def _finishes_the_batch(shared, cds_processes, database: str, pc: Path, usb: Path, context: str) -> None:
+    """The next run stores what is missing and finds the rest done: every bundle once, in order."""
+    before = shared.rows(database, "SELECT count(*) FROM submission")[0][0]
+    final = _outcomes(cds_processes.wait(_import(cds_processes, pc, shared.secret, usb)))
+    kinds = Counter("stored" if kind in ("new_report", "new_revision") else kind for kind, _ in final.values())
+    assert kinds == Counter(duplicate=before, stored=len(shared.bundles) - before), f"{context}\n{final}"
+    assert sorted(shared.rows(database, "SELECT commune_code, revision FROM submission")) == sorted(shared.bundles)
+    assert half_written(shared, database) == [], context
+
+
+def test_an_importer_killed_mid_batch_leaves_nothing_half_written_and_the_next_run_finishes(shared, cds_processes,
+                                                                                            tmp_path):
+    rng, seed = seeded_random()
+    usb = folder_of(sorted(shared.bundles.values()), tmp_path / "usb")
+    kills = 0
+    for round_ in range(rounds(3)):
+        database, (pc,) = shared.fresh(tmp_path / f"round-{round_}", 1)
+        stored, at_least = _Stored(shared, database), rng.randrange(1, len(shared.bundles) - 4)
+        try:
+            killed = cds_processes.run_killed("--data-dir", str(pc), "import", str(usb), "--passphrase-file",
+                                              str(shared.secret), "--json", after=rng.uniform(0, 0.05),
+                                              when=lambda: stored() >= at_least, timeout=TIMEOUT)
+        finally:
+            stored.close()
+        context = f"seed {seed}, round {round_} (killed once {at_least} were stored): {killed}"
+        kills += killed.killed
+        assert not killed.crashed, context
+        assert half_written(shared, database) == [], context  # the killed transaction rolled back whole
+        _finishes_the_batch(shared, cds_processes, database, pc, usb, context)
+    assert kills, "no run was killed mid-batch"
+
+
+def test_the_server_restarted_mid_import_is_a_plain_error_and_the_next_run_finishes(shared, cds_processes,
+                                                                                  tmp_path):
+    usb = folder_of(sorted(shared.bundles.values()), tmp_path / "usb")
+    database, (pc,) = shared.fresh(tmp_path, 1)
+    child = _import(cds_processes, pc, shared.secret, usb)
+    stored = _Stored(shared, database)
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while stored() < 3 and time.monotonic() < deadline:
+            time.sleep(0.001)
+    finally:
+        stored.close()
+    shared.server.restart()
+    (run,) = wait_all(cds_processes, [child], TIMEOUT)
+    context = str(run)
+    assert not run.crashed and "Traceback" not in run.stderr, context
+    assert run.code != 0, context  # the batch ended with the server gone…
+    error = json.loads(run.stdout)["error"]  # … saying so plainly, in both languages
+    assert error["code"] in ("server.connection_lost", "server.unreachable", "server.starting"), context
+    assert error["message_vi"] and error["message_en"] in run.stderr.replace("\n", " "), context
+    assert half_written(shared, database) == [], context
+    _finishes_the_batch(shared, cds_processes, database, pc, usb, context)

@@ -14,9 +14,13 @@ an incident number, and the file is refused as ``bundle.import_failed`` (no trac
 Files are imported in series and revision order read from their cleartext headers (``r10`` after ``r9``, not
 after ``r1``); files whose header cannot be read come last, in name order, and get their refusal.
 
-Two imports into one office at once (two clerks, two processes) race for the same series: the transaction
-re-checks the series, so the loser sees ``bundle.duplicate`` (a no-op); a busy or conflicting database is
-retried a few times before the file is refused as ``office.busy``.
+Two imports into one office at once (two clerks, two processes, or several PCs of a shared office) race for the
+same series: the transaction holds the series' lock and re-checks it, so the loser sees ``bundle.duplicate`` (a
+no-op) or, for a revision met before the one it follows, ``bundle.broken_chain`` (the next run stores it); a busy
+database (SQLite's write lock) or a conflict the server reports (serialization failure, deadlock:
+``server.conflict``) is retried a few times before the file is refused as ``office.busy``. A shared office's
+server that goes away (connection lost, unreachable, restarting) ends the batch with that error: the files done
+stay done, the file under way was rolled back whole, and the next run finishes the batch.
 
 Every file's outcome has a kind (``import_log.OutcomeKind``: new report, new revision, already imported, refused),
 and every file is logged in ``import_attempt`` (``import_log``): an accepted one in its submission's transaction.
@@ -63,6 +67,7 @@ from cds_desktop.core.services.office.record_checks import CheckedReport, check_
 from cds_desktop.core.services.office.storing import province_of, series_state, write_submission
 from cds_desktop.core.services.roles import Permission
 from cds_desktop.core.storage.exchange_models import OfficeCommune
+from cds_desktop.core.storage.server import is_conflict
 from cds_desktop.core.storage.queries.office_plans import refused_plan_ids
 from cds_desktop.core.storage.evidence_store import EvidenceStaging
 from cds_desktop.core.validation import validate_period
@@ -72,7 +77,8 @@ log = logging.getLogger(__name__)
 
 STORE_ATTEMPTS = 8
 RETRY_PAUSE_SECONDS = 0.05  # doubled after each busy attempt (0.05 … 6.4 s in all)
-
+SERVER_GONE = frozenset({"server.connection_lost", "server.unreachable", "server.starting",
+                         "server.connection_failed"})  # no file can be imported or logged: the batch ends
 
 
 @dataclass(frozen=True)
@@ -186,6 +192,10 @@ class Intake(OfficeKeys, Enrolment, ImportLog):
             return self._import_checked(file, office_code, keys, cancel, attempt)
         except DuplicateBundleError as exc:
             kind, error = OutcomeKind.DUPLICATE, exc
+        except StorageError as exc:
+            if exc.code in SERVER_GONE:
+                raise
+            kind, error = OutcomeKind.REFUSED, exc
         except CdsError as exc:
             kind, error = OutcomeKind.REFUSED, self._as_refusal(exc)
         except Cancelled:
@@ -249,8 +259,8 @@ class Intake(OfficeKeys, Enrolment, ImportLog):
     def _store(self, verified: VerifiedBundle, report: CheckedReport, problems: list[Problem],
                file_attempt: FileAttempt, outcome: ImportOutcome) -> ImportOutcome:
         """One transaction: the submission and its rows, the series advanced, the log row; retried while the
-        database is busy or another import of the same series got in first (the retry then finds it:
-        ``bundle.duplicate``). Returns ``outcome`` with the submission stored."""
+        database is busy or reports a conflict, or another import of the same series got in first (the retry then
+        finds it: ``bundle.duplicate``). Returns ``outcome`` with the submission stored."""
         pause = RETRY_PAUSE_SECONDS
         conflicts = 0
         for attempt in range(STORE_ATTEMPTS):
@@ -265,8 +275,8 @@ class Intake(OfficeKeys, Enrolment, ImportLog):
                 conflicts += 1
                 if conflicts > 1:  # the retry's ordering check did not explain the conflict: a bug
                     raise
-            except StorageError as exc:  # the repository explains SQLite's "database is locked" as storage.busy
-                if exc.code != "storage.busy":
+            except StorageError as exc:  # SQLite's "database is locked" (storage.busy), the server's conflicts
+                if exc.code != "storage.busy" and not is_conflict(exc):
                     raise
             if attempt < STORE_ATTEMPTS - 1:
                 time.sleep(pause)
