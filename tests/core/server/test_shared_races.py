@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from support.postgres_server import STAFF
 from support.processes import CdsProcesses, Run, cds_processes, rounds, seeded_random  # noqa: F401
 from support.shared_races import COMMUNES, P, Q1, REVISIONS, folder_of, half_written, make_shared_office, wait_all
 
@@ -147,7 +148,7 @@ def test_an_importer_killed_mid_batch_leaves_nothing_half_written_and_the_next_r
     rng, seed = seeded_random()
     usb = folder_of(sorted(shared.bundles.values()), tmp_path / "usb")
     kills = 0
-    for round_ in range(rounds(3)):
+    for round_ in range(rounds(2)):
         database, (pc,) = shared.fresh(tmp_path / f"round-{round_}", 1)
         stored, at_least = _Stored(shared, database), rng.randrange(1, len(shared.bundles) - 4)
         try:
@@ -164,11 +165,20 @@ def test_an_importer_killed_mid_batch_leaves_nothing_half_written_and_the_next_r
     assert kills, "no run was killed mid-batch"
 
 
-def test_the_server_restarted_mid_import_is_a_plain_error_and_the_next_run_finishes(shared, cds_processes,
-                                                                                  tmp_path):
-    usb = folder_of(sorted(shared.bundles.values()), tmp_path / "usb")
-    database, (pc,) = shared.fresh(tmp_path, 1)
-    child = _import(cds_processes, pc, shared.secret, usb)
+def _drop_a_store(shared, database: str) -> None:
+    """Cut the importer's connection in the middle of a store transaction (it has written, not committed), as a
+    network drop or an administrator would, the server staying up."""
+    with shared.server.connect(database) as connection:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            if connection.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+                                  "AND usename = %s AND backend_xid IS NOT NULL", (database, STAFF)).fetchall():
+                return
+            time.sleep(0.001)
+    raise AssertionError("the importer never wrote")
+
+
+def _restart_after_some_stored(shared, database: str) -> None:
     stored = _Stored(shared, database)
     try:
         deadline = time.monotonic() + TIMEOUT
@@ -177,11 +187,22 @@ def test_the_server_restarted_mid_import_is_a_plain_error_and_the_next_run_finis
     finally:
         stored.close()
     shared.server.restart()
+
+
+@pytest.mark.parametrize("server_gone", [_restart_after_some_stored, _drop_a_store], ids=["restarted", "dropped"])
+def test_the_server_gone_mid_import_is_a_plain_error_and_the_next_run_finishes(shared, cds_processes, tmp_path,
+                                                                              server_gone):
+    usb = folder_of(sorted(shared.bundles.values()), tmp_path / "usb")
+    database, (pc,) = shared.fresh(tmp_path, 1)
+    child = _import(cds_processes, pc, shared.secret, usb)
+    server_gone(shared, database)
     (run,) = wait_all(cds_processes, [child], TIMEOUT)
     context = str(run)
     assert not run.crashed and "Traceback" not in run.stderr, context
     assert run.code != 0, context  # the batch ended with the server gone…
-    error = json.loads(run.stdout)["error"]  # … saying so plainly, in both languages
+    result = json.loads(run.stdout)
+    assert isinstance(result, dict), f"the batch went on without the server:\n{context}"
+    error = result["error"]  # … saying so plainly, in both languages
     assert error["code"] in ("server.connection_lost", "server.unreachable", "server.starting"), context
     assert error["message_vi"] and error["message_en"] in run.stderr.replace("\n", " "), context
     assert half_written(shared, database) == [], context
