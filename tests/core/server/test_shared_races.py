@@ -207,3 +207,29 @@ def test_the_server_gone_mid_import_is_a_plain_error_and_the_next_run_finishes(s
     assert error["message_vi"] and error["message_en"] in run.stderr.replace("\n", " "), context
     assert half_written(shared, database) == [], context
     _finishes_the_batch(shared, cds_processes, database, pc, usb, context)
+
+
+def test_an_import_chosen_as_a_deadlock_victim_is_retried_and_stored(shared, cds_processes, tmp_path):
+    """Another PC's transaction holds the series' state row and then waits for the series' lock the import
+    holds: PostgreSQL breaks the deadlock by aborting the import's transaction (``server.conflict``), which the
+    import runs again once the other transaction has ended — the file is stored, not refused."""
+    database, (pc,) = shared.fresh(tmp_path, 1)
+    commune = COMMUNES[0]
+    assert _outcomes(cds_processes.wait(_import(cds_processes, pc, shared.secret, shared.bundles[commune, 1])))
+    with shared.server.connect(database) as other, shared.server.connect(database) as watch:
+        other.autocommit = False
+        other.execute("SET deadlock_timeout = '10s'")  # the import's own check (1 s) finds the deadlock first
+        other.execute("SELECT 1 FROM sequence_state WHERE commune_code = %s FOR UPDATE", (commune,))
+        child = _import(cds_processes, pc, shared.secret, shared.bundles[commune, 2])
+        deadline = time.monotonic() + TIMEOUT
+        while not watch.execute("SELECT 1 FROM pg_stat_activity WHERE datname = %s AND usename = %s AND "
+                                "wait_event_type = 'Lock'", (database, STAFF)).fetchall():
+            assert time.monotonic() < deadline, "the import never waited for the row"
+            time.sleep(0.01)
+        other.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",  # storage/locks.py's series lock
+                      ("\x1f".join(("cds", "series", commune, P, Q1)),))
+        other.rollback()
+    (run,) = wait_all(cds_processes, [child], TIMEOUT)
+    assert run.code == 0 and list(_outcomes(run).values()) == [("new_revision", None)], run
+    assert sorted(shared.rows(database, "SELECT revision FROM submission")) == [(1,), (2,)]
+    assert half_written(shared, database) == []
