@@ -19,8 +19,8 @@ same series: the transaction holds the series' lock and re-checks it, so the los
 no-op) or, for a revision met before the one it follows, ``bundle.broken_chain`` (the next run stores it); a busy
 database (SQLite's write lock) or a conflict the server reports (serialization failure, deadlock:
 ``server.conflict``) is retried a few times before the file is refused as ``office.busy``. A shared office's
-server that goes away (connection lost, unreachable, restarting) ends the batch with that error: the files done
-stay done, the file under way was rolled back whole, and the next run finishes the batch.
+server that goes away (connection lost, unreachable, restarting) ends the batch as ``office.import_interrupted``:
+the files done stay done, the file under way was rolled back whole, and the next run finishes the batch.
 
 Every file's outcome has a kind (``import_log.OutcomeKind``: new report, new revision, already imported, refused),
 and every file is logged in ``import_attempt`` (``import_log``): an accepted one in its submission's transaction.
@@ -194,7 +194,8 @@ class Intake(OfficeKeys, Enrolment, ImportLog):
             kind, error = OutcomeKind.DUPLICATE, exc
         except StorageError as exc:
             if exc.code in SERVER_GONE:
-                raise
+                raise StorageError("office.import_interrupted", server=exc.params.get("server", "?"),
+                                   file=file.name) from exc
             kind, error = OutcomeKind.REFUSED, exc
         except CdsError as exc:
             kind, error = OutcomeKind.REFUSED, self._as_refusal(exc)
