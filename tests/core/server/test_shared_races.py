@@ -1,8 +1,12 @@
 """Several staff PCs at once on one shared office (the session's PostgreSQL server), each a real ``cds`` process with
 its own data folder naming the same database: importers racing on the same files, heads racing on one decision, an
-importer killed mid-batch, the server restarted mid-import. Every race ends as "done", "already done" or a refusal
-with a plain message — never a traceback, a deadlock, a bundle stored twice, revisions out of order or a
-half-written submission. Rounds: ``CDS_CRASH_ROUNDS``; replay: ``CDS_CRASH_SEED`` (``tests/support/processes.py``).
+importer killed mid-batch, the server restarted (or the connection cut) mid-import, an import chosen as the victim of
+a deadlock. Every race ends as "done", "already done" or a refusal with a plain message — never a traceback, a
+deadlock, a bundle stored twice, revisions out of order or a half-written submission. Rounds: ``CDS_CRASH_ROUNDS``;
+replay: ``CDS_CRASH_SEED`` (``tests/support/processes.py``).
+
+What a race may end as matches a SQLite office's: a revision met before the one it follows is refused as
+``bundle.broken_chain`` (the next run stores it), a bundle another PC stored first is ``bundle.duplicate``.
 """
 
 from __future__ import annotations
