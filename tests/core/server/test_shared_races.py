@@ -82,6 +82,8 @@ def test_importers_racing_on_overlapping_folders_store_each_bundle_once_in_order
     logged = Counter(outcome for (outcome,) in shared.rows(database, "SELECT outcome FROM import_attempt"))
     reported = Counter(kind for outcome in [*outcomes, final] for kind, _ in outcome.values())
     assert logged == reported  # the import log adds up: one row per file of each run, with its outcome
+    batches = shared.rows(database, "SELECT count(*) FROM import_attempt GROUP BY batch_id ORDER BY 1")
+    assert batches == sorted((len(outcome),) for outcome in [*outcomes, final])
     assert logged["new_report"] + logged["new_revision"] == len(every)
     print(f"{len(every)} bundles, {len(runs)} importers on overlapping folders ({sum(map(len, outcomes))} files): "
           f"{raced:.1f} s; refused as out of order and stored by the next run: "
