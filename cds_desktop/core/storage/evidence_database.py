@@ -53,8 +53,7 @@ class DatabaseEvidenceStore:
             if connection.execute(select(_SHA256).where(_SHA256 == sha256)).first() is not None:
                 return
         try:
-            staged.stream.flush()
-            content = staged.path.read_bytes()
+            content = staged.read_all()
         except OSError as exc:
             raise storage_error(exc, staged.path) from exc
         try:

@@ -66,6 +66,17 @@ class StagedFile:
         status = os.fstat(self.stream.fileno())
         return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns
 
+    def read_all(self) -> bytes:
+        """The staged content, once, in memory (for a store that is not a folder). On Windows the file's lock
+        refuses any other handle: it is closed first, and removed once read."""
+        self.stream.flush()
+        if os.name == "nt":  # pragma: no cover - exercised on Windows only
+            self.stream.close()
+            content = self.path.read_bytes()
+            self.path.unlink(missing_ok=True)
+            return content
+        return self.path.read_bytes()
+
 
 class ContentStore(Protocol):
     """Where an office keeps evidence by SHA-256: its files (``EvidenceStore``) or its database

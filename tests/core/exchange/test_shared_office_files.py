@@ -28,9 +28,9 @@ from cds_desktop.core.storage.exchange_models import EvidenceContent, OfficeKey,
 from cds_desktop.core.storage.server import read_server_settings, write_server_settings
 
 from .conftest import PASS_COMMUNE, PASS_OFFICE, P
-from .review_support import CLEAN, SHORT, Q2, correct_and_resend, send_report
+from .review_support import CLEAN, Q2, SHORT, correct_and_resend, send_report
 
-BIG = os.urandom(2_500_000)  # more than two chunks of the database store's reads
+BIG = os.urandom(2_500_000)  # three chunks of 1 MiB as evidence is read back
 
 
 def _stored_keys(office) -> list[OfficeKey]:

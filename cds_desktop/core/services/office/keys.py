@@ -22,6 +22,7 @@ from typing import Iterable
 
 from sqlmodel import select
 
+from cds_desktop.core.bundle.errors import Code
 from cds_desktop.core.bundle.keyfiles import (
     Commune,
     EncryptionKeyStatus,
@@ -29,7 +30,6 @@ from cds_desktop.core.bundle.keyfiles import (
     sign_org_keys,
 )
 from cds_desktop.core.bundle.keys import EncryptionKey, KeyKind, PublicKey, SigningKey, group_for_reading
-from cds_desktop.core.bundle.errors import Code
 from cds_desktop.core.bundle.private_keys import (
     MAX_KEY_FILE_SIZE,
     load_encryption_key,
@@ -38,12 +38,11 @@ from cds_desktop.core.bundle.private_keys import (
     seal_private_key,
 )
 from cds_desktop.core.errors import BundleError, InputError, StateError
-from cds_desktop.core.fileio import storage_error
-from cds_desktop.core.fileio import write_atomic
-from cds_desktop.core.storage import locks
+from cds_desktop.core.fileio import storage_error, write_atomic
 from cds_desktop.core.services.office.base import OfficeBase
 from cds_desktop.core.services.passphrase_strength import SecretKind, check_new_secret
 from cds_desktop.core.services.roles import Permission
+from cds_desktop.core.storage import locks
 from cds_desktop.core.storage.exchange_models import (
     OfficeCommune,
     OfficeIdentity,
