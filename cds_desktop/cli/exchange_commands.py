@@ -9,7 +9,8 @@ Everything printed that came from a file or a bundle (names, reasons, reported v
 one by default), writing the signed receipt into the folder under its name; ``cds office accept-all PLAN PERIOD
 --out FOLDER`` accepts every current submission of the period with no problem and no decision yet, and lists what
 it skipped and why (exit code 0 either way). ``cds office receipt`` is the older form (the current revision,
-the receipt at a file named by ``--out``).
+the receipt at a file named by ``--out``); ``cds office receipts`` and ``receipt-copy`` list the receipts issued
+and write one again (``office_receipt_commands``).
 
 ``cds office export-keys FILE --with-plans`` also writes every office plan's newest signed file beside the key file
 (``cds office plans …``: ``office_plan_commands``).
@@ -28,7 +29,13 @@ import getpass
 import sys
 from pathlib import Path
 
-from cds_desktop.cli import office_export_commands, office_plan_commands, office_server_commands, report_commands
+from cds_desktop.cli import (
+    office_export_commands,
+    office_plan_commands,
+    office_receipt_commands,
+    office_server_commands,
+    report_commands,
+)
 from cds_desktop.cli.log_file import log_to_data_folder
 from cds_desktop.cli.terminal import terminal_safe
 from cds_desktop.core.bundle.keys import normalize_fingerprint
@@ -48,8 +55,8 @@ from cds_desktop.core.services.office.import_log import (
     outcome_counts,
     summary_text,
 )
-from cds_desktop.core.services.office.receipts import IssuedReceipt, check_reason, skip_reason_text
 from cds_desktop.core.services.office.plans import plan_file_name
+from cds_desktop.core.services.office.receipts import IssuedReceipt, check_reason, skip_reason_text
 from cds_desktop.core.services.office.service import OfficeService
 
 
@@ -82,6 +89,7 @@ def register(commands: argparse._SubParsersAction, lang: str, init_kinds: argpar
     office_export_commands.register_office(office_cmds, lang)
     office_plan_commands.register_office(office_cmds, lang, add)
     office_server_commands.register_office(office_cmds, lang)
+    office_receipt_commands.register_office(office_cmds, lang, add)
     add(office_cmds.add_parser("import-communes", help=t("import_communes")), "file").set_defaults(
         handler=import_communes_cmd)
     communes = add(office_cmds.add_parser("communes", help=t("office_communes")))

@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox
+from support.stored_evidence import replace_stored
 
 from cds_desktop.core.i18n import set_language, translate
 from cds_desktop.core.services.accounts import Accounts, NewUser
@@ -245,7 +246,7 @@ def test_evidence_opens_verified_and_a_tampered_store_file_is_refused(qtbot, mak
     assert opened.name == "Biên bản nghiệm thu.pdf" and opened.read_bytes() == PDF
     assert page.notices[-1][1] is False and "SHA-256" in page.notices[-1][0]
 
-    office.evidence_store.path_of(hashlib.sha256(PDF).hexdigest()).write_bytes(PDF.upper())
+    replace_stored(office, hashlib.sha256(PDF).hexdigest(), PDF.upper())
     page.open_button.click()
     qtbot.waitUntil(lambda: page.running is None, timeout=20000)
     assert len(viewer.opened) == 1  # nothing more opened

@@ -56,8 +56,8 @@ from cds_desktop.core.services.backup_files import (  # noqa: F401  (BackupInfo,
     FOLDER_PREFIX,
     FORMAT,
     FORMAT_VERSION,
-    MANIFEST,
     FORMAT_VERSION_OF,
+    MANIFEST,
     BackupFile,
     BackupInfo,
     Installation,
@@ -83,9 +83,9 @@ from cds_desktop.core.storage.data_folder import (
     commit_restore,
     remember_work_folder,
 )
-from cds_desktop.core.storage.evidence_store import EvidenceStore
-from cds_desktop.core.storage.peek import FolderKind, folder_kind
 from cds_desktop.core.storage.database import migrate
+from cds_desktop.core.storage.evidence_store import ContentStore, EvidenceStore
+from cds_desktop.core.storage.peek import FolderKind, folder_kind
 from cds_desktop.core.storage.sqlite_files import read_only_connection
 from cds_desktop.core.storage.table_copy import compare_digests, copy_tables, revision_of, table_digests
 
@@ -98,7 +98,7 @@ class DataService(Protocol):
 
     kind: InstallationKind
     data_dir: DataDir
-    evidence_store: EvidenceStore
+    evidence_store: ContentStore
     clock: Callable[[], dt.datetime]
 
     def authorize(self, permission: Permission) -> None: ...
@@ -289,9 +289,10 @@ def _write_copy(service: DataService, work: Path, progress: ProgressCallback | N
     facts = _read_facts(work / DATABASE, service.kind)
     sources: list[tuple[Path, str]] = []
     missing: list[str] = []
-    for sha256 in facts.evidence:
-        path = service.evidence_store.path_of(sha256)
-        if path.is_file():
+    files = service.evidence_store if isinstance(service.evidence_store, EvidenceStore) else None
+    for sha256 in facts.evidence:  # a shared office's store holds no files: what its database lacks is missing
+        path = files.path_of(sha256) if files is not None else None
+        if path is not None and path.is_file():
             sources.append((path, f"{EVIDENCE}/{sha256[:2]}/{sha256}"))
         else:
             missing.append(sha256)

@@ -17,6 +17,8 @@ from cds_desktop.core.bundle.fields import Series
 from cds_desktop.core.errors import CdsError
 from cds_desktop.core.services.office import intake
 
+from support.stored_evidence import stored_content
+
 from .conftest import P, PASS_COMMUNE, PASS_OFFICE, Q1
 from .forging import attachment_for, build_world, office_digest, unfilled
 
@@ -199,7 +201,7 @@ def test_the_unchanged_forge_is_accepted(forge, office, tmp_path):
     rows = office.submission_evidence(office.submission("24751", P, Q1).id)
     assert [(r.item_code, r.name) for r in rows] == [("1a", "bien-ban.pdf"), ("T1", "anh-chup.jpg")]
     for row in rows:  # every evidence row points at a stored file with exactly that content
-        content = office.evidence_store.path_of(row.sha256).read_bytes()
+        content = stored_content(office, row.sha256)
         assert (hashlib.sha256(content).hexdigest(), len(content)) == (row.sha256, row.size)
 
 

@@ -15,6 +15,7 @@ from cds_desktop.core.domain import TargetStatus, TaskStatus
 from cds_desktop.core.errors import InputError, StorageError
 from cds_desktop.core.services.office.evidence_files import is_viewable, viewing_name
 
+from support.stored_evidence import remove_stored, replace_stored
 from tests.conftest import VN
 
 from .conftest import PASS_OFFICE, P, Q1, fill_and_approve
@@ -161,8 +162,7 @@ def test_evidence_opens_from_a_verified_copy_under_its_own_name(office, with_evi
 
 def test_a_tampered_store_file_is_refused_and_no_copy_is_left(office, with_evidence, tmp_path):
     evidence = with_evidence["Biên bản nghiệm thu.pdf"]
-    stored = office.evidence_store.path_of(evidence.sha256)
-    stored.write_bytes(PDF.replace(b"nghiem", b"NGHIEM"))  # same size, other content
+    replace_stored(office, evidence.sha256, PDF.replace(b"nghiem", b"NGHIEM"))  # same size, other content
     for attempt in (lambda: office.evidence_to_open(evidence.evidence_id, tmp_path / "open"),
                     lambda: office.save_evidence(evidence.evidence_id, tmp_path / "saved" / "x.pdf")):
         with pytest.raises(StorageError) as refused:
@@ -176,7 +176,7 @@ def test_a_tampered_store_file_is_refused_and_no_copy_is_left(office, with_evide
 def test_a_copy_opened_before_is_not_trusted_once_the_store_changed(office, with_evidence, tmp_path):
     evidence = with_evidence["Biên bản nghiệm thu.pdf"]
     office.evidence_to_open(evidence.evidence_id, tmp_path / "open")
-    office.evidence_store.path_of(evidence.sha256).write_bytes(b"short")
+    replace_stored(office, evidence.sha256, b"short")
     with pytest.raises(StorageError) as refused:
         office.evidence_to_open(evidence.evidence_id, tmp_path / "open")
     assert refused.value.code == "office.evidence_altered"
@@ -189,7 +189,7 @@ def test_a_missing_store_file_and_a_program_are_refused_plainly(office, with_evi
     assert refused.value.code == "office.evidence_not_viewable" and "xem-ngay.pdf.exe" in refused.value.message()
     assert office.save_evidence(program.evidence_id, tmp_path / "kept.bin").read_bytes() == b"MZ not really a program"
     evidence = with_evidence["Biên bản nghiệm thu.pdf"]
-    office.evidence_store.path_of(evidence.sha256).unlink()
+    remove_stored(office, evidence.sha256)
     with pytest.raises(StorageError) as missing:
         office.evidence_to_open(evidence.evidence_id, tmp_path / "open")
     assert missing.value.code == "office.evidence_missing"

@@ -7,6 +7,8 @@ import pytest
 from cds_desktop.core.domain import PeriodState
 from cds_desktop.core.errors import BundleError, InputError, StateError
 
+from support.stored_evidence import stored_content
+
 from .conftest import P, PASS_COMMUNE, PASS_OFFICE, Q1, fill_and_approve
 
 
@@ -24,7 +26,7 @@ def test_export_import_accept_round_trip(service, exchange, office, tmp_path):
     submission = office.submission("24751", P, Q1)
     values = office.submission_values(submission.id)
     assert values["1a"]["numerator"] == "60" and values["1a"]["result"] == "60.00"
-    assert office.evidence_store.path_of(evidence_sha(evidence)).read_bytes() == evidence.read_bytes()
+    assert stored_content(office, evidence_sha(evidence)) == evidence.read_bytes()
     assert {(p.code, p.item_code) for p in office.problems(submission.id)} == {
         ("indicator.target_not_met", "1a"), ("indicator.target_not_met", "2d")}
 

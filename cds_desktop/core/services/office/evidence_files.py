@@ -1,9 +1,10 @@
 """The evidence files of a submission, opened or saved from verified copies.
 
-The office keeps each evidence file once, named by its SHA-256, in its evidence store (``evidence/ab/abcd…``).
-Before anyone sees a file, the office copies it out of the store and checks, while copying, that its content
-still has the SHA-256 and size the signed report named: a file changed or damaged in the store is refused
-(``office.evidence_altered``) and no copy is left; a file gone from the store is ``office.evidence_missing``.
+The office keeps each evidence file once, by its SHA-256, in its evidence store (``evidence/ab/abcd…`` on one PC,
+the database's ``evidence_content`` for a shared office: ``OfficeBase.evidence_store``). Before anyone sees a file,
+the office copies it out of the store in chunks and checks, while copying, that its content still has the SHA-256
+and size the signed report named: a file changed or damaged in the store is refused (``office.evidence_altered``)
+and no copy is left; a file gone from the store is ``office.evidence_missing``.
 
 ``evidence_to_open`` puts the copy, under the commune's name for it (made safe as a file name), in a folder the
 caller owns (a temporary folder of the desktop), for the system's viewer. Only kinds of documents a viewer
@@ -14,13 +15,15 @@ shows without running anything (PDF, pictures, office documents, text …) are o
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import unicodedata
 from pathlib import Path
+from typing import BinaryIO, Iterator
 
 from cds_desktop.core.bundle.names import check_entry_name, printable
 from cds_desktop.core.errors import BundleError, InputError, StorageError
-from cds_desktop.core.fileio import atomic_writer, storage_error
+from cds_desktop.core.fileio import atomic_writer
 from cds_desktop.core.services.office.base import OfficeBase
 from cds_desktop.core.storage.queries import office_submission as queries
 from cds_desktop.core.text import BIDI_CONTROLS
@@ -95,61 +98,48 @@ class EvidenceFiles(OfficeBase):
             raise InputError("office.no_evidence", evidence=evidence_id)
         return row
 
-    def _stored_path(self, row: queries.EvidenceRow) -> Path:
-        path = self.evidence_store.path_of(row.sha256)
-        if not path.is_file():
-            raise StorageError("office.evidence_missing", name=printable(row.name), path=str(path))
-        return path
-
     def _check_stored(self, row: queries.EvidenceRow) -> None:
-        path = self._stored_path(row)
-        try:
-            found = _digest(path)
-        except OSError as exc:
-            raise storage_error(exc, path) from exc
-        if found != (row.sha256, row.size):
-            raise _altered(row, path)
+        with self._stored(row) as source:
+            if _digest(source) != (row.sha256, row.size):
+                raise self._altered(row)
 
     def _copy_verified(self, row: queries.EvidenceRow, target: Path) -> None:
-        """Copy the stored file to ``target``, hashing it on the way; nothing is left at ``target`` unless its
-        content is the one the report named."""
-        path = self._stored_path(row)
-        try:
-            source = path.open("rb")
-        except OSError as exc:
-            raise storage_error(exc, path) from exc
-        with source, atomic_writer(target) as out:
-            digest, size = hashlib.sha256(), 0
-            while True:
-                try:
-                    chunk = source.read(CHUNK)
-                except OSError as exc:
-                    raise storage_error(exc, path) from exc
-                if not chunk:
-                    break
-                digest.update(chunk)
-                size += len(chunk)
-                out.write(chunk)
-            if (digest.hexdigest(), size) != (row.sha256, row.size):
-                raise _altered(row, path)
+        """Copy the stored content to ``target``, hashing it on the way; nothing is left at ``target`` unless
+        its content is the one the report named."""
+        with self._stored(row) as source, atomic_writer(target) as out:
+            if _digest(source, out) != (row.sha256, row.size):
+                raise self._altered(row)
+
+    @contextlib.contextmanager
+    def _stored(self, row: queries.EvidenceRow) -> Iterator[BinaryIO]:
+        with self.evidence_store.open_content(row.sha256) as source:
+            if source is None:
+                raise StorageError("office.evidence_missing", name=printable(row.name),
+                                   path=self.evidence_store.location_of(row.sha256))
+            yield source
+
+    def _altered(self, row: queries.EvidenceRow) -> StorageError:
+        return StorageError("office.evidence_altered", name=printable(row.name), sha256=row.sha256,
+                            path=self.evidence_store.location_of(row.sha256))
 
 
 def _copy_made_before(target: Path, row: queries.EvidenceRow) -> bool:
     """``target`` holds the file already (opened before, perhaps still open in the viewer: not written again)."""
     try:
-        return target.is_file() and _digest(target) == (row.sha256, row.size)
+        if not target.is_file():
+            return False
+        with target.open("rb") as stream:
+            return _digest(stream) == (row.sha256, row.size)
     except OSError:
         return False
 
 
-def _digest(path: Path) -> tuple[str, int]:
+def _digest(source: BinaryIO, out: BinaryIO | None = None) -> tuple[str, int]:
+    """The SHA-256 and size of what ``source`` holds, read in chunks (each written to ``out`` when given)."""
     digest, size = hashlib.sha256(), 0
-    with path.open("rb") as stream:
-        while chunk := stream.read(CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
+    while chunk := source.read(CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+        if out is not None:
+            out.write(chunk)
     return digest.hexdigest(), size
-
-
-def _altered(row: queries.EvidenceRow, path: Path) -> StorageError:
-    return StorageError("office.evidence_altered", name=printable(row.name), sha256=row.sha256, path=str(path))

@@ -1,11 +1,13 @@
 """Importing bundles at the office: a batch of files, each verified, checked and stored — or refused alone.
 
 Per file, in two phases: ``bundle.reader.verify_bundle`` verifies it completely, reading it once and decrypting
-its evidence straight into owned temporaries of the evidence store (``EvidenceStaging``);
+its evidence straight into owned temporaries of this PC's ``evidence/`` folder (``EvidenceStaging``);
 ``record_checks.check_report`` checks what it says, the commune rules validate it again; only then are the
-evidence files moved into place (fsynced) and the rest written in one database transaction that re-runs the
-ordering check (duplicate, rollback, chain) against the state read in that same transaction and advances the
-series. A refused file leaves nothing behind: its temporaries are removed (after a crash, at the next start).
+evidence files put into the office's evidence store (renamed into place and fsynced on one PC; inserted into a
+shared office's database, each in its own transaction) and the rest written in one database transaction that
+re-runs the ordering check (duplicate, rollback, chain) against the state read in that same transaction and
+advances the series. A refused file leaves nothing behind: its temporaries are removed (after a crash, at the
+next start).
 The transaction writes with SQLAlchemy Core (one statement per table), not one ORM object per row.
 
 A batch never stops at a bad file: every failure while importing one file becomes that file's refusal with a
@@ -224,7 +226,7 @@ class Intake(OfficeKeys, Enrolment, ImportLog):
 
     def _import_checked(self, file: Path, office_code: str, keys: list[EncryptionKey], cancel,
                         file_attempt: FileAttempt) -> ImportOutcome:
-        # owned temporaries in the evidence store: if this process dies, the next start removes them
+        # owned temporaries in this PC's evidence folder: if this process dies, the next start removes them
         with EvidenceStaging(self.evidence_store) as staging:
             return self._import_into(file, staging, office_code, keys, cancel, file_attempt)
 
@@ -251,9 +253,9 @@ class Intake(OfficeKeys, Enrolment, ImportLog):
         return self._store(verified, report, problems, file_attempt, outcome)
 
     def _store_evidence(self, verified: VerifiedBundle, staging: EvidenceStaging) -> None:
-        """Move the decrypted evidence into the content-addressed store, on disk before the transaction (harmless
-        if the transaction then fails: content nobody refers to). Nothing is read again: ``ensure_unchanged``
-        checks by ``stat`` that each file is still the one verification wrote and hashed."""
+        """Put the decrypted evidence into the content-addressed store, kept for good before the transaction
+        (harmless if the transaction then fails: content nobody refers to). Nothing is hashed again:
+        ``ensure_unchanged`` checks by ``stat`` that each file is still the one verification wrote and hashed."""
         ensure_unchanged(verified)
         staging.commit((attachment.path, attachment.sha256) for attachment in verified.attachments)
 

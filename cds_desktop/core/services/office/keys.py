@@ -1,6 +1,12 @@
 """The office's own keys: creating the office (its identity, root and first encryption key), rotating and retiring
 encryption keys, and the signed org-keys file that communes pin (``export_keys``).
 
+Each private key is sealed with the office passphrase (``bundle/private_keys``) and the sealed bytes are kept in
+the database (``office_key.sealed``), so every staff PC of a shared office unlocks the same keys; an office on one
+PC also writes them to ``keys/<file_name>`` (its backups carry that folder), a shared office never does. A key
+recorded before migration 0008 has no sealed bytes: it is read from ``keys/<file_name>`` as before; moving the
+office to a server copies such files into the database (``storage/folder_files.adopt_folder_files``).
+
 An office is a province's (its code is the province's 2-digit code) or a district's (a 3-digit code, and the
 province it belongs to); ``check_office_identity`` checks the identity before anything is written.
 """
@@ -16,6 +22,7 @@ from typing import Iterable
 
 from sqlmodel import select
 
+from cds_desktop.core.bundle.errors import Code
 from cds_desktop.core.bundle.keyfiles import (
     Commune,
     EncryptionKeyStatus,
@@ -26,13 +33,15 @@ from cds_desktop.core.bundle.keys import EncryptionKey, KeyKind, PublicKey, Sign
 from cds_desktop.core.bundle.private_keys import (
     load_encryption_key,
     load_signing_key,
-    save_private_key,
+    open_private_key,
+    seal_private_key,
 )
-from cds_desktop.core.errors import InputError, StateError
+from cds_desktop.core.errors import BundleError, InputError, StateError
 from cds_desktop.core.fileio import write_atomic
 from cds_desktop.core.services.office.base import OfficeBase
 from cds_desktop.core.services.passphrase_strength import SecretKind, check_new_secret
 from cds_desktop.core.services.roles import Permission
+from cds_desktop.core.storage import locks
 from cds_desktop.core.storage.exchange_models import (
     OfficeCommune,
     OfficeIdentity,
@@ -106,9 +115,25 @@ class OfficeKeys(OfficeBase):
 
     def _key_row(self, key, role: str, passphrase: str, now: dt.datetime) -> OfficeKey:
         file_name = f"office-{role}-{key.public.key_id}.key"
-        save_private_key(self.data_dir.keys / file_name, key, passphrase)
+        sealed = seal_private_key(key, passphrase)
+        if not self.shared:  # an office on one PC keeps its key files too: its backups carry keys/
+            write_atomic(self.data_dir.keys / file_name, sealed)
         return OfficeKey(key_id=key.public.key_id, role=role, public_b64=base64.b64encode(key.public.raw).decode(),
-                         file_name=file_name, created_at=now)
+                         file_name=file_name, created_at=now, sealed=sealed)
+
+    def _private_key(self, row: OfficeKey, passphrase: str, kind: KeyKind):
+        """The private key of ``row`` unlocked with ``passphrase``: from its sealed bytes in the database, else
+        (a key recorded before 0008) from its file in ``keys/``."""
+        loader = load_signing_key if kind is KeyKind.ED25519 else load_encryption_key
+        if row.sealed is None:
+            path = self.data_dir.keys / row.file_name
+            if self.shared and not path.is_file():
+                raise StateError("office.key_not_in_database", key=row.key_id, file=row.file_name)
+            return loader(path, passphrase)
+        key = open_private_key(row.sealed, passphrase)
+        if key.kind is not kind:
+            raise BundleError(Code.KEYFILE_KIND, path=row.file_name, expected=kind.value, found=key.kind.value)
+        return key
 
     def _keys(self, role: str, statuses: Iterable[str] = ("active",)) -> list[OfficeKey]:
         with self.repo.reading() as session:
@@ -128,10 +153,10 @@ class OfficeKeys(OfficeBase):
 
     def _root_key(self, passphrase: str) -> SigningKey:
         (root,) = self._keys("root")
-        return load_signing_key(self.data_dir.keys / root.file_name, passphrase)
+        return self._private_key(root, passphrase, KeyKind.ED25519)
 
     def _encryption_keys(self, passphrase: str) -> list[EncryptionKey]:
-        return [load_encryption_key(self.data_dir.keys / row.file_name, passphrase)
+        return [self._private_key(row, passphrase, KeyKind.MLKEM768_X25519)
                 for row in self._keys("encryption", ("active", "retired"))]
 
     def rotate_encryption_key(self, passphrase: str) -> str:
@@ -147,6 +172,7 @@ class OfficeKeys(OfficeBase):
         """Stop encrypting to ``key_id`` (it still opens bundles made before)."""
         self.authorize(Permission.MANAGE)
         with self.repo.transaction() as session:
+            locks.hold(session, "office-keys")  # two PCs retiring the last two active keys at once take turns
             row = session.get(OfficeKey, key_id)
             if row is None or row.role != "encryption":
                 raise InputError("office.unknown_key", key=key_id)

@@ -15,6 +15,9 @@ Rules (``Permission.DECIDE``: the head; everyone in single-operator mode):
   ``receipt_issued`` (with its submission and file name) — the transaction holds the write lock, so two heads
   deciding at once cannot both decide the same revision, and a file whose record failed is rewritten by the
   retry under the same name. The commune imports it (``CommuneExchange.import_receipt``) whatever its name.
+- the receipt's bytes are recorded with it (``receipt_issued.content``), so any staff PC writes the file again
+  (``receipt_copy``); a receipt recorded before that (migration 0008) was only written to the file named then
+  (``office.receipt_not_stored``).
 
 "Accept all clean" accepts every current submission of the period the office found no problem in (neither
 error nor warning) and that nobody decided yet, one receipt file each; the rest are listed as skipped with why.
@@ -208,15 +211,29 @@ class Receipts(OfficeKeys, Submissions):
             session.add(ReceiptIssued(commune_code=commune, plan_id=plan_id, period_id=submission.period_id,
                                       revision=submission.revision, decision=decision.value, reason=reason,
                                       issued_at=now, issued_by=actor, submission_id=submission.id,
-                                      file_name=path.name))
+                                      file_name=path.name, content=data))
         return IssuedReceipt(commune, plan_id, submission.period_id, submission.revision, decision.value, path, now)
 
     def receipts_issued(self, commune: str, plan_id: str, period_id: str) -> list[ReceiptIssued]:
-        """The receipts issued for a commune's report of a plan period, oldest first."""
+        """The receipts issued for a commune's report of a plan period, oldest first; a row whose ``content`` is
+        not None can be saved again (``receipt_copy``)."""
         with self.repo.reading() as session:
             return list(session.exec(select(ReceiptIssued).where(
                 ReceiptIssued.commune_code == commune, ReceiptIssued.plan_id == plan_id,
                 ReceiptIssued.period_id == period_id).order_by(ReceiptIssued.id)).all())
+
+
+    def receipt_copy(self, receipt_id: int, target: Path) -> Path:
+        """Write the receipt ``receipt_id`` again at ``target`` (atomically), from the bytes recorded when it was
+        issued — on any staff PC; returns ``target``."""
+        with self.repo.reading() as session:
+            row = session.get(ReceiptIssued, receipt_id)
+        if row is None:
+            raise InputError("office.no_receipt", receipt=receipt_id)
+        if row.content is None:
+            raise StateError("office.receipt_not_stored", receipt=receipt_id, file=row.file_name or "-")
+        write_atomic(Path(target), row.content)
+        return Path(target)
 
 
 def _check_decidable(target: queries.DecisionTarget, commune: str, period_id: str) -> None:

@@ -1,7 +1,7 @@
 """0008: what every staff PC of a shared office needs is kept in the database (issue #14).
 
-- ``office_key.sealed``: the passphrase-sealed private key file's bytes (until now only in ``keys/``; an office
-  opened after this migration copies its key files in: ``services/office/keys.adopt_key_files``);
+- ``office_key.sealed``: the passphrase-sealed private key file's bytes (until now only in ``keys/``; keys made
+  before are read from there, and moving the office to a server copies them in: ``storage/folder_files``);
 - ``receipt_issued.content``: the signed receipt file, so any PC can save it again;
 - ``evidence_content``: a shared office's evidence files by SHA-256 (an office on one PC keeps them as files in
   ``evidence/``).
