@@ -11,6 +11,11 @@ communes it receives from (ticked in its province's official 2025 list, or a CSV
 the accounts (at least one admin and one head) and the passphrase of the office's keys; ``check_office_setup``
 checks everything and ``set_up_office`` writes it all, or nothing, the same way.
 
+A receiving office may keep its data in a shared PostgreSQL database instead (``storage/server.py``):
+``inspect_server_office`` says what a database holds (empty, or which office); ``set_up_office(…, server=…)``
+creates the office in an empty one (migrating it needs the database's owner role), and ``join_server_office`` makes
+a new data folder one more staff PC of the office a database already holds (``office-server.json`` only).
+
 Which folders may be set up is decided here from what is in them (``storage.peek.folder_kind``): only a new
 one. ``require_folder_kind`` and ``require_folder_to_initialise`` are what ``cds`` asks before it uses or
 initialises a folder.
@@ -33,7 +38,7 @@ from cds_desktop.core.bundle.keyfiles import (
 )
 from cds_desktop.core.bundle.keys import normalize_fingerprint
 from cds_desktop.core.domain import UnitKind
-from cds_desktop.core.errors import InputError, StateError
+from cds_desktop.core.errors import InputError, SchemaTooNewError, StateError, StorageError
 from cds_desktop.core.i18n import LANGUAGES
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import PlanCatalog, installed_catalog
@@ -51,8 +56,16 @@ from cds_desktop.core.services.office.service import OfficeService
 from cds_desktop.core.services.passphrase_strength import SecretKind, check_new_secret
 from cds_desktop.core.settings import SETTINGS, spec
 from cds_desktop.core.services.roles import InstallationKind, Principal, Role
-from cds_desktop.core.storage.database import backup_sqlite
-from cds_desktop.core.storage.peek import FolderKind, folder_kind, holds_data
+from cds_desktop.core.storage.database import backup_sqlite, head_revision, known_revisions
+from cds_desktop.core.storage.peek import SERVER_FILE, FolderKind, folder_kind, holds_data
+from cds_desktop.core.storage.server import (
+    ServerCheck,
+    ServerSettings,
+    check_server,
+    server_engine,
+    server_error,
+    write_server_settings,
+)
 from cds_desktop.core.text import nfc
 
 STAGING = "setup-in-progress"  # inside the data folder; everything is built here first
@@ -99,6 +112,24 @@ class OfficeSetup:
     communes_file: Path | None  # a CSV file (``import_communes``'s format) instead of the official list
     users: tuple[NewUser, ...]
     passphrase: str  # of the office's root and encryption keys
+
+
+@dataclass(frozen=True)
+class ServerOffice:
+    """What a shared office's database holds, as the set-up sees it (``inspect_server_office``)."""
+
+    check: ServerCheck
+    office_code: str | None  # None: no office there yet (an empty database)
+    office_name: str | None
+
+    @property
+    def empty(self) -> bool:
+        return self.office_code is None
+
+    @property
+    def needs_owner(self) -> bool:
+        """Whether the schema must be created or upgraded first, which this user may not do."""
+        return self.check.revision != head_revision() and not self.check.may_migrate
 
 
 def _now() -> dt.datetime:
@@ -263,6 +294,8 @@ def _create_accounts(service: Guarded, users: Sequence[NewUser]) -> None:
 
 
 def _checkpoint(service: CommuneService | OfficeService) -> None:
+    if service.engine.dialect.name != "sqlite":
+        return  # a shared office's server: nothing to fold into a file
     with service.engine.connect() as connection:  # fold the WAL into the file before it is moved
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
@@ -286,9 +319,13 @@ def _build(staging: DataDir, setup: CommuneSetup, clock: Clock | None) -> None:
         service.close()
 
 
-def _build_office(staging: DataDir, setup: OfficeSetup, clock: Clock | None) -> None:
-    """Write the whole office set-up into the ``staging`` folder: identity and keys, communes, language, accounts."""
-    office = OfficeService(staging, PlanCatalog([]), clock)
+def _build_office(staging: DataDir, setup: OfficeSetup, clock: Clock | None, server: ServerSettings | None = None,
+                  password: str | None = None) -> None:
+    """Write the whole office set-up into the ``staging`` folder (or, with ``server``, into that database, the
+    folder then naming it): identity and keys, communes, language, accounts."""
+    if server is not None:
+        write_server_settings(staging.root, server)
+    office = OfficeService(staging, PlanCatalog([]), clock, password)
     try:
         office.init_office(setup.office_code, setup.name, setup.level, setup.passphrase, setup.province_code)
         if setup.communes_file is not None:
@@ -304,8 +341,9 @@ def _build_office(staging: DataDir, setup: OfficeSetup, clock: Clock | None) -> 
 
 
 def _move_into_place(data_dir: DataDir, kind: FolderKind, build: Callable[[DataDir], None],
-                     clock: Clock | None) -> None:
-    """Build a set-up in the staging folder, then move its key files and its database into ``data_dir``.
+                     clock: Clock | None, last: str | None = None) -> None:
+    """Build a set-up in the staging folder, then move its key files and its database (or ``last``: the file naming
+    a shared office's server) into ``data_dir``.
 
     All or nothing: only when ``build`` succeeded are the key files moved into ``keys/`` and then the database
     into place — that last rename is what makes ``needs_setup`` false. A failure on the way (disk full, a key
@@ -333,7 +371,12 @@ def _move_into_place(data_dir: DataDir, kind: FolderKind, build: Callable[[DataD
             backup_sqlite(data_dir.database, data_dir.backups / f"cds-{stamp}-before-setup.sqlite")
             for suffix in ("-wal", "-shm"):
                 Path(f"{data_dir.database}{suffix}").unlink(missing_ok=True)
-        os.replace(staging.database, data_dir.database)
+            if last is not None:  # the folder's data is on the server: no empty database may be left to hide it
+                data_dir.database.unlink()
+        if last is None:
+            os.replace(staging.database, data_dir.database)
+        else:
+            os.replace(staging.root / last, data_dir.root / last)
     finally:
         shutil.rmtree(staging.root, ignore_errors=True)
 
@@ -346,10 +389,76 @@ def set_up_commune(data_dir: DataDir, setup: CommuneSetup, clock: Clock | None =
     return CommuneService(data_dir, installed_catalog(data_dir), clock)
 
 
-def set_up_office(data_dir: DataDir, setup: OfficeSetup, clock: Clock | None = None) -> OfficeService:
+def set_up_office(data_dir: DataDir, setup: OfficeSetup, clock: Clock | None = None,
+                  server: ServerSettings | None = None, password: str | None = None) -> OfficeService:
     """Check everything (``check_office_setup``), then write the office — identity with its province, root and
     encryption keys sealed with the passphrase, communes, language, accounts — all or nothing, like
-    ``set_up_commune``; returns the office's service, nobody signed in."""
+    ``set_up_commune``; returns the office's service, nobody signed in.
+
+    With ``server`` (``password``: typed, else PostgreSQL's password file decides) the office is created in that
+    shared database, which must hold no office yet (``setup.server_has_office``); creating its tables needs the
+    database's owner role (``server.needs_owner``). The data folder is pointed at it only once everything is
+    written; a failure half-way may leave the office's tables in the database, still without an office, where the
+    set-up can simply run again."""
     check_office_setup(setup)
-    _move_into_place(data_dir, FolderKind.OFFICE, lambda staging: _build_office(staging, setup, clock), clock)
-    return OfficeService(data_dir, installed_catalog(data_dir), clock)
+    if server is None:
+        _move_into_place(data_dir, FolderKind.OFFICE, lambda staging: _build_office(staging, setup, clock), clock)
+        return OfficeService(data_dir, installed_catalog(data_dir), clock)
+    require_folder_kind(data_dir, FolderKind.NEW)
+    found = inspect_server_office(server, password)
+    if not found.empty:
+        raise StateError("setup.server_has_office", database=server.describe(), office=found.office_name)
+    _move_into_place(data_dir, FolderKind.OFFICE,
+                     lambda staging: _build_office(staging, setup, clock, server, password), clock, SERVER_FILE)
+    return OfficeService(data_dir, installed_catalog(data_dir), clock, password)
+
+
+# --- a shared office's database -----------------------------------------------------------------
+
+def inspect_server_office(server: ServerSettings, password: str | None = None) -> ServerOffice:
+    """Connect to ``server``'s database and say what it holds: the server's version, its schema, the office there
+    (if any); writes nothing. A database of a newer app is refused (``storage.schema_too_new``); a failure to
+    connect is ``server_error``'s plain-word ``StorageError``."""
+    check = check_server(server, password)
+    if check.revision is None:
+        return ServerOffice(check, None, None)
+    if check.revision not in known_revisions():
+        raise SchemaTooNewError("storage.schema_too_new", path=server.describe(), revision=check.revision)
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.pool import NullPool
+
+    engine = server_engine(server, password, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            row = connection.execute(text("SELECT code, name FROM office_identity WHERE id = 1")).first()
+    except DBAPIError as exc:
+        raise server_error(exc, engine.url) or exc from exc
+    finally:
+        engine.dispose()
+    return ServerOffice(check, *(row if row is not None else (None, None)))
+
+
+def join_server_office(data_dir: DataDir, server: ServerSettings, password: str | None = None,
+                       clock: Clock | None = None) -> OfficeService:
+    """Make the new data folder ``data_dir`` one more staff PC of the office ``server``'s database holds: the folder
+    gets ``office-server.json`` and nothing else; the people sign in with their accounts of that office. Refused
+    when the database holds no office (``setup.server_no_office``) or needs its owner to upgrade it first."""
+    require_folder_kind(data_dir, FolderKind.NEW)
+    found = inspect_server_office(server, password)
+    if found.empty:
+        raise StateError("setup.server_no_office", database=server.describe())
+    if found.needs_owner:
+        raise StorageError("server.needs_owner", user=server.user, database=server.database)
+    data_dir = data_dir.ensure()
+    if data_dir.database.exists():  # an empty one, left by an earlier start: it would hide the server
+        stamp = (clock or _now)().strftime("%Y%m%d-%H%M%S")
+        backup_sqlite(data_dir.database, data_dir.backups / f"cds-{stamp}-before-setup.sqlite")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{data_dir.database}{suffix}").unlink(missing_ok=True)
+    path = write_server_settings(data_dir.root, server)
+    try:
+        return OfficeService(data_dir, installed_catalog(data_dir), clock, password)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
