@@ -103,8 +103,8 @@ def with_office_plans(catalog: PlanCatalog, repo: CommuneRepository) -> PlanCata
 
 
 class OfficePlans(OfficeKeys):
-    def __init__(self, data_dir: DataDir, catalog: PlanCatalog, clock=None) -> None:
-        super().__init__(data_dir, catalog, clock)
+    def __init__(self, data_dir: DataDir, catalog: PlanCatalog, clock=None, password: str | None = None) -> None:
+        super().__init__(data_dir, catalog, clock, password)
         self.catalog = with_office_plans(self.catalog, self.repo)
 
     # --- reading --------------------------------------------------------------------------------
