@@ -29,6 +29,7 @@ class OfficeDatabasePage(SetupPage):
     def __init__(self, next_id: int, finish: Callable[[], bool]) -> None:
         super().__init__("ui.office_setup.database.title", "ui.office_setup.database.subtitle")
         self._next_id, self._finish = next_id, finish
+        self._final = False  # whether Finish (join) is offered instead of Next
         self.local = QRadioButton()
         self.local.setObjectName("database_local")
         self.local.setChecked(True)
@@ -107,6 +108,9 @@ class OfficeDatabasePage(SetupPage):
                 self.plan.setStyleSheet(PLAN_STYLE)
                 self.plan.setText(translate("ui.office_setup.database.create") if found.empty else translate(
                     "ui.office_setup.database.join", name=found.office_name, code=found.office_code))
+        if self._final != self.joins():
+            self._final = self.joins()
+            self.setFinalPage(self._final)  # Qt lays its buttons out again: Finish instead of Next, or back
         self.completeChanged.emit()
 
     # --- the wizard's questions ------------------------------------------------------------

@@ -13,7 +13,17 @@ plain-word message. Changing any field forgets the last result (``changed``).
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from cds_desktop.core.errors import CdsError
 from cds_desktop.core.i18n import translate
@@ -28,10 +38,10 @@ OK_STYLE = "color: #2e6b1f;"
 
 def found_text(settings: ServerSettings, found: ServerOffice) -> str:
     """What a successful test found, in words: the server's version and the office in the database (or none)."""
-    where = translate("ui.server.found.connected", version=found.check.version_text, database=settings.database)
     if found.empty:
-        return f"{where} {translate('ui.server.found.empty')}"
-    return f"{where} {translate('ui.server.found.office', name=found.office_name, code=found.office_code)}"
+        return translate("ui.server.found.empty", version=found.check.version_text, database=settings.database)
+    return translate("ui.server.found.office", version=found.check.version_text, database=settings.database,
+                     name=found.office_name, code=found.office_code)
 
 
 class ServerForm(QWidget):
@@ -54,6 +64,7 @@ class ServerForm(QWidget):
         for mode in TLS_MODES:
             self.tls.addItem("", mode)
         self.tls.setCurrentIndex(TLS_MODES.index("prefer"))
+        self._name_tls_modes()
         self.texts.follow(self._name_tls_modes)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -68,8 +79,10 @@ class ServerForm(QWidget):
         self.texts.bind(self.password.setPlaceholderText, "ui.server.password_placeholder")
         self.texts.bind(self.host.setPlaceholderText, "ui.server.host_placeholder")
 
-        form = QFormLayout(self)
-        form.setContentsMargins(0, 0, 0, 0)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        form = QFormLayout()
+        outer.addLayout(form)
         for field, label_id in ((self.host, "ui.server.host"), (self.port, "ui.server.port"),
                                 (self.database, "ui.server.database"), (self.user, "ui.server.user"),
                                 (self.tls, "ui.server.tls"), (self.password, "ui.server.password")):
@@ -77,8 +90,8 @@ class ServerForm(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.test)
         row.addStretch(1)
-        form.addRow(row)
-        form.addRow(self.result)
+        outer.addLayout(row)
+        outer.addWidget(self.result)  # a box layout: its wrapped height is honoured (a form's spanning row's is not)
         for field in (self.host, self.database, self.user, self.password):
             field.textEdited.connect(self._edited)
         self.port.valueChanged.connect(self._edited)
