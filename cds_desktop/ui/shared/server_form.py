@@ -34,6 +34,7 @@ from cds_desktop.ui.setup_wizard.texts import Texts
 from cds_desktop.ui.shell.background import BackgroundTasks
 
 OK_STYLE = "color: #2e6b1f;"
+_FIELDS = ("host", "port", "database", "user", "tls")  # ServerSettings' fields, each with its ui.server.<field> label
 
 
 def found_text(settings: ServerSettings, found: ServerOffice) -> str:
@@ -135,7 +136,7 @@ class ServerForm(QWidget):
         try:
             settings = self.settings()
         except CdsError as exc:
-            self._failed(exc.message())
+            self._refuse_field(exc)
             return
         password = self.typed_password()
         self.testing = True
@@ -163,6 +164,16 @@ class ServerForm(QWidget):
         self.result.setText(message)
         self.result.show()
         self.tested.emit(None)
+
+    def _refuse_field(self, exc: CdsError) -> None:
+        """A field that is not valid: named by its label, the keyboard focus put there."""
+        field = exc.params.get("field") if exc.code == "server.bad_settings" else None
+        if field not in _FIELDS:
+            self._failed(exc.message())
+            return
+        label = translate(f"ui.server.{field}").replace("&", "").rstrip(":： ")
+        self._failed(translate("ui.server.bad_field", field=label, value=exc.params.get("value", "")))
+        getattr(self, field).setFocus()
 
     def _settle(self) -> None:
         self.testing = False
