@@ -438,3 +438,42 @@ def test_the_office_window_opens_the_database_dialog_from_its_file_menu(qtbot, t
         assert dialog is not None and dialog.isVisible()
     finally:
         office.close()
+
+
+def test_a_database_of_a_newer_app_is_refused_plainly(qtbot, make_wizard, postgres):
+    from cds_desktop.core.errors import SchemaTooNewError
+
+    with postgres.database() as database:
+        with postgres.connect(database) as connection:
+            connection.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+        wizard = make_wizard()
+        to_office_database(wizard)
+        page = wizard.office_database_page
+        page.server.click()
+        settings = _socket(postgres, database)
+        page.form.set_settings(settings)
+        _test_connection(qtbot, page.form)
+        assert page.form.found is None
+        assert page.form.result.text() == SchemaTooNewError(
+            "storage.schema_too_new", path=settings.describe(), revision="9999_from_the_future").message()
+        assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+
+
+def test_the_set_up_neither_creates_over_an_office_nor_joins_an_empty_database(
+        postgres, server_office, empty_database, tmp_path):
+    from cds_desktop.core.errors import StateError
+    from cds_desktop.core.services.accounts import NewUser
+    from cds_desktop.core.services.setup import OfficeSetup, join_server_office, set_up_office
+
+    _office, settings = server_office
+    setup = OfficeSetup("vi", "province", "68", "68", OFFICE_NAME, "68", ("24751",), None,
+                        (NewUser("quan.tri", "Tran Van Quan", frozenset({Role.ADMIN, Role.HEAD}), ADMIN_PASSWORD),),
+                        PASSPHRASE)
+    with pytest.raises(StateError) as refused:
+        set_up_office(DataDir(tmp_path / "again"), setup, server=settings)
+    assert refused.value.code == "setup.server_has_office" and OFFICE_NAME in refused.value.message()
+    with pytest.raises(StateError) as refused:
+        join_server_office(DataDir(tmp_path / "nothing-to-join"), _socket(postgres, empty_database))
+    assert refused.value.code == "setup.server_no_office"
+    for folder in ("again", "nothing-to-join"):
+        assert folder_kind(tmp_path / folder) is FolderKind.NEW and not (tmp_path / folder / SERVER_FILE).exists()
