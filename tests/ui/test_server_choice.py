@@ -459,18 +459,55 @@ def test_a_database_of_a_newer_app_is_refused_plainly(qtbot, make_wizard, postgr
         assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
 
 
+def _office_setup():
+    from cds_desktop.core.services.accounts import NewUser
+    from cds_desktop.core.services.setup import OfficeSetup
+
+    return OfficeSetup("vi", "province", "68", "68", OFFICE_NAME, "68", ("24751",), None,
+                       (NewUser("quan.tri", "Tran Van Quan", frozenset({Role.ADMIN, Role.HEAD}), ADMIN_PASSWORD),),
+                       PASSPHRASE)
+
+
+def test_a_set_up_that_fails_half_way_leaves_the_database_empty_and_runs_again(
+        postgres, empty_database, tmp_path, monkeypatch):
+    from cds_desktop.core.services.setup import inspect_server_office, set_up_office
+
+    settings, folder = _socket(postgres, empty_database), DataDir(tmp_path / "office")
+
+    def cable_pulled(*args, **kwargs):
+        raise OSError("the network cable was pulled")
+
+    monkeypatch.setattr(OfficeService, "add_official_communes", cable_pulled)  # after the identity is written
+    with pytest.raises(OSError):
+        set_up_office(folder, _office_setup(), server=settings)
+    assert inspect_server_office(settings).empty and folder_kind(folder.root) is FolderKind.NEW
+    monkeypatch.undo()
+    office = set_up_office(folder, _office_setup(), server=settings)
+    try:
+        assert office.require_identity().name == OFFICE_NAME and [c.code for c in office.communes()] == ["24751"]
+    finally:
+        office.close()
+
+
+def test_two_pcs_do_not_set_up_one_database_at_once(postgres, empty_database, tmp_path):
+    from cds_desktop.core.errors import StateError
+    from cds_desktop.core.services.setup import SETUP_LOCK, set_up_office
+
+    with postgres.connect(empty_database) as other_pc:
+        other_pc.execute("SELECT pg_advisory_lock(%s)", (SETUP_LOCK,))
+        with pytest.raises(StateError) as refused:
+            set_up_office(DataDir(tmp_path / "office"), _office_setup(), server=_socket(postgres, empty_database))
+    assert refused.value.code == "setup.server_busy"
+
+
 def test_the_set_up_neither_creates_over_an_office_nor_joins_an_empty_database(
         postgres, server_office, empty_database, tmp_path):
     from cds_desktop.core.errors import StateError
-    from cds_desktop.core.services.accounts import NewUser
-    from cds_desktop.core.services.setup import OfficeSetup, join_server_office, set_up_office
+    from cds_desktop.core.services.setup import join_server_office, set_up_office
 
     _office, settings = server_office
-    setup = OfficeSetup("vi", "province", "68", "68", OFFICE_NAME, "68", ("24751",), None,
-                        (NewUser("quan.tri", "Tran Van Quan", frozenset({Role.ADMIN, Role.HEAD}), ADMIN_PASSWORD),),
-                        PASSPHRASE)
     with pytest.raises(StateError) as refused:
-        set_up_office(DataDir(tmp_path / "again"), setup, server=settings)
+        set_up_office(DataDir(tmp_path / "again"), _office_setup(), server=settings)
     assert refused.value.code == "setup.server_has_office" and OFFICE_NAME in refused.value.message()
     with pytest.raises(StateError) as refused:
         join_server_office(DataDir(tmp_path / "nothing-to-join"), _socket(postgres, empty_database))

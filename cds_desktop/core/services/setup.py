@@ -31,6 +31,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
+
 from cds_desktop.core.bundle.keyfiles import (
     OfficeLevel,
     org_keys_root_fingerprint,
@@ -69,6 +73,7 @@ from cds_desktop.core.storage.server import (
 from cds_desktop.core.text import nfc
 
 STAGING = "setup-in-progress"  # inside the data folder; everything is built here first
+SETUP_LOCK = 0x43445353  # "CDSS": the session advisory lock a PC holds while it sets up a shared office's database
 _TWO_DIGITS = re.compile(r"^\d{2}$")
 
 
@@ -396,21 +401,53 @@ def set_up_office(data_dir: DataDir, setup: OfficeSetup, clock: Clock | None = N
     ``set_up_commune``; returns the office's service, nobody signed in.
 
     With ``server`` (``password``: typed, else PostgreSQL's password file decides) the office is created in that
-    shared database, which must hold no office yet (``setup.server_has_office``); creating its tables needs the
+    shared database, which must hold no office yet (``setup.server_has_office``) and which no other PC may be
+    setting up at the same time (``setup.server_busy``: a session advisory lock); creating its tables needs the
     database's owner role (``server.needs_owner``). The data folder is pointed at it only once everything is
-    written; a failure half-way may leave the office's tables in the database, still without an office, where the
-    set-up can simply run again."""
+    written; a failure half-way empties the office's tables again (``_empty_tables``), so that the set-up can
+    simply run again."""
     check_office_setup(setup)
     if server is None:
         _move_into_place(data_dir, FolderKind.OFFICE, lambda staging: _build_office(staging, setup, clock), clock)
         return OfficeService(data_dir, installed_catalog(data_dir), clock)
     require_folder_kind(data_dir, FolderKind.NEW)
-    found = inspect_server_office(server, password)
-    if not found.empty:
-        raise StateError("setup.server_has_office", database=server.describe(), office=found.office_name)
-    _move_into_place(data_dir, FolderKind.OFFICE,
-                     lambda staging: _build_office(staging, setup, clock, server, password), clock, SERVER_FILE)
+    engine = server_engine(server, password, poolclass=NullPool)
+    try:
+        with engine.connect() as lock:  # held until the set-up ends: no other PC sets up this database meanwhile
+            if not lock.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": SETUP_LOCK}).scalar():
+                raise StateError("setup.server_busy", database=server.describe())
+            found = inspect_server_office(server, password)
+            if not found.empty:
+                raise StateError("setup.server_has_office", database=server.describe(), office=found.office_name)
+            try:
+                _move_into_place(data_dir, FolderKind.OFFICE, lambda staging: _build_office(
+                    staging, setup, clock, server, password), clock, SERVER_FILE)
+            except BaseException:
+                _empty_tables(server, password)
+                raise
+    except DBAPIError as exc:
+        raise server_error(exc, engine.url) or exc from exc
+    finally:
+        engine.dispose()
     return OfficeService(data_dir, installed_catalog(data_dir), clock, password)
+
+
+def _empty_tables(server: ServerSettings, password: str | None) -> None:
+    """Remove what a failed set-up wrote into the database, which held no office when it began (its schema stays;
+    the set-up's lock kept other PCs' set-ups out). Best effort: when the server is out of reach or the user may not
+    empty the tables, the refusal of the next attempt (``setup.server_has_office``) says what is there."""
+    engine = server_engine(server, password, poolclass=NullPool)
+    try:
+        with engine.begin() as connection:
+            tables = connection.execute(text(
+                "SELECT quote_ident(tablename) FROM pg_catalog.pg_tables "
+                "WHERE schemaname = 'public' AND tablename <> 'alembic_version'")).scalars().all()
+            if tables:
+                connection.execute(text(f"TRUNCATE {', '.join(tables)}"))
+    except DBAPIError:
+        pass
+    finally:
+        engine.dispose()
 
 
 # --- a shared office's database -----------------------------------------------------------------
@@ -424,10 +461,6 @@ def inspect_server_office(server: ServerSettings, password: str | None = None) -
         return ServerOffice(check, None, None)
     if check.revision not in known_revisions():
         raise SchemaTooNewError("storage.schema_too_new", path=server.describe(), revision=check.revision)
-    from sqlalchemy import text
-    from sqlalchemy.exc import DBAPIError
-    from sqlalchemy.pool import NullPool
-
     engine = server_engine(server, password, poolclass=NullPool)
     try:
         with engine.connect() as connection:
