@@ -5,6 +5,7 @@ screen translated, unclipped and reachable by access keys in Vietnamese and Engl
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -237,6 +238,13 @@ def test_the_connection_test_says_what_went_wrong_in_plain_words(qtbot, postgres
     _test_connection(qtbot, form)
     assert form.result.text() == translate("error.server.database_missing", language, server=(
         f"{postgres.socket_dir}:{postgres.port}"), database="no_such_office", user=OWNER)
+    with socket.socket() as probe:  # a port where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    form.set_settings(ServerSettings("127.0.0.1", "so_khcn", STAFF, port=closed, tls="disable"))
+    _test_connection(qtbot, form)
+    assert form.result.text() == translate("error.server.unreachable", language, server=f"127.0.0.1:{closed}",
+                                           database="so_khcn", user=STAFF)
     form.database.setText("bad name!")
     form.test.click()  # refused at once, before connecting: the box named as its label says
     label = translate("ui.server.database", language).replace("&", "").rstrip(":")

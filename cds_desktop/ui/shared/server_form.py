@@ -144,9 +144,10 @@ class ServerForm(QWidget):
         self.result.setStyleSheet("")
         self.result.setText(translate("ui.server.testing", where=settings.describe()))
         self.result.show()
-        self.tasks.run(lambda progress, cancel: inspect_server_office(settings, password),
-                       lambda found: self._done(settings, found), translate("ui.server.testing_title"), self,
-                       on_failed=self._settle, show_error=self._failed)
+        task = self.tasks.run(lambda progress, cancel: inspect_server_office(settings, password),
+                              lambda found: self._done(settings, found), translate("ui.server.testing_title"),
+                              self, on_failed=self._settle, show_error=self._failed)
+        task.dialog.setCancelButton(None)  # a connection attempt cannot be stopped; it gives up by itself in 10 s
 
     def _done(self, settings: ServerSettings, found: ServerOffice) -> None:
         self._settle()
