@@ -478,7 +478,8 @@ def _office_setup():
 
 def test_a_set_up_that_fails_half_way_leaves_the_database_empty_and_runs_again(
         postgres, empty_database, tmp_path, monkeypatch):
-    from cds_desktop.core.services.setup import inspect_server_office, set_up_office
+    from cds_desktop.core.services.server_setup import inspect_server_office
+    from cds_desktop.core.services.setup import set_up_office
 
     settings, folder = _socket(postgres, empty_database), DataDir(tmp_path / "office")
 
@@ -499,7 +500,8 @@ def test_a_set_up_that_fails_half_way_leaves_the_database_empty_and_runs_again(
 
 def test_two_pcs_do_not_set_up_one_database_at_once(postgres, empty_database, tmp_path):
     from cds_desktop.core.errors import StateError
-    from cds_desktop.core.services.setup import SETUP_LOCK, set_up_office
+    from cds_desktop.core.services.server_setup import SETUP_LOCK
+    from cds_desktop.core.services.setup import set_up_office
 
     with postgres.connect(empty_database) as other_pc:
         other_pc.execute("SELECT pg_advisory_lock(%s)", (SETUP_LOCK,))

@@ -12,9 +12,10 @@ the accounts (at least one admin and one head) and the passphrase of the office'
 checks everything and ``set_up_office`` writes it all, or nothing, the same way.
 
 A receiving office may keep its data in a shared PostgreSQL database instead (``storage/server.py``):
-``inspect_server_office`` says what a database holds (empty, or which office); ``set_up_office(…, server=…)``
-creates the office in an empty one (migrating it needs the database's owner role), and ``join_server_office`` makes
-a new data folder one more staff PC of the office a database already holds (``office-server.json`` only).
+``server_setup.inspect_server_office`` says what a database holds (empty, or which office);
+``set_up_office(…, server=…)`` creates the office in an empty one (migrating it needs the database's owner role), and
+``join_server_office`` makes a new data folder one more staff PC of the office a database already holds
+(``office-server.json`` only).
 
 Which folders may be set up is decided here from what is in them (``storage.peek.folder_kind``): only a new
 one. ``require_folder_kind`` and ``require_folder_to_initialise`` are what ``cds`` asks before it uses or
@@ -31,10 +32,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.pool import NullPool
-
 from cds_desktop.core.bundle.keyfiles import (
     OfficeLevel,
     org_keys_root_fingerprint,
@@ -42,7 +39,7 @@ from cds_desktop.core.bundle.keyfiles import (
 )
 from cds_desktop.core.bundle.keys import normalize_fingerprint
 from cds_desktop.core.domain import UnitKind
-from cds_desktop.core.errors import InputError, SchemaTooNewError, StateError, StorageError
+from cds_desktop.core.errors import InputError, StateError, StorageError
 from cds_desktop.core.i18n import LANGUAGES
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import PlanCatalog, installed_catalog
@@ -60,20 +57,13 @@ from cds_desktop.core.services.office.service import OfficeService
 from cds_desktop.core.services.passphrase_strength import SecretKind, check_new_secret
 from cds_desktop.core.settings import SETTINGS, spec
 from cds_desktop.core.services.roles import InstallationKind, Principal, Role
-from cds_desktop.core.storage.database import backup_sqlite, head_revision, known_revisions
+from cds_desktop.core.storage.database import backup_sqlite
 from cds_desktop.core.storage.peek import SERVER_FILE, FolderKind, folder_kind, holds_data
-from cds_desktop.core.storage.server import (
-    ServerCheck,
-    ServerSettings,
-    check_server,
-    server_engine,
-    server_error,
-    write_server_settings,
-)
+from cds_desktop.core.services.server_setup import inspect_server_office, setting_up
+from cds_desktop.core.storage.server import ServerSettings, write_server_settings
 from cds_desktop.core.text import nfc
 
 STAGING = "setup-in-progress"  # inside the data folder; everything is built here first
-SETUP_LOCK = 0x43445353  # "CDSS": the session advisory lock a PC holds while it sets up a shared office's database
 _TWO_DIGITS = re.compile(r"^\d{2}$")
 
 
@@ -117,24 +107,6 @@ class OfficeSetup:
     communes_file: Path | None  # a CSV file (``import_communes``'s format) instead of the official list
     users: tuple[NewUser, ...]
     passphrase: str  # of the office's root and encryption keys
-
-
-@dataclass(frozen=True)
-class ServerOffice:
-    """What a shared office's database holds, as the set-up sees it (``inspect_server_office``)."""
-
-    check: ServerCheck
-    office_code: str | None  # None: no office there yet (an empty database)
-    office_name: str | None
-
-    @property
-    def empty(self) -> bool:
-        return self.office_code is None
-
-    @property
-    def needs_owner(self) -> bool:
-        """Whether the schema must be created or upgraded first, which this user may not do."""
-        return self.check.revision != head_revision() and not self.check.may_migrate
 
 
 def _now() -> dt.datetime:
@@ -371,19 +343,24 @@ def _move_into_place(data_dir: DataDir, kind: FolderKind, build: Callable[[DataD
         if received.is_dir():
             shutil.rmtree(received_folder(data_dir.plans), ignore_errors=True)
             os.replace(received, received_folder(data_dir.plans))
-        if data_dir.database.exists():
-            stamp = (clock or _now)().strftime("%Y%m%d-%H%M%S")
-            backup_sqlite(data_dir.database, data_dir.backups / f"cds-{stamp}-before-setup.sqlite")
-            for suffix in ("-wal", "-shm"):
-                Path(f"{data_dir.database}{suffix}").unlink(missing_ok=True)
-            if last is not None:  # the folder's data is on the server: no empty database may be left to hide it
-                data_dir.database.unlink()
+        _set_aside_database(data_dir, clock)
         if last is None:
             os.replace(staging.database, data_dir.database)
         else:
             os.replace(staging.root / last, data_dir.root / last)
     finally:
         shutil.rmtree(staging.root, ignore_errors=True)
+
+
+def _set_aside_database(data_dir: DataDir, clock: Clock | None) -> None:
+    """A database already in the new folder, without an identity or data (the app was opened before set-up): copied
+    into ``backups/``, then removed with its side files."""
+    if not data_dir.database.exists():
+        return
+    stamp = (clock or _now)().strftime("%Y%m%d-%H%M%S")
+    backup_sqlite(data_dir.database, data_dir.backups / f"cds-{stamp}-before-setup.sqlite")
+    for suffix in ("-wal", "-shm", ""):
+        Path(f"{data_dir.database}{suffix}").unlink(missing_ok=True)
 
 
 def set_up_commune(data_dir: DataDir, setup: CommuneSetup, clock: Clock | None = None) -> CommuneService:
@@ -404,72 +381,17 @@ def set_up_office(data_dir: DataDir, setup: OfficeSetup, clock: Clock | None = N
     shared database, which must hold no office yet (``setup.server_has_office``) and which no other PC may be
     setting up at the same time (``setup.server_busy``: a session advisory lock); creating its tables needs the
     database's owner role (``server.needs_owner``). The data folder is pointed at it only once everything is
-    written; a failure half-way empties the office's tables again (``_empty_tables``), so that the set-up can
-    simply run again."""
+    written; a failure half-way empties the office's tables again, so that the set-up can simply run again
+    (``server_setup.setting_up``)."""
     check_office_setup(setup)
     if server is None:
         _move_into_place(data_dir, FolderKind.OFFICE, lambda staging: _build_office(staging, setup, clock), clock)
         return OfficeService(data_dir, installed_catalog(data_dir), clock)
     require_folder_kind(data_dir, FolderKind.NEW)
-    engine = server_engine(server, password, poolclass=NullPool)
-    try:
-        with engine.connect() as lock:  # held until the set-up ends: no other PC sets up this database meanwhile
-            if not lock.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": SETUP_LOCK}).scalar():
-                raise StateError("setup.server_busy", database=server.describe())
-            found = inspect_server_office(server, password)
-            if not found.empty:
-                raise StateError("setup.server_has_office", database=server.describe(), office=found.office_name)
-            try:
-                _move_into_place(data_dir, FolderKind.OFFICE, lambda staging: _build_office(
-                    staging, setup, clock, server, password), clock, SERVER_FILE)
-            except BaseException:
-                _empty_tables(server, password)
-                raise
-    except DBAPIError as exc:
-        raise server_error(exc, engine.url) or exc from exc
-    finally:
-        engine.dispose()
+    with setting_up(server, password):
+        _move_into_place(data_dir, FolderKind.OFFICE,
+                         lambda staging: _build_office(staging, setup, clock, server, password), clock, SERVER_FILE)
     return OfficeService(data_dir, installed_catalog(data_dir), clock, password)
-
-
-def _empty_tables(server: ServerSettings, password: str | None) -> None:
-    """Remove what a failed set-up wrote into the database, which held no office when it began (its schema stays;
-    the set-up's lock kept other PCs' set-ups out). Best effort: when the server is out of reach or the user may not
-    empty the tables, the refusal of the next attempt (``setup.server_has_office``) says what is there."""
-    engine = server_engine(server, password, poolclass=NullPool)
-    try:
-        with engine.begin() as connection:
-            tables = connection.execute(text(
-                "SELECT quote_ident(tablename) FROM pg_catalog.pg_tables "
-                "WHERE schemaname = 'public' AND tablename <> 'alembic_version'")).scalars().all()
-            if tables:
-                connection.execute(text(f"TRUNCATE {', '.join(tables)}"))
-    except DBAPIError:
-        pass
-    finally:
-        engine.dispose()
-
-
-# --- a shared office's database -----------------------------------------------------------------
-
-def inspect_server_office(server: ServerSettings, password: str | None = None) -> ServerOffice:
-    """Connect to ``server``'s database and say what it holds: the server's version, its schema, the office there
-    (if any); writes nothing. A database of a newer app is refused (``storage.schema_too_new``); a failure to
-    connect is ``server_error``'s plain-word ``StorageError``."""
-    check = check_server(server, password)
-    if check.revision is None:
-        return ServerOffice(check, None, None)
-    if check.revision not in known_revisions():
-        raise SchemaTooNewError("storage.schema_too_new", path=server.describe(), revision=check.revision)
-    engine = server_engine(server, password, poolclass=NullPool)
-    try:
-        with engine.connect() as connection:
-            row = connection.execute(text("SELECT code, name FROM office_identity WHERE id = 1")).first()
-    except DBAPIError as exc:
-        raise server_error(exc, engine.url) or exc from exc
-    finally:
-        engine.dispose()
-    return ServerOffice(check, *(row if row is not None else (None, None)))
 
 
 def join_server_office(data_dir: DataDir, server: ServerSettings, password: str | None = None,
@@ -484,11 +406,7 @@ def join_server_office(data_dir: DataDir, server: ServerSettings, password: str 
     if found.needs_owner:
         raise StorageError("server.needs_owner", user=server.user, database=server.database)
     data_dir = data_dir.ensure()
-    if data_dir.database.exists():  # an empty one, left by an earlier start: it would hide the server
-        stamp = (clock or _now)().strftime("%Y%m%d-%H%M%S")
-        backup_sqlite(data_dir.database, data_dir.backups / f"cds-{stamp}-before-setup.sqlite")
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{data_dir.database}{suffix}").unlink(missing_ok=True)
+    _set_aside_database(data_dir, clock)  # it would hide the server
     path = write_server_settings(data_dir.root, server)
     try:
         return OfficeService(data_dir, installed_catalog(data_dir), clock, password)

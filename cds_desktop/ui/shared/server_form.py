@@ -5,7 +5,7 @@ The password is kept in the field only (echo mode Password) and handed to the se
 (``password()``); an empty field means PostgreSQL's own password file decides (``.pgpass``/``PGPASSFILE``). It is
 never written to settings or logs.
 
-The test runs ``setup.inspect_server_office`` off the GUI thread (``BackgroundTasks``); success says the server's
+The test runs ``server_setup.inspect_server_office`` off the GUI thread (``BackgroundTasks``); success says the server's
 version and what the database holds (``found``, also emitted by ``tested``), a failure shows the ``StorageError``'s
 plain-word message. Changing any field forgets the last result (``changed``).
 """
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from cds_desktop.core.errors import CdsError
 from cds_desktop.core.i18n import translate
-from cds_desktop.core.services.setup import ServerOffice, inspect_server_office
+from cds_desktop.core.services.server_setup import ServerOffice, inspect_server_office
 from cds_desktop.core.storage.server import DEFAULT_PORT, TLS_MODES, ServerSettings
 from cds_desktop.ui.setup_wizard.page import ERROR_STYLE
 from cds_desktop.ui.setup_wizard.texts import Texts
