@@ -457,9 +457,14 @@ def _open_office(data_dir: DataDir, demo: DemoOffice | None) -> OfficeService | 
         if demo is None:
             from cds_desktop.core.storage.server import read_server_settings
             from cds_desktop.ui.shared.server_password import open_with_password
+            from cds_desktop.ui.shell.background import run_and_wait
 
-            opened = open_with_password(lambda password: open_office_service(data_dir.root, password=password),
-                                        read_server_settings(data_dir.root))
+            server = read_server_settings(data_dir.root)
+            if server is None:
+                return open_office_service(data_dir.root)
+            opened = open_with_password(lambda password: run_and_wait(  # the server may take seconds to answer
+                lambda progress, cancel: open_office_service(data_dir.root, password=password),
+                translate("ui.server.opening", where=server.describe()), cancellable=False), server)
             return 0 if opened is None else opened
         from cds_desktop.core.services.demo import fixed_clock
 
