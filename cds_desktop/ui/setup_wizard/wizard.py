@@ -151,7 +151,10 @@ class SetupWizard(QWizard):
         )
 
     def first_username(self) -> str:
-        """Who will most likely sign in first: the first administrator added."""
+        """Who will most likely sign in first: the first administrator added (nobody yet known when this PC joined
+        an office on a server: its people sign in with their accounts there)."""
+        if self.kind() is Kind.OFFICE and self.office_database_page.joins():
+            return ""
         accounts = self.office_accounts_page if self.kind() is Kind.OFFICE else self.accounts_page
         return accounts.first_admin()
 
