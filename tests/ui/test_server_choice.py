@@ -25,7 +25,6 @@ from cds_desktop.core.storage.server import (
     grant_staff_access,
     open_server_database,
     read_server_settings,
-    write_server_settings,
 )
 from cds_desktop.core.plans.loader import PlanCatalog
 from cds_desktop.ui.office.database_dialog import DatabaseDialog
@@ -36,37 +35,23 @@ from cds_desktop.ui.shared.server_form import ServerForm
 from cds_desktop.ui.shared.server_password import ServerPasswordDialog, open_with_password
 from cds_desktop.ui.shell.qt_translator import QtLanguage
 from support.postgres_server import OWNER, STAFF, STAFF_PASSWORD
+from support.server_choice import (  # noqa: F401 - fixtures
+    ADMIN_PASSWORD,
+    PASSPHRASE,
+    empty_database,
+    files_hold,
+    folder_on_server,
+    no_password_file,
+    server_office,
+    socket_settings,
+    tcp_settings,
+)
 from support.set_up import FINISH, OFFICE_NAME, make_wizard, press, to_office_database, type_user  # noqa: F401
 from tests.ui.layout_checks import assert_no_clipped_text
 from tests.ui.test_keyboard import access_key_problems
 from tests.ui.test_translations import _untranslated, _visible_texts
 
-PASSPHRASE = "Khoa cua So KHCN Lam Dong 2025"
-ADMIN_PASSWORD = "Quan tri so KHCN 2025"
 SHOTS = Path("/tmp/server-gui")
-
-
-@pytest.fixture(autouse=True)
-def _no_password_file(monkeypatch, tmp_path):
-    """libpq reads no password file of the machine running the tests: a password is typed or missing."""
-    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
-
-
-@pytest.fixture
-def empty_database(postgres):
-    """A new, empty database owned by the owner role (as IT staff make one for a new shared office)."""
-    name = postgres.create_database(template="template0")
-    yield name
-    postgres.drop_database(name)
-
-
-def _socket(postgres, database: str, user: str = OWNER) -> ServerSettings:
-    return ServerSettings(host=postgres.socket_dir, port=postgres.port, database=database, user=user, tls="disable")
-
-
-def _tcp(postgres, database: str, user: str = STAFF) -> ServerSettings:
-    """Through 127.0.0.1, where the server checks passwords."""
-    return ServerSettings(host="127.0.0.1", port=postgres.port, database=database, user=user, tls="disable")
 
 
 def _test_connection(qtbot, form: ServerForm) -> None:
@@ -87,10 +72,6 @@ def _key_problems(window, cancel: str = "") -> list[str]:
     button of a wizard (Esc), which has no access key in either language."""
     return [problem for problem in access_key_problems(window)
             if "qt_spinbox_lineedit" not in problem and problem != f"button {cancel!r} has no access key"]
-
-
-def _files_hold(folder: Path, secret: str) -> list[Path]:
-    return [path for path in folder.rglob("*") if path.is_file() and secret.encode() in path.read_bytes()]
 
 
 def _fill_office(qtbot, wizard: SetupWizard) -> None:
@@ -137,7 +118,7 @@ def test_an_empty_server_database_becomes_the_office_and_a_second_pc_joins_it(
     assert page.details.isVisible() and not next_button.isEnabled()  # not before a test says where it goes
     assert page.plan.text() == translate("ui.office_setup.database.test_first")
     form = page.form
-    form.set_settings(_socket(postgres, empty_database))
+    form.set_settings(socket_settings(postgres, empty_database))
     _test_connection(qtbot, form)
     assert form.found is not None and form.found.empty
     assert form.result.text().startswith("Kết nối được: máy chủ PostgreSQL 15.")
@@ -159,10 +140,10 @@ def test_an_empty_server_database_becomes_the_office_and_a_second_pc_joins_it(
     assert isinstance(office, OfficeService) and office.engine.dialect.name == "postgresql"
     assert folder_kind(first) is FolderKind.OFFICE
     assert (first / SERVER_FILE).is_file() and not (first / "cds.sqlite").exists()
-    assert read_server_settings(first) == _socket(postgres, empty_database)
+    assert read_server_settings(first) == socket_settings(postgres, empty_database)
     assert office.require_identity().name == OFFICE_NAME
     assert Accounts(office).sign_in("quan.tri", ADMIN_PASSWORD).roles == {Role.ADMIN, Role.HEAD}
-    owner = open_server_database(_socket(postgres, empty_database))
+    owner = open_server_database(socket_settings(postgres, empty_database))
     try:
         grant_staff_access(owner, STAFF)  # IT staff, once: the other PCs connect as staff
     finally:
@@ -174,7 +155,7 @@ def test_an_empty_server_database_becomes_the_office_and_a_second_pc_joins_it(
         to_office_database(second)
         join = second.office_database_page
         join.server.click()
-        join.form.set_settings(_tcp(postgres, empty_database))
+        join.form.set_settings(tcp_settings(postgres, empty_database))
         assert join.form.tls.currentText() == translate("ui.server.tls.disable")
         join.form.password.setText(STAFF_PASSWORD)
         _test_connection(qtbot, join.form)
@@ -192,7 +173,7 @@ def test_an_empty_server_database_becomes_the_office_and_a_second_pc_joins_it(
         folder = second.data_dir.root
         assert (folder / SERVER_FILE).is_file() and not (folder / "cds.sqlite").exists()
         assert read_server_settings(folder).user == STAFF
-        assert _files_hold(folder, STAFF_PASSWORD) == [] and _files_hold(tmp_path, STAFF_PASSWORD) == []
+        assert files_hold(folder, STAFF_PASSWORD) == [] and files_hold(tmp_path, STAFF_PASSWORD) == []
     finally:
         _close(second)
 
@@ -203,7 +184,7 @@ def test_a_staff_user_cannot_create_the_office_and_is_told_why(qtbot, make_wizar
     to_office_database(wizard)
     page = wizard.office_database_page
     page.server.click()
-    page.form.set_settings(_socket(postgres, empty_database, STAFF))
+    page.form.set_settings(socket_settings(postgres, empty_database, STAFF))
     _test_connection(qtbot, page.form)
     assert page.form.found.empty and page.form.found.needs_owner
     assert page.plan.text() == translate("ui.office_setup.database.owner_needed_empty", "en", user=STAFF,
@@ -220,7 +201,7 @@ def test_the_connection_test_says_what_went_wrong_in_plain_words(qtbot, postgres
     qtbot.addWidget(form)
     form.show()
     with postgres.database() as database:
-        form.set_settings(_tcp(postgres, database))
+        form.set_settings(tcp_settings(postgres, database))
         form.password.setText("not-the-password")
         _test_connection(qtbot, form)
         server = f"127.0.0.1:{postgres.port}"
@@ -234,7 +215,7 @@ def test_the_connection_test_says_what_went_wrong_in_plain_words(qtbot, postgres
         form.password.setText(STAFF_PASSWORD)
         _test_connection(qtbot, form)
         assert form.found is not None and form.found.empty  # a copy of the migrated template: no office
-    form.set_settings(_socket(postgres, "no_such_office"))
+    form.set_settings(socket_settings(postgres, "no_such_office"))
     _test_connection(qtbot, form)
     assert form.result.text() == translate("error.server.database_missing", language, server=(
         f"{postgres.socket_dir}:{postgres.port}"), database="no_such_office", user=OWNER)
@@ -254,19 +235,11 @@ def test_the_connection_test_says_what_went_wrong_in_plain_words(qtbot, postgres
     _shot(form, f"server-form-missing-{language}")
 
 
-def _folder_on_server(postgres, folder: Path, settings_of) -> ServerSettings:
-    """A staff PC's folder of a new office database (a copy of the migrated template, the staff role granted)."""
-    settings = settings_of(postgres, postgres.create_database())
-    folder.mkdir(parents=True, exist_ok=True)
-    write_server_settings(folder, settings)
-    return settings
-
-
 def test_the_password_is_asked_at_start_again_when_wrong_and_cancel_quits(qtbot, postgres, tmp_path, monkeypatch):
     from cds_desktop.app import _open_office
 
     folder = tmp_path / "staff-pc"
-    settings = _folder_on_server(postgres, folder, _tcp)
+    settings = folder_on_server(postgres, folder, tcp_settings)
     asked = []
 
     def ask(where: ServerSettings, refusal: str) -> str | None:
@@ -283,7 +256,7 @@ def test_the_password_is_asked_at_start_again_when_wrong_and_cancel_quits(qtbot,
     assert asked[0] == (settings, "")  # no password: just asked
     assert asked[1] == (settings, StorageError("server.wrong_password", server=f"127.0.0.1:{postgres.port}",
                                                database=settings.database, user=STAFF).message())
-    assert _files_hold(tmp_path, STAFF_PASSWORD) == []
+    assert files_hold(tmp_path, STAFF_PASSWORD) == []
 
     monkeypatch.setattr(server_password, "ask_password", lambda where, refusal: None)
     assert _open_office(DataDir(folder), None) == 0  # Cancel: the app quits cleanly
@@ -292,7 +265,7 @@ def test_the_password_is_asked_at_start_again_when_wrong_and_cancel_quits(qtbot,
 
 def test_a_password_not_asked_for_when_the_server_wants_none(postgres, tmp_path):
     folder = tmp_path / "trusted"
-    settings = _folder_on_server(postgres, folder, lambda server, name: _socket(server, name, STAFF))
+    settings = folder_on_server(postgres, folder, lambda server, name: socket_settings(server, name, STAFF))
     office = open_with_password(lambda password: open_office_service(folder, password=password), settings,
                                 ask=lambda *args: pytest.fail("asked"))
     office.close()
@@ -346,23 +319,11 @@ def test_the_database_page_is_translated_unclipped_and_keyboard_reachable(qtbot,
 
     look("database-local")
     page.server.click()
-    page.form.set_settings(_socket(postgres, database))
+    page.form.set_settings(socket_settings(postgres, database))
     look("database-server")
     _test_connection(qtbot, page.form)
     look("database-found")
     postgres.drop_database(database)
-
-
-@pytest.fixture
-def server_office(postgres, tmp_path, clock):
-    """An office set up in a database of the server, its folder naming the server's socket as the owner."""
-    folder = tmp_path / "office-pc"
-    settings = _folder_on_server(postgres, folder, _socket)
-    office = OfficeService(DataDir(folder), PlanCatalog([]), clock)
-    office.init_office("68", OFFICE_NAME, "province", PASSPHRASE)
-    yield office, settings
-    office.close()
-    postgres.drop_database(settings.database)
 
 
 def _database_dialog(qtbot, office: OfficeService, **options) -> DatabaseDialog:
@@ -402,9 +363,9 @@ def test_the_database_dialog_of_a_shared_office_tests_and_corrects_where_the_ser
     _test_connection(qtbot, form)
     assert dialog.save.isEnabled()
     dialog.save.click()
-    assert read_server_settings(office.data_dir.root) == _tcp(postgres, settings.database)
+    assert read_server_settings(office.data_dir.root) == tcp_settings(postgres, settings.database)
     assert dialog.note.text() == translate("ui.database.saved", language) and not dialog.save.isEnabled()
-    assert _files_hold(tmp_path, STAFF_PASSWORD) == []
+    assert files_hold(tmp_path, STAFF_PASSWORD) == []
 
     with postgres.database() as other:  # a database without this office: not saved
         form.database.setText(other)
@@ -458,69 +419,10 @@ def test_a_database_of_a_newer_app_is_refused_plainly(qtbot, make_wizard, postgr
         to_office_database(wizard)
         page = wizard.office_database_page
         page.server.click()
-        settings = _socket(postgres, database)
+        settings = socket_settings(postgres, database)
         page.form.set_settings(settings)
         _test_connection(qtbot, page.form)
         assert page.form.found is None
         assert page.form.result.text() == SchemaTooNewError(
             "storage.schema_too_new", path=settings.describe(), revision="9999_from_the_future").message()
         assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
-
-
-def _office_setup():
-    from cds_desktop.core.services.accounts import NewUser
-    from cds_desktop.core.services.setup import OfficeSetup
-
-    return OfficeSetup("vi", "province", "68", "68", OFFICE_NAME, "68", ("24751",), None,
-                       (NewUser("quan.tri", "Tran Van Quan", frozenset({Role.ADMIN, Role.HEAD}), ADMIN_PASSWORD),),
-                       PASSPHRASE)
-
-
-def test_a_set_up_that_fails_half_way_leaves_the_database_empty_and_runs_again(
-        postgres, empty_database, tmp_path, monkeypatch):
-    from cds_desktop.core.services.server_setup import inspect_server_office
-    from cds_desktop.core.services.setup import set_up_office
-
-    settings, folder = _socket(postgres, empty_database), DataDir(tmp_path / "office")
-
-    def cable_pulled(*args, **kwargs):
-        raise OSError("the network cable was pulled")
-
-    monkeypatch.setattr(OfficeService, "add_official_communes", cable_pulled)  # after the identity is written
-    with pytest.raises(OSError):
-        set_up_office(folder, _office_setup(), server=settings)
-    assert inspect_server_office(settings).empty and folder_kind(folder.root) is FolderKind.NEW
-    monkeypatch.undo()
-    office = set_up_office(folder, _office_setup(), server=settings)
-    try:
-        assert office.require_identity().name == OFFICE_NAME and [c.code for c in office.communes()] == ["24751"]
-    finally:
-        office.close()
-
-
-def test_two_pcs_do_not_set_up_one_database_at_once(postgres, empty_database, tmp_path):
-    from cds_desktop.core.errors import StateError
-    from cds_desktop.core.services.server_setup import SETUP_LOCK
-    from cds_desktop.core.services.setup import set_up_office
-
-    with postgres.connect(empty_database) as other_pc:
-        other_pc.execute("SELECT pg_advisory_lock(%s)", (SETUP_LOCK,))
-        with pytest.raises(StateError) as refused:
-            set_up_office(DataDir(tmp_path / "office"), _office_setup(), server=_socket(postgres, empty_database))
-    assert refused.value.code == "setup.server_busy"
-
-
-def test_the_set_up_neither_creates_over_an_office_nor_joins_an_empty_database(
-        postgres, server_office, empty_database, tmp_path):
-    from cds_desktop.core.errors import StateError
-    from cds_desktop.core.services.setup import join_server_office, set_up_office
-
-    _office, settings = server_office
-    with pytest.raises(StateError) as refused:
-        set_up_office(DataDir(tmp_path / "again"), _office_setup(), server=settings)
-    assert refused.value.code == "setup.server_has_office" and OFFICE_NAME in refused.value.message()
-    with pytest.raises(StateError) as refused:
-        join_server_office(DataDir(tmp_path / "nothing-to-join"), _socket(postgres, empty_database))
-    assert refused.value.code == "setup.server_no_office"
-    for folder in ("again", "nothing-to-join"):
-        assert folder_kind(tmp_path / folder) is FolderKind.NEW and not (tmp_path / folder / SERVER_FILE).exists()
