@@ -421,8 +421,8 @@ def _run_office(app: "QApplication", qt_language: "QtLanguage", data_dir: DataDi
     if service is None:  # else the wizard ran, after logging was set up
         _setup_logging(data_dir)
         service = _open_office(data_dir, demo)
-        if service is None:
-            return 1
+        if isinstance(service, int):
+            return service
     desktop = None
     try:
         set_language(language or service.setting("language"))
@@ -447,13 +447,25 @@ def _run_office(app: "QApplication", qt_language: "QtLanguage", data_dir: DataDi
         service.close()
 
 
-def _open_office(data_dir: DataDir, demo: DemoOffice | None) -> OfficeService | None:
-    """The office's service (the demo's on its fixed day); a folder that cannot be opened is said (None)."""
+def _open_office(data_dir: DataDir, demo: DemoOffice | None) -> OfficeService | int:
+    """The office's service (the demo's on its fixed day); a folder that cannot be opened is said (exit code 1). A
+    shared office's server that wants a password PostgreSQL's password file does not give is asked for it (in
+    memory only, ``ui/shared/server_password.py``); Cancel there quits cleanly (exit code 0)."""
     from cds_desktop.core.services.office.service import open_office_service
 
     try:
         if demo is None:
-            return open_office_service(data_dir.root)
+            from cds_desktop.core.storage.server import read_server_settings
+            from cds_desktop.ui.shared.server_password import open_with_password
+            from cds_desktop.ui.shell.background import run_and_wait
+
+            server = read_server_settings(data_dir.root)
+            if server is None:
+                return open_office_service(data_dir.root)
+            opened = open_with_password(lambda password: run_and_wait(  # the server may take seconds to answer
+                lambda progress, cancel: open_office_service(data_dir.root, password=password),
+                translate("ui.server.opening", where=server.describe()), cancellable=False), server)
+            return 0 if opened is None else opened
         from cds_desktop.core.services.demo import fixed_clock
 
         return open_office_service(data_dir.root, fixed_clock(demo.today))
@@ -462,7 +474,7 @@ def _open_office(data_dir: DataDir, demo: DemoOffice | None) -> OfficeService | 
 
         log.error("cannot open the office's data folder: %s", exc.code)
         QMessageBox.critical(None, translate("ui.app_title"), exc.message())
-        return None
+        return 1
 
 
 def _report_plan_problems(service: CommuneService | OfficeService, window: QWidget) -> None:

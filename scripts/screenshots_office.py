@@ -22,6 +22,7 @@ from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import QApplication, QMessageBox, QWizard
 
 from cds_desktop.core.paths import DataDir
+from cds_desktop.core.storage.server import ServerSettings
 from cds_desktop.core.plans.loader import PlanCatalog
 from cds_desktop.core.services.accounts import Accounts
 from cds_desktop.core.services.commune.exchange import CommuneExchange
@@ -59,6 +60,7 @@ OFFICE_SCREENS = (
     "inbox", "import-log",
     "plans", "plan-editor-identity", "plan-editor-indicator", "plan-editor-task", "plan-editor-schedule",
     "plan-publish",
+    "wizard-office-database", "wizard-office-server",  # the wizard's first office page (listed last: numbers kept)
 )
 WIZARD_ACCOUNTS = (("quan.tri", "Trần Văn Quân", (Role.ADMIN, Role.HEAD), "Quan tri So KHCN Lam Dong 2025"),
                    ("van.thu", "Lê Thị Thu", (Role.CLERK,), "Van thu So KHCN Lam Dong 2025"))
@@ -113,6 +115,13 @@ def shoot_wizard(album: Album, qt_language: QtLanguage, demo: DemoOffice, folder
     try:
         next_page(Page.KIND)
         wizard.kind_page.office.click()
+        next_page(Page.OFFICE_DATABASE)
+        shot("wizard-office-database")
+        database = wizard.office_database_page
+        database.server.click()
+        database.form.set_settings(ServerSettings("192.168.1.10", "so_khcn", "van_thu", tls="require"))
+        shot("wizard-office-server")
+        database.local.click()
         next_page(Page.OFFICE_IDENTITY)
         identity = wizard.office_identity_page
         identity.province.choose("68")

@@ -289,6 +289,7 @@ def _fill_office_branch(wizard: SetupWizard) -> None:
     press = wizard.button(QWizard.WizardButton.NextButton).click
     wizard.kind_page.office.click()
     press()
+    press()  # where the data is kept: on this PC, as offered
     wizard.office_identity_page.province.lineEdit().setText("Lâm Đồng")
     wizard.office_identity_page.name.setText("Sở Khoa học và Công nghệ tỉnh Lâm Đồng")
     press()

@@ -82,12 +82,20 @@ def press(wizard: SetupWizard, which=NEXT) -> None:
     wizard.button(which).click()
 
 
-def to_office_identity(wizard: SetupWizard) -> None:
-    """From the wizard's first page to the office's identity (the office branch)."""
+def to_office_database(wizard: SetupWizard) -> None:
+    """From the wizard's first page to where the office's data is kept (the office branch's first page)."""
     press(wizard)
     wizard.kind_page.office.click()
     press(wizard)
-    assert wizard.currentId() == Page.OFFICE_IDENTITY and wizard.kind() is Kind.OFFICE
+    assert wizard.currentId() == Page.OFFICE_DATABASE and wizard.kind() is Kind.OFFICE
+
+
+def to_office_identity(wizard: SetupWizard) -> None:
+    """From the wizard's first page to the office's identity, its data kept on this PC (the default)."""
+    to_office_database(wizard)
+    assert wizard.office_database_page.local.isChecked()
+    press(wizard)
+    assert wizard.currentId() == Page.OFFICE_IDENTITY
 
 
 def type_user(qtbot, form, username, name, roles, password, repeat=None) -> None:

@@ -11,6 +11,12 @@ communes it receives from (ticked in its province's official 2025 list, or a CSV
 the accounts (at least one admin and one head) and the passphrase of the office's keys; ``check_office_setup``
 checks everything and ``set_up_office`` writes it all, or nothing, the same way.
 
+A receiving office may keep its data in a shared PostgreSQL database instead (``storage/server.py``):
+``server_setup.inspect_server_office`` says what a database holds (empty, or which office);
+``set_up_office(…, server=…)`` creates the office in an empty one (migrating it needs the database's owner role), and
+``join_server_office`` makes a new data folder one more staff PC of the office a database already holds
+(``office-server.json`` only).
+
 Which folders may be set up is decided here from what is in them (``storage.peek.folder_kind``): only a new
 one. ``require_folder_kind`` and ``require_folder_to_initialise`` are what ``cds`` asks before it uses or
 initialises a folder.
@@ -33,7 +39,7 @@ from cds_desktop.core.bundle.keyfiles import (
 )
 from cds_desktop.core.bundle.keys import normalize_fingerprint
 from cds_desktop.core.domain import UnitKind
-from cds_desktop.core.errors import InputError, StateError
+from cds_desktop.core.errors import InputError, StateError, StorageError
 from cds_desktop.core.i18n import LANGUAGES
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import PlanCatalog, installed_catalog
@@ -52,7 +58,9 @@ from cds_desktop.core.services.passphrase_strength import SecretKind, check_new_
 from cds_desktop.core.settings import SETTINGS, spec
 from cds_desktop.core.services.roles import InstallationKind, Principal, Role
 from cds_desktop.core.storage.database import backup_sqlite
-from cds_desktop.core.storage.peek import FolderKind, folder_kind, holds_data
+from cds_desktop.core.storage.peek import SERVER_FILE, FolderKind, folder_kind, holds_data
+from cds_desktop.core.services.server_setup import inspect_server_office, setting_up
+from cds_desktop.core.storage.server import ServerSettings, write_server_settings
 from cds_desktop.core.text import nfc
 
 STAGING = "setup-in-progress"  # inside the data folder; everything is built here first
@@ -263,6 +271,8 @@ def _create_accounts(service: Guarded, users: Sequence[NewUser]) -> None:
 
 
 def _checkpoint(service: CommuneService | OfficeService) -> None:
+    if service.engine.dialect.name != "sqlite":
+        return  # a shared office's server: nothing to fold into a file
     with service.engine.connect() as connection:  # fold the WAL into the file before it is moved
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
@@ -286,9 +296,13 @@ def _build(staging: DataDir, setup: CommuneSetup, clock: Clock | None) -> None:
         service.close()
 
 
-def _build_office(staging: DataDir, setup: OfficeSetup, clock: Clock | None) -> None:
-    """Write the whole office set-up into the ``staging`` folder: identity and keys, communes, language, accounts."""
-    office = OfficeService(staging, PlanCatalog([]), clock)
+def _build_office(staging: DataDir, setup: OfficeSetup, clock: Clock | None, server: ServerSettings | None = None,
+                  password: str | None = None) -> None:
+    """Write the whole office set-up into the ``staging`` folder (or, with ``server``, into that database, the
+    folder then naming it): identity and keys, communes, language, accounts."""
+    if server is not None:
+        write_server_settings(staging.root, server)
+    office = OfficeService(staging, PlanCatalog([]), clock, password)
     try:
         office.init_office(setup.office_code, setup.name, setup.level, setup.passphrase, setup.province_code)
         if setup.communes_file is not None:
@@ -304,8 +318,9 @@ def _build_office(staging: DataDir, setup: OfficeSetup, clock: Clock | None) -> 
 
 
 def _move_into_place(data_dir: DataDir, kind: FolderKind, build: Callable[[DataDir], None],
-                     clock: Clock | None) -> None:
-    """Build a set-up in the staging folder, then move its key files and its database into ``data_dir``.
+                     clock: Clock | None, last: str | None = None) -> None:
+    """Build a set-up in the staging folder, then move its key files and its database (or ``last``: the file naming
+    a shared office's server) into ``data_dir``.
 
     All or nothing: only when ``build`` succeeded are the key files moved into ``keys/`` and then the database
     into place — that last rename is what makes ``needs_setup`` false. A failure on the way (disk full, a key
@@ -328,14 +343,24 @@ def _move_into_place(data_dir: DataDir, kind: FolderKind, build: Callable[[DataD
         if received.is_dir():
             shutil.rmtree(received_folder(data_dir.plans), ignore_errors=True)
             os.replace(received, received_folder(data_dir.plans))
-        if data_dir.database.exists():
-            stamp = (clock or _now)().strftime("%Y%m%d-%H%M%S")
-            backup_sqlite(data_dir.database, data_dir.backups / f"cds-{stamp}-before-setup.sqlite")
-            for suffix in ("-wal", "-shm"):
-                Path(f"{data_dir.database}{suffix}").unlink(missing_ok=True)
-        os.replace(staging.database, data_dir.database)
+        _set_aside_database(data_dir, clock)
+        if last is None:
+            os.replace(staging.database, data_dir.database)
+        else:
+            os.replace(staging.root / last, data_dir.root / last)
     finally:
         shutil.rmtree(staging.root, ignore_errors=True)
+
+
+def _set_aside_database(data_dir: DataDir, clock: Clock | None) -> None:
+    """A database already in the new folder, without an identity or data (the app was opened before set-up): copied
+    into ``backups/``, then removed with its side files."""
+    if not data_dir.database.exists():
+        return
+    stamp = (clock or _now)().strftime("%Y%m%d-%H%M%S")
+    backup_sqlite(data_dir.database, data_dir.backups / f"cds-{stamp}-before-setup.sqlite")
+    for suffix in ("-wal", "-shm", ""):
+        Path(f"{data_dir.database}{suffix}").unlink(missing_ok=True)
 
 
 def set_up_commune(data_dir: DataDir, setup: CommuneSetup, clock: Clock | None = None) -> CommuneService:
@@ -346,10 +371,45 @@ def set_up_commune(data_dir: DataDir, setup: CommuneSetup, clock: Clock | None =
     return CommuneService(data_dir, installed_catalog(data_dir), clock)
 
 
-def set_up_office(data_dir: DataDir, setup: OfficeSetup, clock: Clock | None = None) -> OfficeService:
+def set_up_office(data_dir: DataDir, setup: OfficeSetup, clock: Clock | None = None,
+                  server: ServerSettings | None = None, password: str | None = None) -> OfficeService:
     """Check everything (``check_office_setup``), then write the office — identity with its province, root and
     encryption keys sealed with the passphrase, communes, language, accounts — all or nothing, like
-    ``set_up_commune``; returns the office's service, nobody signed in."""
+    ``set_up_commune``; returns the office's service, nobody signed in.
+
+    With ``server`` (``password``: typed, else PostgreSQL's password file decides) the office is created in that
+    shared database, which must hold no office yet (``setup.server_has_office``) and which no other PC may be
+    setting up at the same time (``setup.server_busy``: a session advisory lock); creating its tables needs the
+    database's owner role (``server.needs_owner``). The data folder is pointed at it only once everything is
+    written; a failure half-way empties the office's tables again, so that the set-up can simply run again
+    (``server_setup.setting_up``)."""
     check_office_setup(setup)
-    _move_into_place(data_dir, FolderKind.OFFICE, lambda staging: _build_office(staging, setup, clock), clock)
-    return OfficeService(data_dir, installed_catalog(data_dir), clock)
+    if server is None:
+        _move_into_place(data_dir, FolderKind.OFFICE, lambda staging: _build_office(staging, setup, clock), clock)
+        return OfficeService(data_dir, installed_catalog(data_dir), clock)
+    require_folder_kind(data_dir, FolderKind.NEW)
+    with setting_up(server, password):
+        _move_into_place(data_dir, FolderKind.OFFICE,
+                         lambda staging: _build_office(staging, setup, clock, server, password), clock, SERVER_FILE)
+    return OfficeService(data_dir, installed_catalog(data_dir), clock, password)
+
+
+def join_server_office(data_dir: DataDir, server: ServerSettings, password: str | None = None,
+                       clock: Clock | None = None) -> OfficeService:
+    """Make the new data folder ``data_dir`` one more staff PC of the office ``server``'s database holds: the folder
+    gets ``office-server.json`` and nothing else; the people sign in with their accounts of that office. Refused
+    when the database holds no office (``setup.server_no_office``) or needs its owner to upgrade it first."""
+    require_folder_kind(data_dir, FolderKind.NEW)
+    found = inspect_server_office(server, password)
+    if found.empty:
+        raise StateError("setup.server_no_office", database=server.describe())
+    if found.needs_owner:
+        raise StorageError("server.needs_owner", user=server.user, database=server.database)
+    data_dir = data_dir.ensure()
+    _set_aside_database(data_dir, clock)  # it would hide the server
+    path = write_server_settings(data_dir.root, server)
+    try:
+        return OfficeService(data_dir, installed_catalog(data_dir), clock, password)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise

@@ -8,9 +8,9 @@ box. Files or folders dropped onto the window go to the inbox (``OfficeWorkspace
 
 ``OfficeWindow(layout=…)`` is the empty window; ``open(workspace, tasks)`` imports the pages and fills it in
 (the session does both, ``ui/office/application.py``). Menus, all with access keys: File (settings, backup and
-restore, quit; the session adds users, change password and sign out), View (one entry per page, Ctrl+1…n, which
-also puts the keyboard focus into the page) and Help (about: the version). The geometry is remembered by the
-session under ``office_window/`` (``ui/shell/window_layout.py``).
+restore, the database — ``database_dialog.py`` —, quit; the session adds users, change password and sign out), View
+(one entry per page, Ctrl+1…n, which also puts the keyboard focus into the page) and Help (about: the version).
+The geometry is remembered by the session under ``office_window/`` (``ui/shell/window_layout.py``).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from cds_desktop.core.i18n import translate
 from cds_desktop.ui.shell.window_layout import WindowLayout
 
 if TYPE_CHECKING:
+    from cds_desktop.ui.office.database_dialog import DatabaseDialog
     from cds_desktop.ui.office.workspace import OfficeWorkspace
     from cds_desktop.ui.shared.backup_dialogs import DataDialog
     from cds_desktop.ui.shared.settings_dialog import SettingsDialog
@@ -110,9 +111,11 @@ class OfficeWindow(QMainWindow):
         settings.setObjectName("settings_action")
         data = self._action(translate("ui.menu.backup"), "", self.show_data)
         data.setObjectName("backup_action")
+        database = self._action(translate("ui.menu.database"), "", self.show_database)
+        database.setObjectName("database_action")
         quit_action = self._action(translate("ui.menu.quit"), "Ctrl+Q", self.close)
         quit_action.setObjectName("quit_action")
-        for action in (settings, data):
+        for action in (settings, data, database):
             self.file_menu.addAction(action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(quit_action)
@@ -167,6 +170,13 @@ class OfficeWindow(QMainWindow):
         from cds_desktop.ui.shared.backup_dialogs import DataDialog
 
         dialog = DataDialog(self.workspace, self)
+        dialog.open()
+        return dialog
+
+    def show_database(self) -> DatabaseDialog:
+        from cds_desktop.ui.office.database_dialog import DatabaseDialog
+
+        dialog = DatabaseDialog(self.workspace, self)
         dialog.open()
         return dialog
 

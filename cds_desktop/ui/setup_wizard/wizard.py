@@ -3,9 +3,11 @@
 - a commune: office key file → the commune → the report's details → first accounts → signing key → summary;
   Finish runs ``setup.set_up_commune``, then the summary shows the signing key's fingerprint and saves the
   enrolment file for the office (``EnrollmentStep``); Finish again closes;
-- a receiving office: the office (level, province, code, name) → its communes (ticked in the official list, or a
-  CSV file) → first accounts (clerk, head, admin) → the keys' passphrase → summary; Finish runs
-  ``setup.set_up_office``.
+- a receiving office: where its data is kept (this PC, or a shared PostgreSQL database) → the office (level,
+  province, code, name) → its communes (ticked in the official list, or a CSV file) → first accounts (clerk, head,
+  admin) → the keys' passphrase → summary; Finish runs ``setup.set_up_office`` (into the server's database when one
+  was chosen). A server's database that already holds an office is joined instead: Finish on the database page
+  runs ``setup.join_server_office``, and the people sign in with their accounts of that office.
 
 The set-up runs in the background (scrypt and key generation take a second or two) and leaves the opened service
 — a ``CommuneService`` or an ``OfficeService`` (``kind()`` says which) — with nobody signed in, in
@@ -31,7 +33,13 @@ from cds_desktop.core.services.commune.exchange import CommuneExchange
 from cds_desktop.core.services.commune.service import CommuneService
 from cds_desktop.core.services.office.service import OfficeService
 from cds_desktop.core.services.roles import InstallationKind
-from cds_desktop.core.services.setup import CommuneSetup, OfficeSetup, set_up_commune, set_up_office
+from cds_desktop.core.services.setup import (
+    CommuneSetup,
+    OfficeSetup,
+    join_server_office,
+    set_up_commune,
+    set_up_office,
+)
 from cds_desktop.ui.shell.background import BackgroundTasks
 from cds_desktop.ui.shell.qt_translator import QtLanguage
 from cds_desktop.ui.setup_wizard.accounts_page import AccountsPage
@@ -40,6 +48,7 @@ from cds_desktop.ui.setup_wizard.key_page import SigningKeyPage
 from cds_desktop.ui.setup_wizard.kind_page import Kind, KindPage
 from cds_desktop.ui.setup_wizard.language_page import LanguagePage
 from cds_desktop.ui.setup_wizard.office_communes_page import OfficeCommunesPage
+from cds_desktop.ui.setup_wizard.office_database_page import OfficeDatabasePage
 from cds_desktop.ui.setup_wizard.office_identity_page import OfficeIdentityPage
 from cds_desktop.ui.setup_wizard.office_page import OfficeKeysPage
 from cds_desktop.ui.setup_wizard.office_summary_page import OfficeSummaryPage
@@ -63,6 +72,7 @@ class Page(IntEnum):
     OFFICE_KEY = 10
     OFFICE_SUMMARY = 11
     REPORT = 12  # the commune's report details, after its identity
+    OFFICE_DATABASE = 13  # the receiving office's first page: where its data is kept
 
 
 class SetupWizard(QWizard):
@@ -75,18 +85,20 @@ class SetupWizard(QWizard):
         self.service: CommuneService | OfficeService | None = None
         self.busy = False
         self.language_page = LanguagePage()
-        self.kind_page = KindPage(Page.OFFICE, Page.OFFICE_IDENTITY)
+        self.kind_page = KindPage(Page.OFFICE, Page.OFFICE_DATABASE)
         self.office_page = OfficeKeysPage()
         self.identity_page = IdentityPage(next_id=Page.REPORT)
         self.report_page = ReportPage(self._office_recipient, Page.ACCOUNTS)
         self.accounts_page = AccountsPage()
         self.key_page = SigningKeyPage()
         self.summary_page = SummaryPage(self.commune_setup, self._office_name, str(data_dir.root), self._finish)
+        self.office_database_page = OfficeDatabasePage(Page.OFFICE_IDENTITY, self._finish)
         self.office_identity_page = OfficeIdentityPage()
         self.office_communes_page = OfficeCommunesPage()
         self.office_accounts_page = AccountsPage(InstallationKind.OFFICE)
         self.office_key_page = SigningKeyPage("ui.office_setup.key")
-        self.office_summary_page = OfficeSummaryPage(self.office_setup, str(data_dir.root), self._finish)
+        self.office_summary_page = OfficeSummaryPage(self.office_setup, str(data_dir.root), self._finish,
+                                                     lambda: self.office_database_page.server_settings())
         for page_id, page in ((Page.LANGUAGE, self.language_page), (Page.KIND, self.kind_page),
                               (Page.OFFICE, self.office_page), (Page.IDENTITY, self.identity_page),
                               (Page.ACCOUNTS, self.accounts_page), (Page.KEY, self.key_page),
@@ -95,7 +107,8 @@ class SetupWizard(QWizard):
                               (Page.OFFICE_COMMUNES, self.office_communes_page),
                               (Page.OFFICE_ACCOUNTS, self.office_accounts_page),
                               (Page.OFFICE_KEY, self.office_key_page),
-                              (Page.OFFICE_SUMMARY, self.office_summary_page), (Page.REPORT, self.report_page)):
+                              (Page.OFFICE_SUMMARY, self.office_summary_page), (Page.REPORT, self.report_page),
+                              (Page.OFFICE_DATABASE, self.office_database_page)):
             self.setPage(page_id, page)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage)
         self.setWindowTitle(translate("ui.setup.title"))
@@ -138,7 +151,10 @@ class SetupWizard(QWizard):
         )
 
     def first_username(self) -> str:
-        """Who will most likely sign in first: the first administrator added."""
+        """Who will most likely sign in first: the first administrator added (nobody yet known when this PC joined
+        an office on a server: its people sign in with their accounts there)."""
+        if self.kind() is Kind.OFFICE and self.office_database_page.joins():
+            return ""
         accounts = self.office_accounts_page if self.kind() is Kind.OFFICE else self.accounts_page
         return accounts.first_admin()
 
@@ -180,9 +196,15 @@ class SetupWizard(QWizard):
             return True
         if self.busy:
             return False
-        if self.kind() is Kind.OFFICE:
+        database = self.office_database_page
+        if self.kind() is Kind.OFFICE:  # a server's settings were tested on its page; the password: in memory only
+            server, password = database.server_settings(), database.password()
+        if self.kind() is Kind.OFFICE and database.joins():
+            work, title, page = (lambda: join_server_office(self.data_dir, server, password, self.clock),
+                                 "ui.office_setup.joining", database)
+        elif self.kind() is Kind.OFFICE:
             office = self.office_setup()
-            work, title, page = (lambda: set_up_office(self.data_dir, office, self.clock),
+            work, title, page = (lambda: set_up_office(self.data_dir, office, self.clock, server, password),
                                  "ui.office_setup.working", self.office_summary_page)
         else:
             commune = self.commune_setup()
