@@ -207,16 +207,17 @@ def _restart_requested(code: int) -> bool:
 
 
 def _perform_pending(data_dir: DataDir) -> DataDir:
-    """The restore or folder move asked for before the restart, off the GUI thread with a progress dialog
-    (Cancel stops a restore before anything is replaced); on refusal, say why and reopen the same data."""
+    """The restore, folder move or move to a server asked for before the restart, off the GUI thread with a
+    progress dialog (Cancel stops it before anything is replaced or switched); on refusal, say why and reopen the
+    same data."""
     from PySide6.QtWidgets import QMessageBox
 
     from cds_desktop.ui.shell.background import run_and_wait
-    from cds_desktop.ui.shell.restart import perform_pending
+    from cds_desktop.ui.shell.restart import pending_title, perform_pending
 
     try:
         return run_and_wait(lambda progress, cancel: perform_pending(data_dir, progress, cancel),
-                            translate("ui.restart.working")).ensure()
+                            pending_title()).ensure()
     except Cancelled:
         log.info("restore cancelled")
         return data_dir

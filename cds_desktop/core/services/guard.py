@@ -49,6 +49,14 @@ class Guarded:
         elif self.has_accounts():
             raise PermissionDeniedError("auth.sign_in_required")
 
+    def may(self, permission: Permission) -> bool:
+        """Whether ``authorize(permission)`` would let the signed-in user through (what a screen offers)."""
+        try:
+            self.authorize(permission)
+        except PermissionDeniedError:
+            return False
+        return True
+
     def actor_name(self, fallback: str) -> str:
         """Who to record: the signed-in username, else ``fallback`` (single-operator mode)."""
         return self.principal.username if self.principal is not None else check_actor(fallback)

@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from cds_desktop import __version__
 from cds_desktop.core.i18n import translate
+from cds_desktop.core.services.roles import Permission
 from cds_desktop.ui.shell.window_layout import WindowLayout
 
 if TYPE_CHECKING:
@@ -176,9 +177,20 @@ class OfficeWindow(QMainWindow):
     def show_database(self) -> DatabaseDialog:
         from cds_desktop.ui.office.database_dialog import DatabaseDialog
 
-        dialog = DatabaseDialog(self.workspace, self)
+        dialog = DatabaseDialog(self.workspace, self, move_available=self.workspace.service.may(Permission.MANAGE))
+        dialog.move_to_server_requested.connect(lambda: self.show_move_to_server(dialog))
         dialog.open()
         return dialog
+
+    def show_move_to_server(self, database_dialog: QDialog | None = None) -> QDialog:
+        from cds_desktop.ui.office.move_dialog import MoveToServerDialog
+
+        if database_dialog is not None:
+            database_dialog.close()
+        dialog = MoveToServerDialog(self.workspace, self)
+        dialog.open()
+        return dialog
+
 
     def show_about(self) -> QMessageBox:
         box = QMessageBox(QMessageBox.Icon.Information, translate("ui.about.title"),
