@@ -6,7 +6,10 @@ itself is ``setup.set_up_office(…, server=…)`` and ``setup.join_server_offic
   a database of a newer app is refused (``storage.schema_too_new``);
 - ``setting_up``: one PC at a time sets an empty database up (a session advisory lock, ``setup.server_busy``),
   only an empty one (``setup.server_has_office``), and a set-up that fails half-way empties the office's tables
-  again so that it can simply run again.
+  again so that it can simply run again;
+- where a staff PC's data folder finds the server (``read_server_settings``, ``save_server_settings``: an
+  administrator's correction), and the settings' shape (``ServerSettings``, ``DEFAULT_PORT``, ``TLS_MODES``) — the
+  screens reach the storage layer's ``server.py`` only through here.
 """
 
 from __future__ import annotations
@@ -20,8 +23,22 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from cds_desktop.core.errors import SchemaTooNewError, StateError
+from cds_desktop.core.services.roles import Permission
 from cds_desktop.core.storage.database import head_revision, known_revisions
-from cds_desktop.core.storage.server import ServerCheck, ServerSettings, check_server, server_engine, server_error
+from cds_desktop.core.storage.server import (
+    DEFAULT_PORT,
+    TLS_MODES,
+    ServerCheck,
+    ServerSettings,
+    check_server,
+    read_server_settings,
+    server_engine,
+    server_error,
+    write_server_settings,
+)
+
+__all__ = ["DEFAULT_PORT", "TLS_MODES", "SETUP_LOCK", "ServerOffice", "ServerSettings", "inspect_server_office",
+           "read_server_settings", "save_server_settings", "setting_up"]
 
 SETUP_LOCK = 0x43445353  # "CDSS": the session advisory lock a PC holds while it sets up a shared office's database
 
@@ -97,3 +114,10 @@ def _empty_tables(engine: Engine) -> None:
             "WHERE schemaname = 'public' AND tablename <> 'alembic_version'")).scalars().all()
         if tables:
             connection.execute(text(f"TRUNCATE {', '.join(tables)}"))
+
+
+def save_server_settings(service, settings: ServerSettings) -> None:
+    """Point the office ``service``'s data folder at ``settings`` (an administrator's correction of the server's
+    address, once a test found the same office there); never a password."""
+    service.authorize(Permission.MANAGE)
+    write_server_settings(service.data_dir.root, settings)

@@ -15,8 +15,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QGroupBox, QLabel, QPus
 
 from cds_desktop.core.errors import CdsError
 from cds_desktop.core.i18n import translate
-from cds_desktop.core.services.roles import Permission
-from cds_desktop.core.storage.server import ServerSettings, read_server_settings, write_server_settings
+from cds_desktop.core.services.server_setup import ServerSettings, read_server_settings, save_server_settings
 from cds_desktop.ui.setup_wizard.page import ERROR_STYLE
 from cds_desktop.ui.shared.server_form import OK_STYLE, ServerForm
 
@@ -92,9 +91,8 @@ class DatabaseDialog(QDialog):
     def save_settings(self) -> None:
         """Point this PC's data folder at the settings tested (an administrator's change)."""
         try:
-            self.service.authorize(Permission.MANAGE)
             settings = self.form.settings()
-            write_server_settings(self.service.data_dir.root, settings)
+            save_server_settings(self.service, settings)
         except CdsError as exc:
             self._say(exc.message(), failure=True)
             return

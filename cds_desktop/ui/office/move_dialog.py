@@ -14,8 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QMessageBox, QVBoxLayout
 
 from cds_desktop.core.i18n import translate
-from cds_desktop.core.services.server_setup import ServerOffice
-from cds_desktop.core.storage.server import ServerSettings
+from cds_desktop.core.services.server_setup import ServerOffice, ServerSettings
 from cds_desktop.ui.setup_wizard.page import ERROR_STYLE
 from cds_desktop.ui.shared.server_form import OK_STYLE, ServerForm
 from cds_desktop.ui.shell.restart import ServerMove, request_restart

@@ -17,8 +17,7 @@ from typing import Callable
 from PySide6.QtWidgets import QButtonGroup, QFrame, QLabel, QRadioButton, QVBoxLayout
 
 from cds_desktop.core.i18n import translate
-from cds_desktop.core.services.server_setup import ServerOffice
-from cds_desktop.core.storage.server import ServerSettings
+from cds_desktop.core.services.server_setup import ServerOffice, ServerSettings
 from cds_desktop.ui.setup_wizard.page import ERROR_STYLE, SetupPage
 from cds_desktop.ui.shared.server_form import ServerForm
 

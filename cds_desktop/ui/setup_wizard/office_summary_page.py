@@ -8,8 +8,8 @@ from typing import Callable
 from cds_desktop.core.communes_list import official_list
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.provinces import province
+from cds_desktop.core.services.server_setup import ServerSettings
 from cds_desktop.core.services.setup import OfficeSetup
-from cds_desktop.core.storage.server import ServerSettings
 from cds_desktop.ui.setup_wizard.summary_page import ReviewPage, accounts_text
 
 

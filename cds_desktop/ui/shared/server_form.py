@@ -27,8 +27,13 @@ from PySide6.QtWidgets import (
 
 from cds_desktop.core.errors import CdsError
 from cds_desktop.core.i18n import translate
-from cds_desktop.core.services.server_setup import ServerOffice, inspect_server_office
-from cds_desktop.core.storage.server import DEFAULT_PORT, TLS_MODES, ServerSettings
+from cds_desktop.core.services.server_setup import (
+    DEFAULT_PORT,
+    TLS_MODES,
+    ServerOffice,
+    ServerSettings,
+    inspect_server_office,
+)
 from cds_desktop.ui.setup_wizard.page import ERROR_STYLE
 from cds_desktop.ui.setup_wizard.texts import Texts
 from cds_desktop.ui.shell.background import BackgroundTasks

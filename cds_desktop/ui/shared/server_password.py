@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 
 from cds_desktop.core.errors import StorageError
 from cds_desktop.core.i18n import translate
-from cds_desktop.core.storage.server import ServerSettings
+from cds_desktop.core.services.server_setup import ServerSettings
 from cds_desktop.ui.setup_wizard.page import ERROR_STYLE
 
 PASSWORD_CODES = ("server.password_needed", "server.wrong_password")

@@ -24,7 +24,7 @@ from cds_desktop.core.i18n import translate
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.progress import CancelToken, ProgressCallback
 from cds_desktop.core.services.backup import restore
-from cds_desktop.core.storage.server import ServerSettings
+from cds_desktop.core.services.server_setup import ServerSettings
 
 RESTART_EXIT_CODE = 75
 
