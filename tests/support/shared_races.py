@@ -27,10 +27,10 @@ from cds_desktop.core.bundle.keys import SigningKey
 from cds_desktop.core.bundle.writer import write_bundle
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import PlanCatalog, load_plan_file
-from cds_desktop.core.plans.model import IndicatorKind
 from cds_desktop.core.services.office.service import OfficeService
 from cds_desktop.core.services.report_record import RECORD_NAME, SCHEMA_VERSION
 from cds_desktop.core.storage.server import write_server_settings
+from tests.core.exchange.test_intake_concurrency import record  # the same whole-period record
 
 MINI_PLAN = Path(__file__).parents[1] / "fixtures" / "plans" / "mini.yaml"
 P, Q1 = "mini-plan", "2023Q1"
@@ -38,26 +38,6 @@ PASS_OFFICE = "mật khẩu sở KHCN 2025"
 NOW = dt.datetime(2024, 6, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 COMMUNES = [f"{24751 + n}" for n in range(8)]
 REVISIONS = (1, 2, 3)
-
-
-def _record(plan, commune: str, revision: int) -> dict:
-    indicators = []
-    for n, indicator in enumerate(plan.commune_indicators()):
-        values = {"numerator": None, "denominator": None, "value": None, "note": None, "data_source": None}
-        if indicator.kind is IndicatorKind.RATIO:
-            values.update(numerator=str(50 + n + revision), denominator="100")
-        elif indicator.kind is IndicatorKind.TEXT:
-            values.update(value="Mô hình chợ 4.0")
-        else:
-            values.update(value="1")
-        indicators.append({"code": indicator.code, **values})
-    return {
-        "record_version": 1,
-        "unit": {"province_code": "68", "commune_code": commune, "name": f"Xã {commune}", "kind": "xa"},
-        "plan_id": plan.id, "plan_version": plan.plan.plan_version, "period_id": Q1, "revision": revision,
-        "submitted_at": None, "submitted_by": None, "approved_at": None, "approved_by": None,
-        "indicators": indicators, "tasks": [], "evidence": [], "history": [],
-    }
 
 
 @dataclass(frozen=True)
@@ -111,7 +91,8 @@ def make_shared_office(server: PostgresServer, base: Path) -> SharedOffice:
             for revision in REVISIONS:
                 written = write_bundle(base / "bundles", series=Series(commune=commune, plan=P, period=Q1),
                                        revision=revision, previous_manifest_sha256=previous, signing_key=key,
-                                       recipients=recipients, records={RECORD_NAME: _record(plan, commune, revision)},
+                                       recipients=recipients, records={RECORD_NAME: record(plan, commune, Q1,
+                                                                                    revision)},
                                        attachments=[], app_version="races", schema_version=SCHEMA_VERSION,
                                        created_at=NOW)
                 previous = written.manifest_sha256

@@ -23,6 +23,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
@@ -31,6 +32,7 @@ import shutil
 import sqlite3
 import urllib.parse
 from pathlib import Path
+from typing import Iterator
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL
@@ -140,6 +142,19 @@ def explain_failure(engine: Engine, exc: DBAPIError) -> StorageError | None:
 
         return server_error(exc, engine.url)
     return database_error(exc, database_path(engine)) if explains(exc) else None
+
+
+@contextlib.contextmanager
+def explained_failures(engine: Engine) -> Iterator[None]:
+    """Leave the block with the ``StorageError`` that explains a storage condition on ``engine`` (``explain_failure``);
+    any other database failure (a broken constraint: a bug, or a race the caller handles) as it was."""
+    try:
+        yield
+    except DBAPIError as exc:
+        explained = explain_failure(engine, exc)
+        if explained is None:
+            raise
+        raise explained from exc
 
 
 def write_options(engine: Engine) -> dict[str, str]:

@@ -12,7 +12,7 @@ staff PC opens what any of them imported — no shared network folder.
   as the reader asks for them, never the whole file at once; whoever reads it checks its SHA-256 and size
   (``services/office/evidence_files``).
 
-A failure of the server is explained in plain words (``database.explain_failure``: unreachable, connection lost …).
+A failure of the server is explained in plain words (``database.explained_failures``: unreachable, connection lost …).
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
 from sqlalchemy import Connection, Engine, LargeBinary, func, insert, select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 
 from cds_desktop.core.fileio import storage_error
-from cds_desktop.core.storage.database import explain_failure, write_options
+from cds_desktop.core.storage.database import explained_failures, write_options
 from cds_desktop.core.storage.evidence_store import StagedFile
 from cds_desktop.core.storage.exchange_models import EvidenceContent
 
@@ -70,17 +70,8 @@ class DatabaseEvidenceStore:
             length = connection.execute(select(func.length(_CONTENT)).where(_SHA256 == sha256)).scalar()
             yield None if length is None else _Content(self, connection, sha256, length)
 
-    @contextlib.contextmanager
-    def _explained(self) -> Iterator[None]:
-        try:
-            yield
-        except IntegrityError:
-            raise
-        except DBAPIError as exc:
-            explained = explain_failure(self.engine, exc)
-            if explained is None:
-                raise
-            raise explained from exc
+    def _explained(self):
+        return explained_failures(self.engine)  # a broken constraint (content stored meanwhile) goes through as it is
 
 
 class _Content(io.RawIOBase):

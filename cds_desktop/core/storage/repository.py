@@ -17,7 +17,6 @@ import json
 from typing import Any, Iterator
 
 from sqlalchemy import Engine, func
-from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
 from cds_desktop.core.domain import (
@@ -30,7 +29,7 @@ from cds_desktop.core.domain import (
     UnitIdentity,
     UnitKind,
 )
-from cds_desktop.core.storage.database import explain_failure, refuse_if_read_only, write_options
+from cds_desktop.core.storage.database import explained_failures, refuse_if_read_only, write_options
 from cds_desktop.core.storage.models import (
     EvidenceFile,
     EvidenceLink,
@@ -72,15 +71,8 @@ class CommuneRepository:
         with self._explained(), Session(self.engine, expire_on_commit=False) as session:
             yield session
 
-    @contextlib.contextmanager
-    def _explained(self) -> Iterator[None]:
-        try:
-            yield
-        except DBAPIError as exc:
-            explained = explain_failure(self.engine, exc)
-            if explained is None:
-                raise
-            raise explained from exc
+    def _explained(self):
+        return explained_failures(self.engine)
 
     # --- unit and settings -------------------------------------------------------------------
     def unit(self, session: Session) -> UnitIdentity | None:

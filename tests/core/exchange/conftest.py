@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import pytest
 
@@ -51,6 +52,22 @@ def fill_and_approve(service: CommuneService, exchange: CommuneExchange, numerat
     service.set_indicator(P, Q1, "2c", {"value": "Mô hình chợ 4.0"}, "lan")
     service.submit(P, Q1, "lan")
     exchange.approve(P, Q1, PASS_COMMUNE, "chu_tich")
+
+
+EVIDENCE_PDF = b"%PDF-1.4 bien ban nghiem thu" * 400
+
+
+def import_with_evidence(service: CommuneService, exchange: CommuneExchange, office: OfficeService, folder) -> str:
+    """The commune's report of Q1 with one evidence file (``EVIDENCE_PDF``), exported and imported by the office;
+    the evidence's sha256."""
+    evidence = folder / "bien-ban.pdf"
+    evidence.write_bytes(EVIDENCE_PDF)
+    service.add_evidence(P, Q1, "1a", evidence, "lan")
+    fill_and_approve(service, exchange)
+    written = exchange.export(P, Q1, folder / "usb", PASS_COMMUNE, "chu_tich")
+    (outcome,) = office.import_bundles([written.path], PASS_OFFICE)
+    assert outcome.status == "accepted"
+    return hashlib.sha256(EVIDENCE_PDF).hexdigest()
 
 
 @pytest.fixture

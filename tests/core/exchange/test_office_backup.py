@@ -16,9 +16,9 @@ from cds_desktop.core.plans.loader import PlanCatalog
 from cds_desktop.core.services.backup import backup, inspect_backup, move_data_dir, restore
 from cds_desktop.core.services.office.service import OfficeService
 
-from .conftest import P, PASS_COMMUNE, PASS_OFFICE, Q1, fill_and_approve
+from .conftest import EVIDENCE_PDF, P, PASS_OFFICE, Q1, import_with_evidence
 
-PDF = b"%PDF-1.4 bien ban nghiem thu" * 400
+PDF = EVIDENCE_PDF
 
 
 @pytest.fixture
@@ -31,14 +31,7 @@ def office_storage():
 @pytest.fixture
 def received(service, exchange, office, tmp_path):
     """The office after importing the commune's report of Q1 with one evidence file; its sha256."""
-    evidence = tmp_path / "bien-ban.pdf"
-    evidence.write_bytes(PDF)
-    service.add_evidence(P, Q1, "1a", evidence, "lan")
-    fill_and_approve(service, exchange)
-    written = exchange.export(P, Q1, tmp_path / "usb", PASS_COMMUNE, "chu_tich")
-    (outcome,) = office.import_bundles([written.path], PASS_OFFICE)
-    assert outcome.status == "accepted"
-    return hashlib.sha256(PDF).hexdigest()
+    return import_with_evidence(service, exchange, office, tmp_path)
 
 
 def _reopen(office: OfficeService, mini_plan, clock) -> OfficeService:

@@ -4,14 +4,22 @@ otherwise by its own ``office_storage``."""
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 from support.shared_office import OfficeStorage
 
-from ..exchange.conftest import P, PASS_COMMUNE, PASS_OFFICE, Q1, exchange, fill_and_approve, office  # noqa: F401
+from ..exchange.conftest import (  # noqa: F401 - fixtures
+    EVIDENCE_PDF,
+    P,
+    PASS_COMMUNE,
+    PASS_OFFICE,
+    Q1,
+    exchange,
+    fill_and_approve,
+    import_with_evidence,
+    office,
+)
 
-PDF = b"%PDF-1.4 bien ban nghiem thu" * 400
+PDF = EVIDENCE_PDF
 
 
 @pytest.fixture
@@ -24,13 +32,7 @@ def office_storage():
 def received(service, exchange, office, tmp_path):  # noqa: F811
     """The office after importing the commune's report of Q1 with one evidence file and returning it with a
     receipt; the evidence's sha256."""
-    evidence = tmp_path / "bien-ban.pdf"
-    evidence.write_bytes(PDF)
-    service.add_evidence(P, Q1, "1a", evidence, "lan")
-    fill_and_approve(service, exchange)
-    written = exchange.export(P, Q1, tmp_path / "usb", PASS_COMMUNE, "chu_tich")
-    (outcome,) = office.import_bundles([written.path], PASS_OFFICE)
-    assert outcome.status == "accepted"
+    sha256 = import_with_evidence(service, exchange, office, tmp_path)
     office.receipt("24751", P, Q1, tmp_path / "receipt.json", PASS_OFFICE, "truong.phong",
                    returned_reason="Thiếu số liệu")
-    return hashlib.sha256(PDF).hexdigest()
+    return sha256
