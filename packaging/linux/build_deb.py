@@ -56,6 +56,7 @@ UNUSED = ("PIL/_avif.*", "pillow.libs/libavif-*", "PIL/_imagingtk.*", "reportlab
 SYSTEM_LIBRARIES = {
     "ld-linux-x86-64.so.2": "libc6 (>= 2.34)", "libc.so.6": "libc6 (>= 2.34)", "libdl.so.2": "libc6 (>= 2.34)",
     "libm.so.6": "libc6 (>= 2.34)", "libpthread.so.0": "libc6 (>= 2.34)", "librt.so.1": "libc6 (>= 2.34)",
+    "libresolv.so.2": "libc6 (>= 2.34)",  # psycopg's bundled libpq
     "libgcc_s.so.1": "libgcc-s1", "libstdc++.so.6": "libstdc++6", "libz.so.1": "zlib1g", "libzstd.so.1": "libzstd1",
     "libglib-2.0.so.0": "libglib2.0-0t64 | libglib2.0-0", "libgthread-2.0.so.0": "libglib2.0-0t64 | libglib2.0-0",
     "libdbus-1.so.3": "libdbus-1-3", "libfontconfig.so.1": "libfontconfig1", "libfreetype.so.6": "libfreetype6",

@@ -37,6 +37,8 @@ fi
 
 # 2. The Windows wheels of exactly the locked versions, each checked against the lock's hashes.
 uv export --project "$repo" --frozen --no-dev --no-emit-project --format requirements-txt -q -o "$work/requirements.txt"
+# pip judges markers by the machine it runs on: what the lock needs on Windows only (tzdata, for psycopg) is needed here
+sed -i -E "s/ ; sys_platform == 'win32'//" "$work/requirements.txt"
 wheels="$cache/wheels-$EMBED_PYTHON_TAG"
 # pip through uv (a checkout's or CI's python3 may have no pip, e.g. under `uv run`); --isolated: no pip.conf
 uv tool run --quiet --from "pip>=24,<27" pip --isolated download --quiet --disable-pip-version-check --cert /etc/ssl/certs/ca-certificates.crt \
