@@ -119,6 +119,6 @@ def test_a_backup_is_restored_into_an_empty_database(local_office, postgres, emp
     code = cds(["--lang", "en", "office", "server", "restore", folder, *_socket(postgres, empty_database, OWNER),
                 "--json"])
     restored = json.loads(capsys.readouterr().out)
-    assert code == 0 and restored["rows"]["office_commune"] == 1 and restored["keys"] == 2
+    assert code == 0 and restored["rows"]["office_commune"] == 1 and restored["keys"] == 0  # sealed already
     code = cds(["--lang", "en", "office", "server", "restore", folder, *_socket(postgres, empty_database, OWNER)])
     assert code == 1 and "is not empty" in capsys.readouterr().err

@@ -30,22 +30,24 @@ def _assert_screen_sized(folder: Path, names: list[str]) -> None:
 
 def test_one_language_renders_every_commune_screen_at_1366x768(qapp, tmp_path):
     script = _load("screenshots")
-    assert script.main(["--out", str(tmp_path), "--language", "en", "--album", "commune"]) == 0
+    album = tmp_path / "album"  # a folder of its own: tmp_path also holds the test's Qt settings
+    assert script.main(["--out", str(album), "--language", "en", "--album", "commune"]) == 0
     expected = [f"en-{number:02d}-{name}.png" for number, name in enumerate(script.SCREENS, start=1)]
-    assert sorted(path.name for path in tmp_path.iterdir()) == expected
-    _assert_screen_sized(tmp_path, expected)
+    assert sorted(path.name for path in album.iterdir()) == expected
+    _assert_screen_sized(album, expected)
 
 
 def test_every_office_screen_is_rendered_in_vietnamese_and_english(qapp, tmp_path):
+    album = tmp_path / "album"  # a folder of its own: tmp_path also holds the test's Qt settings
     script = _load("screenshots")
-    assert script.main(["--out", str(tmp_path), "--album", "office"]) == 0
+    assert script.main(["--out", str(album), "--album", "office"]) == 0
     office = sys.modules["screenshots_office"]  # the office's album, which the script imported
     expected = sorted(f"{language}-office-{number:02d}-{name}.png" for language in LANGUAGES
                       for number, name in enumerate(office.OFFICE_SCREENS, start=1))
-    assert sorted(path.name for path in tmp_path.iterdir()) == expected
+    assert sorted(path.name for path in album.iterdir()) == expected
     assert {"submission-changes", "decision-return", "inbox", "import-log", "reminder"} <= set(office.OFFICE_SCREENS)
-    _assert_screen_sized(tmp_path, expected)
+    _assert_screen_sized(album, expected)
     for name in ("completeness", "inbox"):  # the same screen in each language: not the same picture
         number = office.OFFICE_SCREENS.index(name) + 1
-        pictures = {(tmp_path / f"{language}-office-{number:02d}-{name}.png").read_bytes() for language in LANGUAGES}
+        pictures = {(album / f"{language}-office-{number:02d}-{name}.png").read_bytes() for language in LANGUAGES}
         assert len(pictures) == len(LANGUAGES), name

@@ -162,9 +162,10 @@ def test_letting_go_of_the_lane_once_its_work_is_done_frees_it_cleanly(qtbot):
     segmentation fault in the event loop)."""
     tasks = BackgroundTasks()
     results = []
-    task = tasks.run(lambda progress, cancel: 42, results.append, "…")
-    with qtbot.waitSignal(task.relay.finished, timeout=WAIT_MS):
-        pass
+    listening = threading.Event()  # the work ends only once the test listens for its end (a queued signal
+    task = tasks.run(lambda progress, cancel: listening.wait(WAIT_MS / 1000) and 42, results.append, "…")
+    with qtbot.waitSignal(task.relay.finished, timeout=WAIT_MS):  # reaches the connections made before it)
+        listening.set()
     assert results == [42] and isValid(task)  # finished, its deletion still queued
     lane = weakref.ref(tasks)
     del tasks
