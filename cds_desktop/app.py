@@ -207,9 +207,8 @@ def _restart_requested(code: int) -> bool:
 
 
 def _perform_pending(data_dir: DataDir) -> DataDir:
-    """The restore, folder move or move to a server asked for before the restart, off the GUI thread with a
-    progress dialog (Cancel stops it before anything is replaced or switched); on refusal, say why and reopen the
-    same data."""
+    """The restore, folder move or move to a server asked before the restart, off the GUI thread with progress
+    (Cancel stops it before anything is replaced or switched); on refusal, say why and reopen the same data."""
     from PySide6.QtWidgets import QMessageBox
 
     from cds_desktop.ui.shell.background import run_and_wait

@@ -29,13 +29,8 @@ import getpass
 import sys
 from pathlib import Path
 
-from cds_desktop.cli import (
-    office_export_commands,
-    office_plan_commands,
-    office_receipt_commands,
-    office_server_commands,
-    report_commands,
-)
+from cds_desktop.cli import office_export_commands, office_plan_commands, office_receipt_commands
+from cds_desktop.cli import office_server_commands, report_commands
 from cds_desktop.cli.log_file import log_to_data_folder
 from cds_desktop.cli.terminal import terminal_safe
 from cds_desktop.core.bundle.keys import normalize_fingerprint
