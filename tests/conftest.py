@@ -35,6 +35,20 @@ settings.load_profile("cds")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VN = dt.timezone(dt.timedelta(hours=7))
+# The files that take minutes (they build and install the installers), longest first: the suite runs on one
+# worker per core, each file on one worker (pyproject.toml's pytest options), and a
+# long file started last would keep one worker busy alone at the end.
+LONG_FILES = ("tests/packaging/test_windows_installer.py", "tests/packaging/test_deb.py")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """``LONG_FILES`` first; the rest in the order pytest-randomly gave (the same on every worker)."""
+    def rank(item) -> int:
+        path = item.nodeid.split("::")[0]
+        return LONG_FILES.index(path) if path in LONG_FILES else len(LONG_FILES)
+
+    items.sort(key=rank)
 
 
 @pytest.fixture(autouse=True)
