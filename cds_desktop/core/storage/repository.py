@@ -16,7 +16,7 @@ import datetime as dt
 import json
 from typing import Any, Iterator
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Connection, Engine, func
 from sqlmodel import Session, select
 
 from cds_desktop.core.domain import (
@@ -70,6 +70,22 @@ class CommuneRepository:
     def reading(self) -> Iterator[Session]:
         with self._explained(), Session(self.engine, expire_on_commit=False) as session:
             yield session
+
+    @contextlib.contextmanager
+    def writing_connection(self) -> Iterator[Connection]:
+        """``transaction`` without the ORM session: a Core connection in one write transaction (the office's
+        import writes thousands of submissions with Core statements; a session per file costs more than its SQL)."""
+        refuse_if_read_only(self.engine)
+        with self._explained(), self.engine.connect() as connection:
+            connection = connection.execution_options(**write_options(self.engine))
+            with connection.begin():
+                yield connection
+
+    @contextlib.contextmanager
+    def reading_connection(self) -> Iterator[Connection]:
+        """``reading`` without the ORM session: a Core connection for a few lookups."""
+        with self._explained(), self.engine.connect() as connection:
+            yield connection
 
     def _explained(self):
         return explained_failures(self.engine)

@@ -15,8 +15,9 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import Connection, bindparam
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from cds_desktop.core.bundle.errors import Code
 from cds_desktop.core.bundle.keyfiles import (
@@ -54,27 +55,36 @@ class EnrollmentPreview:
     already_enrolled: bool  # nothing would change
 
 
+_KEYS = EnrolledKey.__table__
+_KEY_BY_ID = select(_KEYS.c.commune_code, _KEYS.c.public_b64, _KEYS.c.status).where(
+    _KEYS.c.key_id == bindparam("key_id"))
+_SUCCESSOR_ENROLLED_AT = select(_KEYS.c.enrolled_at).where(
+    _KEYS.c.previous_key_id == bindparam("key_id")).order_by(_KEYS.c.enrolled_at).limit(1)
+
+
 class Enrolment(OfficeBase):
-    def _enrolled(self, org: str, key_id: str, *, overlap: bool) -> LibEnrolledKey | None:
+    def _enrolled(self, org: str, key_id: str, *, overlap: bool,
+                  connection: Connection | None = None) -> LibEnrolledKey | None:
         """The enrolled key ``key_id`` of commune ``org``; with ``overlap``, a key retired by a rotation less
-        than ``ROTATION_OVERLAP`` ago counts as active (it may still sign bundles made before the rotation)."""
-        with self.repo.reading() as session:
-            row = session.get(EnrolledKey, key_id)
-            if row is None or row.commune_code != org:
-                return None
-            status = KeyStatus(row.status)
-            if overlap and status is KeyStatus.RETIRED and self._within_overlap(session, key_id):
+        than ``ROTATION_OVERLAP`` ago counts as active (it may still sign bundles made before the rotation).
+        Read in ``connection`` when given (an import's lookups), else in a reading session of its own."""
+        if connection is None:
+            with self.repo.reading() as session:
+                return self._enrolled(org, key_id, overlap=overlap, connection=session.connection())
+        row = connection.execute(_KEY_BY_ID, {"key_id": key_id}).first()
+        if row is None or row.commune_code != org:
+            return None
+        status = KeyStatus(row.status)
+        if overlap and status is KeyStatus.RETIRED:
+            successor_enrolled_at = connection.execute(_SUCCESSOR_ENROLLED_AT, {"key_id": key_id}).scalar()
+            if successor_enrolled_at is not None and self.clock() < successor_enrolled_at + ROTATION_OVERLAP:
                 status = KeyStatus.ACTIVE
         return LibEnrolledKey(org, PublicKey(KeyKind.ED25519, base64.b64decode(row.public_b64)), status)
 
-    def _within_overlap(self, session: Session, key_id: str) -> bool:
-        successor = session.exec(select(EnrolledKey).where(EnrolledKey.previous_key_id == key_id)
-                                 .order_by(EnrolledKey.enrolled_at)).first()
-        return successor is not None and self.clock() < successor.enrolled_at + ROTATION_OVERLAP
-
-    def _lookup_sender(self, org: str, key_id: str) -> LibEnrolledKey | None:
-        """The key that may sign a bundle of ``org`` now (for ``bundle.reader.verify_bundle``)."""
-        return self._enrolled(org, key_id, overlap=True)
+    def _sender_lookup(self, connection: Connection):
+        """``lookup_sender`` for ``bundle.reader.verify_bundle``: the key that may sign a bundle of ``org`` now,
+        read in ``connection``."""
+        return lambda org, key_id: self._enrolled(org, key_id, overlap=True, connection=connection)
 
     def _lookup_voucher(self, org: str, key_id: str) -> LibEnrolledKey | None:
         """The key that may vouch for a rotation: its stored status, no overlap."""

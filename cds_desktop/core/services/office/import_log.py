@@ -25,8 +25,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Collection, Iterable, Mapping, NamedTuple
 
-from sqlalchemy import insert
-from sqlmodel import Session
+from sqlalchemy import Connection, insert
 
 from cds_desktop.core.bundle.errors import DocumentError
 from cds_desktop.core.bundle.keys import sha256_fingerprint
@@ -44,6 +43,7 @@ log = logging.getLogger(__name__)
 
 ADVICE_FALLBACK = "advice.other"
 HASH_BLOCK = 1024 * 1024
+_LOG_ROW = insert(ImportAttempt.__table__)  # Core: one statement, no ORM object per logged file
 
 
 class OutcomeKind(StrEnum):
@@ -168,10 +168,10 @@ class ImportLog(OfficeBase):
             return import_attempts(session.connection(), since=start, before=end, outcomes=outcomes,
                                    commune=commune, batch_id=batch_id, limit=limit)
 
-    def _log_attempt(self, session: Session, attempt: FileAttempt, outcome: ImportOutcome) -> None:
-        """Add the log row of ``outcome`` in ``session``'s transaction."""
+    def _log_attempt(self, connection: Connection, attempt: FileAttempt, outcome: ImportOutcome) -> None:
+        """Add the log row of ``outcome`` in ``connection``'s transaction."""
         error = outcome.error
-        session.execute(insert(ImportAttempt), [{
+        connection.execute(_LOG_ROW, [{
             "batch_id": attempt.batch.id, "attempted_at": attempt.attempted_at, "actor": attempt.batch.actor,
             "file_name": attempt.file.name, "file_sha256": outcome.file_sha256, "fingerprint": outcome.fingerprint,
             "outcome": outcome.kind.value, "error_code": error.code if error else None,
@@ -184,8 +184,8 @@ class ImportLog(OfficeBase):
         """The log row of a file that was not stored, in a transaction of its own; when the database cannot take
         it (locked, full, read-only) the outcome still stands and the application log says the row is missing."""
         try:
-            with self.repo.transaction() as session:
-                self._log_attempt(session, attempt, outcome)
+            with self.repo.writing_connection() as connection:
+                self._log_attempt(connection, attempt, outcome)
         except CdsError as exc:
             log.warning("import log: no row for %s (%s, %s): %s", attempt.file.name, outcome.kind.value,
                         outcome.error.code if outcome.error else "-", exc.code)

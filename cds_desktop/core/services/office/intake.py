@@ -156,6 +156,17 @@ def import_order(files: Iterable[Path]) -> list[tuple[Path, HeaderClaims | None]
     return sorted(((file, claims(file)) for file in files), key=key)
 
 
+@dataclass(frozen=True)
+class _BatchInputs:
+    """What every file of a batch is checked against, read once when the batch starts: the office, its decryption
+    keys, and the plans it takes no report on (a plan published or refused while the batch runs counts from the
+    next batch on)."""
+
+    office_code: str
+    keys: list[EncryptionKey]
+    refused_plans: frozenset[str]
+
+
 class Intake(OfficeKeys, Enrolment, ImportLog):
     def import_bundles(self, paths: Iterable[Path], passphrase: str, cancel: CancelToken | None = None,
                        progress=None, *, actor: str | None = None, on_file: FileWatcher | None = None,
@@ -171,14 +182,16 @@ class Intake(OfficeKeys, Enrolment, ImportLog):
         self.authorize(Permission.IMPORT)
         office = self.require_identity()
         batch = ImportBatch(uuid.uuid4().hex, self.actor_name(actor or ""))
-        keys = self._encryption_keys(passphrase)
+        with self.repo.reading_connection() as connection:
+            refused_plans = refused_plan_ids(connection)
+        inputs = _BatchInputs(office.code, self._encryption_keys(passphrase), refused_plans)
         files = import_order(bundle_files(paths))
         outcomes = []
         for index, (file, header) in enumerate(files):
             check_cancelled(cancel)
             if on_file is not None:
                 on_file(file, index, len(files))
-            outcome = self._import_one(FileAttempt(batch, file, self.clock(), header), office.code, keys, cancel)
+            outcome = self._import_one(FileAttempt(batch, file, self.clock(), header), inputs, cancel)
             outcomes.append(outcome)
             if on_outcome is not None:
                 on_outcome(outcome)
@@ -186,12 +199,11 @@ class Intake(OfficeKeys, Enrolment, ImportLog):
                 progress(index + 1, len(files))
         return outcomes
 
-    def _import_one(self, attempt: FileAttempt, office_code: str, keys: list[EncryptionKey],
-                    cancel) -> ImportOutcome:
+    def _import_one(self, attempt: FileAttempt, inputs: _BatchInputs, cancel) -> ImportOutcome:
         """Import one file, or say why not; a file not stored is logged here (a stored one with its submission)."""
         file = attempt.file
         try:
-            return self._import_checked(file, office_code, keys, cancel, attempt)
+            return self._import_checked(file, inputs, cancel, attempt)
         except DuplicateBundleError as exc:
             kind, error = OutcomeKind.DUPLICATE, exc
         except StorageError as exc:
@@ -224,22 +236,19 @@ class Intake(OfficeKeys, Enrolment, ImportLog):
                 return BundleError("office.commune_not_listed", commune=commune)
         return error
 
-    def _import_checked(self, file: Path, office_code: str, keys: list[EncryptionKey], cancel,
-                        file_attempt: FileAttempt) -> ImportOutcome:
+    def _import_checked(self, file: Path, inputs: _BatchInputs, cancel, file_attempt: FileAttempt) -> ImportOutcome:
         # owned temporaries in this PC's evidence folder: if this process dies, the next start removes them
         with EvidenceStaging(self.evidence_store) as staging:
-            return self._import_into(file, staging, office_code, keys, cancel, file_attempt)
+            return self._import_into(file, staging, inputs, cancel, file_attempt)
 
-    def _import_into(self, file: Path, staging: EvidenceStaging, office_code: str, keys: list[EncryptionKey],
-                     cancel, file_attempt: FileAttempt) -> ImportOutcome:
-        with self.repo.reading() as session:  # one connection for what verifying and checking look up
-            lookups = session.connection()
-            verified = verify_bundle(file, staging, office=office_code, keys=keys,
-                                     lookup_sender=self._lookup_sender,
+    def _import_into(self, file: Path, staging: EvidenceStaging, inputs: _BatchInputs, cancel,
+                     file_attempt: FileAttempt) -> ImportOutcome:
+        with self.repo.reading_connection() as lookups:  # one connection for what verifying and checking look up
+            verified = verify_bundle(file, staging, office=inputs.office_code, keys=inputs.keys,
+                                     lookup_sender=self._sender_lookup(lookups),
                                      lookup_series=lambda series: series_state(lookups, series), cancel=cancel)
             province = province_of(lookups, verified.manifest.series.commune)
-            refused_plans = refused_plan_ids(lookups)
-        report = check_report(verified, self.catalog, province, refused_plans)
+        report = check_report(verified, self.catalog, province, inputs.refused_plans)
         problems = validate_period(report.plan, report.record.entries(), report.scheduled.period.end,
                                    verified.manifest.created_at.date(), Level.COMMUNE)
         self._store_evidence(verified, staging)
@@ -268,11 +277,10 @@ class Intake(OfficeKeys, Enrolment, ImportLog):
         conflicts = 0
         for attempt in range(STORE_ATTEMPTS):
             try:
-                with self.repo.transaction() as session:
-                    submission_id = write_submission(session.connection(), verified, report, problems,
-                                                     self.clock())
+                with self.repo.writing_connection() as connection:
+                    submission_id = write_submission(connection, verified, report, problems, self.clock())
                     stored = replace(outcome, submission_id=submission_id)
-                    self._log_attempt(session, file_attempt, stored)
+                    self._log_attempt(connection, file_attempt, stored)
                 return stored
             except IntegrityError:
                 conflicts += 1
