@@ -95,11 +95,15 @@ def _plan():
 
 
 def _office(folder: Path):
+    """The office's service, opened as the app opens it: the collector paused, then what lives frozen
+    (``ui/shell/import_costs``), so that no full collection pass over the service stack falls on a measurement."""
     from cds_desktop.core.paths import DataDir
     from cds_desktop.core.plans.loader import PlanCatalog
     from cds_desktop.core.services.office.service import OfficeService
+    from cds_desktop.ui.shell.import_costs import collection_paused
 
-    return OfficeService(DataDir(folder), PlanCatalog([_plan()]))
+    with collection_paused():
+        return OfficeService(DataDir(folder), PlanCatalog([_plan()]))
 
 
 def make_office(folder: Path, communes: list[Commune], work: Path) -> None:

@@ -36,6 +36,7 @@ ends ``main`` is shown the same way before the app exits with ``CRASH_EXIT_CODE`
 
 from __future__ import annotations
 
+import gc
 import logging
 import shutil
 import sys
@@ -140,6 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             files = []  # opened once
             if not _restart_requested(code):
                 return code
+            release_frozen()  # the ended run's window and service are collected before a restore touches the data
+            gc.collect()
             data_dir = _perform_pending(data_dir)
             kind = folder_kind(data_dir.root)
     except CdsError as exc:  # e.g. a data folder that cannot be created, a demo that cannot be built
@@ -416,11 +419,13 @@ def _run_office(app: "QApplication", qt_language: "QtLanguage", data_dir: DataDi
     event loop; ``files`` go to the inbox."""
     from cds_desktop.core.services.accounts import Accounts
     from cds_desktop.ui.office.application import OfficeApp
+    from cds_desktop.ui.shell.import_costs import collection_paused, freeze_what_lives
     from cds_desktop.ui.shell.session import os_login
 
     if service is None:  # else the wizard ran, after logging was set up
         _setup_logging(data_dir)
-        service = _open_office(data_dir, demo)
+        with collection_paused():  # the service stack's long-lived objects: never scanned again (``import_costs``)
+            service = _open_office(data_dir, demo)
         if isinstance(service, int):
             return service
     desktop = None
@@ -433,6 +438,7 @@ def _run_office(app: "QApplication", qt_language: "QtLanguage", data_dir: DataDi
         window = desktop.start(username)
         if window is None:
             return 0
+        freeze_what_lives()
         _report_plan_problems(service, window)
         if demo is not None:
             desktop.workspace.choose_plan(demo.plan_id)
