@@ -13,25 +13,22 @@ files given on the command line as its office's receipts, or as plans (``.cdspla
 plan) (``DesktopApp.open_files``). The office path imports what it needs; nothing of it is imported on a
 commune's start.
 
-Progressive start-up: when a first look at the database (``storage/peek.py``, ``sqlite3`` only) finds a
-set-up commune, its first window is shown before anything heavy is imported: the sign-in dialog when it has
-accounts (the person types while the data opens), else the main window's frame. Once that window is on
-screen, a worker thread imports the service stack and opens the data while the window stays responsive;
-then the person is signed in and the window filled in. Otherwise (first run, demo, an unreadable file) the
-data is opened first.
+Progressive start-up: when a first look at the database (``storage/peek.py``, ``sqlite3`` only) finds a set-up
+commune, its first window (the sign-in, else the main window's frame) is shown before anything heavy is imported;
+a worker thread then imports the service stack and opens the data while the window stays responsive. Otherwise
+(first run, demo, an unreadable file) the data is opened first. Both sides freeze their long-lived objects for the
+garbage collector (``ui/shell/import_costs.py``).
 
 The language is ``--lang`` when given, else the ``language`` setting (Vietnamese by default).
 ``--demo`` (``--demo commune``) builds the demonstration commune (``services/demo.py``) in a temporary folder, signs
 in as its demo user and opens its current period; ``--demo office`` builds the demonstration office
 (``services/demo_office.py``: about 40 communes, real keys and bundles) with its progress shown at once, and signs
 in as its administrator and head. The folder is removed at exit.
-When the event loop ends with ``RESTART_EXIT_CODE`` (after a restore or a data-folder move, ``ui/shell/restart.py``)
-the service is closed, the pending operation performed off the GUI thread with a progress dialog, and the app
-starts again on the data folder.
+When the event loop ends with ``RESTART_EXIT_CODE`` (a restore, a data-folder move, ``ui/shell/restart.py``) the
+service is closed, the pending operation performed off the GUI thread with progress, and the app starts again.
 
-No crash path: the crash hook (``ui/shell/crash.py``) is installed for the whole run. A bug in a slot, a
-thread or background work writes ``logs/crash-<time>.txt`` and shows it while the app goes on; a bug that
-ends ``main`` is shown the same way before the app exits with ``CRASH_EXIT_CODE``.
+No crash path: the crash hook (``ui/shell/crash.py``) is installed for the whole run: a bug writes
+``logs/crash-<time>.txt`` and shows it (the app goes on, or exits with ``CRASH_EXIT_CODE`` if it ended ``main``).
 """
 
 from __future__ import annotations
@@ -164,11 +161,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _chosen_data_dir(override: str | None) -> tuple[DataDir, FolderKind] | int:
-    """The data folder to open and its kind, when the core says it is a commune's, an office's or a new one
-    (``storage.peek.folder_kind``); otherwise say what it is and return the exit code 1 — never a set-up over
-    anyone's data.
-    A damaged remembered-folder file or message catalog is reported, and the app goes on (the default folder; the
-    other catalogs)."""
+    """The data folder to open and its kind when ``storage.peek.folder_kind`` says commune, office or new; else say
+    what it is and return the exit code 1 (never a set-up over anyone's data). A damaged remembered-folder file or
+    message catalog is reported, and the app goes on (the default folder; the other catalogs)."""
     from PySide6.QtWidgets import QMessageBox
 
     from cds_desktop.core.paths import default_data_dir
@@ -210,8 +205,8 @@ def _restart_requested(code: int) -> bool:
 
 
 def _perform_pending(data_dir: DataDir) -> DataDir:
-    """The restore, folder move or move to a server asked before the restart, off the GUI thread with progress
-    (Cancel stops it before anything is replaced or switched); on refusal, say why and reopen the same data."""
+    """The restore or move asked before the restart, off the GUI thread with progress (Cancel stops it before
+    anything is replaced or switched); on refusal, say why and reopen the same data."""
     from PySide6.QtWidgets import QMessageBox
 
     from cds_desktop.ui.shell.background import run_and_wait
@@ -230,9 +225,8 @@ def _perform_pending(data_dir: DataDir) -> DataDir:
 
 
 def _build_demo(kind: str, root: Path) -> DemoCommune | DemoOffice:
-    """The demonstration ``kind`` built off the GUI thread (it takes seconds), its progress dialog shown at once
-    (no Cancel: a demo cannot stop half-way); the service stack the demo needs is imported by the worker too,
-    so that nothing keeps the person waiting before the dialog."""
+    """The demonstration ``kind`` built off the GUI thread (seconds; no Cancel: a demo cannot stop half-way), its
+    progress shown at once: the worker imports the service stack the demo needs too."""
     from cds_desktop.ui.shell.background import run_and_wait
 
     def build(progress, cancel):

@@ -8,7 +8,8 @@ shared office's database, each in its own transaction) and the rest written in o
 re-runs the ordering check (duplicate, rollback, chain) against the state read in that same transaction and
 advances the series. A refused file leaves nothing behind: its temporaries are removed (after a crash, at the
 next start).
-The transaction writes with SQLAlchemy Core (one statement per table), not one ORM object per row.
+Lookups and the transaction use SQLAlchemy Core connections (one statement per table), no ORM session or object
+per file: at thousands of files a batch, the session's bookkeeping cost more than the SQL.
 
 A batch never stops at a bad file: every failure while importing one file becomes that file's refusal with a
 code, and the batch goes on. A failure that is not a ``CdsError`` is a bug: it is logged with its traceback and
