@@ -43,7 +43,7 @@ def _texts_as_excel_shows(path) -> list[str]:
 
 def test_every_part_is_well_formed_and_listed(tmp_path):
     out = write_xlsx(tmp_path / "a.xlsx", HEADING, [Table("Một", COLUMNS, [("001", "x", 1, None, None, None, None)]),
-                                                   Table("Xã 'B'", COLUMNS, [])])
+                                                   Table("Xã 'B' mới", COLUMNS, [])])
     with zipfile.ZipFile(out) as book:
         names = book.namelist()
         assert names[0] == "[Content_Types].xml"
@@ -78,13 +78,13 @@ def test_values_kinds_and_formats_read_back(tmp_path):
 
 def test_awkward_text_and_sheet_names_survive(tmp_path):
     rows = [(str(n), text, None, None, None, None, None) for n, text in enumerate(AWKWARD)]
-    out = write_xlsx(tmp_path / "c.xlsx", HEADING, [Table("Xã 'B'", COLUMNS, rows), Table("Trống", COLUMNS, [])])
+    out = write_xlsx(tmp_path / "c.xlsx", HEADING, [Table("Xã 'B' mới", COLUMNS, rows), Table("Trống", COLUMNS, [])])
     book = _book(out)
-    assert book.sheetnames == ["Xã 'B'", "Trống"]
+    assert book.sheetnames == ["Xã 'B' mới", "Trống"]
     assert set(AWKWARD) <= set(_texts_as_excel_shows(out))
-    assert [row[1].value for row in book["Xã 'B'"].iter_rows(min_row=HEADER_ROW + 1, max_row=HEADER_ROW + 3)] == [
+    assert [row[1].value for row in book["Xã 'B' mới"].iter_rows(min_row=HEADER_ROW + 1, max_row=HEADER_ROW + 3)] == [
         "a_x0001_b", "_x0041_", "  lề  "]  # openpyxl's reading: the control character escaped, the rest as typed
-    assert book["Xã 'B'"].cell(HEADER_ROW + 5, 2).data_type == "s"  # "=1+2" is text, never a formula
+    assert book["Xã 'B' mới"].cell(HEADER_ROW + 5, 2).data_type == "s"  # "=1+2" is text, never a formula
     empty = book["Trống"]
     assert empty.max_row == HEADER_ROW and empty.auto_filter.ref == f"A{HEADER_ROW}:G{HEADER_ROW + 1}"
 
@@ -93,7 +93,7 @@ def test_widths_follow_the_widest_value_within_bounds(tmp_path):
     rows = [("1", "ngắn", None, None, None, None, None), ("2", "x" * 200, None, None, None, None, None)]
     sheet = _book(write_xlsx(tmp_path / "d.xlsx", HEADING, [Table("Rộng", COLUMNS, rows)]))["Rộng"]
     assert sheet.column_dimensions["B"].width == 60  # MAX_WIDTH
-    assert sheet.column_dimensions["A"].width == 6  # MIN_WIDTH: the header "Mã" and "1" are narrower
+    assert sheet.column_dimensions["A"].width == len("Kỳ báo cáo") + 2  # its heading labels are not cut
 
 
 @settings(max_examples=40, deadline=None)
@@ -104,3 +104,10 @@ def test_any_text_reads_back_unchanged(tmp_path_factory, texts):
     rows = [(str(n), text, None, None, None, None, None) for n, text in enumerate(texts)]
     write_xlsx(path, HEADING, [Table("T", COLUMNS, rows)])
     assert set(texts) <= set(_texts_as_excel_shows(path))
+
+
+@pytest.mark.parametrize("name", ["'Xã B", "Xã B'", "a/b", "a[1]", ""])
+def test_a_sheet_name_excel_refuses_writes_nothing(tmp_path, name):
+    with pytest.raises(ValueError):
+        write_xlsx(tmp_path / "f.xlsx", HEADING, [Table("Một", COLUMNS, []), Table(name, COLUMNS, [])])
+    assert list(tmp_path.iterdir()) == []

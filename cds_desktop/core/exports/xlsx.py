@@ -97,12 +97,15 @@ def _cell_writers(strings: _SharedStrings) -> dict[ColumnKind, CellXml]:
             ColumnKind.DATE: day, ColumnKind.DATETIME: instant}
 
 
-def _widths(table: Table) -> list[float]:
-    """Each column as wide as its header or its widest value, within ``MIN_WIDTH``…``MAX_WIDTH``."""
+def _widths(heading: Heading, table: Table) -> list[float]:
+    """Each column as wide as its header or its widest value (the first also as its heading labels, "Thời điểm
+    xuất"…), within ``MIN_WIDTH``…``MAX_WIDTH``."""
     widths = []
     for index, column in enumerate(table.columns):
         measure = _WIDTHS[column.kind]
         widest = max((measure(row[index]) for row in table.rows if row[index] is not None), default=0)
+        if index == 0:
+            widest = max([widest, *(len(label) for label, _ in heading.lines)])
         widths.append(min(max(widest, len(column.header)) + 2, MAX_WIDTH))
     return [max(width, MIN_WIDTH) for width in widths]
 
@@ -117,7 +120,7 @@ def _write_sheet(book: zipfile.ZipFile, number: int, strings: _SharedStrings, he
     last_row = max(header_row + len(table.rows), header_row + 1)
     area = f"A{header_row}:{letters[max(len(table.columns), 1) - 1]}{last_row}"
     with book.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as part:
-        chunk = [parts.sheet_start(header_row, _widths(table))]
+        chunk = [parts.sheet_start(header_row, _widths(heading, table))]
         for row, (label, value) in enumerate(heading.lines, start=1):
             chunk.append(f'<row r="{row}">{strings.cell(f"A{row}", label, bold)}{strings.cell(f"B{row}", value)}'
                          "</row>")
@@ -139,6 +142,15 @@ def _write_sheet(book: zipfile.ZipFile, number: int, strings: _SharedStrings, he
     return _absolute(area)
 
 
+def _sheet_name(name: str) -> str:
+    """``name`` as Excel takes a sheet's name (at most 31 characters, none of ``[]:*?/\\``, no apostrophe at either
+    end: Excel and LibreOffice refuse the whole file otherwise). The names are the app's own, so a bad one is a bug."""
+    name = name[:31]
+    if not name or set(name) & set("[]:*?/\\") or name[0] == "'" or name[-1] == "'":
+        raise ValueError(f"not a sheet name Excel takes: {name!r}")
+    return name
+
+
 def _absolute(area: str) -> str:
     """``A6:M48`` as ``$A$6:$M$48``."""
     return ":".join("$" + "".join(c for c in end if c.isalpha()) + "$" + "".join(c for c in end if c.isdigit())
@@ -151,6 +163,7 @@ def write_xlsx(path: Path, heading: Heading, tables: Sequence[Table], progress: 
     whole workbook was written). ``Cancelled`` between sheets, and every few thousand rows, when ``cancel`` is
     set; ``progress(done, total)`` after each sheet and once the file is in place."""
     path = Path(path)
+    names = [_sheet_name(table.name) for table in tables]
     steps = len(tables) + 1
     strings = _SharedStrings()
     with atomic_writer(path) as stream, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED,
@@ -160,7 +173,7 @@ def write_xlsx(path: Path, heading: Heading, tables: Sequence[Table], progress: 
         sheets = []
         for done, table in enumerate(tables):
             check_cancelled(cancel)
-            sheets.append((table.name[:31], _write_sheet(book, done + 1, strings, heading, table, cancel)))
+            sheets.append((names[done], _write_sheet(book, done + 1, strings, heading, table, cancel)))
             if progress is not None:
                 progress(done + 1, steps)
         check_cancelled(cancel)
