@@ -42,7 +42,8 @@ def test_libreoffice_reads_every_value_of_every_sheet(tmp_path):
     book = write_xlsx(tmp_path / "book.xlsx", heading, [Table("Kết quả", columns, rows), Table("Xã 'B' mới", columns, [])])
     profile = (tmp_path / "profile").as_uri()
     done = subprocess.run([_soffice(), f"-env:UserInstallation={profile}", "--headless", "--convert-to", RAW_CSV,
-                           "--outdir", str(tmp_path / "out"), str(book)], capture_output=True, text=True, timeout=300, check=False)
+                           "--outdir", str(tmp_path / "out"), str(book)],
+                          capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     with open(tmp_path / "out" / "book-Kết quả.csv", encoding="utf-8", newline="") as stream:
         lines = list(csv.reader(stream))
