@@ -39,7 +39,8 @@ def test_libreoffice_reads_every_value_of_every_sheet(tmp_path):
     rows = [("00001", "Xã Nhân Cơ", 1234567, Decimal("68.33"), dt.date(2023, 11, 20), dt.datetime(2024, 1, 5, 9, 30),
              Decimal("2.5")),
             ("24751", "=1+2 & <b>", 0, 100, None, None, None)]
-    book = write_xlsx(tmp_path / "book.xlsx", heading, [Table("Kết quả", columns, rows), Table("Xã 'B' mới", columns, [])])
+    tables = [Table("Kết quả", columns, rows), Table("Xã 'B' mới", columns, [])]
+    book = write_xlsx(tmp_path / "book.xlsx", heading, tables)
     profile = (tmp_path / "profile").as_uri()
     done = subprocess.run([_soffice(), f"-env:UserInstallation={profile}", "--headless", "--convert-to", RAW_CSV,
                            "--outdir", str(tmp_path / "out"), str(book)],
