@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from cds_desktop.core.i18n import translate
 from cds_desktop.core.progress import CancelToken, ProgressCallback
@@ -258,12 +259,12 @@ class CompletenessPage(QWidget):
         return task
 
     def _failed(self, task: RunningTask) -> None:
-        if task is self.running:
+        if isValid(self) and task is self.running:
             self.running = None
 
     def _show(self, task: RunningTask, loaded: Loaded) -> None:
-        if task is not self.running:
-            return  # a newer reading replaced this one
+        if not isValid(self) or task is not self.running:
+            return  # the window closed meanwhile, or a newer reading replaced this one
         self.running = None
         matrix = loaded.matrix
         if matrix is not self.model.matrix:
@@ -317,6 +318,8 @@ class CompletenessPage(QWidget):
         self.reminder_button.setEnabled(bool(loaded.missing))
 
     def _show_empty(self, message: str) -> None:
+        if not isValid(self):
+            return  # a reading failed after the window closed
         self.empty.setText(message)
         self.empty.show()
 
