@@ -50,7 +50,12 @@ def test_every_part_is_well_formed_and_listed(tmp_path):
         for name in names:
             ElementTree.fromstring(book.read(name))  # raises on malformed XML
         types = book.read("[Content_Types].xml").decode()
+        workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
     assert all(f"/{name}" in types for name in names if name.startswith("xl/") and not name.endswith(".rels"))
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    filters = [(name.get("localSheetId"), name.text) for name in workbook.iter(f"{main}definedName")]
+    assert filters == [("0", f"'Một'!$A${HEADER_ROW}:$G${HEADER_ROW + 1}"),  # what Excel's filter button refers to
+                       ("1", f"'Xã ''B'' mới'!$A${HEADER_ROW}:$G${HEADER_ROW + 1}")]
 
 
 def test_values_kinds_and_formats_read_back(tmp_path):

@@ -112,13 +112,14 @@ def _widths(heading: Heading, table: Table) -> list[float]:
 
 def _write_sheet(book: zipfile.ZipFile, number: int, strings: _SharedStrings, heading: Heading, table: Table,
                  cancel: CancelToken | None) -> str:
-    """Stream sheet ``number`` into ``book``; returns its auto-filter range (for the workbook's defined name)."""
+    """Stream sheet ``number`` into ``book``; returns its auto-filter range as the workbook's defined name wants it
+    (``$A$6:$M$48``)."""
     letters = parts.column_letters(max(len(table.columns), 2))
     writers = _cell_writers(strings)
     bold = f' s="{parts.STYLE_BOLD}"'
     header_row = len(heading.lines) + 2  # the heading lines, a blank row, then the headers (1-based)
     last_row = max(header_row + len(table.rows), header_row + 1)
-    area = f"A{header_row}:{letters[max(len(table.columns), 1) - 1]}{last_row}"
+    last_letter = letters[max(len(table.columns), 1) - 1]
     with book.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as part:
         chunk = [parts.sheet_start(header_row, _widths(heading, table))]
         for row, (label, value) in enumerate(heading.lines, start=1):
@@ -137,9 +138,9 @@ def _write_sheet(book: zipfile.ZipFile, number: int, strings: _SharedStrings, he
             cells = "".join(write(letter + suffix, value)
                             for (letter, write), value in zip(columns, values) if value is not None)
             chunk.append(f'<row r="{row}">{cells}</row>')
-        chunk.append(parts.sheet_end(area))
+        chunk.append(parts.sheet_end(f"A{header_row}:{last_letter}{last_row}"))
         part.write("".join(chunk).encode())
-    return _absolute(area)
+    return f"$A${header_row}:${last_letter}${last_row}"
 
 
 def _sheet_name(name: str) -> str:
@@ -149,12 +150,6 @@ def _sheet_name(name: str) -> str:
     if not name or set(name) & set("[]:*?/\\") or name[0] == "'" or name[-1] == "'":
         raise ValueError(f"not a sheet name Excel takes: {name!r}")
     return name
-
-
-def _absolute(area: str) -> str:
-    """``A6:M48`` as ``$A$6:$M$48``."""
-    return ":".join("$" + "".join(c for c in end if c.isalpha()) + "$" + "".join(c for c in end if c.isdigit())
-                    for end in area.split(":"))
 
 
 def write_xlsx(path: Path, heading: Heading, tables: Sequence[Table], progress: ProgressCallback | None = None,

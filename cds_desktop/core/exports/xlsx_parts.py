@@ -94,12 +94,15 @@ def workbook(sheets: list[tuple[str, str]]) -> str:
     """The workbook part: ``sheets`` as (name, auto-filter range such as ``$A$6:$M$48``)."""
     listed = "".join(f'<sheet name={quoteattr(name)} sheetId="{n}" r:id="rId{n}"/>'
                      for n, (name, _) in enumerate(sheets, start=1))
-    quoted = [name.replace("'", "''") for name, _ in sheets]
     filters = "".join(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{n}" hidden="1">'
-                      f"{escape(repr_name)}!{area}</definedName>"
-                      for n, (repr_name, (_, area)) in enumerate(zip((f"'{q}'" for q in quoted), sheets)))
+                      f"{escape(_quoted_sheet(name))}!{area}</definedName>" for n, (name, area) in enumerate(sheets))
     return (f'{_XML}<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}"><bookViews><workbookView/></bookViews>'
             f"<sheets>{listed}</sheets><definedNames>{filters}</definedNames></workbook>")
+
+
+def _quoted_sheet(name: str) -> str:
+    """A sheet's name as a formula names it: in apostrophes, an apostrophe inside doubled."""
+    return "'" + name.replace("'", "''") + "'"
 
 
 def styles() -> str:

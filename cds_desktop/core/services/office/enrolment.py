@@ -67,10 +67,10 @@ class Enrolment(OfficeBase):
                   connection: Connection | None = None) -> LibEnrolledKey | None:
         """The enrolled key ``key_id`` of commune ``org``; with ``overlap``, a key retired by a rotation less
         than ``ROTATION_OVERLAP`` ago counts as active (it may still sign bundles made before the rotation).
-        Read in ``connection`` when given (an import's lookups), else in a reading session of its own."""
+        Read in ``connection`` when given (an import's lookups), else in a connection of its own."""
         if connection is None:
-            with self.repo.reading() as session:
-                return self._enrolled(org, key_id, overlap=overlap, connection=session.connection())
+            with self.repo.reading_connection() as own:
+                return self._enrolled(org, key_id, overlap=overlap, connection=own)
         row = connection.execute(_KEY_BY_ID, {"key_id": key_id}).first()
         if row is None or row.commune_code != org:
             return None
