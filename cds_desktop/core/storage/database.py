@@ -164,6 +164,13 @@ def write_options(engine: Engine) -> dict[str, str]:
     return WRITE_OPTIONS if engine.dialect.name == "sqlite" else {}
 
 
+def lookup_options(engine: Engine) -> dict[str, str]:
+    """The execution options of a connection for a few independent lookups: on PostgreSQL each statement in
+    autocommit (no BEGIN and COMMIT round trips; a transaction ending in a rollback would also make psycopg
+    forget the statements it prepared); SQLite's read transactions cost no round trip."""
+    return {} if engine.dialect.name == "sqlite" else {"isolation_level": "AUTOCOMMIT"}
+
+
 def read_only_reason(engine: Engine) -> str | None:
     """Why ``engine`` cannot write (``"read_only"`` or ``"disk_full"``), or None when it can."""
     return engine.get_execution_options().get(READ_ONLY_OPTION)

@@ -49,7 +49,7 @@ class DatabaseEvidenceStore:
 
     def keep(self, staged: StagedFile, sha256: str) -> None:
         """Insert the staged file's content under ``sha256``, committed before this returns, unless it is there."""
-        with self._explained(), self.engine.connect() as connection:
+        with self._explained(), self.engine.connect() as connection, connection.begin():  # ends in a commit
             if connection.execute(select(_SHA256).where(_SHA256 == sha256)).first() is not None:
                 return
         try:

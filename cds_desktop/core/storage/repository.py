@@ -29,7 +29,12 @@ from cds_desktop.core.domain import (
     UnitIdentity,
     UnitKind,
 )
-from cds_desktop.core.storage.database import explained_failures, refuse_if_read_only, write_options
+from cds_desktop.core.storage.database import (
+    explained_failures,
+    lookup_options,
+    refuse_if_read_only,
+    write_options,
+)
 from cds_desktop.core.storage.models import (
     EvidenceFile,
     EvidenceLink,
@@ -83,9 +88,10 @@ class CommuneRepository:
 
     @contextlib.contextmanager
     def reading_connection(self) -> Iterator[Connection]:
-        """``reading`` without the ORM session: a Core connection for a few lookups."""
+        """``reading`` without the ORM session: a Core connection for a few lookups, each consistent on its own
+        (what a change must read consistently it reads again in its write transaction)."""
         with self._explained(), self.engine.connect() as connection:
-            yield connection
+            yield connection.execution_options(**lookup_options(self.engine))
 
     def _explained(self):
         return explained_failures(self.engine)

@@ -25,12 +25,13 @@ import datetime as dt
 import functools
 import json
 import re
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 from cds_desktop.core.errors import SchemaTooNewError, StorageError
 from cds_desktop.core.fileio import write_atomic
@@ -40,6 +41,8 @@ DEFAULT_PORT = 5432
 TLS_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")  # libpq's sslmode values
 MIN_SERVER_VERSION = 140000  # PostgreSQL 14: the oldest major version still supported by its project in 2026
 CONNECT_TIMEOUT_S = 10
+IDLE_PING_S = 5.0
+_IDLE_SINCE = "cds_idle_since"
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_$.-]{0,62}$")
 
 
@@ -118,9 +121,31 @@ def server_engine(settings: ServerSettings, password: str | None = None, **optio
                                     "application_name": "CDS Desktop"}
     if password is not None:
         connect_args["password"] = password
-    engine = create_engine(url, connect_args=connect_args, pool_pre_ping=True, **options)
+    engine = create_engine(url, connect_args=connect_args, **options)
     event.listen(engine, "connect", _store_wall_clock_times)
+    _ping_after_idle(engine)
     return engine
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    """Ping a pooled connection before handing it out again only when it lay idle ``IDLE_PING_S`` or longer (the
+    server may have restarted, a network dropped it): a dead one is replaced unnoticed. SQLAlchemy's
+    ``pool_pre_ping`` pings at every checkout — two round trips and two autocommit switches per imported file."""
+
+    @event.listens_for(engine, "checkin")
+    def idle_from(_dbapi_connection, record) -> None:
+        if record is not None:
+            record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def ping_if_idle(dbapi_connection, record, _proxy) -> None:
+        since = record.info.pop(_IDLE_SINCE, None)
+        if since is None or time.monotonic() - since < IDLE_PING_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # noqa: BLE001 - any failure: the pool drops this connection and makes another
+            raise DisconnectionError(f"an idle connection failed its ping: {exc}") from exc
 
 
 def _store_wall_clock_times(dbapi_connection, _record) -> None:

@@ -67,7 +67,7 @@ from cds_desktop.core.services.office.import_log import (
 )
 from cds_desktop.core.services.office.keys import OfficeKeys
 from cds_desktop.core.services.office.record_checks import CheckedReport, check_report
-from cds_desktop.core.services.office.storing import province_of, series_state, write_submission
+from cds_desktop.core.services.office.storing import provinces, series_state, write_submission
 from cds_desktop.core.services.roles import Permission
 from cds_desktop.core.storage.exchange_models import OfficeCommune
 from cds_desktop.core.storage.server import is_conflict
@@ -160,11 +160,12 @@ def import_order(files: Iterable[Path]) -> list[tuple[Path, HeaderClaims | None]
 @dataclass(frozen=True)
 class _BatchInputs:
     """What every file of a batch is checked against, read once when the batch starts: the office, its decryption
-    keys, and the plans it takes no report on (a plan published or refused while the batch runs counts from the
-    next batch on)."""
+    keys, the province of each commune it lists, and the plans it takes no report on (a plan published or refused
+    while the batch runs counts from the next batch on)."""
 
     office_code: str
     keys: list[EncryptionKey]
+    provinces: dict[str, str]
     refused_plans: frozenset[str]
 
 
@@ -185,7 +186,8 @@ class Intake(OfficeKeys, Enrolment, ImportLog):
         batch = ImportBatch(uuid.uuid4().hex, self.actor_name(actor or ""))
         with self.repo.reading_connection() as connection:
             refused_plans = refused_plan_ids(connection)
-        inputs = _BatchInputs(office.code, self._encryption_keys(passphrase), refused_plans)
+            listed = provinces(connection)
+        inputs = _BatchInputs(office.code, self._encryption_keys(passphrase), listed, refused_plans)
         files = import_order(bundle_files(paths))
         outcomes = []
         for index, (file, header) in enumerate(files):
@@ -248,7 +250,7 @@ class Intake(OfficeKeys, Enrolment, ImportLog):
             verified = verify_bundle(file, staging, office=inputs.office_code, keys=inputs.keys,
                                      lookup_sender=self._sender_lookup(lookups),
                                      lookup_series=lambda series: series_state(lookups, series), cancel=cancel)
-            province = province_of(lookups, verified.manifest.series.commune)
+        province = inputs.provinces.get(verified.manifest.series.commune)
         report = check_report(verified, self.catalog, province, inputs.refused_plans)
         problems = validate_period(report.plan, report.record.entries(), report.scheduled.period.end,
                                    verified.manifest.created_at.date(), Level.COMMUNE)

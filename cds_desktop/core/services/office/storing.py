@@ -5,17 +5,36 @@ ORM object per row, no statement rebuilt per file) and plain enough to run uncha
 (``intake.Intake._store``) runs ``write_submission`` inside one write transaction, which re-runs the ordering
 check on the state it reads there, holding the series' lock (``storage/locks.py``: on a shared PostgreSQL office
 two PCs importing the same commune's period take turns; different series never wait for each other).
+
+On a server every statement is a round trip (on the importer's critical path), so a submission costs as few as
+its work needs: the series' state row, its bundles and whether the new bundle's id is used by another series are
+read in one statement; each row table is one executemany (pipelined by psycopg); what the state read already
+answers is not asked again (no earlier revision to mark as not current for a series' first report; the state row
+inserted or updated as found).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 
 from pydantic import TypeAdapter
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    and_,
+    bindparam,
+    cast,
+    insert,
+    literal_column,
+    null,
+    select,
+    union_all,
+    update,
+)
 
-from cds_desktop.core.bundle.errors import Code, DuplicateBundleError
+from cds_desktop.core.bundle.errors import Code
 from cds_desktop.core.bundle.fields import Series
 from cds_desktop.core.bundle.reader import VerifiedBundle
 from cds_desktop.core.bundle.sequence import SeriesState, check_sequence
@@ -42,17 +61,22 @@ _HISTORY = TypeAdapter(tuple[HistoryRecord, ...])
 _SAME_SERIES = (_SUBMISSION.c.commune_code == bindparam("s_commune"), _SUBMISSION.c.plan_id == bindparam("s_plan"),
                 _SUBMISSION.c.period_id == bindparam("s_period"))
 _SEQUENCE_KEY = (_SEQUENCE.c.commune_code == bindparam("s_commune"), _SEQUENCE.c.series == bindparam("s_series"))
-_SEQUENCE_STATE = select(_SEQUENCE.c.last_revision, _SEQUENCE.c.last_manifest_hash).where(*_SEQUENCE_KEY)
-_SEEN_BUNDLES = select(_SUBMISSION.c.bundle_id).where(*_SAME_SERIES)
-_BUNDLE_SERIES = select(_SUBMISSION.c.commune_code, _SUBMISSION.c.plan_id, _SUBMISSION.c.period_id).where(
-    _SUBMISSION.c.bundle_id == bindparam("s_bundle_id"))
+# What the office holds for a series, in one statement (one round trip to a server): its state row, the bundles it
+# accepted, and — for a bundle about to be stored — whether its id is already used by another series.
+_STATE_ROW, _SEEN_ROW, _ELSEWHERE_ROW = 1, 0, 2
+_STORED = union_all(
+    select(literal_column(str(_STATE_ROW)).label("kind"), _SEQUENCE.c.last_revision.label("revision"),
+           _SEQUENCE.c.last_manifest_hash.label("text")).where(*_SEQUENCE_KEY),
+    select(literal_column(str(_SEEN_ROW)), cast(null(), Integer), _SUBMISSION.c.bundle_id).where(*_SAME_SERIES),
+    select(literal_column(str(_ELSEWHERE_ROW)), cast(null(), Integer), _SUBMISSION.c.bundle_id).where(
+        _SUBMISSION.c.bundle_id == bindparam("s_bundle_id"), ~and_(*_SAME_SERIES)))
 _NOT_CURRENT = update(_SUBMISSION).where(*_SAME_SERIES).values(is_current=False)
 _ADD_SUBMISSION = insert(_SUBMISSION)
 _ADVANCE = update(_SEQUENCE).where(*_SEQUENCE_KEY).values(
     last_revision=bindparam("s_revision"), last_manifest_hash=bindparam("s_manifest_hash"),
     last_bundle_id=bindparam("s_bundle_id"))
 _START = insert(_SEQUENCE)
-_PROVINCE = select(_COMMUNE.c.province_code).where(_COMMUNE.c.code == bindparam("s_commune"))
+_PROVINCES = select(_COMMUNE.c.code, _COMMUNE.c.province_code)
 _ROWS = {table: insert(table.__table__)
          for table in (SubmissionIndicator, SubmissionTask, SubmissionEvidence, SubmissionProblem)}
 
@@ -69,18 +93,35 @@ def _sequence_key(series: Series) -> dict[str, str]:
     return {"s_commune": series.commune, "s_series": series_key(series)}
 
 
+@dataclass(frozen=True)
+class _Stored:
+    """What ``_read_stored`` found: the series' state, whether it has a state row yet, whether the bundle's id is
+    used by another series."""
+
+    state: SeriesState
+    has_state_row: bool
+    id_used_elsewhere: bool
+
+
+def _read_stored(connection: Connection, series: Series, bundle_id: str | None = None) -> _Stored:
+    rows = connection.execute(_STORED, {**_sequence_key(series), **_same_series(series),
+                                        "s_bundle_id": bundle_id}).all()
+    seen = frozenset(row.text for row in rows if row.kind == _SEEN_ROW)
+    state_row = next((row for row in rows if row.kind == _STATE_ROW), None)
+    elsewhere = any(row.kind == _ELSEWHERE_ROW for row in rows)
+    if state_row is None:
+        return _Stored(SeriesState(seen_bundle_ids=seen), False, elsewhere)
+    return _Stored(SeriesState(state_row.revision, state_row.text, seen), True, elsewhere)
+
+
 def series_state(connection: Connection, series: Series) -> SeriesState:
     """What the office accepted so far for ``series``, read in ``connection``'s transaction."""
-    state = connection.execute(_SEQUENCE_STATE, _sequence_key(series)).first()
-    seen = frozenset(connection.execute(_SEEN_BUNDLES, _same_series(series)).scalars())
-    if state is None:
-        return SeriesState(seen_bundle_ids=seen)
-    return SeriesState(state.last_revision, state.last_manifest_hash, seen)
+    return _read_stored(connection, series).state
 
 
-def province_of(connection: Connection, commune: str) -> str | None:
-    """The province of ``commune`` in the office's own list (None: not listed)."""
-    return connection.execute(_PROVINCE, {"s_commune": commune}).scalar()
+def provinces(connection: Connection) -> dict[str, str]:
+    """The province of every commune in the office's own list, by commune code."""
+    return {code: province for code, province in connection.execute(_PROVINCES)}
 
 
 def write_submission(connection: Connection, verified: VerifiedBundle, report: CheckedReport,
@@ -94,13 +135,12 @@ def write_submission(connection: Connection, verified: VerifiedBundle, report: C
     series = manifest.series
     record, plan = report.record, report.plan
     locks.hold(connection, "series", series.commune, series.plan, series.period)
-    check_sequence(manifest, series_state(connection, series))  # re-checked inside the transaction
-    stored = connection.execute(_BUNDLE_SERIES, {"s_bundle_id": manifest.bundle_id}).first()
-    if stored is not None:  # stored meanwhile by another import (a duplicate), or the id of another series
-        if tuple(stored) == (series.commune, series.plan, series.period):
-            raise DuplicateBundleError(manifest.bundle_id)
+    stored = _read_stored(connection, series, manifest.bundle_id)
+    check_sequence(manifest, stored.state)  # re-checked inside the transaction (a duplicate stored meanwhile)
+    if stored.id_used_elsewhere:
         raise BundleError(Code.BUNDLE_ID_REUSED, bundle_id=manifest.bundle_id)
-    connection.execute(_NOT_CURRENT, _same_series(series))
+    if stored.state.seen_bundle_ids:  # earlier revisions of the series are no longer the current one
+        connection.execute(_NOT_CURRENT, _same_series(series))
     submission_id = connection.execute(_ADD_SUBMISSION, {
         "bundle_id": manifest.bundle_id, "commune_code": series.commune, "plan_id": series.plan,
         "period_id": series.period, "revision": manifest.revision, "manifest_hash": verified.manifest_sha256,
@@ -137,7 +177,9 @@ def write_submission(connection: Connection, verified: VerifiedBundle, report: C
             connection.execute(_ROWS[table], rows)
     advanced = {"s_revision": manifest.revision, "s_manifest_hash": verified.manifest_sha256,
                 "s_bundle_id": manifest.bundle_id}
-    if not connection.execute(_ADVANCE, {**_sequence_key(series), **advanced}).rowcount:
+    if stored.has_state_row:  # the series' lock is held: the row cannot appear or go meanwhile
+        connection.execute(_ADVANCE, {**_sequence_key(series), **advanced})
+    else:
         connection.execute(_START, {"commune_code": series.commune, "series": series_key(series),
                                     "last_revision": manifest.revision, "last_manifest_hash": verified.manifest_sha256,
                                     "last_bundle_id": manifest.bundle_id})
