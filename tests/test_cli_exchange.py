@@ -15,7 +15,11 @@ COMMUNES_2025 = Path(__file__).resolve().parents[2] / "shared" / "data" / "commu
 
 
 @pytest.fixture
-def two_sides(tmp_path, capsys):
+def two_sides(tmp_path, capsys, office_storage):
+    """A commune and its office (on SQLite and on PostgreSQL: ``office_storage``) set up with the ``cds`` command,
+    the commune's key enrolled."""
+    office_storage(tmp_path / "office")
+
     def runner(folder: str):
         def run(*args: str, lang: str = "vi"):
             code = main(["--data-dir", str(tmp_path / folder), "--lang", lang, "--user", folder, *args])
@@ -48,6 +52,7 @@ def two_sides(tmp_path, capsys):
     fingerprint = json.loads(out)["fingerprint"]
     assert commune("keys", "export-enrollment", str(tmp_path / "enrollment.json"))[0] == 0
     assert office("office", "enroll", str(tmp_path / "enrollment.json"), "--fingerprint", fingerprint)[0] == 0
+    assert (tmp_path / "office" / "cds.sqlite").exists() == (office_storage.kind == "sqlite")
     return {"office": office, "commune": commune, "secret": secret, "commune_secret": commune_secret, "tmp": tmp_path}
 
 

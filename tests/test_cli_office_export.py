@@ -17,8 +17,8 @@ from .core.exchange.results_support import MINI_PLAN, P, Q4, open_results_office
 
 
 @pytest.fixture
-def cds(tmp_path, mini_plan, clock, capsys):
-    open_results_office(tmp_path / "office", mini_plan, clock).close()
+def cds(tmp_path, mini_plan, clock, capsys, office_storage):
+    open_results_office(tmp_path / "office", mini_plan, clock, office_storage).close()
     shutil.copy(MINI_PLAN, tmp_path / "mini.yaml")
 
     def run(*args: str, lang: str = "vi"):

@@ -19,7 +19,9 @@ NEW = "68-2026"
 
 
 @pytest.fixture
-def office(tmp_path, capsys):
+def office(tmp_path, capsys, office_storage):
+    office_storage(tmp_path / "office")
+
     def run(*args: str, lang: str = "vi"):
         code = main(["--data-dir", str(tmp_path / "office"), "--lang", lang, "--user", "truong_phong", *args])
         out, err = capsys.readouterr()

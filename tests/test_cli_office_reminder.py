@@ -15,8 +15,8 @@ from support.small_office import MINI_PLAN, open_small_office
 
 
 @pytest.fixture
-def office_folder(tmp_path, mini_plan, clock):
-    office = open_small_office(tmp_path / "office", mini_plan, clock)
+def office_folder(tmp_path, mini_plan, clock, office_storage):
+    office = open_small_office(tmp_path / "office", mini_plan, clock, office_storage)
     with office.repo.transaction() as session:
         office.repo.save_setting(session, "report_signer_name", "Nguyễn Văn An")
     office.close()

@@ -16,7 +16,8 @@ from cds_desktop.core.storage.peek import FolderKind, folder_kind
 
 
 @pytest.fixture
-def cds(tmp_path, capsys):
+def cds(tmp_path, capsys, office_storage):
+    office_storage(tmp_path / "office")
     secret = tmp_path / "office-pass.txt"
     secret.write_text("mật khẩu của Sở KHCN\n", encoding="utf-8")
 
@@ -50,9 +51,16 @@ def test_a_province_office_takes_all_communes_of_its_province(cds, tmp_path):
 
 
 def test_a_district_office_names_its_province_and_picks_some_communes(cds, tmp_path):
+    before = folder_kind(tmp_path / "office")  # SQLite: a new folder; PostgreSQL: a folder naming an empty database
     code, _, err = cds("init", "office", "--code", "672", "--name", "Phòng Văn hóa - Thông tin", "--level", "district",
                        "--passphrase-file", "SECRET")
-    assert code == 2 and "tỉnh, thành phố" in err and folder_kind(tmp_path / "office") is FolderKind.NEW
+    assert code == 2 and "tỉnh, thành phố" in err and folder_kind(tmp_path / "office") is before
+    if before is not FolderKind.NEW:  # the database is there, and still holds no office
+        office = OfficeService(DataDir(tmp_path / "office"), PlanCatalog([]))
+        try:
+            assert office.identity() is None
+        finally:
+            office.close()
     code, _, err = cds("init", "office", "--code", "68", "--name", "Phòng Văn hóa - Thông tin", "--level", "district",
                        "--province", "68", "--passphrase-file", "SECRET", lang="en")
     assert code == 2 and "exactly 3 digits" in err
