@@ -15,7 +15,8 @@ A shared office (its database on a PostgreSQL server) is backed up the same way 
 snapshot is one ``REPEATABLE READ, READ ONLY`` transaction on the server, copied table by table into the backup's
 ``cds.sqlite`` (``storage.table_copy``) and verified against that same snapshot; its keys and the evidence kept in
 the database (``office_key.sealed``, ``evidence_content``) travel in it. ``services/office/server_move`` restores
-such a backup into an empty server database.
+such a backup into an empty server database; ``restore`` onto one PC writes that evidence out as files (an office
+on one PC reads files, ``backup_files.unpack_database_evidence``).
 
 Everything is written into an owned, hidden sibling folder (``fileio``) that is renamed at the very end, so
 a failed (disk full) or cancelled backup leaves nothing behind, and one whose process died is removed the
@@ -69,6 +70,7 @@ from cds_desktop.core.services.backup_files import (  # noqa: F401  (BackupInfo,
     inspect_backup,
     read_backup,
     read_manifest,
+    unpack_database_evidence,
     verify_files,
 )
 from cds_desktop.core.services.roles import InstallationKind, Permission
@@ -371,6 +373,8 @@ def restore(data_dir: DataDir, backup_folder: Path, progress: ProgressCallback |
     try:
         verify_files(info, progress, cancel, copy_to=staging.path)
         check_database(staging.path / DATABASE, info)
+        if info.installation.kind is InstallationKind.OFFICE:
+            unpack_database_evidence(staging.path, cancel)  # a shared office's backup, restored onto one PC
         check_cancelled(cancel)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         commit_restore(data_dir, staging.path, _fresh(data_dir.backups / f"before-restore-{stamp}"),

@@ -323,6 +323,53 @@ def verify_files(info: BackupInfo, progress: ProgressCallback | None, cancel: Ca
 
 # --- the database ----------------------------------------------------------------------------
 
+def unpack_database_evidence(staged: Path, cancel: CancelToken | None = None) -> int:
+    """A shared office's backup restored onto one PC: the evidence its database holds (``evidence_content``,
+    which only a shared office reads) written into the staged folder as the evidence files an office on one PC
+    reads, each checked against its SHA-256 on the way, and the rows then removed from the staged database.
+    Returns how many files were written. Nothing outside ``staged`` is touched: a refusal leaves the data folder
+    as it was."""
+    database = staged / DATABASE
+    try:
+        connection = sqlite3.connect(database)
+    except sqlite3.Error as exc:
+        raise StorageError("backup.io", path=str(database), problem=str(exc)) from exc
+    try:
+        if connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'evidence_content'"
+                              ).fetchone() is None:
+            return 0  # a schema from before shared offices
+        rows = connection.execute("SELECT rowid, sha256 FROM evidence_content").fetchall()
+        for rowid, sha256 in rows:
+            check_cancelled(cancel)
+            _unpack_one(connection, rowid, sha256, staged / EVIDENCE, database)
+        if rows:
+            connection.execute("DELETE FROM evidence_content")
+            connection.commit()
+            connection.execute("VACUUM")  # the restored database without the space the content took
+    except sqlite3.Error as exc:
+        raise StorageError("backup.io", path=str(database), problem=str(exc)) from exc
+    finally:
+        connection.close()
+    return len(rows)
+
+
+def _unpack_one(connection: sqlite3.Connection, rowid: int, sha256: object, evidence: Path, database: Path) -> None:
+    where = f"{database} (evidence_content {sha256})"
+    if not isinstance(sha256, str) or not _SHA256.match(sha256):
+        raise StorageError("backup.file_altered", path=where)
+    target = evidence / sha256[:2] / sha256
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    with connection.blobopen("evidence_content", "content", rowid, readonly=True) as blob, target.open("wb") as out:
+        while chunk := blob.read(CHUNK):
+            digest.update(chunk)
+            out.write(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    if digest.hexdigest() != sha256:
+        raise StorageError("backup.file_altered", path=where)
+
+
 def check_schema(database: Path, *, immutable: bool = False) -> str | None:
     """The database's schema revision; refused when it is not a database or comes from a newer app."""
     try:

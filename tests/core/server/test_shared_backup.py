@@ -3,6 +3,10 @@ copied into the backup's cds.sqlite), and restoring such a backup into an empty 
 
 from __future__ import annotations
 
+import hashlib
+import json
+import sqlite3
+
 import pytest
 from sqlalchemy import text
 from support.postgres_server import OWNER, STAFF
@@ -11,7 +15,7 @@ from support.shared_office import OfficeStorage, settings_for
 from cds_desktop.core.errors import SchemaTooNewError, StateError, StorageError
 from cds_desktop.core.paths import DataDir
 from cds_desktop.core.plans.loader import PlanCatalog
-from cds_desktop.core.services.backup import backup, inspect_backup
+from cds_desktop.core.services.backup import backup, inspect_backup, restore
 from cds_desktop.core.services.office.server_move import connect_folder_to_server, restore_backup_to_server
 from cds_desktop.core.services.office.service import OfficeService
 from cds_desktop.core.storage.database import create_sqlite_engine
@@ -19,7 +23,7 @@ from cds_desktop.core.storage.folder_files import adopt_folder_files
 from cds_desktop.core.storage.server import server_engine
 from cds_desktop.core.storage.table_copy import verify_copy
 
-from .conftest import P, Q1
+from .conftest import EVIDENCE_PDF, P, Q1
 
 
 @pytest.fixture
@@ -132,3 +136,44 @@ def test_a_staff_pc_is_not_pointed_at_an_office_of_a_newer_app(postgres, tmp_pat
         connect_folder_to_server(tmp_path / "staff-pc", settings)
     assert caught.value.code == "storage.schema_too_new" and not (tmp_path / "staff-pc").exists()
     postgres.drop_database(settings.database)
+
+
+def test_a_shared_office_backup_restored_onto_one_pc_keeps_its_evidence_as_files(shared, tmp_path, mini_plan,
+                                                                                 clock):
+    sha256 = shared.submission_evidence(shared.submission("24751", P, Q1).id)[0].sha256
+    info = backup(shared, tmp_path / "backups")
+    assert info.evidence_count == 0  # the evidence travels in the backup's database
+
+    one_pc = DataDir(tmp_path / "one-pc")
+    restore(one_pc, info.folder)
+    assert (one_pc.evidence / sha256[:2] / sha256).read_bytes() == EVIDENCE_PDF
+    with sqlite3.connect(one_pc.database) as connection:
+        assert connection.execute("SELECT count(*) FROM evidence_content").fetchone() == (0,)
+    office = OfficeService(one_pc, PlanCatalog([mini_plan]), clock)
+    try:
+        evidence = office.submission_evidence(office.submission("24751", P, Q1).id)[0]
+        saved = office.save_evidence(evidence.id, tmp_path / "saved.pdf")
+        assert saved.read_bytes() == EVIDENCE_PDF
+        again = backup(office, tmp_path / "backups-one-pc")  # and its own backups now carry the file
+        assert again.evidence_count == 1
+    finally:
+        office.close()
+
+
+def test_evidence_altered_in_a_shared_office_backup_is_refused_on_one_pc_and_nothing_is_restored(
+        shared, tmp_path):
+    info = backup(shared, tmp_path / "backups")
+    with sqlite3.connect(info.folder / "cds.sqlite") as connection:
+        connection.execute("UPDATE evidence_content SET content = ?", (b"%PDF-1.4 forged",))
+    manifest = json.loads((info.folder / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["files"]:  # a forger's manifest: the unsigned hashes recomputed
+        data = (info.folder / entry["path"]).read_bytes()
+        entry["sha256"], entry["size"] = hashlib.sha256(data).hexdigest(), len(data)
+    (info.folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+    one_pc = DataDir(tmp_path / "one-pc")
+    with pytest.raises(StorageError) as caught:
+        restore(one_pc, info.folder)
+    assert caught.value.code == "backup.file_altered" and "evidence_content" in caught.value.params["path"]
+    assert not one_pc.database.exists()  # nothing restored: the staging folder went with the refusal
+    assert not one_pc.evidence.exists() or not any(one_pc.evidence.rglob("*"))
