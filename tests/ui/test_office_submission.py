@@ -160,6 +160,30 @@ def test_return_correct_resend_and_accept_the_whole_loop(qtbot, make_page, servi
     assert service.period(P, Q2).office_status == "accepted"
 
 
+def test_a_lost_receipt_is_saved_again_from_the_office_data(qtbot, make_page, service, exchange, office,  # noqa: F811
+                                                           tmp_path):
+    send_report(service, exchange, tmp_path / "usb")
+    office.import_bundles([tmp_path / "usb"], PASS_OFFICE)
+    page = make_page()
+    page.show("24751", P, Q2)
+    assert not page.receipt_button.isEnabled()  # no decision, no receipt
+    decide(qtbot, page, page.return_button, tmp_path / "receipts", reason=REASON)
+    receipt = tmp_path / "receipts" / "24751_mini-plan_2023Q2_r1_returned.cdsr"
+    signed = receipt.read_bytes()
+    receipt.unlink()  # lost on its way to the commune
+    assert page.receipt_button.isEnabled() and page.receipt_button.text() == "Lưu lại &phiếu tiếp nhận…"
+
+    again = tmp_path / "again" / receipt.name
+    again.parent.mkdir()
+    task = page.save_receipt_to(page.detail.header.decision.receipt_id, again)
+    qtbot.waitUntil(lambda: page.running is not task, timeout=20000)
+    assert again.read_bytes() == signed  # the very bytes signed, not a new receipt
+    assert page.notices[-1] == (translate("ui.office_review.receipt_saved", file=str(again)), False)
+    assert page.receipt_folder == again.parent
+    exchange.import_receipt(again, "chu_tich")
+    assert service.period(P, Q2).office_reason == REASON
+
+
 def test_a_refused_signature_keeps_the_dialog_open_with_the_reason(qtbot, make_page, service, exchange, office,  # noqa: F811
                                                                     tmp_path):
     send_report(service, exchange, tmp_path / "usb")

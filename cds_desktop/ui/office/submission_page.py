@@ -146,10 +146,12 @@ class SubmissionPage(QWidget):
         self.return_button = self._button("return", lambda: self.decide(DecisionKind.RETURN))
         self.accept_all_button = self._button("accept_all", lambda: self.decide(DecisionKind.ACCEPT_ALL))
         self.report_button = self._button("report", self.preview_report)
+        self.receipt_button = self._button("save_receipt", self.save_receipt)
         actions = QHBoxLayout()
         for button in (self.accept_button, self.return_button, self.accept_all_button):
             actions.addWidget(button)
         actions.addStretch(1)
+        actions.addWidget(self.receipt_button)
         actions.addWidget(self.report_button)
 
         self.tabs = QTabWidget()  # made before its tables: the tab bar comes first in the focus chain
@@ -344,6 +346,8 @@ class SubmissionPage(QWidget):
             button.setEnabled(head and undecided)
         self.accept_all_button.setEnabled(head and header is not None)
         self.report_button.setEnabled(header is not None)
+        self.receipt_button.setEnabled(header is not None and header.decision is not None
+                                       and header.decision.receipt_stored)
         if not head:
             for button in (self.accept_button, self.return_button, self.accept_all_button):
                 button.setToolTip(translate("ui.office_review.heads_only"))
@@ -368,6 +372,31 @@ class SubmissionPage(QWidget):
         path = getattr(result, "path", None)
         if path is not None:
             self.workspace.notice.emit(translate("ui.office_review.receipt_written", file=str(path)), False)
+
+    def save_receipt(self) -> RunningTask | None:
+        """Save the receipt of the decision shown again, from the bytes recorded when it was signed (a receipt
+        lost on the way to the commune; any staff PC of a shared office)."""
+        decision = self.detail.header.decision if self.detail else None
+        if decision is None or not decision.receipt_stored:
+            return None
+        dialog = QFileDialog(self, translate("ui.office_review.save_receipt_title"))
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+        dialog.setObjectName("receipt_save_dialog")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.selectFile(str(self.receipt_folder / (decision.file_name or "receipt.cdsr")))
+        if not dialog.exec() or not dialog.selectedFiles():
+            return None
+        return self.save_receipt_to(decision.receipt_id, Path(dialog.selectedFiles()[0]))
+
+    def save_receipt_to(self, receipt_id: int, target: Path) -> RunningTask:
+        service = self.workspace.service
+        self.receipt_folder = target.parent
+
+        def work(progress: ProgressCallback, cancel: CancelToken) -> Path:
+            return service.receipt_copy(receipt_id, target)
+
+        return self._run(work, lambda path: self.workspace.notice.emit(
+            translate("ui.office_review.receipt_saved", file=str(path)), False), "ui.office_review.saving")
 
     # --- evidence ----------------------------------------------------------------------------
     def _selected_evidence(self):

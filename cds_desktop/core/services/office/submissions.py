@@ -66,6 +66,8 @@ class Decision:
     issued_at: dt.datetime
     issued_by: str
     file_name: str | None  # the receipt file written (None for receipts issued before it was recorded)
+    receipt_id: int | None = None
+    receipt_stored: bool = False  # the receipt's bytes are kept: ``receipt_copy`` saves it again
 
 
 @dataclass(frozen=True)
@@ -268,7 +270,8 @@ def _no_submission(commune: str, plan_id: str, period_id: str, revision: int | N
 def _header(row: queries.SubmissionHeaderRow, plan: Plan, revisions: list[queries.RevisionRow],
             approval: HistoryLine | None) -> SubmissionHeader:
     due_before = scheduled_period(plan, row.period_id).due_before
-    decision = (Decision(row.decision, row.decision_reason, row.decided_at, row.decided_by, row.receipt_file_name)
+    decision = (Decision(row.decision, row.decision_reason, row.decided_at, row.decided_by, row.receipt_file_name,
+                         row.receipt_id, bool(row.receipt_stored))
                 if row.decision is not None else None)
     fingerprint = (PublicKey(KeyKind.ED25519, base64.b64decode(row.signing_public_b64)).fingerprint
                    if row.signing_public_b64 else None)

@@ -64,6 +64,8 @@ class SubmissionHeaderRow(NamedTuple):
     decided_at: dt.datetime | None
     decided_by: str | None
     receipt_file_name: str | None
+    receipt_id: int | None  # that decision's receipt
+    receipt_stored: bool | None  # its bytes are kept (it can be saved again); None: no decision
     plan_version: int  # the plan version the commune reported against
 
 
@@ -164,7 +166,7 @@ def submission_header(runner: Runner, commune: str, plan_id: str, period_id: str
             shown.created_at, shown.submitted_at, shown.signing_key_id, EnrolledKey.public_b64, EnrolledKey.status,
             shown.file_name, shown.file_sha256, shown.manifest_hash, shown.history_json,
             receipt.decision, receipt.reason, receipt.issued_at, receipt.issued_by, receipt.file_name,
-            shown.plan_version,
+            receipt.id, receipt.content.is_not(None), shown.plan_version,
         )
         .select_from(shown)
         .outerjoin(OfficeCommune, OfficeCommune.code == shown.commune_code)
