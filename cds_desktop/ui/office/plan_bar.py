@@ -5,7 +5,7 @@ access key, and room on the right for the page's own controls.
 The plan follows the workspace both ways: choosing one here tells the workspace (``OfficeWorkspace.choose_plan``)
 and then ``plan_changed``; a plan chosen on another page is selected here without a second round trip. The
 second choice is filled by the page (``set_choices``) without emitting ``choice_changed``, which only the person
-choosing triggers.
+choosing triggers. The plans offered are read again when the workspace says plans changed (``OfficeChanges.plans``).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from cds_desktop.core.i18n import current_language, translate
+from cds_desktop.core.services.office.changes import OfficeChanges
 from cds_desktop.ui.office.workspace import OfficeWorkspace
 
 PLAN_MIN_CHARACTERS = 30
@@ -48,6 +49,7 @@ class OfficePlanBar(QWidget):
         self.plan_box.currentIndexChanged.connect(self._plan_chosen)
         self.choice_box.currentIndexChanged.connect(self.choice_changed)
         workspace.plan_chosen.connect(self.select_plan)
+        workspace.changed.connect(self._changed)
 
     @property
     def plan_id(self) -> str | None:
@@ -71,6 +73,19 @@ class OfficePlanBar(QWidget):
         wanted = self.plan_box.findData(self.workspace.plan_id) if self.workspace.plan_id else -1
         self.plan_box.setCurrentIndex(max(0, wanted))
         self.plan_box.blockSignals(False)
+
+    def _changed(self, changes: OfficeChanges) -> None:
+        """A plan published or corrected, a built-in one accepted or refused: the plans offered again; when the
+        one shown is no longer offered, the first is chosen (as the person would)."""
+        if not changes.plans:
+            return
+        shown = self.plan_id
+        self.plan_box.blockSignals(True)
+        self.plan_box.clear()
+        self.plan_box.blockSignals(False)
+        self._fill_plans()
+        if self.plan_id is not None and self.plan_id != shown:
+            self._plan_chosen()
 
     def select_plan(self, plan_id: str) -> None:
         """Show ``plan_id`` (chosen elsewhere); choosing it here reads it as if the person had."""

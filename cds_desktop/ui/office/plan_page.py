@@ -282,6 +282,7 @@ class PlansPage(QWidget):
     def _published(self, published) -> None:
         self.reload()
         self.select_plan(published.plan_id)
+        self.workspace.publish(OfficeChanges(plans=True))  # the other pages' plan choices
         key = "ui.plans_page.replaced.done" if published.status == "replaced" else "ui.plans_page.publish.done"
         self.workspace.notice.emit(translate(key, plan=published.plan_id, version=published.plan_version), False)
 
@@ -314,6 +315,7 @@ class PlansPage(QWidget):
         if row is not None and row.origin == "builtin":
             self._call(lambda: self.service.set_builtin_plan_accepted(row.plan_id, not row.accepted))
             self.reload()
+            self.workspace.publish(OfficeChanges(plans=True))
 
     # --- exporting ----------------------------------------------------------------------------------------------
     def export_plan_file(self) -> None:

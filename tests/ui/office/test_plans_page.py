@@ -28,7 +28,9 @@ from cds_desktop.core.services.office.import_log import OutcomeKind
 from cds_desktop.core.services.office.report import office_report_data
 from cds_desktop.core.services.office.service import OfficeService
 from cds_desktop.core.services.roles import Role
+from cds_desktop.ui.office.completeness_page import CompletenessPage
 from cds_desktop.ui.office.plan_list_model import PlanListModel
+from cds_desktop.ui.shell.background import BackgroundTasks
 from tests.ui.keyboard import active, type_text
 from support.office_pages import real_page_opener
 from tests.ui.layout_checks import assert_no_clipped_text
@@ -42,8 +44,9 @@ NEW_ID = "68-2026"
 
 
 @pytest.fixture
-def office(tmp_path, clock):
+def office(tmp_path, clock, office_storage):
     clock.now = dt.datetime(2026, 1, 12, 9, 0, tzinfo=VN)
+    office_storage(tmp_path / "office")
     service = OfficeService(DataDir(tmp_path / "office"), PlanCatalog.builtin(), clock)
     service.init_office("68", "Sở Khoa học và Công nghệ tỉnh Lâm Đồng", "province", PASSPHRASE)
     yield service
@@ -134,7 +137,12 @@ def test_a_plan_from_the_template_written_published_and_sent(qtbot, open_page, o
     choose(page, NEW_ID)
     assert {"edit_draft", "publish", "delete_draft"} <= enabled(page)
     assert not {"new_version", "export_plan_file", "mark_replaced", "accept_builtin"} & enabled(page)
+    matrix = CompletenessPage(page.workspace, BackgroundTasks())  # another page of the window, its plan bar
+    qtbot.addWidget(matrix)
+    offered = lambda: {matrix.plan_box.itemData(i) for i in range(matrix.plan_box.count())}  # noqa: E731
+    assert NEW_ID not in offered()
     publish(qtbot, page, NEW_ID)
+    assert NEW_ID in offered()  # told by the workspace, not read at its next start
     assert shown(page, NEW_ID, PlanListModel.STATUS) == "Đã ban hành v1"
     assert shown(page, NEW_ID, PlanListModel.ISSUED) == "20/12/2025"
     assert {"new_version", "export_plan_file", "mark_replaced"} <= enabled(page)

@@ -16,7 +16,8 @@ class OfficeChanges:
     communes: bool = False  # the list of communes, their enrolled keys
     keys: bool = False  # the office's own keys
     settings: bool = False
+    plans: bool = False  # a plan published, corrected, marked replaced; a built-in plan accepted or refused
 
     @property
     def empty(self) -> bool:
-        return not (self.submissions or self.decisions or self.communes or self.keys or self.settings)
+        return not (self.submissions or self.decisions or self.communes or self.keys or self.settings or self.plans)
