@@ -5,20 +5,17 @@ enrolled); commune 24751 exports revision 1 and, after a change, revision 2; a c
 folder (already imported); a copy of revision 2 has one byte changed (altered); a second, validly signed revision 1
 that the commune made again (say after restoring a backup) arrives after the first (older revision); commune
 24760, which office 68 does not list, sends its report (unknown commune); commune 25000 reports to another office
-(67). The template is built once per test process (key files take seconds) and copied for each test.
+(67). The template is built once per test process and engine (key files take seconds) and copied for each test.
 
-    inbox = make_inbox(tmp_path / "inbox")
+    inbox = make_inbox(tmp_path / "inbox", office_storage)
     office = open_office(inbox.office, clock)
     office.import_bundles([inbox.usb], PASS_OFFICE)   # outcomes as ``inbox.expected`` says
 """
 
 from __future__ import annotations
 
-import atexit
 import datetime as dt
-import functools
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +29,7 @@ from cds_desktop.core.services.commune.service import CommuneService
 from cds_desktop.core.services.office.import_log import OutcomeKind
 from cds_desktop.core.services.office.service import OfficeService
 from cds_desktop.core.services.report_record import RECORD_NAME, SCHEMA_VERSION
+from support.shared_office import OfficeStorage
 
 MINI_PLAN = Path(__file__).parents[1] / "fixtures" / "plans" / "mini.yaml"
 P, Q1 = "mini-plan", "2023Q1"
@@ -67,9 +65,14 @@ def open_office(root: Path, clock=None) -> OfficeService:
     return OfficeService(DataDir(root), catalog(), clock or (lambda: NOW))
 
 
-def make_inbox(base: Path) -> Inbox:
-    """A fresh copy of the office and its USB folder under ``base``."""
-    shutil.copytree(_template(), base)
+def make_inbox(base: Path, storage: OfficeStorage | None = None) -> Inbox:
+    """A fresh copy of the office (on ``storage``'s database engine; SQLite when None) and its USB folder under
+    ``base``."""
+    storage = storage or OfficeStorage(None)
+    template = storage.template("inbox", _build)
+    base.mkdir(parents=True)
+    storage.copy(template, base / "office")
+    shutil.copytree(template.parent / "usb", base / "usb")
     return Inbox(base / "office", base / "usb", dict(EXPECTED))
 
 
@@ -106,10 +109,8 @@ def _office(root: Path, code: str, name: str, communes: str) -> OfficeService:
     return office
 
 
-@functools.cache
-def _template() -> Path:
-    base = Path(tempfile.mkdtemp(prefix="cds-inbox-template-"))
-    atexit.register(shutil.rmtree, base, ignore_errors=True)
+def _build(base: Path) -> None:
+    """The office at ``base / "office"`` (already pointed at its database when on a server) and the USB folder."""
     usb = base / "usb"
     work = base / "work"
     work.mkdir()
@@ -153,4 +154,3 @@ def _template() -> Path:
     shutil.rmtree(work)
     (base / "office" / "plans").mkdir(exist_ok=True)  # for the ``cds`` command, which reads the installed plans
     shutil.copy(MINI_PLAN, base / "office" / "plans" / "mini-plan.yaml")
-    return base
