@@ -8,7 +8,6 @@ import pytest
 
 from cds_desktop.core.domain import PeriodState
 from cds_desktop.core.errors import InputError, PermissionDeniedError, StateError
-from cds_desktop.core.i18n import translate
 from cds_desktop.core.passwords import hash_password, verify_password
 from cds_desktop.core.services.accounts import LOCK_SECONDS, MAX_FAILED_ATTEMPTS, Accounts, NewUser
 from cds_desktop.core.services.commune.exchange import CommuneExchange

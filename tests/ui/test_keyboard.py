@@ -29,9 +29,7 @@ from cds_desktop.core.plans.model import IndicatorKind
 from cds_desktop.ui.commune.approve_dialog import ApproveDialog
 from cds_desktop.ui.commune.delegates import FOCUS_COLOUR
 from cds_desktop.ui.commune.export_dialog import ExportDialog
-from cds_desktop.ui.commune.history_dialog import HistoryDialog
 from cds_desktop.ui.commune.models.task_model import TaskColumn
-from cds_desktop.ui.commune.send_back_dialog import SendBackDialog
 from cds_desktop.ui.shared.roles import Role
 from tests.core.exchange.conftest import PASS_COMMUNE, PASS_OFFICE, exchange, office  # noqa: F401 - fixtures
 from tests.ui.conftest import PERIOD, PLAN

@@ -31,13 +31,13 @@ class _NfcText:
     """Mixin for frozen dataclasses: NFC-normalizes every ``str`` field and every ``str`` in a tuple field."""
 
     def __post_init__(self) -> None:
-        for field in fields(self):  # type: ignore[arg-type]
-            value = getattr(self, field.name)
+        for member in fields(self):  # type: ignore[arg-type]
+            value = getattr(self, member.name)
             if isinstance(value, str):
-                object.__setattr__(self, field.name, nfc(value))
+                object.__setattr__(self, member.name, nfc(value))
             elif isinstance(value, tuple) and any(isinstance(item, str) for item in value):
                 normalized = tuple(nfc(item) if isinstance(item, str) else item for item in value)
-                object.__setattr__(self, field.name, normalized)
+                object.__setattr__(self, member.name, normalized)
 
 
 class SubmissionStatus(StrEnum):

@@ -92,8 +92,6 @@ class PeriodBar(QWidget):
 
     def attach(self, workspace: Workspace) -> None:
         """Offer the workspace's plans and open the first plan's default period."""
-        from PySide6.QtCore import Qt  # not for the frame: the Qt namespace's enums take ~20 ms to load
-
         from cds_desktop.ui.commune.models.period_model import PeriodListModel
 
         self.workspace = workspace
