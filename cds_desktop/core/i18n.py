@@ -1,7 +1,8 @@
 """Message catalogs for every user-visible string the core produces (errors, problems, labels).
 
 Catalogs are YAML files in ``translations/messages/``; each key maps to ``{vi: ..., en: ...}`` templates
-with ``{name}`` placeholders. Vietnamese is the default language. Each area owns its own file
+with ``{name}`` placeholders; English nouns that follow a number take ``{count:plural problem|problems}`` (the first
+word when the number is 1, else the second; Vietnamese nouns do not change). Vietnamese is the default language. Each area owns its own file
 (``core.yaml``, ``bundle.yaml``, ``reports.yaml``, ``ui.yaml`` …); keys must be unique across files.
 
 The catalog is loaded lazily, once, on first use — from the parsed cache (``parsed_cache.py``) while the
@@ -121,6 +122,23 @@ def _is_parsed_catalog(value: Any) -> bool:
                     for entry in value["messages"].values()))
 
 
+_PLURAL = "plural "
+
+
+class _MessageFormatter(string.Formatter):
+    """``str.format`` with one more format spec: ``{count:plural item|items}`` — ``item`` when ``count`` is 1,
+    else ``items``."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec.startswith(_PLURAL):
+            one, _, other = format_spec[len(_PLURAL):].partition("|")
+            return one if str(value).strip() == "1" else other
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _MessageFormatter()
+
+
 class _Lenient(dict):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
@@ -139,4 +157,4 @@ def translate(message_id: str, language: str | None = None, /, **params: Any) ->
         if not catalog_problems():
             raise KeyError(message_id)
         return message_id + "".join(f" {name}={value}" for name, value in params.items())
-    return string.Formatter().vformat(entry[language], (), _Lenient(params))
+    return _FORMATTER.vformat(entry[language], (), _Lenient(params))

@@ -157,7 +157,7 @@ def test_every_bad_cell_is_reported_with_its_sheet_row_and_column(dak_rlap, tmp_
     assert "công thức (=1+2)" in found[("Nhiệm vụ", 5, "M")].message("vi")
     vietnamese, english = refused.message("vi"), refused.message("en")
     assert vietnamese.startswith("Tệp Excel kế hoạch edited.xlsx có 5 lỗi:") and vietnamese.count("\n- ") == 5
-    assert english.startswith("The plan workbook edited.xlsx has 5 problem(s):") and "row 7, column B" in english
+    assert english.startswith("The plan workbook edited.xlsx has 5 problems:") and "row 7, column B" in english
     assert not {"must", "required", "Sheet", "row"} & set(vietnamese.replace(":", " ").split())
     assert [p["column"] for p in refused.to_dict()["problems"]] == ["L", "E", "D", "B", "M"]  # in reading order
 

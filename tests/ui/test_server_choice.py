@@ -235,7 +235,8 @@ def test_the_connection_test_says_what_went_wrong_in_plain_words(qtbot, postgres
     _shot(form, f"server-form-missing-{language}")
 
 
-def test_the_password_is_asked_at_start_again_when_wrong_and_cancel_quits(qtbot, postgres, tmp_path, monkeypatch):
+def test_the_password_is_asked_at_start_again_when_wrong_once_a_process_and_cancel_quits(qtbot, postgres, tmp_path,
+                                                                                         monkeypatch):
     from cds_desktop.app import _open_office
 
     folder = tmp_path / "staff-pc"
@@ -258,6 +259,13 @@ def test_the_password_is_asked_at_start_again_when_wrong_and_cancel_quits(qtbot,
                                                database=settings.database, user=STAFF).message())
     assert files_hold(tmp_path, STAFF_PASSWORD) == []
 
+    monkeypatch.setattr(server_password, "ask_password", lambda where, refusal: pytest.fail("asked again"))
+    again = _open_office(DataDir(folder), None)  # the window restarted in this process (a language switch)
+    assert isinstance(again, OfficeService)  # opened with the password that worked, not asked twice
+    again.close()
+    assert files_hold(tmp_path, STAFF_PASSWORD) == []
+
+    monkeypatch.setattr(server_password, "_OPENED_WITH", {})  # a new process
     monkeypatch.setattr(server_password, "ask_password", lambda where, refusal: None)
     assert _open_office(DataDir(folder), None) == 0  # Cancel: the app quits cleanly
     postgres.drop_database(settings.database)

@@ -3,7 +3,8 @@ wrong one): a small dialog naming ``user@host/database``, with the server's refu
 
 ``open_with_password(open_service, settings)`` opens the office, asking again after each refusal; Cancel gives
 None (the app then quits cleanly). The password lives in memory only: it is handed to ``open_service`` and never
-written to settings, logs or a command line.
+written to settings, logs or a command line; the one that worked is tried first when the same process opens the
+office again (its window restarted), so the person is not asked twice.
 """
 
 from __future__ import annotations
@@ -57,20 +58,29 @@ class ServerPasswordDialog(QDialog):
         self.password.setFocus()
 
 
+_OPENED_WITH: dict[ServerSettings, str] = {}  # the password that opened each server's office in this process
+
+
 def open_with_password(open_service: Callable[[str | None], Opened], settings: ServerSettings | None,
                        ask: Callable[[ServerSettings, str], str | None] | None = None) -> Opened | None:
-    """``open_service(None)`` (PostgreSQL's password file decides); while the server wants a password or refuses
-    the one given, ask for it (``ask(settings, refusal)``: the typed password, None when cancelled) and try again.
-    Other failures are raised; None when the person cancels."""
+    """``open_service(None)`` (PostgreSQL's password file decides) — or with the password that opened the same
+    office earlier in this process (the app restarting its window after a language switch, a restore); while the
+    server wants a password or refuses the one given, ask for it (``ask(settings, refusal)``: the typed password,
+    None when cancelled) and try again. Other failures are raised; None when the person cancels."""
     ask = ask or ask_password
-    password = None
+    password = _OPENED_WITH.get(settings) if settings is not None else None
     while True:
         try:
-            return open_service(password)
+            opened = open_service(password)
         except StorageError as exc:
             if settings is None or exc.code not in PASSWORD_CODES:
                 raise
+            _OPENED_WITH.pop(settings, None)
             refusal = exc.message() if exc.code == "server.wrong_password" else ""
+        else:
+            if settings is not None and password is not None:
+                _OPENED_WITH[settings] = password
+            return opened
         password = ask(settings, refusal)
         if password is None:
             return None
