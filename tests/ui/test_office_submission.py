@@ -92,6 +92,15 @@ def decide(qtbot, page: SubmissionPage, button, folder: Path, reason: str | None
     return dialog
 
 
+def page_with_the_report(make_page, service, exchange, office, folder: Path) -> SubmissionPage:  # noqa: F811
+    """The commune's Q2 report written to ``folder``, imported by the office and shown on a new page."""
+    send_report(service, exchange, folder)
+    office.import_bundles([folder], PASS_OFFICE)
+    page = make_page()
+    page.show("24751", P, Q2)
+    return page
+
+
 def column_texts(page: SubmissionPage, table: str, column: int) -> list[str]:
     model = page.models[table]
     return [model.index(row, column).data() for row in range(model.rowCount())]
@@ -162,10 +171,7 @@ def test_return_correct_resend_and_accept_the_whole_loop(qtbot, make_page, servi
 
 def test_a_lost_receipt_is_saved_again_from_the_office_data(qtbot, make_page, service, exchange, office,  # noqa: F811
                                                            tmp_path):
-    send_report(service, exchange, tmp_path / "usb")
-    office.import_bundles([tmp_path / "usb"], PASS_OFFICE)
-    page = make_page()
-    page.show("24751", P, Q2)
+    page = page_with_the_report(make_page, service, exchange, office, tmp_path / "usb")
     assert not page.receipt_button.isEnabled()  # no decision, no receipt
     decide(qtbot, page, page.return_button, tmp_path / "receipts", reason=REASON)
     receipt = tmp_path / "receipts" / "24751_mini-plan_2023Q2_r1_returned.cdsr"
@@ -186,10 +192,7 @@ def test_a_lost_receipt_is_saved_again_from_the_office_data(qtbot, make_page, se
 
 def test_a_refused_signature_keeps_the_dialog_open_with_the_reason(qtbot, make_page, service, exchange, office,  # noqa: F811
                                                                     tmp_path):
-    send_report(service, exchange, tmp_path / "usb")
-    office.import_bundles([tmp_path / "usb"], PASS_OFFICE)
-    page = make_page()
-    page.show("24751", P, Q2)
+    page = page_with_the_report(make_page, service, exchange, office, tmp_path / "usb")
     page.return_button.click()
     dialog = shown_dialog(page)
     qtbot.addWidget(dialog)
@@ -288,10 +291,7 @@ def test_a_clerk_sees_the_report_but_cannot_decide(qtbot, make_page, service, ex
     accounts.sign_in("quantri", password)
     accounts.create(NewUser("vanthu", "Văn thư", frozenset({Role.CLERK}), password))
     accounts.sign_in("vanthu", password)
-    send_report(service, exchange, tmp_path / "usb")
-    office.import_bundles([tmp_path / "usb"], PASS_OFFICE)
-    page = make_page()
-    page.show("24751", P, Q2)
+    page = page_with_the_report(make_page, service, exchange, office, tmp_path / "usb")
     assert page.report_button.isEnabled() and page.models["indicators"].rowCount() == 7
     for button in (page.accept_button, page.return_button, page.accept_all_button):
         assert not button.isEnabled() and button.toolTip() == translate("ui.office_review.heads_only")
@@ -304,10 +304,7 @@ def test_an_unknown_submission_is_a_notice(make_page):
 
 
 def test_the_consolidated_report_is_previewed(qtbot, make_page, service, exchange, office, tmp_path):  # noqa: F811
-    send_report(service, exchange, tmp_path / "usb")
-    office.import_bundles([tmp_path / "usb"], PASS_OFFICE)
-    page = make_page()
-    page.show("24751", P, Q2)
+    page = page_with_the_report(make_page, service, exchange, office, tmp_path / "usb")
     dialog = page.preview_report()
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: bool(dialog.pages()) or dialog.message.text() != translate("ui.report.making"),
@@ -346,10 +343,7 @@ def test_layout_and_translations_at_1366x768(qtbot, make_page, service, exchange
 
 
 def test_keyboard_access_keys_and_tab_order(qtbot, make_page, service, exchange, office, tmp_path):  # noqa: F811
-    send_report(service, exchange, tmp_path / "usb")
-    office.import_bundles([tmp_path / "usb"], PASS_OFFICE)
-    page = make_page()
-    page.show("24751", P, Q2)
+    page = page_with_the_report(make_page, service, exchange, office, tmp_path / "usb")
     page.activateWindow()
     qtbot.waitUntil(page.isActiveWindow, timeout=5000)
     keys = {}
