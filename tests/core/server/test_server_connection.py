@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 
 import pytest
 from sqlalchemy import Column, DateTime, Integer, MetaData, Table, create_engine, select
@@ -131,3 +132,43 @@ def test_times_are_stored_as_their_wall_clock_time_on_both_engines(postgres, tmp
             engine.dispose()
     finally:
         postgres.drop_database(name)
+
+
+def test_a_pooled_connection_is_pinged_only_after_lying_idle_and_then_replaced_if_the_server_dropped_it(
+        postgres, monkeypatch):
+    """No ping a checkout (two round trips a file while importing): a connection used a moment ago is handed out
+    as it is; one that lay idle ``IDLE_PING_S`` is pinged first and, when the server dropped it meanwhile (a
+    restart, a network cut), replaced without the caller seeing an error."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    from cds_desktop.core.storage import server
+
+    engine = server_engine(ServerSettings(host=postgres.socket_dir, port=postgres.port, database=TEMPLATE,
+                                          user=STAFF, tls="disable"))
+
+    def pooled_backend() -> int:
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT pg_backend_pid()")).scalar()
+
+    def drop(pid: int) -> None:
+        with postgres.connect(TEMPLATE) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+            deadline = time.monotonic() + 10
+            while admin.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", (pid,)).fetchall():
+                assert time.monotonic() < deadline, "the backend did not end"
+                time.sleep(0.01)
+
+    try:
+        first = pooled_backend()
+        drop(first)
+        monkeypatch.setattr(server, "IDLE_PING_S", 3600.0)  # used a moment ago: no ping
+        with pytest.raises(OperationalError):
+            pooled_backend()
+        second = pooled_backend()  # the pool let the dead one go
+        drop(second)
+        monkeypatch.setattr(server, "IDLE_PING_S", 0.0)  # lay idle long enough: pinged, found dead, replaced
+        third = pooled_backend()
+        assert len({first, second, third}) == 3
+    finally:
+        engine.dispose()
