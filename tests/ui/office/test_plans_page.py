@@ -137,12 +137,14 @@ def test_a_plan_from_the_template_written_published_and_sent(qtbot, open_page, o
     choose(page, NEW_ID)
     assert {"edit_draft", "publish", "delete_draft"} <= enabled(page)
     assert not {"new_version", "export_plan_file", "mark_replaced", "accept_builtin"} & enabled(page)
-    matrix = CompletenessPage(page.workspace, BackgroundTasks())  # another page of the window, its plan bar
+    lane = BackgroundTasks()
+    matrix = CompletenessPage(page.workspace, lane)  # another page of the window, its plan bar
     qtbot.addWidget(matrix)
     offered = lambda: {matrix.plan_box.itemData(i) for i in range(matrix.plan_box.count())}  # noqa: E731
     assert NEW_ID not in offered()
     publish(qtbot, page, NEW_ID)
     assert NEW_ID in offered()  # told by the workspace, not read at its next start
+    lane.wait()  # the matrix's own reading, before the test goes on with the office
     assert shown(page, NEW_ID, PlanListModel.STATUS) == "Đã ban hành v1"
     assert shown(page, NEW_ID, PlanListModel.ISSUED) == "20/12/2025"
     assert {"new_version", "export_plan_file", "mark_replaced"} <= enabled(page)
