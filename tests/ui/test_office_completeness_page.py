@@ -39,8 +39,8 @@ def vietnam_time(monkeypatch):
 
 
 @pytest.fixture
-def office(tmp_path, mini_plan, clock, vietnam_time, office_storage):
-    service = open_small_office(tmp_path / "office", mini_plan, clock, office_storage)
+def office(tmp_path, mini_plan, clock, vietnam_time):
+    service = open_small_office(tmp_path / "office", mini_plan, clock)
     yield service
     service.close()
 

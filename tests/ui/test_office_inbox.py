@@ -33,8 +33,8 @@ from tests.ui.test_translations import _untranslated, _visible_texts
 
 
 @pytest.fixture
-def inbox(tmp_path, office_storage):
-    return make_inbox(tmp_path / "inbox", office_storage)
+def inbox(tmp_path):
+    return make_inbox(tmp_path / "inbox")
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from tests.core.exchange.results_support import NOTE_BLANK, P, Q4, open_results_
 
 
 @pytest.fixture
-def office(tmp_path, mini_plan, clock, office_storage):
-    service = open_results_office(tmp_path / "office", mini_plan, clock, office_storage)
+def office(tmp_path, mini_plan, clock):
+    service = open_results_office(tmp_path / "office", mini_plan, clock)
     yield service
     service.close()
 

@@ -33,8 +33,7 @@ WAIT_MS = 60_000
 
 
 @pytest.fixture
-def office(tmp_path, mini_plan, clock, office_storage):
-    office_storage(tmp_path / "office")
+def office(tmp_path, mini_plan, clock):
     service = OfficeService(DataDir(tmp_path / "office"), PlanCatalog([mini_plan]), clock)
     service.init_office("68", OFFICE_NAME, "province", "cụm mật khẩu của sở")
     yield service

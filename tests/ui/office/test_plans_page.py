@@ -44,9 +44,8 @@ NEW_ID = "68-2026"
 
 
 @pytest.fixture
-def office(tmp_path, clock, office_storage):
+def office(tmp_path, clock):
     clock.now = dt.datetime(2026, 1, 12, 9, 0, tzinfo=VN)
-    office_storage(tmp_path / "office")
     service = OfficeService(DataDir(tmp_path / "office"), PlanCatalog.builtin(), clock)
     service.init_office("68", "Sở Khoa học và Công nghệ tỉnh Lâm Đồng", "province", PASSPHRASE)
     yield service
