@@ -2,8 +2,9 @@
 
 Catalogs are YAML files in ``translations/messages/``; each key maps to ``{vi: ..., en: ...}`` templates
 with ``{name}`` placeholders; English nouns that follow a number take ``{count:plural problem|problems}`` (the first
-word when the number is 1, else the second; Vietnamese nouns do not change). Vietnamese is the default language. Each area owns its own file
-(``core.yaml``, ``bundle.yaml``, ``reports.yaml``, ``ui.yaml`` …); keys must be unique across files.
+word when the number is 1, else the second; Vietnamese nouns do not change). Vietnamese is the default language.
+Each area owns its own file (``core.yaml``, ``bundle.yaml``, ``reports.yaml``, ``ui.yaml`` …); keys must be
+unique across files.
 
 The catalog is loaded lazily, once, on first use — from the parsed cache (``parsed_cache.py``) while the
 files are unchanged, so that a start needs neither PyYAML nor parsing; ``set_language`` changes the

@@ -65,6 +65,7 @@ class OfficePlanBar(QWidget):
 
     def _fill_plans(self) -> None:
         self.plan_box.blockSignals(True)
+        self.plan_box.clear()
         language = current_language()
         for plan in self.workspace.service.followed_plans():
             title = plan.plan.title.get(language)
@@ -80,9 +81,6 @@ class OfficePlanBar(QWidget):
         if not changes.plans:
             return
         shown = self.plan_id
-        self.plan_box.blockSignals(True)
-        self.plan_box.clear()
-        self.plan_box.blockSignals(False)
         self._fill_plans()
         if self.plan_id is not None and self.plan_id != shown:
             self._plan_chosen()
